@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+/**
+ * Extraction settings and the limits that keep hostile or absurd input from exhausting time or memory.
+ * One schema serves the CLI's flags and the Lambdas' environment (parsed, never read raw).
+ */
+export const ocrModeSchema = z.enum(['auto', 'always', 'never']);
+export type OcrMode = z.infer<typeof ocrModeSchema>;
+
+export const extractionConfigSchema = z.object({
+  ocr: ocrModeSchema.default('auto'),
+  /** A page with fewer letters than this in its text layer counts as scanned. */
+  minTextCharsPerPage: z.coerce.number().int().nonnegative().default(40),
+  /** Resolution scanned pages are rendered at for OCR. */
+  ocrDpi: z.coerce.number().int().min(72).max(600).default(300),
+  /** Mean OCR word confidence below which a record goes to review. */
+  minOcrConfidence: z.coerce.number().min(0).max(100).default(60),
+  limits: z
+    .object({
+      maxFileBytes: z.coerce.number().int().positive().default(100 * 1024 * 1024),
+      maxPages: z.coerce.number().int().positive().default(200),
+      /** Longest page side in PDF points; the PDF specification allows 14 400 (200 inches). */
+      maxPageSidePt: z.coerce.number().positive().default(14_400),
+      /** Largest size any one compressed stream may inflate to. */
+      maxDecompressedStreamBytes: z.coerce.number().int().positive().default(256 * 1024 * 1024),
+      maxNestingDepth: z.coerce.number().int().positive().default(256),
+      /** Wall-clock time for one document, OCR included. */
+      timeoutMs: z.coerce.number().int().positive().default(300_000),
+    })
+    .prefault({}),
+});
+
+export type ExtractionConfig = z.infer<typeof extractionConfigSchema>;
+export type ExtractionConfigInput = z.input<typeof extractionConfigSchema>;
+
+/** Reads the same settings from environment variables (EXTRACTION_OCR, EXTRACTION_MAX_PAGES, …). */
+export function extractionConfigFromEnv(env: Record<string, string | undefined>): ExtractionConfig {
+  const defined = <T extends Record<string, unknown>>(values: T) =>
+    Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined && value !== ''));
+  return extractionConfigSchema.parse(
+    defined({
+      ocr: env.EXTRACTION_OCR,
+      minTextCharsPerPage: env.EXTRACTION_MIN_TEXT_CHARS_PER_PAGE,
+      ocrDpi: env.EXTRACTION_OCR_DPI,
+      minOcrConfidence: env.EXTRACTION_MIN_OCR_CONFIDENCE,
+      limits: defined({
+        maxFileBytes: env.EXTRACTION_MAX_FILE_BYTES,
+        maxPages: env.EXTRACTION_MAX_PAGES,
+        maxPageSidePt: env.EXTRACTION_MAX_PAGE_SIDE_PT,
+        maxDecompressedStreamBytes: env.EXTRACTION_MAX_DECOMPRESSED_STREAM_BYTES,
+        maxNestingDepth: env.EXTRACTION_MAX_NESTING_DEPTH,
+        timeoutMs: env.EXTRACTION_TIMEOUT_MS,
+      }),
+    }),
+  );
+}

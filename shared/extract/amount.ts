@@ -1,0 +1,63 @@
+import type { Amount } from '../schema/record.js';
+
+/**
+ * A German euro amount in any of its written forms: "1.018.910 Euro", "2.345.678,00 EUR", "€ 987.654,50",
+ * "1 018 910 €", "1.234.567,- Euro". Thousands are grouped by dots or spaces, cents follow a comma.
+ */
+const NUMBER = String.raw`\d{1,3}(?:[. ]\d{3})+(?:,(?:\d{2}|-{1,2}|–))?|\d+(?:,(?:\d{2}|-{1,2}|–))?`;
+const CURRENCY = String.raw`(?:Euro|EUR|€)`;
+const AMOUNT = new RegExp(
+  String.raw`(?<![\d.,])(?:${CURRENCY}\s?(?<before>${NUMBER})|(?<after>${NUMBER})\s?${CURRENCY})(?![\p{L}\d])`,
+  'gu',
+);
+
+export interface AmountCandidate extends Amount {
+  index: number;
+}
+
+/** Integer cents of a German-formatted number ("1.018.910" → 101891000, "987.654,50" → 98765450). */
+export function germanNumberToCents(number: string): number {
+  const [whole = '', fraction = ''] = number.split(',');
+  const euros = Number(whole.replace(/[. ]/g, ''));
+  const cents = /^\d{2}$/.test(fraction) ? Number(fraction) : 0;
+  return euros * 100 + cents;
+}
+
+export function findAmounts(text: string): AmountCandidate[] {
+  const candidates: AmountCandidate[] = [];
+  for (const match of text.matchAll(AMOUNT)) {
+    const number = match.groups?.before ?? match.groups?.after;
+    if (!number) continue;
+    candidates.push({
+      cents: germanNumberToCents(number),
+      currency: 'EUR',
+      text: match[0].replace(/\s+/g, ' ').trim(),
+      index: match.index,
+    });
+  }
+  return candidates;
+}
+
+/** Phrases that introduce the agreement's total, and ones that introduce a part of it. */
+const TOTAL_CUES = /(Haushaltsmittel|in\s+Höhe\s+von|insgesamt|Gesamtbetrag|Gesamtvolumen|Budget(?:höhe)?\s+(?:von|beträgt)|Zuweisung|Fördersumme|bereitgestellt)/i;
+const PART_CUES = /(davon|darunter|hiervon|maximal|höchstens|je\s+Teilnehm|pro\s+(?:Person|Platz|Teilnehm))/i;
+const CUE_WINDOW = 160;
+
+/**
+ * The agreement's total: the amount introduced as "Haushaltsmittel in Höhe von insgesamt …" or the like;
+ * among equally introduced ones the largest, since the parts are listed after the whole.
+ */
+export function pickTotalAmount(text: string): AmountCandidate | undefined {
+  const candidates = findAmounts(text).filter((candidate) => candidate.cents > 0);
+  if (candidates.length === 0) return undefined;
+  const scored = candidates.map((candidate) => {
+    const before = text.slice(Math.max(0, candidate.index - CUE_WINDOW), candidate.index);
+    const nearBefore = before.slice(-40);
+    let score = 0;
+    if (TOTAL_CUES.test(before)) score += 2;
+    if (PART_CUES.test(nearBefore)) score -= 3;
+    return { candidate, score };
+  });
+  scored.sort((a, b) => b.score - a.score || b.candidate.cents - a.candidate.cents || a.candidate.index - b.candidate.index);
+  return scored[0]?.candidate;
+}

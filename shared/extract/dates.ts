@@ -1,0 +1,43 @@
+/** German dates as they appear in signature lines: "2.8.2025", "02.08.2025", "2. August 2025", "18.08.25". */
+
+const MONTHS: Record<string, number> = {
+  januar: 1, jan: 1, jänner: 1, februar: 2, feb: 2, märz: 3, maerz: 3, mrz: 3, april: 4, apr: 4, mai: 5,
+  juni: 6, jun: 6, juli: 7, jul: 7, august: 8, aug: 8, september: 9, sep: 9, sept: 9, oktober: 10, okt: 10,
+  november: 11, nov: 11, dezember: 12, dez: 12,
+};
+
+/** Month names capitalised or not, longest first so that "Juni" is not read as "Jun". */
+const MONTH_NAMES = Object.keys(MONTHS)
+  .sort((a, b) => b.length - a.length)
+  .map((name) => `[${name[0]?.toUpperCase()}${name[0]}]${name.slice(1)}`)
+  .join('|');
+
+/** Matches one written date; groups: day, month (number) or monthName, year. */
+export const GERMAN_DATE = new RegExp(
+  String.raw`(?<day>\d{1,2})\s?\.\s?(?:(?<month>\d{1,2})\s?\.\s?|(?<monthName>${MONTH_NAMES})\.?\s+)(?<year>\d{4}|\d{2})(?!\d)`,
+  'u',
+);
+
+export interface WrittenDate {
+  day: number;
+  month: number;
+  year: number;
+  text: string;
+}
+
+export function parseGermanDate(text: string): WrittenDate | undefined {
+  const match = GERMAN_DATE.exec(text);
+  if (!match?.groups) return undefined;
+  const { day, month, monthName, year } = match.groups;
+  const monthNumber = monthName ? MONTHS[monthName.toLowerCase()] : Number(month);
+  if (!monthNumber || !day || !year) return undefined;
+  const fullYear = year.length === 2 ? 2000 + Number(year) : Number(year);
+  return { day: Number(day), month: monthNumber, year: fullYear, text: match[0] };
+}
+
+/** ISO form of a date that exists in the calendar; undefined for "31.02.2025" or month 13. */
+export function toIsoDate({ day, month, year }: WrittenDate): string | undefined {
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
+  return date.toISOString().slice(0, 10);
+}

@@ -1,0 +1,132 @@
+/**
+ * Text clean-up shared by the text layer and OCR output, so that the field extractors see one kind of text:
+ * invisible characters gone, ligatures spelled out, all spaces ordinary, OCR's letter-for-digit confusions
+ * undone inside numbers, running headers and page footers removed, and words broken at line ends rejoined.
+ */
+
+/** Cells of one visual line are separated by this; it marks side-by-side columns (signature blocks). */
+export const CELL_SEPARATOR = '\t';
+
+const INVISIBLE = /[\u00AD\u200B-\u200D\u2060\uFEFF]/g;
+const LIGATURES = /[\uFB00-\uFB06]/g;
+const SPACES = /[\u00A0\u2000-\u200A\u202F\u205F\u3000]/g;
+
+export function normalizeCharacters(text: string): string {
+  return text
+    .normalize('NFC')
+    .replace(INVISIBLE, '')
+    .replace(LIGATURES, (ligature) => ligature.normalize('NFKC'))
+    .replace(SPACES, ' ')
+    .replace(/\r\n?/g, '\n');
+}
+
+/**
+ * OCR reads 0 as O or o and 1 as l or I. Inside a run of digits and digit separators the letter cannot be
+ * meant, so it is replaced there and only there ("1.O18.91O" becomes "1.018.910", "Soll" stays).
+ */
+export function repairDigits(text: string): string {
+  const confusable = /(?<=\d[.,]?)[Oo]|[Oo](?=[.,]?\d)|(?<=\d[.,]?)[lI|]|[lI|](?=[.,]?\d{2})/g;
+  let previous: string;
+  let current = text;
+  do {
+    previous = current;
+    current = current.replace(confusable, (letter) => ('Oo'.includes(letter) ? '0' : '1'));
+  } while (current !== previous);
+  return current;
+}
+
+/**
+ * OCR reads the German dash (Gedankenstrich, "–") as a hyphen. Between two words with spaces on both
+ * sides a hyphen is never meant, so there it becomes the dash again.
+ */
+export function restoreDashes(line: string): string {
+  return line.replace(/(?<=\S) [-—] (?=\S)/g, ' – ');
+}
+
+/** Collapses runs of spaces inside each cell and trims; the cell separator survives. */
+export function tidyLine(line: string): string {
+  return line
+    .split(CELL_SEPARATOR)
+    .map((cell) => cell.replace(/ {2,}/g, ' ').trim())
+    .filter((cell) => cell.length > 0)
+    .join(CELL_SEPARATOR);
+}
+
+const PAGE_MARKERS = [
+  /^seite\s+\d+\s*(?:von|\/|of)\s*\d+$/i,
+  /^seite\s+\d+$/i,
+  /^[-–—]\s*\d+\s*[-–—]$/,
+  /^\d{1,3}$/,
+  /^\d+\s*\/\s*\d+$/,
+];
+
+export function isPageMarker(line: string): boolean {
+  const compact = line.replace(/\t/g, ' ').trim();
+  return PAGE_MARKERS.some((marker) => marker.test(compact));
+}
+
+/** Page numbers and dates differ from page to page in a running header; the rest repeats. */
+function headerKey(line: string): string {
+  return line.replace(/\d+/g, '#').replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
+const EDGE_LINES = 3;
+
+/**
+ * Removes page markers anywhere and lines that repeat at the top or bottom edge of at least two pages
+ * (running headers and footers), then returns the document's lines in reading order.
+ */
+export function stripPageFurniture(pages: readonly (readonly string[])[]): string[][] {
+  const edgeCounts = new Map<string, number>();
+  for (const lines of pages) {
+    const content = lines.filter((line) => line.trim() && !isPageMarker(line));
+    const edges = new Set([...content.slice(0, EDGE_LINES), ...content.slice(-EDGE_LINES)].map(headerKey));
+    for (const key of edges) edgeCounts.set(key, (edgeCounts.get(key) ?? 0) + 1);
+  }
+  const repeated = (line: string) => pages.length > 1 && (edgeCounts.get(headerKey(line)) ?? 0) >= 2;
+  return pages.map((lines) => {
+    const content = lines.filter((line) => !isPageMarker(line));
+    const nonEmpty = content.map((line, index) => ({ line, index })).filter(({ line }) => line.trim());
+    const edgeIndexes = new Set(
+      [...nonEmpty.slice(0, EDGE_LINES), ...nonEmpty.slice(-EDGE_LINES)]
+        .filter(({ line }) => repeated(line))
+        .map(({ index }) => index),
+    );
+    return content.filter((_, index) => !edgeIndexes.has(index));
+  });
+}
+
+/** Words that follow a hyphen without being the second half of a broken word ("Ausbildungs- und"). */
+const CONJUNCTIONS = new Set(['und', 'oder', 'bzw', 'bzw.', 'sowie', 'als', 'wie']);
+
+/**
+ * Joins two wrapped line fragments. A word broken at the line end ("Arbeitsmarkt-" + "integration") is
+ * rejoined without the hyphen; a hyphenated compound ("Main-" + "Taunus-Kreis") or a suspended hyphen
+ * ("Ausbildungs-" + "und …") keeps it.
+ */
+export function joinWrapped(head: string, tail: string): string {
+  const left = head.trimEnd();
+  const right = tail.trimStart();
+  if (!left) return right;
+  if (!right) return left;
+  const broken = /([A-Za-zÄÖÜäöüß])[-‐]$/.exec(left);
+  if (broken) {
+    const nextWord = right.split(/\s+/)[0] ?? '';
+    if (/^[a-zäöüß]/.test(nextWord) && !CONJUNCTIONS.has(nextWord.toLowerCase())) {
+      return left.slice(0, -1) + right;
+    }
+    if (/^[A-ZÄÖÜ]/.test(nextWord)) return left + right;
+    return `${left} ${right}`;
+  }
+  return `${left} ${right}`;
+}
+
+/** Lower-cased letters only, for comparisons that must survive case, spacing and punctuation noise. */
+export function foldForComparison(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/ß/g, 'ss')
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^a-z0-9]/g, '');
+}

@@ -1,0 +1,45 @@
+/**
+ * What the extraction needs from an OCR engine: the lines of one page image, in reading order, with the
+ * cells of side-by-side columns separated by a tab. tesseract.js implements it locally; the AWS pipeline
+ * plugs in Amazon Textract behind the same interface.
+ */
+export interface OcrPage {
+  lines: string[];
+  /** Mean word confidence, 0–100. */
+  confidence: number;
+}
+
+export interface OcrEngine {
+  readonly name: string;
+  recognize(image: Uint8Array): Promise<OcrPage>;
+  close(): Promise<void>;
+}
+
+export interface OcrWord {
+  text: string;
+  confidence: number;
+  x0: number;
+  x1: number;
+  /** Height of the word's box, the yardstick for what counts as a column gap. */
+  height: number;
+}
+
+/** Words further apart than this many word-heights belong to different columns. */
+const COLUMN_GAP_HEIGHTS = 2.5;
+
+/** Joins a line's words, putting the cell separator where a wide horizontal gap splits two columns. */
+export function wordsToLine(words: readonly OcrWord[]): string {
+  const sorted = [...words].sort((a, b) => a.x0 - b.x0);
+  let line = '';
+  let previous: OcrWord | undefined;
+  for (const word of sorted) {
+    if (previous) {
+      const gap = word.x0 - previous.x1;
+      const height = Math.max(previous.height, word.height, 1);
+      line += gap > COLUMN_GAP_HEIGHTS * height ? '\t' : ' ';
+    }
+    line += word.text;
+    previous = word;
+  }
+  return line;
+}

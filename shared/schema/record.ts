@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+/**
+ * The record every document yields. This shape is the product's contract: the CLI's JSON Lines,
+ * the stored records and the reports all use it, and `record.schema.json` is generated from it.
+ */
+
+export const recordStatusSchema = z.enum(['valid', 'needs_review', 'rejected']);
+export const textSourceSchema = z.enum(['pdf-text', 'ocr', 'mixed']);
+export const partyRoleSchema = z.enum(['funder', 'recipient']);
+export const recipientKindSchema = z.enum(['landkreis', 'kreisfreie_stadt']);
+
+const isoDate = z.iso.date().describe('Calendar date, ISO 8601 (YYYY-MM-DD)');
+
+export const partySchema = z.object({
+  role: partyRoleSchema,
+  name: z.string().min(1).describe('Canonical name: the ministry as named in the document, the official name of the county or city'),
+  shortName: z.string().min(1).optional().describe('Abbreviation the document uses for the party, such as "HMSI"'),
+  kind: recipientKindSchema.optional().describe('For a recipient: Landkreis or kreisfreie Stadt'),
+});
+
+export const amountSchema = z.object({
+  cents: z.number().int().nonnegative().describe('Amount in euro cents'),
+  currency: z.literal('EUR'),
+  text: z.string().min(1).describe('The amount exactly as written in the document'),
+});
+
+export const measureSchema = z.object({
+  number: z.number().int().positive(),
+  title: z.string().min(1),
+  projects: z.array(z.string().min(1)),
+});
+
+export const signatureSchema = z.object({
+  party: partyRoleSchema,
+  place: z.string().min(1),
+  date: isoDate,
+  name: z.string().min(1),
+  title: z.string().min(1).describe('The signatory\'s office, such as "Staatsministerin" or "Landrat"'),
+});
+
+export const agreementSchema = z.object({
+  title: z.string().min(1),
+  program: z.string().min(1).describe('The budget the agreement implements, such as "Ausbildungs- und Qualifizierungsbudget"'),
+  budgetYear: z.number().int(),
+  parties: z.array(partySchema),
+  amount: amountSchema,
+  measures: z.array(measureSchema),
+  signatures: z.array(signatureSchema),
+});
+
+export const recordIssueSchema = z.object({
+  path: z.string().describe('Where in the record the issue is, such as "agreement.amount" or "document"'),
+  code: z.string().describe('Stable machine-readable code, such as "amount.missing" or "limit.pages"'),
+  message: z.string().min(1).describe('What is wrong, for a person'),
+});
+
+export const agreementRecordSchema = z.object({
+  documentId: z.string().regex(/^sha256:[0-9a-f]{64}$/).describe('sha256 of the PDF bytes'),
+  fileName: z.string(),
+  status: recordStatusSchema,
+  textSource: textSourceSchema,
+  pages: z.number().int().nonnegative(),
+  agreement: agreementSchema.partial().describe('Every field that could be read; a rejected document may have none'),
+  issues: z.array(recordIssueSchema),
+});
+
+export type RecordStatus = z.infer<typeof recordStatusSchema>;
+export type TextSource = z.infer<typeof textSourceSchema>;
+export type PartyRole = z.infer<typeof partyRoleSchema>;
+export type RecipientKind = z.infer<typeof recipientKindSchema>;
+export type Party = z.infer<typeof partySchema>;
+export type Amount = z.infer<typeof amountSchema>;
+export type Measure = z.infer<typeof measureSchema>;
+export type Signature = z.infer<typeof signatureSchema>;
+export type Agreement = z.infer<typeof agreementSchema>;
+export type RecordIssue = z.infer<typeof recordIssueSchema>;
+export type AgreementRecord = z.infer<typeof agreementRecordSchema>;

@@ -1,0 +1,135 @@
+import { GEBIETSKOERPERSCHAFTEN } from '../data/gebietskoerperschaften.js';
+import type { ExtractionFindings } from '../extract/agreement.js';
+import { ministryForYear } from '../extract/parties.js';
+import { agreementSchema, type RecordIssue, type RecordStatus } from '../schema/record.js';
+
+/**
+ * Decides a record's status from what was extracted: the zod schema checks shape, the business rules
+ * check plausibility. Every problem becomes an issue with the record path it concerns and a message a
+ * reviewer can act on; any issue sends the record to review, and a document that is not an
+ * agreement at all is rejected.
+ */
+
+export const FIRST_BUDGET_YEAR = 2011;
+/** Plausible totals for one county's or city's budget: from 10 000 € to 50 million €. */
+const MIN_AMOUNT_CENTS = 10_000 * 100;
+const MAX_AMOUNT_CENTS = 50_000_000 * 100;
+
+export interface ValidationContext {
+  /** The year agreements cannot lie beyond (normally the current one). */
+  today: Date;
+  /** Pages that were read by OCR with a mean confidence below the threshold. */
+  lowConfidencePages: { page: number; confidence: number }[];
+  /** Scanned pages that were not read because OCR was switched off. */
+  unreadPages: number[];
+}
+
+export interface Validation {
+  status: RecordStatus;
+  issues: RecordIssue[];
+}
+
+export function validateFindings(findings: ExtractionFindings, context: ValidationContext): Validation {
+  const { agreement, evidence } = findings;
+  const issues: RecordIssue[] = [];
+  const add = (path: string, code: string, message: string) => issues.push({ path, code, message });
+
+  for (const page of context.unreadPages) {
+    add('document', 'ocr.skipped', `Page ${page} has no text layer and OCR was switched off, so it was not read.`);
+  }
+  for (const { page, confidence } of context.lowConfidencePages) {
+    add('document', 'ocr.low_confidence', `Page ${page} was read by OCR with a mean confidence of ${Math.round(confidence)} %; check its fields against the scan.`);
+  }
+
+  const fieldCount = ['title', 'budgetYear', 'amount'].filter((key) => key in agreement).length
+    + (agreement.measures?.length ? 1 : 0) + (agreement.parties?.length ? 1 : 0);
+  if (!evidence.isAgreement && fieldCount < 3) {
+    add('document', 'document.not_agreement', 'This document does not look like a Zielvereinbarung: no title, and too few of its fields were found.');
+    return { status: 'rejected', issues };
+  }
+
+  if (!evidence.titleFound) add('agreement.title', 'title.missing', 'No title block beginning with "Zielvereinbarung" was found.');
+  if (!agreement.program) add('agreement.program', 'program.missing', 'The budget the agreement implements was not found.');
+
+  const year = agreement.budgetYear;
+  const latestYear = context.today.getUTCFullYear() + 1;
+  if (year === undefined) add('agreement.budgetYear', 'year.missing', 'The budget year was not found.');
+  else if (year < FIRST_BUDGET_YEAR || year > latestYear) {
+    add('agreement.budgetYear', 'year.implausible', `Budget year ${year} is outside ${FIRST_BUDGET_YEAR}–${latestYear}.`);
+  }
+
+  const funder = agreement.parties?.find((party) => party.role === 'funder');
+  const recipient = agreement.parties?.find((party) => party.role === 'recipient');
+  if (!funder) add('agreement.parties', 'party.funder_missing', 'The funding ministry was not found among the parties.');
+  else if (year !== undefined) {
+    const expected = ministryForYear(year);
+    if (expected && funder.name !== expected.name) {
+      add('agreement.parties.0.name', 'party.funder_name_year', `In ${year} the ministry was called "${expected.name}", but the document names "${funder.name}".`);
+    }
+  }
+  if (!recipient) {
+    if (evidence.ambiguousRecipients?.length) {
+      add('agreement.parties', 'party.recipient_ambiguous', `The recipient could be ${evidence.ambiguousRecipients.map((entity) => entity.name).join(' or ')}; the document does not say which.`);
+    } else {
+      add('agreement.parties', 'party.recipient_unknown', evidence.recipientPhrase
+        ? `"${evidence.recipientPhrase}" is not one of Hesse's 26 Landkreise and kreisfreie Städte.`
+        : 'The recipient (Landkreis or kreisfreie Stadt) was not found.');
+    }
+  } else if (!GEBIETSKOERPERSCHAFTEN.some((entity) => entity.name === recipient.name)) {
+    add('agreement.parties', 'party.recipient_unknown', `"${recipient.name}" is not one of Hesse's 26 Landkreise and kreisfreie Städte.`);
+  }
+
+  const amount = agreement.amount;
+  if (!amount) add('agreement.amount', 'amount.missing', 'No amount in euro was found.');
+  else if (amount.cents < MIN_AMOUNT_CENTS || amount.cents > MAX_AMOUNT_CENTS) {
+    add('agreement.amount', 'amount.implausible', `The amount ${amount.text} is outside the plausible range of 10.000 to 50.000.000 Euro for one budget.`);
+  }
+
+  const measures = agreement.measures ?? [];
+  if (measures.length === 0) add('agreement.measures', 'measures.missing', 'No numbered list of measures was found.');
+
+  validateSignatures(findings, year, context.today, add);
+
+  const shape = agreementSchema.safeParse(agreement);
+  if (!shape.success) {
+    for (const problem of shape.error.issues) {
+      const path = ['agreement', ...problem.path].join('.');
+      if (!issues.some((issue) => issue.path === path || path.startsWith(`${issue.path}.`))) {
+        add(path, 'schema.invalid', problem.message);
+      }
+    }
+  }
+  return { status: issues.length === 0 ? 'valid' : 'needs_review', issues };
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function validateSignatures(
+  { evidence }: ExtractionFindings,
+  year: number | undefined,
+  today: Date,
+  add: (path: string, code: string, message: string) => void,
+): void {
+  const blocks = evidence.signatureBlocks;
+  for (const role of ['funder', 'recipient'] as const) {
+    const index = blocks.findIndex((block) => block.party === role);
+    const block = blocks[index];
+    const path = `agreement.signatures.${role}`;
+    if (!block) {
+      add(path, 'signature.missing', `No signature block for the ${role === 'funder' ? 'ministry' : 'recipient'} was found.`);
+      continue;
+    }
+    if (!block.date) {
+      add(path, 'signature.date_invalid', `The signature date "${block.writtenDate.text}" does not exist in the calendar (read from: ${block.source}).`);
+    } else {
+      const signed = new Date(`${block.date}T00:00:00Z`);
+      if (signed.getTime() > today.getTime() + DAY_MS) {
+        add(path, 'signature.date_future', `The signature date ${block.date} lies in the future.`);
+      } else if (year !== undefined && (signed.getUTCFullYear() < year - 1 || signed.getUTCFullYear() > year + 1)) {
+        add(path, 'signature.date_implausible', `The signature date ${block.date} is implausible for budget year ${year}.`);
+      }
+    }
+    if (!block.name) add(path, 'signature.name_missing', `The signatory's name was not found (read from: ${block.source}).`);
+    if (!block.title) add(path, 'signature.title_missing', `The signatory's office was not found (read from: ${block.source}).`);
+  }
+}
