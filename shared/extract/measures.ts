@@ -9,7 +9,7 @@ import { CELL_SEPARATOR, joinWrapped } from './normalize.js';
  */
 
 /** "1.", "1)", and OCR's "1," or "l." */
-const MEASURE_LINE = /^(?<number>\d{1,2}|[lI])\s?[.):,]\s*(?<text>\S.*)$/;
+const MEASURE_LINE = /^(?<number>\d{1,2}|[lI])\s?[.):,]\s*(?<text>[^\d\s].*)$/;
 /** Bullets as typed, as Symbol/Wingdings fonts encode them, and as OCR misreads them. */
 const BULLET_LINE = /^(?:[-–—‐•▪■□●◦○·∙*+»«>°©®✓➢\uF0A7\uF0B7\uF0D8\uF0FC]|[oe](?=\s))\s*(?<text>\S.*)$/u;
 const LIST_INTRO = /folgende\s+(?:Projekte|Maßnahmen|Angebote)|Maßnahmenart(?:en)?\s*:?\s*$|in\s+den\s+(?:jeweiligen\s+)?Maßnahmenarten/i;

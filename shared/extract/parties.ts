@@ -42,11 +42,14 @@ function coreMatches(phrase: string): CoreMatch[] {
       const core = foldForComparison(form);
       const coreWords = form.split(/\s+/).length;
       let best = 0;
-      for (let start = 0; start + coreWords <= words.length; start++) {
-        const window = foldForComparison(words.slice(start, start + coreWords).join(' '));
-        // Genitive endings (-s, -es) and dative -n are inflection, not a different name.
-        for (const candidate of [window, window.replace(/(es|s|n)$/, '')]) {
-          best = Math.max(best, similarity(candidate, core));
+      // One word more than the core has, for OCR that splits a word ("Wetterauk reis").
+      for (const size of [coreWords, coreWords + 1]) {
+        for (let start = 0; start + size <= words.length; start++) {
+          const window = foldForComparison(words.slice(start, start + size).join(' '));
+          // Genitive endings (-s, -es) and dative -n are inflection, not a different name.
+          for (const candidate of [window, window.replace(/(es|s|n)$/, '')]) {
+            best = Math.max(best, similarity(candidate, core));
+          }
         }
       }
       if (best >= MATCH_THRESHOLD) {

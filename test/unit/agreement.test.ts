@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import { extractAgreement } from '../../shared/extract/agreement.js';
+import { normalizeCharacters, repairDigits, tidyLine } from '../../shared/extract/normalize.js';
+import { seedExpectedRecord, seedLines } from '../support/seed.js';
+
+const clean = (lines: string[]) => lines.map((line) => tidyLine(repairDigits(normalizeCharacters(line))));
+
+describe('the seed agreement (Main-Taunus-Kreis 2025)', () => {
+  const expected = seedExpectedRecord().agreement;
+  const { agreement } = extractAgreement(clean(seedLines()));
+
+  it('reads the title, program and budget year', () => {
+    expect(agreement.title).toBe(expected.title);
+    expect(agreement.program).toBe(expected.program);
+    expect(agreement.budgetYear).toBe(expected.budgetYear);
+  });
+
+  it('reads both parties with canonical names', () => {
+    expect(agreement.parties).toEqual(expected.parties);
+  });
+
+  it('reads the amount', () => {
+    expect(agreement.amount).toEqual(expected.amount);
+  });
+
+  it('reads every measure with its projects', () => {
+    expect(agreement.measures).toHaveLength(4);
+    expected.measures?.forEach((measure, index) => expect(agreement.measures?.[index]).toEqual(measure));
+  });
+
+  it('reads both signatures', () => {
+    expect(agreement.signatures).toEqual(expected.signatures);
+  });
+});
+
+/** A compact agreement in another layout, built line by line like a text layer would give it. */
+function agreementLines(overrides: { recipientLine?: string; signatures?: string[]; list?: string[]; amount?: string } = {}): string[] {
+  return [
+    'Zielvereinbarung 2017',
+    'zwischen',
+    'dem Hessischen Ministerium für Soziales und Integration',
+    overrides.recipientLine ?? 'und der Stadt Kassel',
+    'zur Umsetzung des hessischen Ausbildungsbudgets',
+    'Präambel',
+    'Dafür will das Hessische Ministerium für Soziales und Integration (HMSI) regionale Handlungsspielräume eröffnen und vereinbart dazu Ziele.',
+    '§ 3',
+    'Haushaltsmittel',
+    `Das HMSI stellt der Stadt Kassel im Jahr 2017 Haushaltsmittel in Höhe von ${overrides.amount ?? '2.345.678,00 EUR'} zur Verfügung.`,
+    '§ 4',
+    'Die Stadt Kassel finanziert mit den Mitteln des Ausbildungsbudgets 2017 in den jeweiligen Maßnahmenarten folgende Projekte:',
+    ...(overrides.list ?? [
+      '1) Ausbildungsvorbereitung',
+      '• Jugendwerkstatt Nord',
+      '2) Ausbildung und Ausbildungscoaching in anerkannten Ausbildungsberufen für junge Erwachsene mit',
+      'besonderem Förderbedarf',
+      '3) Qualifizierungsprojekte zur Arbeitsmarktintegration',
+    ]),
+    'Die Förderung der aufgeführten Maßnahmen erfolgt auf Basis und nach Maßgabe des nach Antragstellung erlassenen Bescheides.',
+    ...(overrides.signatures ?? [
+      'Wiesbaden, den 2. März 2017\tKassel, 14.03.2017',
+      'Stefan Grüttner\tChristian Geselle',
+      'Staatsminister\tOberbürgermeister',
+      'Hessisches Ministerium für Soziales und Integration\tder Stadt Kassel',
+    ]),
+  ];
+}
+
+describe('agreements in other layouts', () => {
+  it('reads a 2017 Ausbildungsbudget with side-by-side signatures and a wrapped measure title', () => {
+    const { agreement } = extractAgreement(clean(agreementLines()));
+    expect(agreement.budgetYear).toBe(2017);
+    expect(agreement.program).toBe('Ausbildungsbudget');
+    expect(agreement.parties).toEqual([
+      { role: 'funder', name: 'Hessisches Ministerium für Soziales und Integration', shortName: 'HMSI' },
+      { role: 'recipient', name: 'Stadt Kassel', kind: 'kreisfreie_stadt' },
+    ]);
+    expect(agreement.amount).toEqual({ cents: 234_567_800, currency: 'EUR', text: '2.345.678,00 EUR' });
+    expect(agreement.measures).toEqual([
+      { number: 1, title: 'Ausbildungsvorbereitung', projects: ['Jugendwerkstatt Nord'] },
+      {
+        number: 2,
+        title: 'Ausbildung und Ausbildungscoaching in anerkannten Ausbildungsberufen für junge Erwachsene mit besonderem Förderbedarf',
+        projects: [],
+      },
+      { number: 3, title: 'Qualifizierungsprojekte zur Arbeitsmarktintegration', projects: [] },
+    ]);
+    expect(agreement.signatures).toEqual([
+      { party: 'funder', place: 'Wiesbaden', date: '2017-03-02', name: 'Stefan Grüttner', title: 'Staatsminister' },
+      { party: 'recipient', place: 'Kassel', date: '2017-03-14', name: 'Christian Geselle', title: 'Oberbürgermeister' },
+    ]);
+  });
+
+  it('splits two signature blocks that OCR ran into one line', () => {
+    const { agreement } = extractAgreement(
+      clean(
+        agreementLines({
+          signatures: [
+            'Wiesbaden, den 02.03.2017 Kassel, den 14.03.2017',
+            'Stefan Grüttner\tChristian Geselle',
+            'Staatsminister\tOberbürgermeister',
+          ],
+        }),
+      ),
+    );
+    expect(agreement.signatures?.map((signature) => [signature.party, signature.place, signature.date, signature.name])).toEqual([
+      ['funder', 'Wiesbaden', '2017-03-02', 'Stefan Grüttner'],
+      ['recipient', 'Kassel', '2017-03-14', 'Christian Geselle'],
+    ]);
+  });
+
+  it('reads blocks where the recipient signs first and the office is preceded by an article', () => {
+    const { agreement } = extractAgreement(
+      clean(
+        agreementLines({
+          signatures: [
+            'Kassel, den 14.03.2017',
+            'Die Oberbürgermeisterin',
+            'Dr. Anna-Lena Weber',
+            'Wiesbaden, den 20.03.2017',
+            'Stefan Grüttner',
+            'Staatsminister',
+          ],
+        }),
+      ),
+    );
+    expect(agreement.signatures).toEqual([
+      { party: 'recipient', place: 'Kassel', date: '2017-03-14', name: 'Dr. Anna-Lena Weber', title: 'Oberbürgermeisterin' },
+      { party: 'funder', place: 'Wiesbaden', date: '2017-03-20', name: 'Stefan Grüttner', title: 'Staatsminister' },
+    ]);
+  });
+
+  it('reads projects whose bullets were drawn, not typed, and a project name that wraps', () => {
+    const { agreement } = extractAgreement(
+      clean(
+        agreementLines({
+          list: [
+            '1. Ausbildungsvorbereitung',
+            'Jugendwerkstatt Nord',
+            'Produktionsschule „Neue Wege“ – Berufliche Orientierung und Stabilisierung für junge Menschen ohne',
+            'Schulabschluss',
+            '2. Qualifizierungsprojekte zur Arbeitsmarktintegration, Fachkräftesicherung',
+            '3. Weiterbildungsmaßnahmen für Personal der Landkreise und kreisfreien Städte',
+          ],
+        }),
+      ),
+    );
+    expect(agreement.measures).toEqual([
+      {
+        number: 1,
+        title: 'Ausbildungsvorbereitung',
+        projects: ['Jugendwerkstatt Nord', 'Produktionsschule „Neue Wege“ – Berufliche Orientierung und Stabilisierung für junge Menschen ohne Schulabschluss'],
+      },
+      { number: 2, title: 'Qualifizierungsprojekte zur Arbeitsmarktintegration, Fachkräftesicherung', projects: [] },
+      { number: 3, title: 'Weiterbildungsmaßnahmen für Personal der Landkreise und kreisfreien Städte', projects: [] },
+    ]);
+  });
+
+  it('decides an ambiguous recipient from how the document refers to it', () => {
+    const lines = agreementLines({ recipientLine: 'und Kassel' });
+    const { agreement } = extractAgreement(clean(lines));
+    expect(agreement.parties?.[1]).toEqual({ role: 'recipient', name: 'Stadt Kassel', kind: 'kreisfreie_stadt' });
+  });
+
+  it('reads amounts that OCR garbled with letters for digits', () => {
+    const { agreement } = extractAgreement(clean(agreementLines({ amount: '2.345.67O,OO EUR' })));
+    expect(agreement.amount).toEqual({ cents: 234_567_000, currency: 'EUR', text: '2.345.670,00 EUR' });
+  });
+});

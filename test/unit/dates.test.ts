@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { parseGermanDate, toIsoDate } from '../../shared/extract/dates.js';
+
+describe('German dates', () => {
+  it.each([
+    ['2.8.2025', '2025-08-02'],
+    ['02.08.2025', '2025-08-02'],
+    ['2. August 2025', '2025-08-02'],
+    ['den 18.08.2025', '2025-08-18'],
+    ['18. 08. 2025', '2025-08-18'],
+    ['3. März 2019', '2019-03-03'],
+    ['1. Dez. 2016', '2016-12-01'],
+    ['18.08.25', '2025-08-18'],
+  ])('reads %s as %s', (written, iso) => {
+    const date = parseGermanDate(written);
+    expect(date).toBeDefined();
+    expect(toIsoDate(date!)).toBe(iso);
+  });
+
+  it('rejects dates that do not exist', () => {
+    expect(toIsoDate(parseGermanDate('31.02.2025')!)).toBeUndefined();
+    expect(toIsoDate(parseGermanDate('29.02.2023')!)).toBeUndefined();
+    expect(toIsoDate(parseGermanDate('29.02.2024')!)).toBe('2024-02-29');
+    expect(parseGermanDate('13.13')).toBeUndefined();
+  });
+});

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import {
+  joinWrapped,
+  normalizeCharacters,
+  repairDigits,
+  restoreDashes,
+  stripPageFurniture,
+  tidyLine,
+} from '../../shared/extract/normalize.js';
+
+describe('character clean-up', () => {
+  it('drops soft hyphens and zero-width characters, spells out ligatures, makes spaces ordinary', () => {
+    expect(normalizeCharacters('Quali\u00ADfizierung\u200B ö\uFB00entlich \uFB01nanziert 1\u00A0018\u202F910')).toBe(
+      'Qualifizierung öffentlich finanziert 1 018 910',
+    );
+  });
+
+  it('composes decomposed umlauts', () => {
+    expect(normalizeCharacters('Mu\u0308nchen')).toBe('München');
+  });
+
+  it('repairs letters for digits inside numbers only', () => {
+    expect(repairDigits('1.O18.91O Euro')).toBe('1.018.910 Euro');
+    expect(repairDigits('2O25')).toBe('2025');
+    expect(repairDigits('l.250.000 EUR')).toBe('1.250.000 EUR');
+    expect(repairDigits('Soll Ort Ideen')).toBe('Soll Ort Ideen');
+  });
+
+  it('restores the German dash that OCR read as a hyphen, leaving compounds alone', () => {
+    expect(restoreDashes('EASY - Entwicklung')).toBe('EASY – Entwicklung');
+    expect(restoreDashes('Main-Taunus-Kreis')).toBe('Main-Taunus-Kreis');
+  });
+
+  it('keeps cell separators and collapses spaces', () => {
+    expect(tidyLine('  Wiesbaden,   den 2.8.2025 \t  Hofheim \t ')).toBe('Wiesbaden, den 2.8.2025\tHofheim');
+  });
+});
+
+describe('joining wrapped lines', () => {
+  it.each([
+    ['Arbeitsmarkt-', 'integration', 'Arbeitsmarktintegration'],
+    ['Ausbildungs-', 'und Qualifizierungsbudget', 'Ausbildungs- und Qualifizierungsbudget'],
+    ['Main-', 'Taunus-Kreis', 'Main-Taunus-Kreis'],
+    ['in der fachlichen', 'Verantwortung', 'in der fachlichen Verantwortung'],
+  ])('%s + %s', (head, tail, joined) => {
+    expect(joinWrapped(head, tail)).toBe(joined);
+  });
+});
+
+describe('page furniture', () => {
+  it('removes page markers and headers repeated at the top of pages, keeping the body', () => {
+    const pages = [
+      ['Zielvereinbarung 2023', 'zwischen', 'Text eins', 'Seite 1 von 3'],
+      ['Zielvereinbarung AQB 2023 – Landkreis Fulda', 'Text zwei', '- 2 -'],
+      ['Zielvereinbarung AQB 2023 – Landkreis Fulda', 'Text drei', 'Seite 3 von 3'],
+    ];
+    expect(stripPageFurniture(pages)).toEqual([['Zielvereinbarung 2023', 'zwischen', 'Text eins'], ['Text zwei'], ['Text drei']]);
+  });
+
+  it('keeps a single page whole', () => {
+    expect(stripPageFurniture([['Zielvereinbarung', 'Text']])).toEqual([['Zielvereinbarung', 'Text']]);
+  });
+});

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { extractAgreement } from '../../shared/extract/agreement.js';
+import { validateFindings } from '../../shared/validate/rules.js';
+import { seedLines } from '../support/seed.js';
+
+const today = new Date('2026-11-25T00:00:00Z');
+const validate = (lines: string[]) =>
+  validateFindings(extractAgreement(lines), { today, lowConfidencePages: [], unreadPages: [] });
+const codes = (lines: string[]) => validate(lines).issues.map((issue) => issue.code);
+const replace = (from: string | RegExp, to: string) => seedLines().map((line) => line.replace(from, to));
+
+describe('validation', () => {
+  it('finds the seed valid with no issues', () => {
+    expect(validate(seedLines())).toEqual({ status: 'valid', issues: [] });
+  });
+
+  it('flags a signature date that does not exist', () => {
+    const result = validate(replace('Hofheim, den 18.08.2025', 'Hofheim, den 31.02.2025'));
+    expect(result.status).toBe('needs_review');
+    expect(result.issues).toEqual([
+      expect.objectContaining({ path: 'agreement.signatures.recipient', code: 'signature.date_invalid' }),
+    ]);
+    expect(result.issues[0]?.message).toContain('31.02.2025');
+  });
+
+  it('flags a signature date implausible for the budget year, and one in the future', () => {
+    expect(codes(replace('Wiesbaden, den 2.8.2025', 'Wiesbaden, den 2.8.2019'))).toEqual(['signature.date_implausible']);
+    expect(codes(replace('Hofheim, den 18.08.2025', 'Hofheim, den 18.08.2027'))).toEqual(['signature.date_future']);
+  });
+
+  it('flags a missing and an implausible amount', () => {
+    expect(codes(replace('1.018.910 Euro', 'eine Million Euro'))).toEqual(['amount.missing']);
+    expect(codes(replace('1.018.910 Euro', '1.018 Euro'))).toEqual(['amount.implausible']);
+  });
+
+  it('flags a recipient that is not one of the 26', () => {
+    const lines = seedLines().map((line) => line.replace(/Landkreis Main-Taunus-Kreis|Main-Taunus-Kreis/g, 'Landkreis München'));
+    const result = validate(lines);
+    expect(result.issues.map((issue) => issue.code)).toEqual(['party.recipient_unknown']);
+    expect(result.issues[0]?.message).toContain('München');
+  });
+
+  it('flags a missing measure list and a missing signature', () => {
+    const withoutList = seedLines().filter((line) => !/^(?:\d\. |- )/.test(line));
+    expect(codes(withoutList)).toEqual(['measures.missing']);
+    const withoutRecipientSignature = seedLines().filter((line) => !line.startsWith('Hofheim, den'));
+    expect(codes(withoutRecipientSignature)).toEqual(['signature.missing']);
+  });
+
+  it('flags a ministry name that does not fit the budget year', () => {
+    const lines = seedLines().map((line) => line.replace('2025', '2016'));
+    expect(codes(lines)).toContain('party.funder_name_year');
+  });
+
+  it('rejects a document that is not an agreement at all', () => {
+    const result = validate(['Rechnung Nr. 4711', 'Büromaterial 120,00 EUR', 'Zahlbar bis 30.11.2025']);
+    expect(result.status).toBe('rejected');
+    expect(result.issues.map((issue) => issue.code)).toEqual(['document.not_agreement']);
+  });
+
+  it('sends pages that OCR read poorly or not at all to review', () => {
+    const result = validateFindings(extractAgreement(seedLines()), {
+      today,
+      lowConfidencePages: [{ page: 2, confidence: 41.6 }],
+      unreadPages: [3],
+    });
+    expect(result.status).toBe('needs_review');
+    expect(result.issues.map((issue) => [issue.code, issue.message])).toEqual([
+      ['ocr.skipped', 'Page 3 has no text layer and OCR was switched off, so it was not read.'],
+      ['ocr.low_confidence', 'Page 2 was read by OCR with a mean confidence of 42 %; check its fields against the scan.'],
+    ]);
+  });
+});
