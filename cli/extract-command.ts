@@ -35,7 +35,7 @@ function progressReporter(total: number) {
 export async function runExtract(paths: readonly string[], options: ExtractOptions): Promise<AgreementRecord[]> {
   const files = await collectPdfFiles(paths);
   const config: ExtractionConfig = extractionConfigSchema.parse({ ocr: options.ocr });
-  const ocr = new TesseractOcrEngine();
+  const ocr = new TesseractOcrEngine(undefined, config.ocrDpi);
   const progress = progressReporter(files.length);
   const records: AgreementRecord[] = new Array(files.length);
   let printed = 0;

@@ -74,7 +74,7 @@ function budgetYear(title: string | undefined, text: string): number | undefined
 function program(title: string | undefined, text: string): string | undefined {
   const pattern = /((?:[A-ZÄÖÜ][\p{L}]*-\s(?:und|sowie)\s)?[A-ZÄÖÜ][\p{L}]*budget)(?:s|es)?\b/u;
   const source = [title, text].find((candidate) => candidate && pattern.test(candidate));
-  return source ? pattern.exec(source)?.[1] : undefined;
+  return source ? pattern.exec(source)?.[1]?.replace(/\s+/g, ' ') : undefined;
 }
 
 function splitParties(title: string): { funderPhrase?: string; recipientPhrase?: string } {
@@ -173,10 +173,9 @@ export function extractAgreement(lines: readonly string[]): ExtractionFindings {
   if (parties.length > 0) agreement.parties = parties;
   if (amount) agreement.amount = { cents: amount.cents, currency: 'EUR', text: amount.text };
   agreement.measures = measureList?.measures ?? [];
-  agreement.signatures = signatureBlocks.flatMap((block) =>
-    block.date && block.name && block.title && block.party
-      ? [{ party: block.party, place: block.place, date: block.date, name: block.name, title: block.title }]
-      : [],
+  // A signature whose name or office could not be read still says who signed where and when.
+  agreement.signatures = signatureBlocks.flatMap(({ party, place, date, name, title }) =>
+    party && date ? [{ party, place, date, ...(name ? { name } : {}), ...(title ? { title } : {}) }] : [],
   );
 
   const amountContext = amount ? text.slice(Math.max(0, amount.index - 80), amount.index + amount.text.length) : undefined;

@@ -6,7 +6,7 @@ import { checkEnvelope, checkStructure, type Rejection } from '../pdf/preflight.
 import { type AgreementRecord, agreementRecordSchema, type TextSource } from '../schema/record.js';
 import { validateFindings } from '../validate/rules.js';
 import { extractAgreement } from './agreement.js';
-import { normalizeCharacters, repairDigits, restoreDashes, stripPageFurniture, tidyLine } from './normalize.js';
+import { dropOcrJunk, normalizeCharacters, repairDigits, restoreDashes, stripPageFurniture, tidyLine } from './normalize.js';
 
 /**
  * From PDF bytes to a validated record: preflight, text layer, OCR for scanned pages, field extraction,
@@ -67,7 +67,7 @@ export async function extractDocument(
     const { pages, unreadPages } = await Promise.race([reading, deadline]);
     return buildRecord(base, pages, unreadPages, document?.pageCount ?? pages.length, dependencies);
   } catch (error) {
-    if (error instanceof PdfRejected) return rejected(error.rejection);
+    if (error instanceof PdfRejected) return rejected(error.rejection, error.pages);
     if (error instanceof LimitExceeded) {
       return rejected(
         { code: 'limit.time', message: `Reading the document took longer than the limit of ${limits.timeoutMs} ms.` },
@@ -91,7 +91,8 @@ async function readDocument(
   const readings: Promise<PageReading>[] = [];
   // Pages are rendered one at a time (pdf.js shares one document) and recognised in parallel on the pool.
   for (const page of texts) {
-    const scanned = page.letters < config.minTextCharsPerPage;
+    // Few letters alone do not make a scan: a digital page may hold just a line or two.
+    const scanned = page.letters < config.minTextCharsPerPage && (await document.pageHasImages(page.number));
     const wantsOcr = config.ocr === 'always' || (config.ocr === 'auto' && scanned);
     if (wantsOcr && ocr) {
       const image = await document.renderPage(page.number, config.ocrDpi);
@@ -124,7 +125,7 @@ function buildRecord(
     pages.map((page) =>
       page.lines.map((line) => {
         const clean = tidyLine(repairDigits(normalizeCharacters(line)));
-        return page.source === 'ocr' ? restoreDashes(clean) : clean;
+        return page.source === 'ocr' ? restoreDashes(dropOcrJunk(clean)) : clean;
       }),
     ),
   );

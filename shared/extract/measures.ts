@@ -1,5 +1,6 @@
 import type { Measure } from '../schema/record.js';
-import { CELL_SEPARATOR, joinWrapped } from './normalize.js';
+import { STANDARD_MEASURE_TYPES } from '../data/measure-types.js';
+import { CELL_SEPARATOR, foldForComparison, joinWrapped, similarity } from './normalize.js';
 
 /**
  * The numbered list of measure types (Maßnahmenarten), each with the projects listed under it.
@@ -26,6 +27,23 @@ export interface MeasureList {
   startLine: number;
 }
 
+/** Stray dots, dashes and bars OCR leaves between a list mark and the item's text. */
+function stripLeadingMarks(text: string): string {
+  return text.replace(/^[\s.,:;_|'‘’*•·–-]+(?=\S)/u, '').trim();
+}
+
+/** Digits OCR reads for the one written ("5." as "9."); inside a running list the expected one is meant. */
+const OCR_DIGIT_CONFUSIONS: Record<number, readonly number[]> = {
+  2: [7],
+  3: [8, 5],
+  4: [9],
+  5: [9, 6, 3, 8],
+  6: [5, 8, 0],
+  7: [1, 2],
+  8: [3, 6, 9, 0],
+  9: [5, 8, 0],
+};
+
 function measureNumber(raw: string): number {
   return /^[lI]$/.test(raw) ? 1 : Number(raw);
 }
@@ -33,8 +51,9 @@ function measureNumber(raw: string): number {
 function findListStart(lines: readonly string[], fromLine: number): number {
   const firstMeasure = (from: number, within: number) => {
     for (let index = from; index < Math.min(lines.length, from + within); index++) {
-      const match = MEASURE_LINE.exec(lines[index] ?? '');
-      if (match?.groups && measureNumber(match.groups.number ?? '') === 1) return index;
+      const line = (lines[index] ?? '').trim();
+      const match = MEASURE_LINE.exec(line);
+      if ((match?.groups && measureNumber(match.groups.number ?? '') === 1) || /^[1lI][.)]$/.test(line)) return index;
     }
     return -1;
   };
@@ -60,9 +79,16 @@ export function extractMeasures(lines: readonly string[], fromLine = 0): Measure
   const start = findListStart(lines, fromLine);
   if (start < 0) return undefined;
   const referenceLength = fullLineLength(lines);
-  /** A line wrapped when the next line's first word would not have fitted after it. */
-  const wrapped = (previous: string, next: string) =>
-    !/[.:;!?]$/.test(previous) && previous.length + 1 + (next.split(' ')[0]?.length ?? 0) >= referenceLength * 0.8;
+  /**
+   * Whether `next` continues `previous`: it starts in lower case, or the previous line breaks off after a
+   * comma, dash or conjunction, or the next line's first word would not have fitted after it (the line was
+   * full; list lines are indented, so a little shorter than running text).
+   */
+  const wrapped = (previous: string, next: string) => {
+    if (/[.:;!?]$/.test(previous)) return false;
+    if (/^[a-zäöüß(]/.test(next) || /(?:[,–-]|\b(?:und|oder|für|der|die|des|zur|zum|mit|in|im|von))$/.test(previous)) return true;
+    return previous.length + 1 + (next.split(' ')[0]?.length ?? 0) >= referenceLength * 0.9;
+  };
   const measures: Measure[] = [];
   type Open = { kind: 'title' } | { kind: 'project'; index: number };
   let open: Open | undefined;
@@ -83,7 +109,9 @@ export function extractMeasures(lines: readonly string[], fromLine = 0): Measure
   };
 
   for (; index < lines.length; index++) {
-    const line = (lines[index] ?? '').split(CELL_SEPARATOR).join(' ').trim();
+    let line = (lines[index] ?? '').split(CELL_SEPARATOR).join(' ').trim();
+    // A number standing alone, its text on the next line (set apart by layout or a page break).
+    if (/^\d{1,2}[.)]$/.test(line) && lines[index + 1]?.trim()) line = `${line} ${(lines[++index] ?? '').trim()}`;
     if (!line) {
       // A blank line ends the item above; the list goes on only if a list line follows.
       previousLine = '';
@@ -91,9 +119,11 @@ export function extractMeasures(lines: readonly string[], fromLine = 0): Measure
     }
     const numbered = MEASURE_LINE.exec(line);
     if (numbered?.groups) {
-      const number = measureNumber(numbered.groups.number ?? '');
-      if (number === measures.length + 1) {
-        measures.push({ number, title: (numbered.groups.text ?? '').trim(), projects: [] });
+      const written = measureNumber(numbered.groups.number ?? '');
+      const expected = measures.length + 1;
+      const number = OCR_DIGIT_CONFUSIONS[expected]?.includes(written) && measures.length > 0 ? expected : written;
+      if (number === expected) {
+        measures.push({ number, title: stripLeadingMarks(numbered.groups.text ?? ''), projects: [] });
         open = { kind: 'title' };
         previousLine = line;
         continue;
@@ -103,17 +133,37 @@ export function extractMeasures(lines: readonly string[], fromLine = 0): Measure
     if (SECTION_HEADING.test(line) || PLACE_DATE_HINT.test(line)) break;
     const bullet = BULLET_LINE.exec(line);
     if (bullet?.groups) {
-      openProject((bullet.groups.text ?? '').trim());
+      openProject(stripLeadingMarks(bullet.groups.text ?? ''));
       previousLine = line;
       continue;
     }
     const sentenceLike = line.length >= referenceLength * 0.6 || /[.!?]$/.test(line);
     if ((PARAGRAPH_START.test(line) && sentenceLike) || (/[.;!?]$/.test(line) && line.length >= referenceLength * 0.6)) break;
-    if (open && wrapped(previousLine, line)) append(line);
+    // A title that already is a whole standard measure type does not go on over the next line.
+    const completeTitle = open?.kind === 'title' && isStandardTitle(measures.at(-1)?.title ?? '');
+    if (open && !completeTitle && wrapped(previousLine, line)) append(line);
     else if (!previousLine) break;
     else openProject(line);
     previousLine = line;
   }
   if (measures.length === 0) return undefined;
+  for (const measure of measures) measure.title = standardTitle(measure.title);
   return { measures, startLine: start, endLine: index };
+}
+
+/** How close a title must be to a standard measure type to be read as it: a few misread letters. */
+const STANDARD_TITLE_SIMILARITY = 0.9;
+
+function matchingStandardTitle(title: string): string | undefined {
+  const folded = foldForComparison(title);
+  return STANDARD_MEASURE_TYPES.find((standard) => similarity(folded, foldForComparison(standard)) >= STANDARD_TITLE_SIMILARITY);
+}
+
+function isStandardTitle(title: string): boolean {
+  return matchingStandardTitle(title) !== undefined;
+}
+
+/** The standard spelling of a measure type when the title is one of them, misread ("Ausbhildungsvorbereitung"). */
+export function standardTitle(title: string): string {
+  return matchingStandardTitle(title) ?? title;
 }

@@ -1,3 +1,5 @@
+import { distance } from 'fastest-levenshtein';
+
 /**
  * Text clean-up shared by the text layer and OCR output, so that the field extractors see one kind of text:
  * invisible characters gone, ligatures spelled out, all spaces ordinary, OCR's letter-for-digit confusions
@@ -17,6 +19,8 @@ export function normalizeCharacters(text: string): string {
     .replace(INVISIBLE, '')
     .replace(LIGATURES, (ligature) => ligature.normalize('NFKC'))
     .replace(SPACES, ' ')
+    // OCR's dotless i; German has none.
+    .replace(/ı/g, 'i')
     .replace(/\r\n?/g, '\n');
 }
 
@@ -35,12 +39,38 @@ export function repairDigits(text: string): string {
   return current;
 }
 
+/** Tokens OCR makes of specks, stamp edges and scribbles: stray punctuation and lone symbols. */
+const JUNK_TOKEN = /^[|¦;:_©®°¬~^`'‘’‚“”"„»«<>{}[\]\\/.,*+=•·]+$/;
+
 /**
- * OCR reads the German dash (Gedankenstrich, "–") as a hyphen. Between two words with spaces on both
- * sides a hyphen is never meant, so there it becomes the dash again.
+ * Removes what OCR reads into the margins of a line: junk tokens at either end of each cell, and cells
+ * that hold nothing but junk or a single stray letter. Text inside a cell is left alone.
+ */
+export function dropOcrJunk(line: string): string {
+  return line
+    .split(CELL_SEPARATOR)
+    .map((cell) => {
+      const tokens = cell.trim().split(/\s+/);
+      while (tokens.length > 1 && JUNK_TOKEN.test(tokens[0] ?? '') && !/^[-–•]$/.test(tokens[0] ?? '')) tokens.shift();
+      while (tokens.length > 0 && JUNK_TOKEN.test(tokens.at(-1) ?? '')) tokens.pop();
+      const text = tokens.join(' ');
+      return /^(?:\p{L}|[^\p{L}\p{N}]+)$/u.test(text) && !/^[-–•]$/.test(text) ? '' : text;
+    })
+    .filter(Boolean)
+    .join(CELL_SEPARATOR);
+}
+
+/**
+ * OCR reads the German dash (Gedankenstrich, "–") as a hyphen, and the German closing quote (“) as the
+ * English one (”). Between two words with spaces on both sides a hyphen is never meant, and a quote
+ * opened with „ closes with “, so both are set right again; so is a word split after its capital.
  */
 export function restoreDashes(line: string): string {
-  return line.replace(/(?<=\S) [-—] (?=\S)/g, ' – ');
+  return line
+    .replace(/(?<=\S) [-—] (?=\S)/g, ' – ')
+    .replace(/„([^„“”"]*)[”"]/g, '„$1“')
+    // A capital standing alone before a lower-case word is a word OCR split ("J ugend").
+    .replace(/(?<![\p{L}.])(\p{Lu}) (\p{Ll}{2,})/gu, '$1$2');
 }
 
 /** Collapses runs of spaces inside each cell and trims; the cell separator survives. */
@@ -83,13 +113,24 @@ export function stripPageFurniture(pages: readonly (readonly string[])[]): strin
     const edges = new Set([...content.slice(0, EDGE_LINES), ...content.slice(-EDGE_LINES)].map(headerKey));
     for (const key of edges) edgeCounts.set(key, (edgeCounts.get(key) ?? 0) + 1);
   }
-  const repeated = (line: string) => pages.length > 1 && (edgeCounts.get(headerKey(line)) ?? 0) >= 2;
-  return pages.map((lines) => {
+  // OCR reads the same header slightly differently on each page, so near-equal lines count as repeats.
+  const keys = [...edgeCounts.keys()];
+  const repeated = (line: string) => {
+    if (pages.length < 2) return false;
+    const key = headerKey(line);
+    const count = keys.reduce((sum, other) => sum + (other === key || (key.length > 12 && similarity(other, key) >= 0.85) ? (edgeCounts.get(other) ?? 0) : 0), 0);
+    return count >= 2;
+  };
+  // A later page that opens with the document's first words ("Zielvereinbarung 2020 – …") carries a
+  // running header, even where no other page repeats it.
+  const firstWord = foldForComparison(pages[0]?.find((line) => line.trim())?.split(/\s+/)[0] ?? '');
+  const opensLikeDocument = (line: string) => firstWord.length >= 6 && foldForComparison(line.split(/\s+/)[0] ?? '') === firstWord;
+  return pages.map((lines, pageIndex) => {
     const content = lines.filter((line) => !isPageMarker(line));
     const nonEmpty = content.map((line, index) => ({ line, index })).filter(({ line }) => line.trim());
     const edgeIndexes = new Set(
       [...nonEmpty.slice(0, EDGE_LINES), ...nonEmpty.slice(-EDGE_LINES)]
-        .filter(({ line }) => repeated(line))
+        .filter(({ line }) => repeated(line) || (pageIndex > 0 && opensLikeDocument(line)))
         .map(({ index }) => index),
     );
     return content.filter((_, index) => !edgeIndexes.has(index));
@@ -129,4 +170,10 @@ export function foldForComparison(text: string): string {
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^a-z0-9]/g, '');
+}
+
+/** Similarity in [0, 1] of two strings by edit distance; 1 is equal. Tolerates OCR's letter swaps. */
+export function similarity(a: string, b: string): number {
+  const longest = Math.max(a.length, b.length);
+  return longest === 0 ? 1 : 1 - distance(a, b) / longest;
 }

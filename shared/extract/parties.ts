@@ -1,14 +1,7 @@
-import { distance } from 'fastest-levenshtein';
 import { GEBIETSKOERPERSCHAFTEN, type Gebietskoerperschaft } from '../data/gebietskoerperschaften.js';
 import { MINISTRIES, type Ministry } from '../data/ministries.js';
 import type { RecipientKind } from '../schema/record.js';
-import { foldForComparison } from './normalize.js';
-
-/** Similarity in [0, 1] of two folded strings; 1 is equal. Tolerates OCR's letter swaps. */
-export function similarity(a: string, b: string): number {
-  const longest = Math.max(a.length, b.length);
-  return longest === 0 ? 1 : 1 - distance(a, b) / longest;
-}
+import { foldForComparison, similarity } from './normalize.js';
 
 const CITY_WORDS = /\b(?:kreisfreien?\s+)?(?:Wissenschafts|Landeshaupt|Universitäts|Doppel)?[Ss]tadt\b|\bOberbürgermeister/;
 const COUNTY_WORDS = /\b(?:Land)?[Kk]reis(?:es|e)?\b|\bLandrat\b|\bLandrätin\b|\bKreisausschuss\b/;

@@ -1,6 +1,6 @@
 import type { PartyRole } from '../schema/record.js';
 import { GERMAN_DATE, parseGermanDate, toIsoDate, type WrittenDate } from './dates.js';
-import { CELL_SEPARATOR } from './normalize.js';
+import { CELL_SEPARATOR, foldForComparison, similarity } from './normalize.js';
 
 /**
  * Signature blocks: "Place, den Date", room for the signature, the signatory's name, their office and
@@ -28,24 +28,73 @@ const PLACE_DATE = new RegExp(
 );
 
 /** Offices of the people who sign these agreements, for the ministry and for counties and cities. */
-const FUNDER_OFFICE = /^(?:Hessische[rn]?\s+)?(?:Staatsminister(?:in)?|Minister(?:in)?|Staatssekretär(?:in)?|Ministerialdirektor(?:in)?|Ministerialdirigent(?:in)?|Abteilungsleiter(?:in)?)\b/i;
-const RECIPIENT_OFFICE =
-  /^(?:(?:Der|Die)\s+)?(?:Erste[rn]?\s+)?(?:Landrat|Landrätin|Oberbürgermeister(?:in)?|Bürgermeister(?:in)?|Kreisbeigeordnete[rn]?|Beigeordnete[rn]?|Stadtrat|Stadträtin|Stadtkämmerer(?:in)?|(?:Sozial|Kreis)?[Dd]ezernent(?:in)?|Kreisausschuss)\b/i;
-const FUNDER_ORGANISATION = /Ministerium|Sozialministerium|\bLand\s+Hessen\b/i;
+const OFFICES: Record<PartyRole, readonly string[]> = {
+  funder: [
+    'Staatsminister', 'Staatsministerin', 'Minister', 'Ministerin', 'Staatssekretär', 'Staatssekretärin',
+    'Ministerialdirektor', 'Ministerialdirektorin', 'Ministerialdirigent', 'Ministerialdirigentin',
+    'Abteilungsleiter', 'Abteilungsleiterin',
+  ],
+  recipient: [
+    'Landrat', 'Landrätin', 'Oberbürgermeister', 'Oberbürgermeisterin', 'Bürgermeister', 'Bürgermeisterin',
+    'Kreisbeigeordneter', 'Kreisbeigeordnete', 'Beigeordneter', 'Beigeordnete', 'Stadtrat', 'Stadträtin',
+    'Stadtkämmerer', 'Stadtkämmerin', 'Dezernent', 'Dezernentin', 'Sozialdezernent', 'Sozialdezernentin',
+  ],
+};
+/** How close a misread word must be to an office to count as it ("Staatsministenin"). */
+const OFFICE_SIMILARITY = 0.85;
+const FUNDER_ORGANISATION = /Ministeri|Sozialministeri|\bLand\s+Hessen\b/i;
 const RECIPIENT_ORGANISATION = /Kreis|Stadt|Magistrat/i;
 const NAME_PART = String.raw`[A-ZÄÖÜ][a-zäöüßé]+(?:-[A-ZÄÖÜ][a-zäöüßé]+)?`;
 const PERSON_NAME = new RegExp(
   String.raw`^(?:(?:Dr|Prof)\.\s?(?:(?:med|phil|jur|rer\.\s?nat|h\.\s?c)\.\s?)*)*(?:${NAME_PART}\.?\s+){1,3}(?:(?:von|van|vom|zu|de|von\s+der)\s+)?${NAME_PART}$`,
   'u',
 );
+/** Words of organisations and page furniture, which look like names but are none. */
+const NOT_A_NAME = /^(?:Hessisch|Minist|Sozialminist|Landkreis|Kreis|Stadt|Magistrat|Seite|Zielvereinbarung|Der$|Die$|Das$|Für$|Und$)/;
 const REPRESENTATION_PREFIX = /^(?:gez\.|i\.\s?V\.|i\.\s?A\.|In\s+Vertretung|Im\s+Auftrag)\s*/i;
 
-function isOffice(line: string): boolean {
-  return FUNDER_OFFICE.test(line) || RECIPIENT_OFFICE.test(line);
+interface Office {
+  title: string;
+  party: PartyRole;
 }
 
-function officeText(line: string): string {
-  return line.replace(/^(?:Der|Die)\s+/, '').trim();
+/**
+ * The office a line names, spelled correctly even where OCR misread a letter: "Landrat",
+ * "Erste Kreisbeigeordnete", "Die Oberbürgermeisterin" (article dropped), "Minister für …".
+ */
+export function readOffice(line: string): Office | undefined {
+  const words = line.trim().split(/\s+/);
+  let index = /^(?:Der|Die)$/.test(words[0] ?? '') ? 1 : 0;
+  const prefix = /^(?:Erste[rn]?|Hessische[rn]?)$/.test(words[index] ?? '') ? words[index++] : undefined;
+  const word = foldForComparison(words[index] ?? '');
+  if (word.length < 5) return undefined;
+  let best: { office: string; party: PartyRole; score: number } | undefined;
+  for (const party of ['funder', 'recipient'] as const) {
+    for (const office of OFFICES[party]) {
+      const score = similarity(word, foldForComparison(office));
+      if (!best || score > best.score) best = { office, party, score };
+    }
+  }
+  if (!best || best.score < OFFICE_SIMILARITY) return undefined;
+  const rest = words.slice(index + 1).join(' ');
+  const title = [prefix, best.office, /^für\s/.test(rest) ? rest : undefined].filter(Boolean).join(' ');
+  return { title, party: best.party };
+}
+
+function isOffice(line: string): boolean {
+  return readOffice(line) !== undefined;
+}
+
+/** The person's name in a line, with OCR's stray marks around it left out ("Monika Jäger eo"). */
+export function personNameIn(line: string): string | undefined {
+  const tokens = line.trim().split(/\s+/);
+  for (let start = 0; start < tokens.length; start++) {
+    for (let end = tokens.length; end >= start + 2; end--) {
+      const candidate = tokens.slice(start, end).join(' ');
+      if (PERSON_NAME.test(candidate) && !tokens.slice(start, end).some((token) => NOT_A_NAME.test(token))) return candidate;
+    }
+  }
+  return undefined;
 }
 
 interface PlaceDate {
@@ -66,29 +115,21 @@ export function findPlaceDates(cell: string): PlaceDate[] {
 function readBlock(start: PlaceDate, body: readonly string[]): SignatureBlock {
   const lines = body.map((line) => line.replace(REPRESENTATION_PREFIX, '').trim()).filter(Boolean);
   const officeIndex = lines.findIndex(isOffice);
-  let name: string | undefined;
-  let title: string | undefined;
-  if (officeIndex >= 0) {
-    title = officeText(lines[officeIndex] ?? '');
-    const before = lines.slice(0, officeIndex).reverse().find((line) => PERSON_NAME.test(line));
-    const after = lines.slice(officeIndex + 1, officeIndex + 3).find((line) => PERSON_NAME.test(line));
-    name = before ?? after;
-  } else {
-    name = lines.find((line) => PERSON_NAME.test(line));
-  }
+  const office = officeIndex >= 0 ? readOffice(lines[officeIndex] ?? '') : undefined;
+  const nameBefore = lines.slice(0, Math.max(0, officeIndex)).reverse().map(personNameIn).find(Boolean);
+  const nameAfter = lines.slice(officeIndex + 1, officeIndex + 3).map(personNameIn).find(Boolean);
+  const name = office ? (nameBefore ?? nameAfter) : lines.map(personNameIn).find(Boolean);
   const organisation = lines.slice(Math.max(0, officeIndex) + 1).join(' ');
-  let party: PartyRole | undefined;
-  if (title && FUNDER_OFFICE.test(title)) party = 'funder';
-  else if (title && RECIPIENT_OFFICE.test(title)) party = 'recipient';
-  else if (FUNDER_ORGANISATION.test(organisation)) party = 'funder';
-  else if (RECIPIENT_ORGANISATION.test(organisation)) party = 'recipient';
+  let party: PartyRole | undefined = office?.party;
+  if (!party && FUNDER_ORGANISATION.test(organisation)) party = 'funder';
+  else if (!party && RECIPIENT_ORGANISATION.test(organisation)) party = 'recipient';
   return {
     party,
     place: start.place,
     writtenDate: start.writtenDate,
     date: toIsoDate(start.writtenDate),
     name,
-    title,
+    title: office?.title,
     source: [`${start.place}, ${start.writtenDate.text}`, ...lines].join(' | '),
   };
 }
@@ -106,7 +147,9 @@ export function extractSignatures(lines: readonly string[], fromLine = 0): Signa
     let next = index + 1;
     for (; next < lines.length && next <= index + BLOCK_BODY_LINES; next++) {
       const row = lines[next] ?? '';
-      const rowCells = row.split(CELL_SEPARATOR).flatMap((cell) => cell.split(/ {3,}/));
+      // Cells without a word of three letters are specks and scribbles, not text.
+      let rowCells = row.split(CELL_SEPARATOR).flatMap((cell) => cell.split(/ {3,}/)).filter((cell) => /\p{L}{3}/u.test(cell));
+      if (starts.length === 2 && rowCells.length !== 2) rowCells = rowCells.flatMap((cell) => splitSideBySide(cell) ?? [cell]);
       if (rowCells.some((cell) => findPlaceDates(cell).length > 0)) break;
       if (starts.length === 1) {
         bodies[0]?.push(rowCells.join(' '));
@@ -123,6 +166,22 @@ export function extractSignatures(lines: readonly string[], fromLine = 0): Signa
   }
   assignParties(blocks);
   return blocks;
+}
+
+/**
+ * Splits a line that runs two side-by-side columns together without a visible gap ("Stefan Grüttner
+ * Stefan Braun", "Staatsminister Oberbürgermeister") where both halves are of the same kind: two
+ * offices, or two names of balanced length. Lines that do not split that way stay whole.
+ */
+export function splitSideBySide(row: string): [string, string] | undefined {
+  const words = row.trim().split(/\s+/);
+  const splits = words.slice(1).map((_, index) => [words.slice(0, index + 1).join(' '), words.slice(index + 1).join(' ')] as [string, string]);
+  const offices = splits.find(([left, right]) => isOffice(left) && isOffice(right) && !/^(?:Erste[rn]?|Hessische[rn]?|Der|Die)$/.test(left.split(' ').at(-1) ?? ''));
+  if (offices) return offices;
+  const names = splits
+    .filter(([left, right]) => personNameIn(left) === left && personNameIn(right) === right)
+    .sort((a, b) => Math.abs(a[0].length - a[1].length) - Math.abs(b[0].length - b[1].length));
+  return names[0];
 }
 
 /** Blocks whose party their office or organisation did not reveal take the one still free, funder first. */

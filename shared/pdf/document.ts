@@ -15,7 +15,11 @@ export interface PdfPageText {
 }
 
 export class PdfRejected extends Error {
-  constructor(readonly rejection: Rejection) {
+  constructor(
+    readonly rejection: Rejection,
+    /** Page count, when the PDF could be opened far enough to know it. */
+    readonly pages = 0,
+  ) {
     super(rejection.message);
   }
 }
@@ -54,7 +58,7 @@ export class PdfDocument {
         throw new PdfRejected({
           code: 'limit.pages',
           message: `The PDF has ${info.total} pages, more than the limit of ${limits.maxPages}.`,
-        });
+        }, info.total);
       }
       const sized = await parser.getInfo({ parsePageInfo: true });
       for (const page of sized.pages) {
@@ -63,7 +67,7 @@ export class PdfDocument {
           throw new PdfRejected({
             code: 'limit.page_size',
             message: `Page ${page.pageNumber} measures ${Math.round(page.width ?? 0)} × ${Math.round(page.height ?? 0)} pt; the limit for a page side is ${limits.maxPageSidePt} pt.`,
-          });
+          }, info.total);
         }
       }
       return new PdfDocument(parser, info.total);
@@ -81,6 +85,12 @@ export class PdfDocument {
       lines: page.text.split('\n'),
       letters: (page.text.match(/\p{L}/gu) ?? []).length,
     }));
+  }
+
+  /** Whether the page paints an image of more than a few pixels (a scan does; an almost empty page does not). */
+  async pageHasImages(pageNumber: number): Promise<boolean> {
+    const result = await this.parser.getImage({ partial: [pageNumber], imageThreshold: 80, imageBuffer: false, imageDataUrl: false });
+    return (result.pages[0]?.images.length ?? 0) > 0;
   }
 
   /** Renders one page to PNG at the given resolution. */

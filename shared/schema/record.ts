@@ -35,8 +35,12 @@ export const signatureSchema = z.object({
   party: partyRoleSchema,
   place: z.string().min(1),
   date: isoDate,
-  name: z.string().min(1),
-  title: z.string().min(1).describe('The signatory\'s office, such as "Staatsministerin" or "Landrat"'),
+  name: z.string().min(1).optional().describe('Absent when it could not be read (the record then needs review)'),
+  title: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('The signatory\'s office, such as "Staatsministerin" or "Landrat"; absent when it could not be read'),
 });
 
 export const agreementSchema = z.object({

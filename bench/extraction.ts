@@ -1,0 +1,140 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { promisify } from 'node:util';
+import { extractionConfigSchema } from '../shared/config.js';
+import { extractDocument } from '../shared/extract/extract-document.js';
+import { PdfDocument } from '../shared/pdf/document.js';
+import { TesseractOcrEngine } from '../shared/ocr/tesseract.js';
+import { fixtureBytes, loadFixtures } from '../test/support/fixtures.js';
+import { accuracy } from './field-accuracy.js';
+
+/**
+ * Extraction speed and memory against native baselines measured in the same run:
+ * - digital documents: our whole in-process extraction (text layer, fields, validation) per document
+ *   against poppler's `pdftotext` on the same file;
+ * - scanned pages: tesseract.js recognising a rendered page against native `tesseract -l deu` on the
+ *   same PNG, one page at a time;
+ * - peak resident memory of this process over all of it, bad inputs included.
+ * `--json` also writes bench-results.json. Ratios are ours divided by the baseline's, medians.
+ */
+
+const run = promisify(execFile);
+const root = new URL('..', import.meta.url).pathname;
+const fixtures = join(root, 'fixtures', 'pdf');
+const writeJson = process.argv.includes('--json');
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+
+execFileSync(join(root, 'scripts', 'install-native-baselines.sh'), { stdio: 'inherit' });
+
+const pdfsIn = (folder: string) =>
+  readdirSync(join(fixtures, folder))
+    .filter((name) => /\.pdf$/i.test(name))
+    .sort()
+    .map((name) => join(fixtures, folder, name));
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+};
+const millis = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
+
+let peakRss = process.memoryUsage().rss;
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 20);
+
+const config = extractionConfigSchema.parse({});
+const ocr = new TesseractOcrEngine(1, config.ocrDpi);
+
+// Digital documents: the median of several rounds per document, then the median over documents.
+const digital = pdfsIn('digital');
+const ours: number[] = [];
+const pdftotext: number[] = [];
+for (const file of digital) {
+  const bytes = readFileSync(file);
+  await extractDocument(bytes, basename(file), { config }); // warm-up
+  const oursRounds: number[] = [];
+  const baselineRounds: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    let start = process.hrtime.bigint();
+    await extractDocument(bytes, basename(file), { config });
+    oursRounds.push(millis(start));
+    start = process.hrtime.bigint();
+    await run('pdftotext', ['-layout', file, '-']);
+    baselineRounds.push(millis(start));
+  }
+  ours.push(median(oursRounds));
+  pdftotext.push(median(baselineRounds));
+}
+
+// Scanned pages: render each once, then time both OCR engines on the same image.
+const scratch = mkdtempSync(join(tmpdir(), 'bench-ocr-'));
+const ocrOurs: number[] = [];
+const ocrNative: number[] = [];
+const scanned = pdfsIn('scanned');
+let warmedUp = false;
+for (const file of scanned) {
+  const document = await PdfDocument.open(readFileSync(file), config.limits);
+  for (let page = 1; page <= document.pageCount; page++) {
+    const image = await document.renderPage(page, config.ocrDpi);
+    const png = join(scratch, `${basename(file)}-${page}.png`);
+    writeFileSync(png, image);
+    if (!warmedUp) {
+      // Both engines load their model once; that is start-up, not per-page cost.
+      await ocr.recognize(image);
+      await run('tesseract', [png, '-', '-l', 'deu'], { maxBuffer: 16 * 1024 * 1024 });
+      warmedUp = true;
+    }
+    let start = process.hrtime.bigint();
+    await ocr.recognize(image);
+    ocrOurs.push(millis(start));
+    start = process.hrtime.bigint();
+    await run('tesseract', [png, '-', '-l', 'deu'], { maxBuffer: 16 * 1024 * 1024 });
+    ocrNative.push(millis(start));
+  }
+  await document.close();
+}
+rmSync(scratch, { recursive: true, force: true });
+
+// Every fixture end to end with the OCR pool, for field accuracy against the expected records and for
+// the memory peak (bad inputs included).
+const ocrPool = new TesseractOcrEngine(undefined, config.ocrDpi);
+const fixtures = loadFixtures();
+const extracted = await Promise.all(
+  fixtures.map(async (fixture) => ({
+    fixture,
+    actual: await extractDocument(fixtureBytes(fixture), basename(fixture.path), { config, ocr: ocrPool }),
+  })),
+);
+const accuracyOf = (category: string) => {
+  const result = accuracy(extracted.filter(({ fixture }) => fixture.category === category).map(({ fixture, actual }) => ({ actual, expected: fixture.expected })));
+  return { right: result.right, total: result.total, accuracy: result.right / result.total, wrong: result.wrong };
+}
+await Promise.all([ocr.close(), ocrPool.close()]);
+clearInterval(sampler);
+
+const results = {
+  digitalVsPdftotext: median(ours) / median(pdftotext),
+  ocrVsTesseract: median(ocrOurs) / median(ocrNative),
+  digital: { documents: digital.length, oursMedianMs: median(ours), pdftotextMedianMs: median(pdftotext) },
+  ocr: { pages: ocrOurs.length, dpi: config.ocrDpi, oursMedianMs: median(ocrOurs), tesseractMedianMs: median(ocrNative) },
+  fieldAccuracy: { digital: accuracyOf('digital'), scanned: accuracyOf('scanned'), mixed: accuracyOf('mixed') },
+  peakRssMiB: Math.round(peakRss / 1024 / 1024),
+  node: process.version,
+};
+
+const round = (value: number) => Math.round(value * 100) / 100;
+console.log(`digital extraction: ${round(results.digital.oursMedianMs)} ms/document vs pdftotext ${round(results.digital.pdftotextMedianMs)} ms → ${round(results.digitalVsPdftotext)}× (${digital.length} documents, median of ${ROUNDS} rounds)`);
+console.log(`OCR: ${round(results.ocr.oursMedianMs)} ms/page vs native tesseract ${round(results.ocr.tesseractMedianMs)} ms → ${round(results.ocrVsTesseract)}× (${ocrOurs.length} pages at ${config.ocrDpi} dpi)`);
+for (const [category, measured] of Object.entries(results.fieldAccuracy)) {
+  console.log(`field accuracy, ${category}: ${measured.right}/${measured.total} = ${measured.accuracy.toFixed(3)}`);
+  for (const wrong of measured.wrong) console.log(`  ${wrong}`);
+}
+console.log(`peak memory: ${results.peakRssMiB} MiB resident`);
+if (writeJson) {
+  writeFileSync(join(root, 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log('wrote bench-results.json');
+}

@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { agreementRecordSchema } from '../../shared/schema/record.js';
+import { fixturesRoot, loadFixtures } from '../support/fixtures.js';
+
+const run = promisify(execFile);
+const cli = (args: string[]) =>
+  run(process.execPath, ['--import', 'tsx', 'cli/agreements.ts', ...args], { maxBuffer: 64 * 1024 * 1024 }).then(
+    (result) => ({ ...result, code: 0 }),
+    (error: { stdout: string; stderr: string; code: number }) => error,
+  );
+
+describe('agreements extract', () => {
+  it('prints one schema-valid JSON record per fixture with --json, and exits 0 despite rejected ones', async () => {
+    const { stdout, stderr, code } = await cli(['extract', join(fixturesRoot, 'pdf'), '--json', '--ocr', 'never']);
+    expect(code).toBe(0);
+    const records = stdout.trim().split('\n').map((line) => agreementRecordSchema.parse(JSON.parse(line)));
+    const fixtures = loadFixtures();
+    expect(records.map((record) => record.fileName).sort()).toEqual(fixtures.map((fixture) => fixture.expected.fileName).sort());
+    expect(records.some((record) => record.status === 'rejected')).toBe(true);
+    expect(stderr).toMatch(new RegExp(`\\[${fixtures.length}/${fixtures.length}\\]`));
+  }, 300_000);
+
+  it('prints a readable table with a summary without --json', async () => {
+    const seed = join(fixturesRoot, 'pdf', 'digital', 'zielvereinbarung-2025-main-taunus-kreis.pdf');
+    const { stdout, code } = await cli(['extract', seed]);
+    expect(code).toBe(0);
+    const [header, rule, row, , summary] = stdout.trim().split('\n');
+    expect(header).toMatch(/^File\s+Status\s+Recipient\s+Year\s+Amount\s+Measures\s+Signed\s+Issues$/);
+    expect(rule).toMatch(/^-+/);
+    expect(row).toMatch(/^zielvereinbarung-2025-main-taunus-kreis\.pdf\s+valid\s+Main-Taunus-Kreis\s+2025\s+1\.018\.910,00\s€\s+4\s+2025-08-02, 2025-08-18$/);
+    expect(summary).toBe('1 documents: 1 valid, 0 need review, 0 rejected');
+  }, 60_000);
+
+  it('walks folders for PDFs only but takes a named file whatever its extension', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'agreements-cli-'));
+    copyFileSync(join(fixturesRoot, 'pdf', 'digital', 'zielvereinbarung-2025-main-taunus-kreis.pdf'), join(folder, 'A.PDF'));
+    writeFileSync(join(folder, 'notes.txt'), 'not an agreement');
+    const walked = await cli(['extract', folder, '--json']);
+    expect(walked.stdout.trim().split('\n').map((line) => JSON.parse(line).fileName)).toEqual(['A.PDF']);
+    const named = await cli(['extract', join(folder, 'notes.txt'), '--json']);
+    const record = JSON.parse(named.stdout);
+    expect(record.status).toBe('rejected');
+    expect(record.issues[0].code).toBe('pdf.not_pdf');
+  }, 60_000);
+
+  it('exits non-zero on usage errors', async () => {
+    expect((await cli(['extract', '/no/such/folder'])).code).not.toBe(0);
+    expect((await cli(['extract', 'x.pdf', '--ocr', 'sometimes'])).code).not.toBe(0);
+    expect((await cli(['extract', 'x.pdf', '--concurrency', '0'])).code).not.toBe(0);
+    expect((await cli(['frobnicate'])).code).not.toBe(0);
+  }, 60_000);
+});
