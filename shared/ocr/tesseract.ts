@@ -1,19 +1,29 @@
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
-import { createScheduler, createWorker, OEM, type Line, type Scheduler } from 'tesseract.js';
-import { type OcrEngine, type OcrPage, wordsToLine } from './engine.js';
-import { cleanScan, pgmRows } from './preprocess.js';
+import { createScheduler, createWorker, OEM, PSM, type Scheduler, type Worker } from 'tesseract.js';
+import { type OcrEngine, type OcrPage, type OcrWord, wordsToLine } from './engine.js';
+import { cleanScan, type GreyImage, pgmRows } from './preprocess.js';
 
 const require = createRequire(import.meta.url);
 
 /** Share of the page height the two bands overlap by, so that no line is cut in both. */
 const BAND_OVERLAP = 0.04;
+/** Words read with less confidence than this are read once more on their own, enlarged. */
+const REREAD_BELOW_CONFIDENCE = 70;
+/** How much more confident the second reading must be to replace the first. */
+const REREAD_GAIN = 15;
+const REREAD_SCALE = 2;
+const REREAD_MARGIN = 6;
+
+interface PageWord extends OcrWord {
+  y0: number;
+  y1: number;
+}
 
 interface BandLine {
   centre: number;
-  text: string;
+  words: PageWord[];
   paragraphEnd: boolean;
-  confidences: number[];
 }
 
 /** German LSTM model shipped by the npm package: nothing is downloaded at run time. */
@@ -22,44 +32,48 @@ function germanModelPath(): string {
   return `${packageJson.slice(0, -'package.json'.length)}4.0.0_best_int`;
 }
 
-function lineText(line: Line): string {
-  return wordsToLine(
-    line.words.map((word) => ({
-      text: word.text,
-      confidence: word.confidence,
-      x0: word.bbox.x0,
-      x1: word.bbox.x1,
-      height: word.bbox.y1 - word.bbox.y0,
-    })),
-  );
+/** The word's box with a margin, enlarged by pixel repetition, as a PGM file. */
+function enlargedWord(page: GreyImage, word: PageWord): Uint8Array {
+  const left = Math.max(0, Math.floor(word.x0) - REREAD_MARGIN);
+  const top = Math.max(0, Math.floor(word.y0) - REREAD_MARGIN);
+  const right = Math.min(page.width, Math.ceil(word.x1) + REREAD_MARGIN);
+  const bottom = Math.min(page.height, Math.ceil(word.y1) + REREAD_MARGIN);
+  const width = (right - left) * REREAD_SCALE;
+  const height = (bottom - top) * REREAD_SCALE;
+  const pixels = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const source = (top + Math.floor(y / REREAD_SCALE)) * page.width + left;
+    for (let x = 0; x < width; x++) pixels[y * width + x] = page.pixels[source + Math.floor(x / REREAD_SCALE)] ?? 255;
+  }
+  return Buffer.concat([Buffer.from(`P5\n${width} ${height}\n255\n`, 'latin1'), pixels]);
 }
 
 /**
- * tesseract.js with a pool of workers (one per core by default); pages queue on the pool. Workers start
- * lazily, on the first scanned page, so text-only batches never pay for them.
+ * tesseract.js with a pool of workers (one per core by default) and one more for single words; pages
+ * queue on the pool. Workers start lazily, on the first scanned page, so text-only batches never pay.
  */
 export class TesseractOcrEngine implements OcrEngine {
   readonly name = 'tesseract.js';
   private scheduler?: Promise<Scheduler>;
+  private wordReader?: Promise<Worker>;
 
   constructor(
     private readonly workers = Math.max(1, cpus().length),
     private readonly dpi = 300,
   ) {}
 
+  private startWorker(parameters: Record<string, string>): Promise<Worker> {
+    return createWorker('deu', OEM.LSTM_ONLY, { langPath: germanModelPath(), gzip: true, cacheMethod: 'none' }).then(async (worker) => {
+      await worker.setParameters(parameters);
+      return worker;
+    });
+  }
+
   private start(): Promise<Scheduler> {
     this.scheduler ??= (async () => {
       const scheduler = createScheduler();
-      const langPath = germanModelPath();
-      const started = await Promise.all(
-        Array.from({ length: this.workers }, () =>
-          createWorker('deu', OEM.LSTM_ONLY, { langPath, gzip: true, cacheMethod: 'none' }).then(async (worker) => {
-            // PGM carries no resolution; pages are rendered at a known one, so tesseract need not guess.
-            await worker.setParameters({ user_defined_dpi: String(this.dpi) });
-            return worker;
-          }),
-        ),
-      );
+      // PGM carries no resolution; pages are rendered at a known one, so tesseract need not guess.
+      const started = await Promise.all(Array.from({ length: this.workers }, () => this.startWorker({ user_defined_dpi: String(this.dpi) })));
       for (const worker of started) scheduler.addWorker(worker);
       return scheduler;
     })();
@@ -69,7 +83,9 @@ export class TesseractOcrEngine implements OcrEngine {
   /**
    * Reads the page in two overlapping horizontal bands, in parallel on the pool. Tesseract's page layout
    * analysis sometimes drops whole text lines of a full page that it reads in a band (seen with signature
-   * blocks below justified text); each band keeps the lines whose middle lies in its own half.
+   * blocks below justified text); each band keeps the lines whose middle lies in its own half. Words it
+   * was unsure of are then read once more, alone and enlarged, where capitals in acronyms ("EASY" read
+   * as "FASY") come out right.
    */
   async recognize(image: Uint8Array): Promise<OcrPage> {
     const scheduler = await this.start();
@@ -89,7 +105,16 @@ export class TesseractOcrEngine implements OcrEngine {
             paragraph.lines.forEach((line, index) => {
               const centre = band.top + (line.bbox.y0 + line.bbox.y1) / 2;
               if (!band.keep(centre)) return;
-              kept.push({ centre, text: lineText(line), paragraphEnd: index === paragraph.lines.length - 1, confidences: line.words.map((word) => word.confidence) });
+              const words = line.words.map((word) => ({
+                text: word.text,
+                confidence: word.confidence,
+                x0: word.bbox.x0,
+                x1: word.bbox.x1,
+                y0: band.top + word.bbox.y0,
+                y1: band.top + word.bbox.y1,
+                height: word.bbox.y1 - word.bbox.y0,
+              }));
+              kept.push({ centre, words, paragraphEnd: index === paragraph.lines.length - 1 });
             });
           }
         }
@@ -97,17 +122,37 @@ export class TesseractOcrEngine implements OcrEngine {
       }),
     );
     const ordered = read.flat().sort((a, b) => a.centre - b.centre);
+    await this.rereadDoubtfulWords(page, ordered.flatMap((line) => line.words));
     // Paragraph ends are kept as blank lines: they end list items and signature blocks.
-    const lines = ordered.flatMap((line) => (line.paragraphEnd ? [line.text, ''] : [line.text]));
-    const confidences = ordered.flatMap((line) => line.confidences);
+    const lines = ordered.flatMap((line) => (line.paragraphEnd ? [wordsToLine(line.words), ''] : [wordsToLine(line.words)]));
+    const confidences = ordered.flatMap((line) => line.words.map((word) => word.confidence));
     const confidence = confidences.length ? confidences.reduce((sum, value) => sum + value, 0) / confidences.length : 0;
     return { lines, confidence };
   }
 
+  /**
+   * A second reading replaces the first only when it is much more confident and has as many characters:
+   * it corrects misread letters, never the word's extent (a crop can clip a descender).
+   */
+  private async rereadDoubtfulWords(page: GreyImage, words: PageWord[]): Promise<void> {
+    const doubtful = words.filter((word) => word.confidence < REREAD_BELOW_CONFIDENCE && /\p{L}{2}/u.test(word.text));
+    if (doubtful.length === 0) return;
+    this.wordReader ??= this.startWorker({ user_defined_dpi: String(this.dpi * REREAD_SCALE), tessedit_pageseg_mode: PSM.SINGLE_WORD });
+    const reader = await this.wordReader;
+    for (const word of doubtful) {
+      const { data } = await reader.recognize(Buffer.from(enlargedWord(page, word)));
+      const text = data.text.trim();
+      if (text.length === word.text.length && data.confidence >= word.confidence + REREAD_GAIN) {
+        word.text = text;
+        word.confidence = data.confidence;
+      }
+    }
+  }
+
   async close(): Promise<void> {
-    if (!this.scheduler) return;
-    const scheduler = await this.scheduler;
+    const [scheduler, wordReader] = [this.scheduler, this.wordReader];
     this.scheduler = undefined;
-    await scheduler.terminate();
+    this.wordReader = undefined;
+    await Promise.all([scheduler?.then((started) => started.terminate()), wordReader?.then((worker) => worker.terminate())]);
   }
 }
