@@ -21,6 +21,8 @@ export interface ExtractionFindings {
     recipientPhrase?: string;
     funderPhrase?: string;
     amountContext?: string;
+    /** The amount written out in words next to the digits, if the document does so. */
+    amountInWords?: string;
     signatureBlocks: SignatureBlock[];
   };
 }
@@ -188,6 +190,7 @@ export function extractAgreement(lines: readonly string[]): ExtractionFindings {
       recipientPhrase,
       funderPhrase,
       amountContext: amountContext?.replace(/\s+/g, ' '),
+      amountInWords: amount?.inWords,
       signatureBlocks,
     },
   };

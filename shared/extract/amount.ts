@@ -13,7 +13,11 @@ const AMOUNT = new RegExp(
 
 export interface AmountCandidate extends Amount {
   index: number;
+  /** The amount as the document writes it out after the digits, "(in Worten: …)", if it does. */
+  inWords?: string;
 }
+
+const IN_WORDS = /^\s*\(\s*in\s+Worten\s*:?\s*([^)]{3,200})\)/i;
 
 /** Integer cents of a German-formatted number ("1.018.910" → 101891000, "987.654,50" → 98765450). */
 export function germanNumberToCents(number: string): number {
@@ -28,11 +32,13 @@ export function findAmounts(text: string): AmountCandidate[] {
   for (const match of text.matchAll(AMOUNT)) {
     const number = match.groups?.before ?? match.groups?.after;
     if (!number) continue;
+    const inWords = IN_WORDS.exec(text.slice(match.index + match[0].length))?.[1]?.replace(/\s+/g, ' ').trim();
     candidates.push({
       cents: germanNumberToCents(number),
       currency: 'EUR',
       text: match[0].replace(/\s+/g, ' ').trim(),
       index: match.index,
+      ...(inWords ? { inWords } : {}),
     });
   }
   return candidates;

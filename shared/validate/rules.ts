@@ -1,5 +1,6 @@
 import { GEBIETSKOERPERSCHAFTEN } from '../data/gebietskoerperschaften.js';
 import type { ExtractionFindings } from '../extract/agreement.js';
+import { numberWordsToCents } from '../extract/number-words.js';
 import { ministryForYear } from '../extract/parties.js';
 import { agreementSchema, type RecordIssue, type RecordStatus } from '../schema/record.js';
 
@@ -83,6 +84,13 @@ export function validateFindings(findings: ExtractionFindings, context: Validati
   if (!amount) add('agreement.amount', 'amount.missing', 'No amount in euro was found.');
   else if (amount.cents < MIN_AMOUNT_CENTS || amount.cents > MAX_AMOUNT_CENTS) {
     add('agreement.amount', 'amount.implausible', `The amount ${amount.text} is outside the plausible range of 10.000 to 50.000.000 Euro for one budget.`);
+  }
+
+  if (amount && evidence.amountInWords) {
+    const writtenOut = numberWordsToCents(evidence.amountInWords);
+    if (writtenOut !== undefined && writtenOut !== amount.cents) {
+      add('agreement.amount', 'amount.words_mismatch', `The amount ${amount.text} differs from the amount in words ("${evidence.amountInWords}").`);
+    }
   }
 
   const measures = agreement.measures ?? [];

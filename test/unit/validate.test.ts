@@ -33,6 +33,15 @@ describe('validation', () => {
     expect(codes(replace('1.018.910 Euro', '1.018 Euro'))).toEqual(['amount.implausible']);
   });
 
+  it('flags an amount whose words say something else than its digits, and accepts one that agrees', () => {
+    const agreeing = replace('1.018.910 Euro', '1.018.910 Euro (in Worten: eine Million achtzehntausendneunhundertzehn Euro)');
+    expect(validate(agreeing)).toEqual({ status: 'valid', issues: [] });
+    const differing = replace('1.018.910 Euro', '1.018.910 Euro (in Worten: eine Million achttausendneunhundertzehn Euro)');
+    const result = validate(differing);
+    expect(result.issues.map((issue) => [issue.path, issue.code])).toEqual([['agreement.amount', 'amount.words_mismatch']]);
+    expect(result.issues[0]?.message).toContain('achttausendneunhundertzehn');
+  });
+
   it('flags a recipient that is not one of the 26', () => {
     const lines = seedLines().map((line) => line.replace(/Landkreis Main-Taunus-Kreis|Main-Taunus-Kreis/g, 'Landkreis München'));
     const result = validate(lines);
