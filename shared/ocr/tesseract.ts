@@ -4,7 +4,7 @@ import { createScheduler, createWorker, OEM, PSM, type Scheduler, type Worker } 
 import { type OcrEngine, type OcrPage, type OcrWord, wordsToLine } from './engine.js';
 import { cleanScan, type GreyImage, pgmRows } from './preprocess.js';
 
-const require = createRequire(import.meta.url);
+const resolvePackage = createRequire(import.meta.url);
 
 /** Share of the page height the two bands overlap by, so that no line is cut in both. */
 const BAND_OVERLAP = 0.04;
@@ -28,7 +28,7 @@ interface BandLine {
 
 /** German LSTM model shipped by the npm package: nothing is downloaded at run time. */
 function germanModelPath(): string {
-  const packageJson = require.resolve('@tesseract.js-data/deu/package.json');
+  const packageJson = resolvePackage.resolve('@tesseract.js-data/deu/package.json');
   return `${packageJson.slice(0, -'package.json'.length)}4.0.0_best_int`;
 }
 

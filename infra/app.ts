@@ -1,0 +1,11 @@
+import { App, Aspects } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { pipelineSettingsFromContext, PipelineStack } from './pipeline-stack.js';
+
+/** The CDK app: one stack, checked by cdk-nag's AwsSolutions rules on every synth. */
+const app = new App();
+new PipelineStack(app, 'ZielvereinbarungenPipeline', {
+  settings: pipelineSettingsFromContext(app.node),
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+});
+Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
