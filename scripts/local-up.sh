@@ -41,7 +41,8 @@ fi
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 endpoint="http://127.0.0.1:$port"
-GATEWAY_PORT=$port BIND_HOST=127.0.0.1 MINISTACK_REGION="$REGION" nohup .venv/bin/ministack > .local/emulator.log 2>&1 &
+# A session of its own, so that local-down.sh can stop the emulator together with its Lambda workers.
+GATEWAY_PORT=$port BIND_HOST=127.0.0.1 MINISTACK_REGION="$REGION" setsid nohup .venv/bin/ministack > .local/emulator.log 2>&1 &
 echo $! > .local/emulator.pid
 for _ in $(seq 1 120); do
   if healthy "$endpoint"; then

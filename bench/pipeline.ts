@@ -1,0 +1,83 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { catalogue } from '../fixtures/generator/catalogue.js';
+import { renderAgreement } from '../fixtures/generator/render-digital.js';
+import { GEBIETSKOERPERSCHAFTEN } from '../shared/data/gebietskoerperschaften.js';
+import { extractionConfigSchema } from '../shared/config.js';
+import { documentIdOf, extractDocument } from '../shared/extract/extract-document.js';
+import { RecordsTable } from '../shared/store/records.js';
+
+/**
+ * 100 digital agreements through the local pipeline (S3 → SQS → Lambda → DynamoDB in the emulator)
+ * against the in-process extraction of the same documents in the same run, two at a time as the CLI
+ * does. The ratio of the two times is the pipeline's overhead. `--json` writes bench-pipeline.json.
+ */
+const DOCUMENTS = Number(process.env.BENCH_DOCUMENTS ?? 100);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const agreements = catalogue(4711);
+const documents = await Promise.all(
+  Array.from({ length: DOCUMENTS }, async (_, index) => {
+    const recipient = GEBIETSKOERPERSCHAFTEN[index % GEBIETSKOERPERSCHAFTEN.length]!;
+    const spec = agreements.extra(`bench-${String(index).padStart(3, '0')}.pdf`, 2011 + (index % 16), recipient.name);
+    return { fileName: spec.fileName, bytes: (await renderAgreement(spec)).bytes };
+  }),
+);
+const seconds = (start: number) => (performance.now() - start) / 1000;
+
+const config = extractionConfigSchema.parse({ ocr: 'never' });
+let start = performance.now();
+let next = 0;
+await Promise.all(
+  [0, 1].map(async () => {
+    while (next < documents.length) {
+      const document = documents[next++]!;
+      await extractDocument(document.bytes, document.fileName, { config });
+    }
+  }),
+);
+const inProcessSeconds = seconds(start);
+
+execFileSync('bash', ['scripts/local-up.sh'], { cwd: root, stdio: 'inherit' });
+execFileSync('bash', ['scripts/local-deploy.sh'], { cwd: root, stdio: 'inherit' });
+for (const line of readFileSync(join(root, '.local/emulator.env'), 'utf8').split('\n')) {
+  const at = line.indexOf('=');
+  if (at > 0) process.env[line.slice(0, at)] = line.slice(at + 1);
+}
+const outputs = JSON.parse(readFileSync(join(root, 'cdk.outputs.json'), 'utf8'));
+const s3 = new S3Client({ forcePathStyle: true });
+const table = new RecordsTable(DynamoDBDocumentClient.from(new DynamoDBClient({})), outputs.RecordsTableName);
+const run = Date.now().toString(36);
+const pending = new Set(documents.map((document) => documentIdOf(document.bytes)));
+start = performance.now();
+await Promise.all(
+  documents.map((document) =>
+    s3.send(new PutObjectCommand({ Bucket: outputs.UploadBucketName, Key: `incoming/bench-${run}/${document.fileName}`, Body: document.bytes })),
+  ),
+);
+const uploadedSeconds = seconds(start);
+while (pending.size > 0 && seconds(start) < 900) {
+  for (const documentId of [...pending]) if (await table.get(documentId)) pending.delete(documentId);
+  if (pending.size > 0) await new Promise((resolve) => setTimeout(resolve, 250));
+}
+const pipelineSeconds = seconds(start);
+if (pending.size > 0) throw new Error(`${pending.size} documents had no record after 15 minutes`);
+
+const results = {
+  documents: DOCUMENTS,
+  inProcessSeconds,
+  inProcessDocumentsPerMinute: (DOCUMENTS / inProcessSeconds) * 60,
+  uploadSeconds: uploadedSeconds,
+  timeToLastRecordSeconds: pipelineSeconds,
+  pipelineDocumentsPerMinute: (DOCUMENTS / pipelineSeconds) * 60,
+  pipelineOverhead: pipelineSeconds / inProcessSeconds,
+};
+const round = (value: number) => Math.round(value * 100) / 100;
+console.log(`in-process extraction: ${round(inProcessSeconds)} s for ${DOCUMENTS} documents (${round(results.inProcessDocumentsPerMinute)}/min)`);
+console.log(`local pipeline: uploads done after ${round(uploadedSeconds)} s, last record after ${round(pipelineSeconds)} s (${round(results.pipelineDocumentsPerMinute)}/min)`);
+console.log(`pipeline overhead: ${round(results.pipelineOverhead)}× the in-process time`);
+if (process.argv.includes('--json')) writeFileSync(join(root, 'bench-pipeline.json'), `${JSON.stringify(results, null, 2)}\n`);
