@@ -1,0 +1,103 @@
+import {
+  type Block,
+  GetDocumentTextDetectionCommand,
+  type GetDocumentTextDetectionCommandOutput,
+  StartDocumentTextDetectionCommand,
+  type TextractClient,
+} from '@aws-sdk/client-textract';
+import { CELL_SEPARATOR } from '../extract/normalize.js';
+import type { OcrPage } from './engine.js';
+
+/**
+ * Amazon Textract's asynchronous text detection, for the AWS pipeline: a job is started on the PDF in S3
+ * (Textract reads multi-page PDFs only asynchronously) and reports to an SNS topic; its results are then
+ * paged through and turned into the same per-page lines the tesseract.js engine gives.
+ */
+
+export class TextractJobFailed extends Error {}
+
+export interface TextDetectionJob {
+  bucket: string;
+  key: string;
+  /** SNS topic Textract reports completion to, and the role it publishes with. */
+  notification?: { topicArn: string; roleArn: string };
+  /** Returned with the completion message, to find the document again. */
+  jobTag?: string;
+}
+
+export async function startTextDetection(client: TextractClient, job: TextDetectionJob): Promise<string> {
+  const { JobId } = await client.send(
+    new StartDocumentTextDetectionCommand({
+      DocumentLocation: { S3Object: { Bucket: job.bucket, Name: job.key } },
+      ...(job.notification ? { NotificationChannel: { SNSTopicArn: job.notification.topicArn, RoleArn: job.notification.roleArn } } : {}),
+      ...(job.jobTag ? { JobTag: job.jobTag } : {}),
+    }),
+  );
+  if (!JobId) throw new TextractJobFailed('Textract started no job');
+  return JobId;
+}
+
+/** All result pages of a finished job, following NextToken; a failed job throws with Textract's reason. */
+export async function textDetectionBlocks(client: TextractClient, jobId: string): Promise<Block[]> {
+  const blocks: Block[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page: GetDocumentTextDetectionCommandOutput = await client.send(
+      new GetDocumentTextDetectionCommand({ JobId: jobId, MaxResults: 1000, NextToken: nextToken }),
+    );
+    if (page.JobStatus === 'FAILED') throw new TextractJobFailed(`Textract job ${jobId} failed: ${page.StatusMessage ?? 'no reason given'}`);
+    if (page.JobStatus === 'IN_PROGRESS') throw new TextractJobFailed(`Textract job ${jobId} has not finished`);
+    blocks.push(...(page.Blocks ?? []));
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return blocks;
+}
+
+interface PlacedLine {
+  text: string;
+  top: number;
+  left: number;
+  height: number;
+  confidence: number;
+}
+
+/**
+ * Textract's LINE blocks per page, in reading order. Textract returns the two halves of side-by-side
+ * signature blocks as separate lines at the same height; those are joined into one line with the cell
+ * separator between them, as the text layer and tesseract give them.
+ */
+export function pagesFromBlocks(blocks: readonly Block[]): Map<number, OcrPage> {
+  const byPage = new Map<number, PlacedLine[]>();
+  for (const block of blocks) {
+    if (block.BlockType !== 'LINE' || !block.Text) continue;
+    const box = block.Geometry?.BoundingBox;
+    const line: PlacedLine = {
+      text: block.Text,
+      top: box?.Top ?? 0,
+      left: box?.Left ?? 0,
+      height: box?.Height ?? 0,
+      confidence: block.Confidence ?? 0,
+    };
+    const page = block.Page ?? 1;
+    byPage.set(page, [...(byPage.get(page) ?? []), line]);
+  }
+  const pages = new Map<number, OcrPage>();
+  for (const [page, lines] of [...byPage.entries()].sort((a, b) => a[0] - b[0])) {
+    const rows: PlacedLine[][] = [];
+    for (const line of [...lines].sort((a, b) => a.top - b.top || a.left - b.left)) {
+      const row = rows.at(-1);
+      const rowLine = row?.[0];
+      // Same row when the vertical centres lie within half a line height of each other.
+      if (row && rowLine && Math.abs(rowLine.top + rowLine.height / 2 - (line.top + line.height / 2)) < Math.max(rowLine.height, line.height) / 2) {
+        row.push(line);
+      } else {
+        rows.push([line]);
+      }
+    }
+    pages.set(page, {
+      lines: rows.map((row) => row.sort((a, b) => a.left - b.left).map((line) => line.text).join(CELL_SEPARATOR)),
+      confidence: lines.reduce((sum, line) => sum + line.confidence, 0) / Math.max(1, lines.length),
+    });
+  }
+  return pages;
+}

@@ -1,0 +1,65 @@
+import { basename } from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentIdOf } from '../../shared/extract/extract-document.js';
+import { RecordsTable } from '../../shared/store/records.js';
+import { type DeployedPipeline, deployPipeline } from '../support/emulator.js';
+import { fixtureBytes, loadFixtures } from '../support/fixtures.js';
+
+/**
+ * The ingest handler itself, invoked in this process with an SQS batch against the emulator's S3 and
+ * DynamoDB: a message that cannot be processed is reported alone, and the rest of its batch is stored.
+ */
+let pipeline: DeployedPipeline;
+let table: RecordsTable;
+const run = `handler-${Date.now().toString(36)}`;
+const fixtures = loadFixtures().filter((fixture) => ['digital/zv-2011-landkreis-fulda.pdf', 'digital/zv-2019-hochtaunuskreis.pdf'].includes(fixture.path));
+
+const message = (messageId: string, key: string): SQSRecord =>
+  ({
+    messageId,
+    receiptHandle: messageId,
+    body: JSON.stringify({ Records: [{ eventName: 'ObjectCreated:Put', s3: { object: { key: encodeURIComponent(key).replace(/%2F/g, '/') } } }] }),
+    attributes: {},
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:eu-central-1:000000000000:ingest',
+    awsRegion: 'eu-central-1',
+  }) as SQSRecord;
+
+beforeAll(async () => {
+  pipeline = deployPipeline();
+  process.env.UPLOAD_BUCKET = pipeline.bucket;
+  process.env.RECORDS_TABLE = pipeline.table;
+  process.env.EXTRACTION_OCR = 'never';
+  table = new RecordsTable(DynamoDBDocumentClient.from(new DynamoDBClient({})), pipeline.table);
+  const s3 = new S3Client({ forcePathStyle: true });
+  for (const fixture of fixtures) {
+    await s3.send(new PutObjectCommand({ Bucket: pipeline.bucket, Key: `elsewhere/${run}/${basename(fixture.path)}`, Body: fixtureBytes(fixture) }));
+  }
+}, 600_000);
+
+afterAll(() => {
+  pipeline?.stop();
+});
+
+describe('ingest handler', () => {
+  it('reports only the message that failed and stores the others of its batch', async () => {
+    const { handler } = await import('../../functions/ingest.js');
+    const [first, second] = fixtures.map((fixture) => `elsewhere/${run}/${basename(fixture.path)}`);
+    const event: SQSEvent = {
+      Records: [message('ok-1', first!), message('poisoned', `elsewhere/${run}/does-not-exist.pdf`), message('ok-2', second!)],
+    };
+    const response = await handler(event, { functionName: 'ingest', awsRequestId: run } as Context);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'poisoned' }]);
+    for (const fixture of fixtures) {
+      const stored = await table.get(documentIdOf(fixtureBytes(fixture)));
+      expect(stored?.record.agreement).toEqual(fixture.expected.agreement);
+      expect(stored?.keys).toContain(`elsewhere/${run}/${basename(fixture.path)}`);
+    }
+  }, 120_000);
+});

@@ -1,0 +1,94 @@
+import { type Block, GetDocumentTextDetectionCommand, StartDocumentTextDetectionCommand, TextractClient } from '@aws-sdk/client-textract';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { extractAgreement } from '../../shared/extract/agreement.js';
+import { pagesFromBlocks, startTextDetection, TextractJobFailed, textDetectionBlocks } from '../../shared/ocr/textract.js';
+
+/** Blocks in Textract's own shape: PAGE with CHILD relationships, LINE and WORD with geometry and confidence. */
+let nextId = 0;
+function page(pageNumber: number, lines: [text: string, left: number, top: number][]): Block[] {
+  const blocks: Block[] = [];
+  const lineIds: string[] = [];
+  for (const [text, left, top] of lines) {
+    const lineId = `line-${++nextId}`;
+    lineIds.push(lineId);
+    const wordIds: string[] = [];
+    let wordLeft = left;
+    for (const word of text.split(' ')) {
+      const wordId = `word-${++nextId}`;
+      wordIds.push(wordId);
+      const width = word.length * 0.008;
+      blocks.push({
+        BlockType: 'WORD', Id: wordId, Page: pageNumber, Text: word, TextType: 'PRINTED', Confidence: 99.1,
+        Geometry: { BoundingBox: { Left: wordLeft, Top: top, Width: width, Height: 0.012 }, Polygon: [{ X: wordLeft, Y: top }, { X: wordLeft + width, Y: top }, { X: wordLeft + width, Y: top + 0.012 }, { X: wordLeft, Y: top + 0.012 }] },
+      });
+      wordLeft += width + 0.004;
+    }
+    blocks.push({
+      BlockType: 'LINE', Id: lineId, Page: pageNumber, Text: text, Confidence: 98.4,
+      Geometry: { BoundingBox: { Left: left, Top: top, Width: wordLeft - left, Height: 0.012 }, Polygon: [] },
+      Relationships: [{ Type: 'CHILD', Ids: wordIds }],
+    });
+  }
+  blocks.unshift({
+    BlockType: 'PAGE', Id: `page-${pageNumber}`, Page: pageNumber,
+    Geometry: { BoundingBox: { Left: 0, Top: 0, Width: 1, Height: 1 }, Polygon: [] },
+    Relationships: [{ Type: 'CHILD', Ids: lineIds }],
+  });
+  return blocks;
+}
+
+const textract = mockClient(TextractClient);
+beforeEach(() => textract.reset());
+
+describe('Textract text detection', () => {
+  it('starts an asynchronous job on the PDF in S3 that reports to SNS', async () => {
+    textract.on(StartDocumentTextDetectionCommand).resolves({ JobId: 'job-1' });
+    const jobId = await startTextDetection(new TextractClient({}), {
+      bucket: 'uploads', key: 'incoming/scan.pdf', jobTag: 'sha256-abc',
+      notification: { topicArn: 'arn:aws:sns:eu-central-1:1:textract', roleArn: 'arn:aws:iam::1:role/textract' },
+    });
+    expect(jobId).toBe('job-1');
+    expect(textract.commandCalls(StartDocumentTextDetectionCommand)[0]?.args[0].input).toEqual({
+      DocumentLocation: { S3Object: { Bucket: 'uploads', Name: 'incoming/scan.pdf' } },
+      NotificationChannel: { SNSTopicArn: 'arn:aws:sns:eu-central-1:1:textract', RoleArn: 'arn:aws:iam::1:role/textract' },
+      JobTag: 'sha256-abc',
+    });
+  });
+
+  it('pages through the results with NextToken and keeps every page', async () => {
+    const first = page(1, [['Zielvereinbarung', 0.4, 0.1], ['2019', 0.47, 0.13]]);
+    const second = page(2, [['Wiesbaden, den 17.03.2019', 0.1, 0.5], ['Kassel, den 01.04.2019', 0.55, 0.5035]]);
+    textract
+      .on(GetDocumentTextDetectionCommand, { JobId: 'job-2', NextToken: undefined })
+      .resolves({ JobStatus: 'SUCCEEDED', DocumentMetadata: { Pages: 2 }, Blocks: first, NextToken: 'more' })
+      .on(GetDocumentTextDetectionCommand, { JobId: 'job-2', NextToken: 'more' })
+      .resolves({ JobStatus: 'SUCCEEDED', DocumentMetadata: { Pages: 2 }, Blocks: second });
+    const blocks = await textDetectionBlocks(new TextractClient({}), 'job-2');
+    expect(textract.commandCalls(GetDocumentTextDetectionCommand)).toHaveLength(2);
+    const pages = pagesFromBlocks(blocks);
+    expect([...pages.keys()]).toEqual([1, 2]);
+    expect(pages.get(1)?.lines).toEqual(['Zielvereinbarung', '2019']);
+    // Two signature blocks side by side come back as one line with the column separator.
+    expect(pages.get(2)?.lines).toEqual(['Wiesbaden, den 17.03.2019\tKassel, den 01.04.2019']);
+    expect(pages.get(2)?.confidence).toBeCloseTo(98.4);
+  });
+
+  it('says why when the job failed', async () => {
+    textract.on(GetDocumentTextDetectionCommand).resolves({ JobStatus: 'FAILED', StatusMessage: 'UNSUPPORTED_DOCUMENT' });
+    await expect(textDetectionBlocks(new TextractClient({}), 'job-3')).rejects.toThrow(new TextractJobFailed('Textract job job-3 failed: UNSUPPORTED_DOCUMENT'));
+  });
+
+  it('gives lines the extraction reads like any other text', () => {
+    const blocks = page(1, [
+      ['Wiesbaden, den 17.03.2019', 0.1, 0.5], ['Kassel, den 01.04.2019', 0.55, 0.5],
+      ['Anne Janz', 0.1, 0.58], ['Stefan Lange', 0.55, 0.58],
+      ['Staatssekretärin', 0.1, 0.6], ['Stadtrat', 0.55, 0.6],
+    ]);
+    const { evidence } = extractAgreement(pagesFromBlocks(blocks).get(1)?.lines ?? []);
+    expect(evidence.signatureBlocks.map(({ party, place, date, name, title }) => ({ party, place, date, name, title }))).toEqual([
+      { party: 'funder', place: 'Wiesbaden', date: '2019-03-17', name: 'Anne Janz', title: 'Staatssekretärin' },
+      { party: 'recipient', place: 'Kassel', date: '2019-04-01', name: 'Stefan Lange', title: 'Stadtrat' },
+    ]);
+  });
+});
