@@ -2,12 +2,17 @@ import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { SnsEventSource, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct, Node } from 'constructs';
@@ -17,20 +22,42 @@ import { z } from 'zod';
  * The pipeline, in the order a document travels:
  *   upload bucket (incoming/) ─ObjectCreated─▶ ingest queue (+ dead-letter queue) ─▶ ingest Lambda
  *   ─▶ records table (DynamoDB) and records/<sha256>.json, rejected originals copied to quarantine/
- * with alarms on the dead-letter queue, the Lambda's errors and the age of the oldest message.
+ * and, with Textract as the OCR engine, for documents with scanned pages:
+ *   ingest Lambda ─scanned pages (ocr-input/)─▶ Textract ─▶ OCR-completed topic (SNS) ─▶ OCR-complete
+ *   Lambda ─▶ records table and records/<sha256>.json
+ * with alarms on the dead-letter queue, the Lambdas' errors and the age of the oldest message.
  */
 
 export const pipelineSettingsSchema = z.object({
   /** Where Lambdas run: arm64 in AWS; the local emulator runs them on the host's architecture. */
   architecture: z.enum(['arm64', 'x86_64']).default('arm64'),
-  /** Whether scanned pages are read by OCR in the Lambda (tesseract.js) or left for review. */
-  ocr: z.enum(['tesseract', 'none']).default('none'),
+  /**
+   * Who reads scanned pages: Amazon Textract (AWS), tesseract.js inside the ingest function (emulators,
+   * which have no Textract), or nobody (scanned pages are left for review).
+   */
+  ocr: z.enum(['textract', 'tesseract', 'none']).default('textract'),
   /** Deliveries of one message before it is parked in the dead-letter queue. */
   maxReceiveCount: z.coerce.number().int().min(1).max(10).default(3),
+  /** Longest a function may run on one batch. */
+  functionTimeoutSeconds: z.coerce.number().int().min(10).max(900).default(300),
+  /**
+   * How long a delivered message stays hidden, and so how soon a failed one is retried. AWS advises six
+   * times the function's timeout; local runs shorten it so that retries happen within a test.
+   */
+  visibilityTimeoutSeconds: z.coerce.number().int().min(10).max(43_200).optional(),
   /** Keep the bucket and the table when the stack is deleted (production) or not (local runs). */
   retainData: z.coerce.boolean().default(true),
 });
 export type PipelineSettings = z.infer<typeof pipelineSettingsSchema>;
+
+/** The queue's visibility timeout: as set, or six times the function's timeout; never shorter than the timeout. */
+function visibilityTimeout(settings: PipelineSettings): Duration {
+  const seconds = settings.visibilityTimeoutSeconds ?? settings.functionTimeoutSeconds * 6;
+  if (seconds < settings.functionTimeoutSeconds) {
+    throw new Error(`visibilityTimeoutSeconds (${seconds}) must not be shorter than functionTimeoutSeconds (${settings.functionTimeoutSeconds})`);
+  }
+  return Duration.seconds(seconds);
+}
 
 /** Settings from `cdk -c key=value`, parsed like every other configuration. */
 export function pipelineSettingsFromContext(node: Node): PipelineSettings {
@@ -42,15 +69,19 @@ export interface PipelineStackProps extends StackProps {
   settings: PipelineSettings;
 }
 
-const INGEST_TIMEOUT = Duration.minutes(5);
-const OCR_PACKAGES = ['tesseract.js', '@tesseract.js-data/deu', '@napi-rs/canvas'];
+const TESSERACT_PACKAGES = ['tesseract.js', '@tesseract.js-data/deu', '@napi-rs/canvas'];
 
 export class PipelineStack extends Stack {
   readonly uploadBucket: s3.Bucket;
   readonly recordsTable: dynamodb.TableV2;
+  readonly batchesTable: dynamodb.TableV2;
+  readonly reportQueue: sqs.Queue;
+  readonly reportFunction: NodejsFunction;
   readonly ingestQueue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
   readonly ingestFunction: NodejsFunction;
+  /** Present when Textract reads the scans. */
+  readonly ocrCompleteFunction?: NodejsFunction;
 
   constructor(scope: Construct, id: string, { settings, ...props }: PipelineStackProps) {
     super(scope, id, props);
@@ -74,6 +105,8 @@ export class PipelineStack extends Stack {
       versioned: true,
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'uploads/',
+      // The copies of scanned pages handed to Textract are needed only until the job has finished.
+      lifecycleRules: [{ prefix: 'ocr-input/', expiration: Duration.days(7), noncurrentVersionExpiration: Duration.days(1) }],
       removalPolicy,
       autoDeleteObjects: !settings.retainData,
     });
@@ -86,8 +119,7 @@ export class PipelineStack extends Stack {
     this.ingestQueue = new sqs.Queue(this, 'IngestQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      // Six times the function's timeout, as AWS advises for SQS event sources.
-      visibilityTimeout: Duration.seconds(INGEST_TIMEOUT.toSeconds() * 6),
+      visibilityTimeout: visibilityTimeout(settings),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: settings.maxReceiveCount },
     });
     // Every new object under incoming/; the function checks the extension in any case (.pdf, .PDF, .Pdf)
@@ -120,38 +152,98 @@ export class PipelineStack extends Stack {
       ],
     });
 
-    this.ingestFunction = new NodejsFunction(this, 'Ingest', {
-      entry: fileURLToPath(new URL('../functions/ingest.ts', import.meta.url)),
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: settings.architecture === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,
+    // Upload batches: how many documents each expects and which have been processed.
+    this.batchesTable = new dynamodb.TableV2(this, 'Batches', {
+      partitionKey: { name: 'batchId', type: dynamodb.AttributeType.STRING },
+      billing: dynamodb.Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy,
+    });
+    // Requests for a finished batch's report, from the function that stored its last document.
+    this.reportQueue = new sqs.Queue(this, 'ReportRequests', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: visibilityTimeout(settings),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: settings.maxReceiveCount },
+    });
+
+    const pipelineFunction = (id: string, entry: string, props: Partial<NodejsFunctionProps>) =>
+      new NodejsFunction(this, id, {
+        entry: fileURLToPath(new URL(`../functions/${entry}`, import.meta.url)),
+        runtime: lambda.Runtime.NODEJS_22_X,
+        architecture: settings.architecture === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,
+        memorySize: 1024,
+        timeout: Duration.seconds(settings.functionTimeoutSeconds),
+        logGroup: new logs.LogGroup(this, `${id}Logs`, { retention: logs.RetentionDays.THREE_MONTHS, removalPolicy }),
+        tracing: lambda.Tracing.ACTIVE,
+        ...props,
+        environment: {
+          UPLOAD_BUCKET: this.uploadBucket.bucketName,
+          RECORDS_TABLE: this.recordsTable.tableName,
+          BATCHES_TABLE: this.batchesTable.tableName,
+          REPORT_QUEUE_URL: this.reportQueue.queueUrl,
+          OCR_ENGINE: settings.ocr,
+          // A document that takes too long is rejected for it before the function itself times out.
+          EXTRACTION_TIMEOUT_MS: String(Math.floor(settings.functionTimeoutSeconds * 800)),
+          ...props.environment,
+        },
+        bundling: {
+          format: OutputFormat.ESM,
+          target: 'node22',
+          // pdf.js, tesseract.js and the canvas binding load files at run time, so they ship as packages;
+          // unless tesseract.js is the engine, the functions never load it, and it is left out.
+          nodeModules: ['pdf-parse', 'pdfjs-dist', ...(settings.ocr === 'tesseract' ? TESSERACT_PACKAGES : [])],
+          // The AWS SDK is bundled: a pinned version, and emulators' Node.js runtimes do not provide one.
+          externalModules: settings.ocr === 'tesseract' ? [] : TESSERACT_PACKAGES,
+          // Packages bundled into ESM may still call require(); give them one.
+          banner: "import { createRequire as createRequireForBundle } from 'module'; const require = createRequireForBundle(import.meta.url);",
+        },
+      });
+
+    const textract = settings.ocr === 'textract' ? this.textractChannel() : undefined;
+    this.ingestFunction = pipelineFunction('Ingest', 'ingest.ts', {
+      // tesseract.js reads pages in parallel workers of a few hundred MB each.
       memorySize: settings.ocr === 'tesseract' ? 3008 : 1024,
-      timeout: INGEST_TIMEOUT,
-      logGroup: new logs.LogGroup(this, 'IngestLogs', { retention: logs.RetentionDays.THREE_MONTHS, removalPolicy }),
-      tracing: lambda.Tracing.ACTIVE,
-      environment: {
-        UPLOAD_BUCKET: this.uploadBucket.bucketName,
-        RECORDS_TABLE: this.recordsTable.tableName,
-        EXTRACTION_OCR: settings.ocr === 'tesseract' ? 'auto' : 'never',
-        POWERTOOLS_SERVICE_NAME: 'zielvereinbarungen',
-        POWERTOOLS_METRICS_NAMESPACE: 'Zielvereinbarungen',
-      },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        // pdf.js, tesseract.js and the canvas binding load files at run time, so they ship as packages;
-        // without OCR the function never loads the OCR engine, and it is left out.
-        nodeModules: ['pdf-parse', 'pdfjs-dist', ...(settings.ocr === 'tesseract' ? OCR_PACKAGES : [])],
-        // The AWS SDK is bundled: a pinned version, and emulators' Node.js runtimes do not provide one.
-        externalModules: settings.ocr === 'tesseract' ? [] : OCR_PACKAGES,
-        // Packages bundled into ESM may still call require(); give them one.
-        banner: "import { createRequire as createRequireForBundle } from 'module'; const require = createRequireForBundle(import.meta.url);",
-      },
+      environment: textract ? { TEXTRACT_TOPIC_ARN: textract.topic.topicArn, TEXTRACT_ROLE_ARN: textract.role.roleArn } : {},
     });
     this.ingestFunction.addEventSource(new SqsEventSource(this.ingestQueue, { batchSize: 5, reportBatchItemFailures: true }));
     this.uploadBucket.grantRead(this.ingestFunction, 'incoming/*');
     this.uploadBucket.grantPut(this.ingestFunction, 'records/*');
     this.uploadBucket.grantPut(this.ingestFunction, 'quarantine/*');
     this.recordsTable.grantReadWriteData(this.ingestFunction);
+    this.trackBatches(this.ingestFunction);
+
+    if (textract) {
+      // Textract reads the scanned pages with the caller's permissions, and publishes with its own role.
+      this.uploadBucket.grantReadWrite(this.ingestFunction, 'ocr-input/*');
+      this.ingestFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['textract:StartDocumentTextDetection'], resources: ['*'] }));
+      textract.role.grantPassRole(this.ingestFunction.grantPrincipal);
+
+      this.ocrCompleteFunction = pipelineFunction('OcrComplete', 'ocr-complete.ts', {
+        environment: { TEXTRACT_TOPIC_ARN: textract.topic.topicArn, TEXTRACT_ROLE_ARN: textract.role.roleArn },
+        // A completion that fails on SNS's retries is parked with the ingest queue's dead letters.
+        deadLetterQueue: this.deadLetterQueue,
+      });
+      this.ocrCompleteFunction.addEventSource(new SnsEventSource(textract.topic));
+      this.ocrCompleteFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['textract:GetDocumentTextDetection'], resources: ['*'] }));
+      this.uploadBucket.grantRead(this.ocrCompleteFunction, 'incoming/*');
+      this.uploadBucket.grantPut(this.ocrCompleteFunction, 'records/*');
+      this.uploadBucket.grantPut(this.ocrCompleteFunction, 'quarantine/*');
+      this.recordsTable.grantReadWriteData(this.ocrCompleteFunction);
+      this.trackBatches(this.ocrCompleteFunction);
+    }
+
+    // Reports: a batch's when its last document is stored, and everything stored every night.
+    this.reportFunction = pipelineFunction('Report', 'report.ts', {});
+    this.reportFunction.addEventSource(new SqsEventSource(this.reportQueue, { batchSize: 1 }));
+    new events.Rule(this, 'NightlyReport', {
+      description: 'Writes the report over every stored record to reports/all/',
+      schedule: events.Schedule.cron({ minute: '0', hour: '3' }),
+      targets: [new targets.LambdaFunction(this.reportFunction)],
+    });
+    this.recordsTable.grantReadData(this.reportFunction);
+    this.batchesTable.grantReadWriteData(this.reportFunction);
+    this.uploadBucket.grantPut(this.reportFunction, 'reports/*');
 
     new cloudwatch.Alarm(this, 'DeadLettersWaiting', {
       alarmDescription: 'Documents whose processing failed on every retry wait in the dead-letter queue.',
@@ -160,13 +252,17 @@ export class PipelineStack extends Stack {
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     });
-    new cloudwatch.Alarm(this, 'IngestErrors', {
-      alarmDescription: 'The ingest function failed (crashed or timed out) on some invocations.',
-      metric: this.ingestFunction.metricErrors({ period: Duration.minutes(5) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    });
+    // One alarm per function: metric math would sum them, but emulators reject math alarms.
+    for (const [id, fn] of [['IngestErrors', this.ingestFunction], ['OcrCompleteErrors', this.ocrCompleteFunction], ['ReportErrors', this.reportFunction]] as const) {
+      if (!fn) continue;
+      new cloudwatch.Alarm(this, id, {
+        alarmDescription: `The ${fn.node.id} function failed (crashed or timed out) on some invocations.`,
+        metric: fn.metricErrors({ period: Duration.minutes(5) }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      });
+    }
     new cloudwatch.Alarm(this, 'IngestBacklogAge', {
       alarmDescription: 'Uploads have waited more than 30 minutes to be processed.',
       metric: this.ingestQueue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5) }),
@@ -177,6 +273,7 @@ export class PipelineStack extends Stack {
 
     new CfnOutput(this, 'UploadBucketName', { value: this.uploadBucket.bucketName });
     new CfnOutput(this, 'RecordsTableName', { value: this.recordsTable.tableName });
+    new CfnOutput(this, 'BatchesTableName', { value: this.batchesTable.tableName });
     new CfnOutput(this, 'IngestQueueUrl', { value: this.ingestQueue.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl });
 
@@ -185,12 +282,13 @@ export class PipelineStack extends Stack {
       [{ id: 'AwsSolutions-SQS3', reason: 'This queue is the dead-letter queue of the ingest queue.' }],
     );
     NagSuppressions.addResourceSuppressions(
-      this.ingestFunction,
+      [this.ingestFunction, this.reportFunction, ...(this.ocrCompleteFunction ? [this.ocrCompleteFunction] : [])],
       [
         { id: 'AwsSolutions-IAM4', reason: 'AWSLambdaBasicExecutionRole is the least a function needs to write its logs.' },
         {
           id: 'AwsSolutions-IAM5',
-          reason: 'Object-level grants are scoped to the incoming/, records/ and quarantine/ prefixes; X-Ray and the table indexes need wildcards.',
+          reason:
+            'Object-level grants are scoped to the incoming/, records/, quarantine/, ocr-input/, batches/ and reports/ prefixes; X-Ray, the table indexes and Textract\'s job APIs (which have no resource-level permissions) need wildcards.',
         },
       ],
       true,
@@ -203,5 +301,36 @@ export class PipelineStack extends Stack {
       },
       { id: 'AwsSolutions-L1', reason: 'CDK\'s own custom-resource functions choose their runtime; the project\'s function uses Node.js 22.' },
     ]);
+  }
+
+  /** A function that stores records also counts them against their batch and may ask for its report. */
+  private trackBatches(fn: NodejsFunction) {
+    this.batchesTable.grantReadWriteData(fn);
+    this.reportQueue.grantSendMessages(fn);
+    this.uploadBucket.grantRead(fn, 'batches/*');
+  }
+
+  /** The topic Textract reports finished jobs to (encrypted with a key of its own), and the role it publishes with. */
+  private textractChannel() {
+    const key = new kms.Key(this, 'OcrCompletedKey', { enableKeyRotation: true, description: 'Encrypts Textract\'s job-completion notices' });
+    const topic = new sns.Topic(this, 'OcrCompleted', { masterKey: key, enforceSSL: true });
+    const role = new iam.Role(this, 'TextractPublisher', {
+      assumedBy: new iam.ServicePrincipal('textract.amazonaws.com'),
+      description: 'Lets Amazon Textract publish job completions to the OCR-completed topic',
+    });
+    topic.grantPublish(role);
+    NagSuppressions.addResourceSuppressions(
+      role,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason: 'kms:GenerateDataKey* is CDK\'s grant for publishing to a KMS-encrypted topic, scoped to that topic\'s key.',
+          appliesTo: ['Action::kms:GenerateDataKey*'],
+        },
+      ],
+      true,
+    );
+    new CfnOutput(this, 'OcrCompletedTopicArn', { value: topic.topicArn });
+    return { topic, role };
   }
 }

@@ -8,7 +8,9 @@ set -a; . .local/emulator.env; set +a
 account=000000000000
 # Locally, functions run on this machine's architecture and read scans with tesseract.js.
 arch=$([ "$(uname -m)" = "aarch64" ] && echo arm64 || echo x86_64)
-context=(-c architecture="$arch" -c ocr=tesseract -c retainData=false)
+# Retries come after 90 s instead of 30 min, and a message is parked after its second failure, so that
+# tests see the dead-letter queue at work; tesseract.js reads a batch of scans well within 90 s.
+context=(-c architecture="$arch" -c ocr=tesseract -c retainData=false -c functionTimeoutSeconds=90 -c visibilityTimeoutSeconds=90 -c maxReceiveCount=2)
 npx cdk bootstrap "aws://$account/$AWS_REGION" "${context[@]}" --quiet >.local/bootstrap.log 2>&1 || { cat .local/bootstrap.log >&2; exit 1; }
 npx cdk deploy ZielvereinbarungenPipeline "${context[@]}" --require-approval never --outputs-file .local/stack-outputs.json >.local/deploy.log 2>&1 || { tail -40 .local/deploy.log >&2; exit 1; }
 node -e '

@@ -43,7 +43,7 @@ const deadline = Date.now() + 15 * 60_000;
 while (pending.size > 0 && Date.now() < deadline) {
   for (const documentId of [...pending.keys()]) {
     const item = await table.get(documentId);
-    if (item) {
+    if (item?.record) {
       records.push(item.record);
       pending.delete(documentId);
     }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ExtractionConfig } from '../config.js';
-import type { OcrEngine } from '../ocr/engine.js';
+import type { OcrEngine, OcrPage } from '../ocr/engine.js';
 import { PdfDocument, PdfRejected } from '../pdf/document.js';
 import { checkEnvelope, checkStructure, type Rejection } from '../pdf/preflight.js';
 import { type AgreementRecord, agreementRecordSchema, type TextSource } from '../schema/record.js';
@@ -17,8 +17,19 @@ export interface ExtractionDependencies {
   config: ExtractionConfig;
   /** Needed only when a page must be read by OCR; without one such pages are reported unread. */
   ocr?: OcrEngine;
+  /**
+   * Pages already read by an asynchronous OCR service (Amazon Textract), by page number; they take the
+   * place of the engine for those pages.
+   */
+  ocrReadings?: ReadonlyMap<number, OcrPage>;
   now?: () => Date;
 }
+
+/** What an asynchronous OCR service has to read before the document can be extracted. */
+export type OcrPlan =
+  | { kind: 'ready' }
+  | { kind: 'ocr'; pages: number[] }
+  | { kind: 'rejected'; record: AgreementRecord };
 
 export function documentIdOf(bytes: Uint8Array): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
@@ -33,22 +44,70 @@ interface PageReading {
 
 class LimitExceeded extends Error {}
 
+/** A record and the text its fields were read from. */
+export interface Extraction {
+  record: AgreementRecord;
+  /**
+   * The cleaned text of each page, pages separated by form feeds (empty for a rejected document): what
+   * a person checks a record under review against.
+   */
+  text: string;
+}
+
 export async function extractDocument(
   bytes: Uint8Array,
   fileName: string,
   dependencies: ExtractionDependencies,
 ): Promise<AgreementRecord> {
-  const base = { documentId: documentIdOf(bytes), fileName };
-  const rejected = (rejection: Rejection, pages = 0, textSource: TextSource = 'pdf-text'): AgreementRecord => ({
-    ...base,
-    status: 'rejected',
-    textSource,
-    pages,
-    agreement: {},
-    issues: [{ path: 'document', ...rejection }],
+  return (await extractDocumentWithText(bytes, fileName, dependencies)).record;
+}
+
+export async function extractDocumentWithText(bytes: Uint8Array, fileName: string, dependencies: ExtractionDependencies): Promise<Extraction> {
+  const outcome = await withDocument(bytes, fileName, dependencies, async (document) => {
+    const { pages, unreadPages } = await readDocument(document, dependencies);
+    return buildRecord({ documentId: documentIdOf(bytes), fileName }, pages, unreadPages, document.pageCount, dependencies);
+  });
+  return outcome.kind === 'rejected' ? { record: outcome.record, text: '' } : outcome.value;
+}
+
+/**
+ * The scanned pages an asynchronous OCR service must read before `extractDocument` can run with their
+ * readings, found with the same preflight, limits and page classification; a document that would be
+ * rejected is rejected here, before anything is sent to the service.
+ */
+export async function planOcr(bytes: Uint8Array, fileName: string, dependencies: ExtractionDependencies): Promise<OcrPlan> {
+  const outcome = await withDocument(bytes, fileName, dependencies, async (document) => {
+    const pages: number[] = [];
+    for (const page of await document.pageTexts()) {
+      if (await pageWantsOcr(document, page, dependencies.config)) pages.push(page.number);
+    }
+    return pages;
+  });
+  if (outcome.kind === 'rejected') return outcome;
+  return outcome.value.length > 0 ? { kind: 'ocr', pages: outcome.value } : { kind: 'ready' };
+}
+
+/** Preflight, opening and a deadline around work on one document; any failure becomes a rejected record. */
+async function withDocument<T>(
+  bytes: Uint8Array,
+  fileName: string,
+  { config }: ExtractionDependencies,
+  work: (document: PdfDocument) => Promise<T>,
+): Promise<{ kind: 'done'; value: T } | { kind: 'rejected'; record: AgreementRecord }> {
+  const rejected = (rejection: Rejection, pages = 0) => ({
+    kind: 'rejected' as const,
+    record: {
+      documentId: documentIdOf(bytes),
+      fileName,
+      status: 'rejected' as const,
+      textSource: 'pdf-text' as const,
+      pages,
+      agreement: {},
+      issues: [{ path: 'document', ...rejection }],
+    },
   });
 
-  const { limits } = dependencies.config;
+  const { limits } = config;
   const envelope = checkEnvelope(bytes, limits);
   if (envelope) return rejected(envelope);
   const structure = await checkStructure(bytes, limits);
@@ -60,12 +119,11 @@ export async function extractDocument(
     timer = setTimeout(() => reject(new LimitExceeded()), limits.timeoutMs);
   });
   try {
-    const reading = (async () => {
+    const working = (async () => {
       document = await PdfDocument.open(bytes, limits);
-      return readDocument(document, dependencies);
+      return work(document);
     })();
-    const { pages, unreadPages } = await Promise.race([reading, deadline]);
-    return buildRecord(base, pages, unreadPages, document?.pageCount ?? pages.length, dependencies);
+    return { kind: 'done', value: await Promise.race([working, deadline]) };
   } catch (error) {
     if (error instanceof PdfRejected) return rejected(error.rejection, error.pages);
     if (error instanceof LimitExceeded) {
@@ -82,25 +140,31 @@ export async function extractDocument(
   }
 }
 
+async function pageWantsOcr(document: PdfDocument, page: { number: number; letters: number }, config: ExtractionConfig): Promise<boolean> {
+  if (config.ocr === 'never') return false;
+  if (config.ocr === 'always') return true;
+  // Few letters alone do not make a scan: a digital page may hold just a line or two.
+  return page.letters < config.minTextCharsPerPage && (await document.pageHasImages(page.number));
+}
+
 async function readDocument(
   document: PdfDocument,
-  { config, ocr }: ExtractionDependencies,
+  { config, ocr, ocrReadings }: ExtractionDependencies,
 ): Promise<{ pages: PageReading[]; unreadPages: number[] }> {
   const texts = await document.pageTexts();
   const unreadPages: number[] = [];
   const readings: Promise<PageReading>[] = [];
   // Pages are rendered one at a time (pdf.js shares one document) and recognised in parallel on the pool.
   for (const page of texts) {
-    // Few letters alone do not make a scan: a digital page may hold just a line or two.
-    const scanned = page.letters < config.minTextCharsPerPage && (await document.pageHasImages(page.number));
-    const wantsOcr = config.ocr === 'always' || (config.ocr === 'auto' && scanned);
-    if (wantsOcr && ocr) {
+    const read = (result: OcrPage): PageReading => ({ number: page.number, source: 'ocr', lines: result.lines, confidence: result.confidence });
+    const readAlready = ocrReadings?.get(page.number);
+    if (readAlready) {
+      readings.push(Promise.resolve(read(readAlready)));
+    } else if (ocr && (await pageWantsOcr(document, page, config))) {
       const image = await document.renderPage(page.number, config.ocrDpi);
-      readings.push(
-        ocr.recognize(image).then((result) => ({ number: page.number, source: 'ocr', lines: result.lines, confidence: result.confidence })),
-      );
+      readings.push(ocr.recognize(image).then(read));
     } else {
-      if (scanned) unreadPages.push(page.number);
+      if (await pageWantsOcr(document, page, { ...config, ocr: 'auto' })) unreadPages.push(page.number);
       readings.push(Promise.resolve({ number: page.number, source: 'pdf-text', lines: page.lines }));
     }
   }
@@ -120,7 +184,7 @@ function buildRecord(
   unreadPages: number[],
   pageCount: number,
   { config, now }: ExtractionDependencies,
-): AgreementRecord {
+): Extraction {
   const cleaned = stripPageFurniture(
     pages.map((page) =>
       page.lines.map((line) => {
@@ -138,7 +202,7 @@ function buildRecord(
     lowConfidencePages,
     unreadPages,
   });
-  return agreementRecordSchema.parse({
+  const record = agreementRecordSchema.parse({
     ...base,
     status,
     textSource: textSourceOf(pages),
@@ -146,4 +210,5 @@ function buildRecord(
     agreement: status === 'rejected' ? {} : findings.agreement,
     issues,
   });
+  return { record, text: cleaned.map((lines) => lines.join('\n')).join('\f') };
 }

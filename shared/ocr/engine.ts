@@ -43,3 +43,18 @@ export function wordsToLine(words: readonly OcrWord[]): string {
   }
   return line;
 }
+
+/**
+ * An OCR service that reads a document's scanned pages in the background and reports back later
+ * (Amazon Textract's asynchronous text detection). The ingest step starts it; a completion step collects
+ * the pages and finishes the extraction.
+ */
+export interface AsyncOcrService {
+  /**
+   * Starts reading `pages` (1-based) of the document; starting twice for the same document and attempt
+   * runs one job, a new attempt (after a job that never reported back) runs another.
+   */
+  start(request: { documentId: string; bytes: Uint8Array; pages: number[]; attempt: number }): Promise<string>;
+  /** The pages a finished job read, by the job's page number (1 = the first page it was given). */
+  collect(jobId: string): Promise<Map<number, OcrPage>>;
+}

@@ -5,8 +5,10 @@ import {
   StartDocumentTextDetectionCommand,
   type TextractClient,
 } from '@aws-sdk/client-textract';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CELL_SEPARATOR } from '../extract/normalize.js';
-import type { OcrPage } from './engine.js';
+import { pdfWithPages } from '../pdf/select-pages.js';
+import type { AsyncOcrService, OcrPage } from './engine.js';
 
 /**
  * Amazon Textract's asynchronous text detection, for the AWS pipeline: a job is started on the PDF in S3
@@ -23,6 +25,8 @@ export interface TextDetectionJob {
   notification?: { topicArn: string; roleArn: string };
   /** Returned with the completion message, to find the document again. */
   jobTag?: string;
+  /** Makes a repeated start return the first job instead of starting (and paying for) another. */
+  clientRequestToken?: string;
 }
 
 export async function startTextDetection(client: TextractClient, job: TextDetectionJob): Promise<string> {
@@ -31,6 +35,7 @@ export async function startTextDetection(client: TextractClient, job: TextDetect
       DocumentLocation: { S3Object: { Bucket: job.bucket, Name: job.key } },
       ...(job.notification ? { NotificationChannel: { SNSTopicArn: job.notification.topicArn, RoleArn: job.notification.roleArn } } : {}),
       ...(job.jobTag ? { JobTag: job.jobTag } : {}),
+      ...(job.clientRequestToken ? { ClientRequestToken: job.clientRequestToken } : {}),
     }),
   );
   if (!JobId) throw new TextractJobFailed('Textract started no job');
@@ -100,4 +105,42 @@ export function pagesFromBlocks(blocks: readonly Block[]): Map<number, OcrPage> 
     });
   }
   return pages;
+}
+
+export interface TextractOcrServiceOptions {
+  textract: TextractClient;
+  s3: S3Client;
+  /** Where the pages to read are put for Textract: `ocr-input/<sha256>.pdf` in this bucket. */
+  bucket: string;
+  notification: { topicArn: string; roleArn: string };
+}
+
+/**
+ * Textract behind the pipeline's asynchronous OCR interface. Only the scanned pages go to Textract (it
+ * charges per page): a document scanned throughout is sent as it is, the scanned pages of a mixed one
+ * as a PDF of their own. The job is tagged with the document's sha256, which also makes it idempotent.
+ */
+export class TextractOcrService implements AsyncOcrService {
+  constructor(private readonly options: TextractOcrServiceOptions) {}
+
+  async start({ documentId, bytes, pages, attempt }: { documentId: string; bytes: Uint8Array; pages: number[]; attempt: number }): Promise<string> {
+    const hex = documentId.replace(/^sha256:/, '');
+    const key = `ocr-input/${hex}.pdf`;
+    const pageCount = Math.max(...pages);
+    const everyPage = pages.length === pageCount && pages.every((page, index) => page === index + 1);
+    const body = everyPage ? bytes : await pdfWithPages(bytes, pages);
+    await this.options.s3.send(new PutObjectCommand({ Bucket: this.options.bucket, Key: key, Body: body, ContentType: 'application/pdf' }));
+    return startTextDetection(this.options.textract, {
+      bucket: this.options.bucket,
+      key,
+      notification: this.options.notification,
+      jobTag: hex,
+      // At most 64 characters: enough of the hash to be unique, and the attempt.
+      clientRequestToken: `${hex.slice(0, 48)}-${attempt}`,
+    });
+  }
+
+  async collect(jobId: string): Promise<Map<number, OcrPage>> {
+    return pagesFromBlocks(await textDetectionBlocks(this.options.textract, jobId));
+  }
 }

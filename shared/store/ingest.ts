@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ExtractionConfig } from '../config.js';
-import { extractDocument } from '../extract/extract-document.js';
-import type { OcrEngine } from '../ocr/engine.js';
+import { type Extraction, extractDocumentWithText, planOcr } from '../extract/extract-document.js';
+import { EXTRACTOR_VERSION } from '../extract/version.js';
+import type { AsyncOcrService, OcrEngine, OcrPage } from '../ocr/engine.js';
 import type { AgreementRecord } from '../schema/record.js';
+import { type BatchesTable, batchManifestSchema, manifestKey } from './batches.js';
 import type { RecordsTable } from './records.js';
 
 /**
@@ -11,6 +13,9 @@ import type { RecordsTable } from './records.js';
  * from the table when the same bytes were seen before), stored in the table and as
  * records/<sha256>.json, and a rejected original copied to quarantine/. Safe to run twice for the same
  * object or for the same bytes under another key.
+ *
+ * With an asynchronous OCR service (Textract in AWS), a document with scanned pages is not extracted
+ * here: its scanned pages are sent to the service and `completeOcr` finishes it when the job reports.
  */
 
 export interface IngestDependencies {
@@ -18,17 +23,29 @@ export interface IngestDependencies {
   table: RecordsTable;
   bucket: string;
   config: ExtractionConfig;
+  /** OCR in this process (tesseract.js). */
   ocr?: OcrEngine;
+  /** OCR in the background (Textract); takes precedence over `ocr`. */
+  asyncOcr?: AsyncOcrService;
+  /** Batch progress; with it, the document that completes a batch asks for the batch's report. */
+  batches?: { table: BatchesTable; requestReport: (batchId: string) => Promise<void> };
   now?: () => Date;
 }
 
 export type IngestOutcome =
   | { kind: 'skipped'; key: string; reason: string }
-  | { kind: 'stored'; key: string; record: AgreementRecord; reused: boolean };
+  | { kind: 'stored'; key: string; record: AgreementRecord; reused: boolean }
+  | { kind: 'awaiting-ocr'; key: string; documentId: string; pages: number[] };
+
+/** How long a document waits for its OCR job before a new delivery starts another. */
+export const OCR_JOB_PATIENCE_MS = 60 * 60 * 1000;
 
 export const isPdfKey = (key: string) => /\.pdf$/i.test(key);
 
 export const baseName = (key: string) => key.slice(key.lastIndexOf('/') + 1);
+
+/** The batch an object was uploaded in, from its `x-amz-meta-batch` metadata. */
+const batchOf = (metadata: Record<string, string> | undefined) => metadata?.batch || undefined;
 
 export async function ingestObject(key: string, dependencies: IngestDependencies): Promise<IngestOutcome> {
   const { s3, table, bucket, config } = dependencies;
@@ -37,16 +54,16 @@ export async function ingestObject(key: string, dependencies: IngestDependencies
 
   const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
   const size = head.ContentLength ?? 0;
+  const batchId = batchOf(head.Metadata);
   const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   const body = object.Body;
   if (!body) throw new Error(`object ${key} has no body`);
 
-  let record: AgreementRecord;
   if (size > config.limits.maxFileBytes) {
     // Too large to extract: hash it as it streams past, keep none of it, and reject it.
     const hash = createHash('sha256');
     for await (const chunk of body as AsyncIterable<Uint8Array>) hash.update(chunk);
-    record = {
+    const record: AgreementRecord = {
       documentId: `sha256:${hash.digest('hex')}`,
       fileName: baseName(key),
       status: 'rejected',
@@ -55,26 +72,134 @@ export async function ingestObject(key: string, dependencies: IngestDependencies
       agreement: {},
       issues: [{ path: 'document', code: 'limit.file_size', message: `The file has ${size} bytes, more than the limit of ${config.limits.maxFileBytes} bytes.` }],
     };
-  } else {
-    const bytes = await body.transformToByteArray();
-    const documentId = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-    const known = await table.get(documentId);
-    if (known) {
-      await table.addKey(documentId, key);
-      return { kind: 'stored', key, record: known.record, reused: true };
-    }
-    record = await extractDocument(bytes, baseName(key), { config, ocr: dependencies.ocr, now: dependencies.now });
+    await storeRecord({ record, text: '' }, key, dependencies, now, batchId);
+    return { kind: 'stored', key, record, reused: false };
   }
 
-  const hex = record.documentId.slice('sha256:'.length);
-  await s3.send(
-    new PutObjectCommand({ Bucket: bucket, Key: `records/${hex}.json`, Body: JSON.stringify(record, null, 2), ContentType: 'application/json' }),
-  );
+  const bytes = await body.transformToByteArray();
+  const documentId = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+  const known = await table.get(documentId);
+  if (known) {
+    await table.addKey(documentId, key);
+    if (known.record) {
+      await trackBatch(batchId, key, documentId, dependencies, now);
+      return { kind: 'stored', key, record: known.record, reused: true };
+    }
+    // A job still under way is awaited; one that never reported back (or a deployment that has since
+    // switched to reading scans itself) is not, and the document is read again.
+    if (known.ocrJob && dependencies.asyncOcr && now.getTime() - Date.parse(known.ocrJob.startedAt) < OCR_JOB_PATIENCE_MS) {
+      return { kind: 'awaiting-ocr', key, documentId, pages: known.ocrJob.pages };
+    }
+  }
+
+  let extraction: Extraction;
+  if (dependencies.asyncOcr) {
+    const plan = await planOcr(bytes, baseName(key), { config });
+    if (plan.kind === 'ocr') {
+      const jobId = await dependencies.asyncOcr.start({ documentId, bytes, pages: plan.pages, attempt: Math.floor(now.getTime() / OCR_JOB_PATIENCE_MS) });
+      await table.putAwaitingOcr(documentId, key, { jobId, pages: plan.pages, key, startedAt: now.toISOString() }, now, batchId);
+      return { kind: 'awaiting-ocr', key, documentId, pages: plan.pages };
+    }
+    extraction = plan.kind === 'rejected' ? { record: plan.record, text: '' } : await extractDocumentWithText(bytes, baseName(key), { config, now: dependencies.now });
+  } else {
+    extraction = await extractDocumentWithText(bytes, baseName(key), { config, ocr: dependencies.ocr, now: dependencies.now });
+  }
+  await storeRecord(extraction, key, dependencies, now, batchId);
+  return { kind: 'stored', key, record: extraction.record, reused: false };
+}
+
+export interface OcrCompletion {
+  jobId: string;
+  /** Textract's job status: SUCCEEDED, FAILED, ERROR or PARTIAL_SUCCESS. */
+  status: string;
+  documentId: string;
+}
+
+/**
+ * Finishes a document whose scanned pages an asynchronous OCR job has read: the job's pages take the
+ * place of the scanned ones and the extraction runs as it would have in one step. A failed job still
+ * yields a record, for review, saying why. A repeated completion message changes nothing.
+ */
+export async function completeOcr(completion: OcrCompletion, dependencies: IngestDependencies): Promise<IngestOutcome> {
+  const { s3, table, bucket, config, asyncOcr } = dependencies;
+  if (!asyncOcr) throw new Error('completeOcr needs an asynchronous OCR service');
+  const stored = await table.get(completion.documentId);
+  if (!stored) throw new Error(`no document ${completion.documentId} awaits OCR job ${completion.jobId}`);
+  if (stored.record) return { kind: 'stored', key: stored.keys[0] ?? '', record: stored.record, reused: true };
+  const job = stored.ocrJob;
+  if (!job) throw new Error(`document ${completion.documentId} has neither a record nor an OCR job`);
+  if (job.jobId !== completion.jobId) return { kind: 'skipped', key: job.key, reason: `job ${completion.jobId} is not the document's job ${job.jobId}` };
+
+  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: job.key }));
+  const bytes = await object.Body!.transformToByteArray();
+  const now = dependencies.now?.() ?? new Date();
+  let readings = new Map<number, OcrPage>();
+  let failure: string | undefined;
+  try {
+    if (completion.status !== 'SUCCEEDED') throw new Error(`OCR job ${completion.jobId} ended with status ${completion.status}`);
+    for (const [jobPage, page] of await asyncOcr.collect(completion.jobId)) {
+      const documentPage = job.pages[jobPage - 1];
+      if (documentPage !== undefined) readings.set(documentPage, page);
+    }
+  } catch (error) {
+    failure = error instanceof Error ? error.message : String(error);
+    readings = new Map();
+  }
+  const extracted = await extractDocumentWithText(bytes, baseName(job.key), { config, ocrReadings: readings, now: dependencies.now });
+  const record: AgreementRecord = failure
+    ? {
+        ...extracted.record,
+        status: extracted.record.status === 'valid' ? 'needs_review' : extracted.record.status,
+        issues: [...extracted.record.issues, { path: 'document', code: 'ocr.failed', message: `The scanned pages could not be read: ${failure}` }],
+      }
+    : extracted.record;
+  await storeRecord({ record, text: extracted.text }, job.key, dependencies, now, stored.batchId);
+  return { kind: 'stored', key: job.key, record, reused: false };
+}
+
+export const recordKey = (documentId: string) => `records/${documentId.slice('sha256:'.length)}.json`;
+/** The text a record was read from, beside it. */
+export const recordTextKey = (documentId: string) => `records/${documentId.slice('sha256:'.length)}.txt`;
+
+/**
+ * Writes an extraction: the record as `records/<sha256>.json` and its text beside it, a rejected
+ * original copied to `quarantine/`, and — last, so that a record in the table means the rest exists
+ * too — the table's item.
+ */
+export async function saveExtraction(
+  { record, text }: Extraction,
+  key: string,
+  { s3, table, bucket }: Pick<IngestDependencies, 's3' | 'table' | 'bucket'>,
+  now: Date,
+  batchId?: string,
+): Promise<void> {
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: recordKey(record.documentId), Body: JSON.stringify(record, null, 2), ContentType: 'application/json' }));
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: recordTextKey(record.documentId), Body: text, ContentType: 'text/plain; charset=utf-8' }));
   if (record.status === 'rejected') {
     await s3.send(
       new CopyObjectCommand({ Bucket: bucket, Key: `quarantine/${key.replace(/^incoming\//, '')}`, CopySource: `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}` }),
     );
   }
-  await table.put(record, key, now);
-  return { kind: 'stored', key, record, reused: false };
+  await table.put(record, { key, now, extractorVersion: EXTRACTOR_VERSION, batchId });
+}
+
+async function storeRecord(extraction: Extraction, key: string, dependencies: IngestDependencies, now: Date, batchId?: string) {
+  await saveExtraction(extraction, key, dependencies, now, batchId);
+  await trackBatch(batchId, key, extraction.record.documentId, dependencies, now);
+}
+
+/** Counts the key as processed for its batch; the key that completes the batch requests the report. */
+async function trackBatch(batchId: string | undefined, key: string, documentId: string, dependencies: IngestDependencies, now: Date) {
+  const { batches, s3, bucket } = dependencies;
+  if (!batchId || !batches) return;
+  // The manifest, written before the first upload, says how many documents the batch expects.
+  const expected = await s3
+    .send(new GetObjectCommand({ Bucket: bucket, Key: manifestKey(batchId) }))
+    .then(async (object) => batchManifestSchema.parse(JSON.parse(await object.Body!.transformToString())).expected)
+    // No manifest (uploaded by some other means) or an unreadable one: the batch's size stays unknown.
+    .catch((error: unknown) => {
+      if (error instanceof Error && (error.name === 'NoSuchKey' || error.name === 'ZodError' || error instanceof SyntaxError)) return undefined;
+      throw error;
+    });
+  if (await batches.table.markProcessed(batchId, key, documentId, expected, now)) await batches.requestReport(batchId);
 }

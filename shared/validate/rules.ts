@@ -21,7 +21,7 @@ export interface ValidationContext {
   today: Date;
   /** Pages that were read by OCR with a mean confidence below the threshold. */
   lowConfidencePages: { page: number; confidence: number }[];
-  /** Scanned pages that were not read because OCR was switched off. */
+  /** Scanned pages that were not read: OCR switched off, or the OCR service failed. */
   unreadPages: number[];
 }
 
@@ -36,7 +36,7 @@ export function validateFindings(findings: ExtractionFindings, context: Validati
   const add = (path: string, code: string, message: string) => issues.push({ path, code, message });
 
   for (const page of context.unreadPages) {
-    add('document', 'ocr.skipped', `Page ${page} has no text layer and OCR was switched off, so it was not read.`);
+    add('document', 'ocr.skipped', `Page ${page} has no text layer and was not read by OCR.`);
   }
   for (const { page, confidence } of context.lowConfidencePages) {
     add('document', 'ocr.low_confidence', `Page ${page} was read by OCR with a mean confidence of ${Math.round(confidence)} %; check its fields against the scan.`);
@@ -45,6 +45,11 @@ export function validateFindings(findings: ExtractionFindings, context: Validati
   const fieldCount = ['title', 'budgetYear', 'amount'].filter((key) => key in agreement).length
     + (agreement.measures?.length ? 1 : 0) + (agreement.parties?.length ? 1 : 0);
   if (!evidence.isAgreement && fieldCount < 3) {
+    // Unread pages may hold the agreement: that is for a person to decide, not a rejection.
+    if (context.unreadPages.length > 0) {
+      add('document', 'document.unread', 'The pages that could be read do not show a Zielvereinbarung; the unread pages need to be read before the document can be judged.');
+      return { status: 'needs_review', issues };
+    }
     add('document', 'document.not_agreement', 'This document does not look like a Zielvereinbarung: no title, and too few of its fields were found.');
     return { status: 'rejected', issues };
   }

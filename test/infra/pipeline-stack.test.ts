@@ -5,15 +5,26 @@ import { describe, expect, it } from 'vitest';
 import { PipelineStack, pipelineSettingsSchema } from '../../infra/pipeline-stack.js';
 
 /** Synthesises the stack as `cdk synth` does, without bundling the function code (that is esbuild's job). */
-function synthesize() {
+function synthesize(settings: Record<string, unknown> = {}) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new PipelineStack(app, 'Pipeline', { settings: pipelineSettingsSchema.parse({}) });
+  const stack = new PipelineStack(app, 'Pipeline', { settings: pipelineSettingsSchema.parse(settings) });
   Aspects.of(app).add(new AwsSolutionsChecks());
   const template = Template.fromStack(stack);
   return { stack, template };
 }
 
 const { stack, template } = synthesize();
+
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Principal?: unknown };
+const statementsOf = (policies: Record<string, Record<string, any>>) =>
+  Object.values(policies).flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+const actionsOf = (statement: Statement) => [statement.Action].flat();
+/** The policy statements attached to the role of the function whose logical id starts with `id`. */
+function functionStatements(id: string) {
+  const [roleId] = Object.keys(template.findResources('AWS::IAM::Role')).filter((logicalId) => logicalId.startsWith(`${id}ServiceRole`));
+  const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } });
+  return statementsOf(policies);
+}
 
 describe('pipeline stack', () => {
   it('has an upload bucket that is private, TLS-only, encrypted and versioned', () => {
@@ -49,7 +60,8 @@ describe('pipeline stack', () => {
       SqsManagedSseEnabled: true,
       VisibilityTimeout: 1800,
     });
-    template.resourceCountIs('AWS::SQS::Queue', 2);
+    // The ingest queue, the report-request queue and the dead-letter queue they share.
+    template.resourceCountIs('AWS::SQS::Queue', 3);
   });
 
   it('runs the ingest function on Node.js 22, arm64, fed by the queue with partial batch failures', () => {
@@ -58,7 +70,7 @@ describe('pipeline stack', () => {
       Architectures: ['arm64'],
       Timeout: 300,
       TracingConfig: { Mode: 'Active' },
-      Environment: { Variables: Match.objectLike({ EXTRACTION_OCR: 'never', POWERTOOLS_SERVICE_NAME: 'zielvereinbarungen' }) },
+      Environment: { Variables: Match.objectLike({ OCR_ENGINE: 'textract', TEXTRACT_TOPIC_ARN: Match.anyValue(), TEXTRACT_ROLE_ARN: Match.anyValue() }) },
     });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: 5,
@@ -66,15 +78,55 @@ describe('pipeline stack', () => {
     });
   });
 
-  it('grants the function reads under incoming/ and writes under records/ and quarantine/ only', () => {
-    const policies = template.findResources('AWS::IAM::Policy');
-    const statements = Object.values(policies).flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
-    const s3Writes = statements.filter((statement) => [statement.Action].flat().some((action) => action.startsWith('s3:PutObject')));
-    expect(JSON.stringify(s3Writes.map((statement) => statement.Resource))).toMatch(/records\/\*/);
-    expect(JSON.stringify(s3Writes.map((statement) => statement.Resource))).toMatch(/quarantine\/\*/);
-    expect(JSON.stringify(s3Writes.map((statement) => statement.Resource))).not.toMatch(/incoming\/\*/);
-    const s3Reads = statements.filter((statement) => [statement.Action].flat().includes('s3:GetObject*'));
-    expect(JSON.stringify(s3Reads.map((statement) => statement.Resource))).toMatch(/incoming\/\*/);
+  it('grants the ingest function reads under incoming/, writes under records/, quarantine/ and ocr-input/ only', () => {
+    const statements = functionStatements('Ingest');
+    const writes = JSON.stringify(statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('s3:PutObject'))).map((statement) => statement.Resource));
+    expect(writes).toMatch(/records\/\*/);
+    expect(writes).toMatch(/quarantine\/\*/);
+    expect(writes).toMatch(/ocr-input\/\*/);
+    expect(writes).not.toMatch(/incoming\/\*/);
+    const reads = JSON.stringify(statements.filter((statement) => actionsOf(statement).includes('s3:GetObject*')).map((statement) => statement.Resource));
+    expect(reads).toMatch(/incoming\/\*/);
+    expect(reads).not.toMatch(/records\/\*/);
+    expect(statements.flatMap(actionsOf)).toContain('textract:StartDocumentTextDetection');
+    expect(statements.flatMap(actionsOf)).not.toContain('textract:GetDocumentTextDetection');
+    expect(statements.flatMap(actionsOf)).toContain('iam:PassRole');
+  });
+
+  it('sends scanned pages to Textract, which reports to an encrypted topic feeding the OCR-complete function', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { Service: 'textract.amazonaws.com' } })] }),
+    });
+    const [publisherRole] = Object.keys(template.findResources('AWS::IAM::Role')).filter((id) => id.startsWith('TextractPublisher'));
+    const publisher = statementsOf(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: publisherRole }] } })).flatMap(actionsOf);
+    expect(publisher).toContain('sns:Publish');
+    expect(publisher).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']));
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Environment: { Variables: Match.objectLike({ OCR_ENGINE: 'textract' }) },
+      DeadLetterConfig: { TargetArn: Match.anyValue() },
+    });
+    const completion = functionStatements('OcrComplete').flatMap(actionsOf);
+    expect(completion).toContain('textract:GetDocumentTextDetection');
+    expect(completion).not.toContain('textract:StartDocumentTextDetection');
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'ocr-input/', ExpirationInDays: 7 })]) },
+    });
+  });
+
+  it('runs tesseract.js inside the ingest function, with no Textract resources, where OCR is tesseract', () => {
+    const local = synthesize({ ocr: 'tesseract', architecture: 'x86_64' }).template;
+    local.hasResourceProperties('AWS::Lambda::Function', {
+      Architectures: ['x86_64'],
+      MemorySize: 3008,
+      Environment: { Variables: Match.objectLike({ OCR_ENGINE: 'tesseract' }) },
+    });
+    local.resourceCountIs('AWS::SNS::Topic', 0);
+    local.resourceCountIs('AWS::KMS::Key', 0);
+    expect(JSON.stringify(local.toJSON())).not.toMatch(/textract:/);
   });
 
   it('keeps records in an on-demand table with point-in-time recovery and an index per access pattern', () => {
@@ -91,10 +143,37 @@ describe('pipeline stack', () => {
   });
 
   it('alarms on dead letters, function errors and the age of the oldest message', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
-    for (const metricName of ['ApproximateNumberOfMessagesVisible', 'Errors', 'ApproximateAgeOfOldestMessage']) {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    for (const metricName of ['ApproximateNumberOfMessagesVisible', 'ApproximateAgeOfOldestMessage']) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: metricName });
     }
+    // Errors of each function.
+    const errorAlarms = template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'Errors' } });
+    const functions = Object.values(errorAlarms).map((alarm) => JSON.stringify(alarm.Properties.Dimensions));
+    expect(functions).toHaveLength(3);
+    expect(functions.some((dimension) => dimension.includes('Report'))).toBe(true);
+    expect(functions.some((dimension) => dimension.includes('Ingest'))).toBe(true);
+    expect(functions.some((dimension) => dimension.includes('OcrComplete'))).toBe(true);
+  });
+
+  it('tracks batches and writes a finished batch\'s report, and everything stored every night', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [{ AttributeName: 'batchId', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+    });
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0 3 * * ? *)', State: 'ENABLED' });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 1 });
+    const report = functionStatements('Report');
+    const writes = JSON.stringify(report.filter((statement) => actionsOf(statement).some((action) => action.startsWith('s3:PutObject'))).map((statement) => statement.Resource));
+    expect(writes).toMatch(/reports\/\*/);
+    expect(writes).not.toMatch(/records\/\*|incoming\/\*/);
+    // It reads the records and writes only to the batches table.
+    const tableWrites = JSON.stringify(report.filter((statement) => actionsOf(statement).includes('dynamodb:PutItem')).map((statement) => statement.Resource));
+    expect(tableWrites).toMatch(/Batches/);
+    expect(tableWrites).not.toMatch(/Records/);
+    const ingest = functionStatements('Ingest').flatMap(actionsOf);
+    expect(ingest).toContain('sqs:SendMessage');
   });
 
   it('names its bucket and table in the outputs', () => {

@@ -58,7 +58,7 @@ describe('ingest handler', () => {
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'poisoned' }]);
     for (const fixture of fixtures) {
       const stored = await table.get(documentIdOf(fixtureBytes(fixture)));
-      expect(stored?.record.agreement).toEqual(fixture.expected.agreement);
+      expect(stored?.record?.agreement).toEqual(fixture.expected.agreement);
       expect(stored?.keys).toContain(`elsewhere/${run}/${basename(fixture.path)}`);
     }
   }, 120_000);

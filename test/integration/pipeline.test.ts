@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractionConfigSchema } from '../../shared/config.js';
 import { documentIdOf, extractDocument } from '../../shared/extract/extract-document.js';
@@ -20,7 +21,9 @@ let pipeline: DeployedPipeline;
 let s3: S3Client;
 let table: RecordsTable;
 const fixtures = loadFixtures();
-const pick = (path: string) => fixtures.find((fixture) => fixture.path === path) as Fixture;
+function pick(path: string): Fixture {
+  return fixtures.find((fixture) => fixture.path === path) as Fixture;
+}
 const uploads = [
   pick('digital/zielvereinbarung-2025-main-taunus-kreis.pdf'),
   pick('digital/zv-2022-kreis-offenbach.pdf'),
@@ -30,13 +33,51 @@ const uploads = [
   pick('bad/Zielvereinbarung 2024 – Stadt Offenbach (Kopie) äöü #1.PDF'),
 ];
 
-const stored = (documentId: string) => () => table.get(documentId).then((item) => item ?? undefined);
+/** The document's stored record, once there is one. */
+const stored = (documentId: string) => () =>
+  table.get(documentId).then((item) => (item?.record ? { record: item.record, keys: item.keys } : undefined));
+
+/**
+ * Messages sent to the ingest queue by hand, for objects that do not exist when the function first sees
+ * them: the whole batch fails, as when the function crashes. Two of the objects are uploaded after that
+ * failure and must be stored on the retry; the third never appears and must end in the dead-letter queue.
+ */
+const runId = Date.now().toString(36);
+const poisonedKey = `late/${runId}/gibt-es-nicht.pdf`;
+const late = ['digital/zv-2011-landkreis-fulda.pdf', 'digital/zv-2013-stadt-kassel.pdf'].map((path) => {
+  // A comment after the end of file makes the bytes new to the table, which other tests fill too.
+  const bytes = Buffer.concat([fixtureBytes(pick(path)), Buffer.from(`\n% ${runId}\n`)]);
+  return { key: `late/${runId}/${basename(path)}`, bytes, documentId: documentIdOf(bytes), expected: pick(path).expected };
+});
+const notification = (key: string) => JSON.stringify({ Records: [{ eventName: 'ObjectCreated:Put', s3: { object: { key } } }] });
+
+async function failOneBatch(sqs: SQSClient) {
+  await sqs.send(
+    new SendMessageBatchCommand({
+      QueueUrl: pipeline.ingestQueueUrl,
+      Entries: [poisonedKey, ...late.map((document) => document.key)].map((key, index) => ({ Id: `late-${index}`, MessageBody: notification(key) })),
+    }),
+  );
+  // The queue is otherwise empty: once all three are in flight and a moment has passed, the function has
+  // received them and failed on every one.
+  await waitFor('the hand-sent batch to be received', async () => {
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: pipeline.ingestQueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    );
+    return Attributes?.ApproximateNumberOfMessages === '0' && Attributes.ApproximateNumberOfMessagesNotVisible === '3' ? true : undefined;
+  });
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  for (const document of late) {
+    expect(await table.get(document.documentId)).toBeUndefined();
+    await s3.send(new PutObjectCommand({ Bucket: pipeline.bucket, Key: document.key, Body: document.bytes }));
+  }
+}
 
 beforeAll(async () => {
   pipeline = deployPipeline();
   s3 = new S3Client({ forcePathStyle: true });
   table = new RecordsTable(DynamoDBDocumentClient.from(new DynamoDBClient({})), pipeline.table);
-  const runId = Date.now().toString(36);
+  await failOneBatch(new SQSClient({ useQueueUrlAsEndpoint: false }));
   await Promise.all(
     uploads.map((fixture) =>
       s3.send(new PutObjectCommand({ Bucket: pipeline.bucket, Key: `incoming/${runId}/${basename(fixture.path)}`, Body: fixtureBytes(fixture) })),
@@ -75,14 +116,14 @@ describe('the local pipeline', () => {
       const hex = fixture.expected.documentId.slice('sha256:'.length);
       const object = await s3.send(new GetObjectCommand({ Bucket: pipeline.bucket, Key: `records/${hex}.json` }));
       const fromS3 = JSON.parse(await object.Body!.transformToString()) as AgreementRecord;
-      const fromTable = (await table.get(fixture.expected.documentId))!.record;
+      const fromTable = (await table.get(fixture.expected.documentId))?.record;
       expect(fromS3).toEqual(fromTable);
     }
   });
 
   it('copies a rejected original to quarantine/', async () => {
     const rejected = uploads.find((fixture) => fixture.path === 'bad/not-a-pdf.pdf')!;
-    const { record, keys } = (await table.get(rejected.expected.documentId))!;
+    const { record, keys } = (await stored(rejected.expected.documentId)())!;
     expect(record.status).toBe('rejected');
     expect(record.issues.map((issue) => issue.code)).toEqual(['pdf.not_pdf']);
     const quarantined = keys[0]!.replace(/^incoming\//, 'quarantine/');
@@ -102,4 +143,30 @@ describe('the local pipeline', () => {
     expect(after.keys).toEqual([...before.keys, copyKey].sort());
     expect(after.record).toEqual(before.record);
   }, 180_000);
+
+  it('loses nothing when the function fails on a whole batch: the retry stores what has appeared since', async () => {
+    for (const document of late) {
+      const { record, keys } = await waitFor(`the record of ${document.key}`, stored(document.documentId), 300_000);
+      expect(keys).toEqual([document.key]);
+      expect(record.status).toBe('valid');
+      expect(record.agreement).toEqual(document.expected.agreement);
+    }
+  }, 320_000);
+
+  it('parks a message that fails on every delivery in the dead-letter queue', async () => {
+    const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
+    const parked = await waitFor(
+      'the poisoned message in the dead-letter queue',
+      async () => {
+        const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: pipeline.deadLetterQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 600 }));
+        return Messages?.find((message) => message.Body === notification(poisonedKey));
+      },
+      300_000,
+    );
+    expect(parked.Body).toBe(notification(poisonedKey));
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: pipeline.ingestQueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    );
+    expect(Attributes).toEqual({ ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0' });
+  }, 320_000);
 });

@@ -9,6 +9,7 @@ export interface DeployedPipeline {
   region: string;
   bucket: string;
   table: string;
+  ingestQueueUrl: string;
   deadLetterQueueUrl: string;
   /** Stops the emulator if this run started it. */
   stop: () => void;
@@ -39,6 +40,7 @@ export function deployPipeline(): DeployedPipeline {
     region: env.AWS_REGION ?? '',
     bucket: outputs.UploadBucketName,
     table: outputs.RecordsTableName,
+    ingestQueueUrl: outputs.IngestQueueUrl,
     deadLetterQueueUrl: outputs.DeadLetterQueueUrl,
     stop: () => {
       if (!wasRunning) execFileSync('bash', ['scripts/local-down.sh'], { cwd: root, stdio: 'inherit' });

@@ -67,6 +67,12 @@ describe('validation', () => {
     expect(result.issues.map((issue) => issue.code)).toEqual(['document.not_agreement']);
   });
 
+  it('sends a document whose readable pages show no agreement to review when other pages were not read', () => {
+    const result = validateFindings(extractAgreement([]), { today, lowConfidencePages: [], unreadPages: [1, 2] });
+    expect(result.status).toBe('needs_review');
+    expect(result.issues.map((issue) => issue.code)).toEqual(['ocr.skipped', 'ocr.skipped', 'document.unread']);
+  });
+
   it('sends pages that OCR read poorly or not at all to review', () => {
     const result = validateFindings(extractAgreement(seedLines()), {
       today,
@@ -75,7 +81,7 @@ describe('validation', () => {
     });
     expect(result.status).toBe('needs_review');
     expect(result.issues.map((issue) => [issue.code, issue.message])).toEqual([
-      ['ocr.skipped', 'Page 3 has no text layer and OCR was switched off, so it was not read.'],
+      ['ocr.skipped', 'Page 3 has no text layer and was not read by OCR.'],
       ['ocr.low_confidence', 'Page 2 was read by OCR with a mean confidence of 42 %; check its fields against the scan.'],
     ]);
   });

@@ -1,0 +1,108 @@
+import type { BatchState } from '../shared/store/batches.js';
+import type { RecordsTable } from '../shared/store/records.js';
+import type { BatchesTable } from '../shared/store/batches.js';
+import { type DeploymentOptions, resolveDeployment } from './deployment.js';
+import { UsageError } from './files.js';
+
+/** Where a batch stands: what its manifest expects, what has been processed, and how it came out. */
+export interface BatchProgress {
+  batch: string;
+  createdAt?: string;
+  expected?: number;
+  processed: number;
+  valid: number;
+  needs_review: number;
+  rejected: number;
+  /** Documents whose scanned pages an OCR job is still reading. */
+  awaitingOcr: number;
+  complete: boolean;
+  reportKeys: string[];
+}
+
+export async function batchProgress(batch: BatchState, records: RecordsTable): Promise<BatchProgress> {
+  const documents = await records.getMany(batch.documentIds);
+  const count = (status: string) => documents.filter((document) => document.record?.status === status).length;
+  const awaitingOcr = (await records.inBatch(batch.batchId)).filter((document) => !document.record && document.ocrJob).length;
+  return {
+    batch: batch.batchId,
+    createdAt: batch.createdAt,
+    expected: batch.expected,
+    processed: batch.keys.length,
+    valid: count('valid'),
+    needs_review: count('needs_review'),
+    rejected: count('rejected'),
+    awaitingOcr,
+    complete: batch.expected !== undefined && batch.keys.length >= batch.expected,
+    reportKeys: batch.reportKeys ?? [],
+  };
+}
+
+const COLUMNS = ['batch', 'expected', 'processed', 'valid', 'needs_review', 'rejected', 'in OCR', 'report'] as const;
+
+function row(progress: BatchProgress): string[] {
+  return [
+    progress.batch,
+    progress.expected === undefined ? '?' : String(progress.expected),
+    String(progress.processed),
+    String(progress.valid),
+    String(progress.needs_review),
+    String(progress.rejected),
+    String(progress.awaitingOcr),
+    progress.reportKeys.length > 0 ? 'ready' : progress.complete ? 'being written' : '—',
+  ];
+}
+
+export function formatProgress(rows: readonly BatchProgress[]): string {
+  const cells = [COLUMNS.map(String), ...rows.map(row)];
+  const widths = COLUMNS.map((_, column) => Math.max(...cells.map((line) => line[column]!.length)));
+  return cells.map((line) => line.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')).join('\n');
+}
+
+export interface StatusOptions extends DeploymentOptions {
+  batch?: string;
+  watch: boolean;
+  json: boolean;
+  /** Seconds between refreshes with --watch. */
+  interval: number;
+}
+
+async function snapshot(batches: BatchesTable, records: RecordsTable, batchId?: string): Promise<BatchProgress[]> {
+  if (batchId) {
+    const batch = await batches.get(batchId);
+    if (!batch) throw new UsageError(`there is no batch "${batchId}" (yet: its first document may still be on its way)`);
+    return [await batchProgress(batch, records)];
+  }
+  return Promise.all((await batches.list()).map((batch) => batchProgress(batch, records)));
+}
+
+export async function runStatus(options: StatusOptions): Promise<BatchProgress[]> {
+  const deployment = resolveDeployment(options);
+  const batches = deployment.batches();
+  const records = deployment.records();
+  const bucket = options.watch || options.batch ? deployment.bucket() : undefined;
+  const show = (rows: BatchProgress[]) =>
+    options.json ? `${rows.map((progress) => JSON.stringify(progress)).join('\n')}\n` : `${rows.length ? formatProgress(rows) : 'no batches yet'}\n`;
+
+  let rows = await snapshot(batches, records, options.batch);
+  if (!options.watch) {
+    process.stdout.write(show(rows));
+    if (bucket) for (const key of rows[0]?.reportKeys ?? []) process.stdout.write(`report: s3://${bucket}/${key}\n`);
+    return rows;
+  }
+  // Watching: redraw in place on a terminal, print a line whenever something changed otherwise; stop
+  // once every watched batch has its report.
+  let previous = '';
+  for (;;) {
+    const text = show(rows);
+    if (text !== previous) {
+      if (process.stdout.isTTY && previous) process.stdout.write(`\x1b[${previous.split('\n').length - 1}A\x1b[0J`);
+      process.stdout.write(text);
+      previous = text;
+    }
+    if (rows.length > 0 && rows.every((progress) => progress.reportKeys.length > 0)) break;
+    await new Promise((resolve) => setTimeout(resolve, options.interval * 1000));
+    rows = await snapshot(batches, records, options.batch);
+  }
+  for (const progress of rows) for (const key of progress.reportKeys) process.stdout.write(`report: s3://${bucket}/${key}\n`);
+  return rows;
+}

@@ -1,0 +1,45 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context, SNSEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { completeOcr } from '../shared/store/ingest.js';
+import { pipelineDependencies } from './commons/pipeline.js';
+import { logger, metrics, tracer } from './commons/powertools.js';
+
+/**
+ * Textract's completion notices (through SNS) → the finished record of each document whose scanned
+ * pages the job read. A failure is thrown so that SNS retries the delivery; the work is idempotent.
+ */
+const dependencies = await pipelineDependencies(process.env);
+
+/** The message Textract publishes when an asynchronous job ends; JobTag carries the document's sha256. */
+const textractCompletionSchema = z.object({
+  JobId: z.string().min(1),
+  Status: z.string().min(1),
+  API: z.string(),
+  JobTag: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+export const handler = async (event: SNSEvent, context: Context) => {
+  logger.addContext(context);
+  tracer.annotateColdStart();
+  try {
+    for (const notification of event.Records) {
+      const completion = textractCompletionSchema.parse(JSON.parse(notification.Sns.Message));
+      const outcome = await completeOcr(
+        { jobId: completion.JobId, status: completion.Status, documentId: `sha256:${completion.JobTag}` },
+        dependencies,
+      );
+      if (outcome.kind !== 'stored') {
+        logger.warn('completion ignored', { jobId: completion.JobId, reason: outcome.kind === 'skipped' ? outcome.reason : outcome.kind });
+        continue;
+      }
+      logger.info('stored', { key: outcome.key, documentId: outcome.record.documentId, status: outcome.record.status, reused: outcome.reused, jobId: completion.JobId });
+      if (!outcome.reused) {
+        metrics.addMetric(`documents_${outcome.record.status}`, MetricUnit.Count, 1);
+        metrics.addMetric('documents_ocr', MetricUnit.Count, 1);
+      }
+    }
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+};

@@ -1,0 +1,154 @@
+import { barChartSvg } from './chart.js';
+import type { AmountTotal, Report } from './report.js';
+import { COLUMNS, cellText, documentRow, formatEuro, KIND_LABELS, recipientOf, STATUS_LABELS } from './rows.js';
+
+/**
+ * `report.html`: one self-contained page (no scripts, no external fonts, styles or images; a Content
+ * Security Policy says so to the browser) that prints legibly: the totals, a chart of the amounts per
+ * recipient, every document with what was read from it, the documents that need review with the reason
+ * and the text they were read from, conflicts and duplicates.
+ */
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+const dateTime = new Intl.DateTimeFormat('de-DE', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Berlin' });
+/** Text longer than this is cut in the review section; the whole text stays in the bucket. */
+const MAX_REVIEW_TEXT = 20_000;
+
+const STYLE = `
+body { font-family: system-ui, sans-serif; margin: 2rem; color: #111; line-height: 1.4; }
+h1 { font-size: 1.5rem; margin-bottom: 0.2rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #999; }
+.meta { color: #444; margin-top: 0; }
+table { border-collapse: collapse; margin: 0.5rem 0; font-size: 0.85rem; }
+th, td { border: 1px solid #999; padding: 0.25rem 0.4rem; vertical-align: top; text-align: left; }
+th { background: #e8e8e8; } td.number, th.number { text-align: right; white-space: nowrap; }
+tr.needs_review td.status { background: #fff3c4; font-weight: bold; } tr.rejected td.status { background: #f6d0d0; font-weight: bold; }
+ol.measures { margin: 0; padding-left: 1.2rem; } ol.measures ul { margin: 0; padding-left: 1rem; }
+ul.issues { margin: 0; padding-left: 1rem; }
+pre.source { white-space: pre-wrap; background: #f6f6f6; border: 1px solid #ccc; padding: 0.5rem; font-size: 0.8rem; max-height: 30rem; overflow: auto; }
+.review-item { border-left: 4px solid #c90; padding-left: 0.8rem; margin-bottom: 1.2rem; }
+.review-item.rejected { border-left-color: #b00; }
+figure { margin: 0.5rem 0; } svg { max-width: 100%; height: auto; }
+@media print { body { margin: 0; font-size: 10pt; } h2 { break-after: avoid; } tr, .review-item, figure { break-inside: avoid; } pre.source { max-height: none; } }
+`;
+
+function amountTable(caption: string, heading: string, totals: Record<string, AmountTotal>, order: (a: string, b: string) => number, id: string): string {
+  const rows = Object.entries(totals)
+    .sort(([a], [b]) => order(a, b))
+    .map(([key, total]) => `<tr><td>${escapeHtml(key)}</td><td class="number">${total.documents}</td><td class="number">${formatEuro(total.amountCents)}</td></tr>`);
+  if (rows.length === 0) return `<p>Keine Angaben.</p>`;
+  return `<table id="${id}"><caption>${escapeHtml(caption)}</caption><thead><tr><th>${escapeHtml(heading)}</th><th class="number">Dokumente</th><th class="number">Summe (gültig)</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function documentsTable(report: Report): string {
+  const shown = COLUMNS.filter((column) => !['measures', 'issues', 'keys', 'documentId'].includes(column.key));
+  const header = [...shown.map((column) => `<th${column.key === 'amountEuro' ? ' class="number"' : ''}>${escapeHtml(column.header)}</th>`), '<th>Maßnahmen und Projekte</th>', '<th>Hinweise</th>'];
+  const rows = report.documents.map((record) => {
+    const cells = documentRow(record, report.keys[record.documentId] ?? []);
+    const shownCells = shown.map((column) => {
+      const text = escapeHtml(cellText(column, cells[COLUMNS.indexOf(column)]));
+      return `<td class="${column.key}${column.key === 'amountEuro' ? ' number' : ''}">${text}</td>`;
+    });
+    const measures = record.agreement.measures?.length
+      ? `<ol class="measures">${record.agreement.measures
+          .map((measure) => `<li value="${measure.number}">${escapeHtml(measure.title)}${measure.projects.length ? `<ul>${measure.projects.map((project) => `<li>${escapeHtml(project)}</li>`).join('')}</ul>` : ''}</li>`)
+          .join('')}</ol>`
+      : '';
+    const issues = record.issues.length ? `<ul class="issues">${record.issues.map((issue) => `<li><code>${escapeHtml(issue.code)}</code> ${escapeHtml(issue.message)}</li>`).join('')}</ul>` : '';
+    return `<tr class="${record.status}" data-document-id="${escapeHtml(record.documentId)}">${shownCells.join('')}<td class="measures">${measures}</td><td class="issues">${issues}</td></tr>`;
+  });
+  return `<table id="documents"><thead><tr>${header.join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function reviewSection(report: Report): string {
+  if (report.review.length === 0) return '<p>Kein Dokument muss geprüft werden.</p>';
+  return report.review
+    .map((item) => {
+      const text = item.text ?? '';
+      const pages = text
+        .slice(0, MAX_REVIEW_TEXT)
+        .split('\f')
+        .map((page, index) => `--- Seite ${index + 1} ---\n${page.trim()}`)
+        .join('\n\n');
+      const source = text
+        ? `<details><summary>Gelesener Text (${text.split('\f').length} Seiten${text.length > MAX_REVIEW_TEXT ? ', gekürzt' : ''})</summary><pre class="source">${escapeHtml(pages)}</pre></details>`
+        : '<p><em>Kein Text gelesen.</em></p>';
+      return `<div class="review-item ${item.status}" data-document-id="${escapeHtml(item.documentId)}"><h3>${escapeHtml(item.fileName)} — ${STATUS_LABELS[item.status]}</h3><ul class="issues">${item.issues
+        .map((issue) => `<li><code>${escapeHtml(issue.path)}</code> · <code>${escapeHtml(issue.code)}</code>: ${escapeHtml(issue.message)}</li>`)
+        .join('')}</ul>${source}</div>`;
+    })
+    .join('\n');
+}
+
+function conflictsSection(report: Report): string {
+  if (report.conflicts.length === 0) return '<p>Keine widersprüchlichen Vereinbarungen.</p>';
+  return `<table id="conflicts"><thead><tr><th>Empfänger</th><th>Jahr</th><th>Dokumente und Beträge</th></tr></thead><tbody>${report.conflicts
+    .map(
+      (conflict) =>
+        `<tr><td>${escapeHtml(conflict.recipient)}</td><td>${conflict.budgetYear}</td><td><ul>${conflict.documents
+          .map((document) => `<li>${escapeHtml(document.fileName)}: ${formatEuro(document.amountCents)} (${STATUS_LABELS[document.status]})</li>`)
+          .join('')}</ul></td></tr>`,
+    )
+    .join('')}</tbody></table>`;
+}
+
+function duplicatesSection(report: Report): string {
+  if (report.duplicates.length === 0) return '<p>Keine Duplikate.</p>';
+  const describe = { 'same-file': 'dieselbe Datei mehrfach hochgeladen', 'same-agreement': 'verschiedene Dateien mit derselben Vereinbarung' };
+  return `<table id="duplicates"><thead><tr><th>Art</th><th>Dokumente</th></tr></thead><tbody>${report.duplicates
+    .map(
+      (duplicate) =>
+        `<tr><td>${describe[duplicate.kind]}</td><td><ul>${duplicate.documents
+          .map((document) => `<li>${escapeHtml(document.fileName)}: ${document.keys.map(escapeHtml).join(', ')}</li>`)
+          .join('')}</ul></td></tr>`,
+    )
+    .join('')}</tbody></table>`;
+}
+
+export function renderHtml(report: Report): string {
+  const collator = new Intl.Collator('de');
+  const { totals } = report;
+  const bars = Object.entries(totals.byRecipient)
+    .filter(([, total]) => total.amountCents > 0)
+    .sort(([a, x], [b, y]) => y.amountCents - x.amountCents || collator.compare(a, b))
+    .map(([label, total]) => ({ label, cents: total.amountCents }));
+  const kinds = new Map(report.documents.flatMap((record) => { const recipient = recipientOf(record); return recipient?.kind ? [[recipient.name, KIND_LABELS[recipient.kind]] as const] : []; }));
+  const title = `Extraktionsbericht: ${report.scope}`;
+  return `<!DOCTYPE html>
+<html lang="de">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>${escapeHtml(title)}</h1>
+<p class="meta">Erstellt am ${escapeHtml(dateTime.format(new Date(report.generatedAt)))}${report.batch ? ` · Batch <code>${escapeHtml(report.batch)}</code>` : ''}</p>
+<h2>Übersicht</h2>
+<table id="summary"><tbody>
+<tr><th>Dokumente</th><td class="number">${totals.documents}</td></tr>
+<tr><th>gültig</th><td class="number">${totals.byStatus.valid}</td></tr>
+<tr><th>zu prüfen</th><td class="number">${totals.byStatus.needs_review}</td></tr>
+<tr><th>abgewiesen</th><td class="number">${totals.byStatus.rejected}</td></tr>
+<tr><th>Summe der gültigen Beträge</th><td class="number">${formatEuro(totals.amountCents)}</td></tr>
+<tr><th>Widersprüche / Duplikate</th><td class="number">${report.conflicts.length} / ${report.duplicates.length}</td></tr>
+</tbody></table>
+<h2>Beträge je Empfänger</h2>
+<figure id="chart">${barChartSvg(bars, 'Summe der gültigen Beträge je Empfänger')}</figure>
+<h2>Summen</h2>
+${amountTable('Je Haushaltsjahr', 'Haushaltsjahr', totals.byYear, (a, b) => Number(a) - Number(b), 'by-year')}
+${amountTable('Je Empfänger', 'Empfänger', Object.fromEntries(Object.entries(totals.byRecipient).map(([name, total]) => [kinds.has(name) ? `${name} (${kinds.get(name)})` : name, total])), collator.compare, 'by-recipient')}
+<h2>Dokumente</h2>
+${documentsTable(report)}
+<h2>Zu prüfen</h2>
+${reviewSection(report)}
+<h2>Widersprüche</h2>
+<p>Vereinbarungen für denselben Empfänger und dasselbe Haushaltsjahr mit verschiedenen Beträgen.</p>
+${conflictsSection(report)}
+<h2>Duplikate</h2>
+${duplicatesSection(report)}
+</body>
+</html>
+`;
+}
