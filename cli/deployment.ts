@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
 import { z } from 'zod';
@@ -10,21 +10,21 @@ import { RecordsTable } from '../shared/store/records.js';
 import { UsageError } from './files.js';
 
 /**
- * Where the deployed pipeline is: the stack's outputs as `npm run local:deploy` or
- * `cdk deploy --outputs-file` writes them, or names given on the command line; the endpoint for an
- * emulator (otherwise the AWS SDK's usual configuration applies, AWS_ENDPOINT_URL included).
+ * Where the deployed pipeline is, for the commands that talk to it: the stack's outputs as
+ * `npm run local:deploy` or `cdk deploy --outputs-file` writes them (flat, or under the stack's name),
+ * or names given on the command line; the endpoint for an emulator (otherwise the AWS SDK's usual
+ * configuration applies, AWS_ENDPOINT_URL included).
  */
 export interface DeploymentOptions {
-  outputs: string;
+  outputs?: string;
   bucket?: string;
   recordsTable?: string;
   batchesTable?: string;
   endpoint?: string;
 }
 
-const stackOutputsSchema = z
-  .object({ UploadBucketName: z.string(), RecordsTableName: z.string(), BatchesTableName: z.string() })
-  .partial();
+const stackOutputsSchema = z.object({ UploadBucketName: z.string(), RecordsTableName: z.string(), BatchesTableName: z.string() }).partial();
+type StackOutputs = z.infer<typeof stackOutputsSchema>;
 
 export function addDeploymentOptions(command: Command): Command {
   return command
@@ -35,21 +35,42 @@ export function addDeploymentOptions(command: Command): Command {
     .option('--endpoint <url>', 'AWS endpoint, e.g. a local emulator (default: AWS_ENDPOINT_URL or AWS)');
 }
 
-export function resolveDeployment(options: DeploymentOptions) {
-  const path = resolve(options.outputs);
-  const outputs = existsSync(path) ? stackOutputsSchema.parse(JSON.parse(readFileSync(path, 'utf8'))) : {};
+/** The outputs file's contents: the outputs themselves, or `{ <stack name>: outputs }` as cdk writes them. */
+function readStackOutputs(path: string): StackOutputs {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`${path} cannot be read as JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const flat = stackOutputsSchema.safeParse(parsed);
+  if (flat.success && Object.keys(flat.data).length > 0) return flat.data;
+  const nested = Object.values(typeof parsed === 'object' && parsed !== null ? parsed : {}).map((value) => stackOutputsSchema.safeParse(value));
+  return nested.find((candidate) => candidate.success && Object.keys(candidate.data).length > 0)?.data ?? {};
+}
+
+export function resolveDeployment(options: DeploymentOptions, { cwd = process.cwd(), env = process.env }: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+  const outputsFile = options.outputs ?? 'cdk.outputs.json';
+  const path = resolve(cwd, outputsFile);
+  const outputs = existsSync(path) ? readStackOutputs(path) : {};
   const need = (value: string | undefined, option: string, output: string) => {
-    if (!value) throw new UsageError(`${option} is needed: it is not given and ${options.outputs} has no ${output}`);
-    return value;
+    if (value) return value;
+    const where = existsSync(path) ? `${outputsFile} has no ${output}` : `there is no ${outputsFile} (deploy first, or pass --outputs)`;
+    throw new UsageError(`${option} is needed: it is not given and ${where}`);
   };
-  const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL;
-  const clientConfig = endpoint ? { endpoint } : {};
-  const dynamodb = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig), { marshallOptions: { removeUndefinedValues: true } });
+  const endpoint = options.endpoint ?? env.AWS_ENDPOINT_URL;
+  if (endpoint && !z.url().safeParse(endpoint).success) throw new UsageError(`--endpoint must be a URL, not "${endpoint}"`);
+  // Emulators serve buckets by path, not by virtual-hosted DNS names.
+  const s3Config: S3ClientConfig = endpoint ? { endpoint, forcePathStyle: true } : {};
+  let dynamodb: DynamoDBDocumentClient | undefined;
+  const documentClient = () =>
+    (dynamodb ??= DynamoDBDocumentClient.from(new DynamoDBClient(endpoint ? { endpoint } : {}), { marshallOptions: { removeUndefinedValues: true } }));
   return {
+    s3Config,
     bucket: () => need(options.bucket ?? outputs.UploadBucketName, '--bucket', 'UploadBucketName'),
-    // Emulators serve buckets by path, not by virtual-hosted DNS names.
-    s3: () => new S3Client({ ...clientConfig, forcePathStyle: Boolean(endpoint) }),
-    records: () => new RecordsTable(dynamodb, need(options.recordsTable ?? outputs.RecordsTableName, '--records-table', 'RecordsTableName')),
-    batches: () => new BatchesTable(dynamodb, need(options.batchesTable ?? outputs.BatchesTableName, '--batches-table', 'BatchesTableName')),
+    s3: () => new S3Client(s3Config),
+    records: () => new RecordsTable(documentClient(), need(options.recordsTable ?? outputs.RecordsTableName, '--records-table', 'RecordsTableName')),
+    batches: () => new BatchesTable(documentClient(), need(options.batchesTable ?? outputs.BatchesTableName, '--batches-table', 'BatchesTableName')),
   };
 }
+export type Deployment = ReturnType<typeof resolveDeployment>;

@@ -14,6 +14,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { z } from 'zod';
+import { type BatchManifest, batchManifestSchema, manifestKey as batchManifestKey } from '../shared/store/batches.js';
+import { resolveDeployment } from './deployment.js';
 import { UsageError } from './files.js';
 import { createUploadProgress, formatUploadSummary } from './upload-progress.js';
 
@@ -122,7 +124,6 @@ export function defaultBatchName(now: Date): string {
 }
 
 export const incomingKey = (batch: string, relativePath: string) => `incoming/${batch}/${relativePath}`;
-export const manifestKeyOf = (batch: string) => `batches/${batch}/manifest.json`;
 
 /* ------------------------------------------------------------------------------------------------ */
 /* Finding the files                                                                                 */
@@ -389,22 +390,6 @@ const isNotFound = (error: unknown) => {
 /* ------------------------------------------------------------------------------------------------ */
 /* Manifest                                                                                          */
 
-const manifestFileSchema = z.object({
-  path: z.string(),
-  key: z.string(),
-  bytes: z.number().int().nonnegative(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
-});
-export const batchManifestSchema = z.object({
-  batch: z.string(),
-  createdAt: z.string(),
-  updatedAt: z.string().optional(),
-  files: z.array(manifestFileSchema),
-  expected: z.number().int().nonnegative(),
-});
-export type BatchManifest = z.infer<typeof batchManifestSchema>;
-export type ManifestFile = z.infer<typeof manifestFileSchema>;
-
 /** The files of both, by key; an entry of `next` replaces one of `previous` with the same key. */
 export function mergeManifest(previous: BatchManifest | undefined, next: BatchManifest): BatchManifest {
   if (!previous) return next;
@@ -456,7 +441,7 @@ export async function uploadBatch(options: UploadOptions): Promise<UploadResult>
   const retries = positiveInteger(options.retries, 4, 'retries', 0);
   const partSize = positiveInteger(options.partSize, 8 * MiB, 'partSize', MIN_PART_SIZE);
   const batch = sanitizeBatchName(options.batch ?? defaultBatchName(now()));
-  const manifestKey = manifestKeyOf(batch);
+  const manifestKey = batchManifestKey(batch);
   const progress = options.progress;
 
   const collected = await collectUploadFiles(options.paths);
@@ -758,34 +743,6 @@ export interface UploadCommandIo {
   now?: () => Date;
 }
 
-/** The bucket: `--bucket`, or `UploadBucketName` from the stack outputs (flat, or under the stack's name). */
-export async function resolveBucket(options: { bucket?: string; outputs?: string }, cwd: string): Promise<string> {
-  if (options.bucket) return options.bucket;
-  const file = options.outputs ? (isAbsolute(options.outputs) ? options.outputs : join(cwd, options.outputs)) : join(cwd, 'cdk.outputs.json');
-  let outputs: unknown;
-  try {
-    outputs = JSON.parse(await readFile(file, 'utf8'));
-  } catch (error) {
-    const why = shape(error).code === 'ENOENT' ? 'does not exist' : `cannot be read (${describeError(error)})`;
-    throw new UsageError(`no bucket given: pass --bucket, or --outputs with the stack outputs (${file} ${why})`);
-  }
-  const found = findOutput(outputs, 'UploadBucketName');
-  if (!found) throw new UsageError(`${file} has no UploadBucketName; pass --bucket`);
-  return found;
-}
-
-function findOutput(outputs: unknown, name: string): string | undefined {
-  if (typeof outputs !== 'object' || outputs === null) return undefined;
-  const record = outputs as Record<string, unknown>;
-  if (typeof record[name] === 'string') return record[name] as string;
-  for (const value of Object.values(record)) {
-    if (typeof value === 'object' && value !== null && typeof (value as Record<string, unknown>)[name] === 'string') {
-      return (value as Record<string, string>)[name];
-    }
-  }
-  return undefined;
-}
-
 /**
  * The `agreements upload <paths...>` action: checks the options, finds the bucket, uploads with a
  * progress bar (a line per file when stderr is not a terminal), prints the summary (or the result as
@@ -800,14 +757,9 @@ export async function runUpload(paths: string[], rawOptions: UploadCommandOption
   const options = parsed.data;
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
-  const env = io.env ?? process.env;
-  const bucket = await resolveBucket(options, io.cwd ?? process.cwd());
-  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
-  const config: S3ClientConfig = {
-    ...(region ? { region } : {}),
-    ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
-  };
-  const s3 = io.createS3 ? io.createS3(config) : new S3Client(config);
+  const deployment = resolveDeployment(options, { cwd: io.cwd, env: io.env });
+  const bucket = deployment.bucket();
+  const s3 = io.createS3 ? io.createS3(deployment.s3Config) : deployment.s3();
 
   const controller = new AbortController();
   const onSigint = () => {

@@ -13,7 +13,7 @@ const reportRequestSchema = z.object({ batchId: z.string().min(1) });
 
 async function report(scope: ReportScope) {
   const now = new Date();
-  const keys = await publishReport(scope, { s3: dependencies.s3, bucket: dependencies.bucket, records: dependencies.table, batches: dependencies.batchesTable, now });
+  const keys = await publishReport(scope, { s3: dependencies.s3, bucket: dependencies.bucket, records: dependencies.table, batches: dependencies.batchesTable }, now);
   if (scope.kind === 'batch') await dependencies.batchesTable.markReported(scope.batchId, keys, now);
   logger.info('report written', { scope, keys });
 }

@@ -242,6 +242,8 @@ export class PipelineStack extends Stack {
       targets: [new targets.LambdaFunction(this.reportFunction)],
     });
     this.recordsTable.grantReadData(this.reportFunction);
+    // The text beside each record, shown for the documents that need review.
+    this.uploadBucket.grantRead(this.reportFunction, 'records/*');
     this.batchesTable.grantReadWriteData(this.reportFunction);
     this.uploadBucket.grantPut(this.reportFunction, 'reports/*');
 
@@ -275,6 +277,7 @@ export class PipelineStack extends Stack {
     new CfnOutput(this, 'RecordsTableName', { value: this.recordsTable.tableName });
     new CfnOutput(this, 'BatchesTableName', { value: this.batchesTable.tableName });
     new CfnOutput(this, 'IngestQueueUrl', { value: this.ingestQueue.queueUrl });
+    new CfnOutput(this, 'ReportQueueUrl', { value: this.reportQueue.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl });
 
     NagSuppressions.addResourceSuppressions(

@@ -1,6 +1,7 @@
+import type { PartyRole } from '../schema/record.js';
 import { barChartSvg } from './chart.js';
 import type { AmountTotal, Report } from './report.js';
-import { COLUMNS, cellText, documentRow, formatEuro, KIND_LABELS, recipientOf, STATUS_LABELS } from './rows.js';
+import { type Cell, COLUMNS, cellText, documentRow, formatEuro, KIND_LABELS, recipientOf, STATUS_LABELS } from './rows.js';
 
 /**
  * `report.html`: one self-contained page (no scripts, no external fonts, styles or images; a Content
@@ -24,11 +25,15 @@ th { background: #e8e8e8; } td.number, th.number { text-align: right; white-spac
 tr.needs_review td.status { background: #fff3c4; font-weight: bold; } tr.rejected td.status { background: #f6d0d0; font-weight: bold; }
 ol.measures { margin: 0; padding-left: 1.2rem; } ol.measures ul { margin: 0; padding-left: 1rem; }
 ul.issues { margin: 0; padding-left: 1rem; }
+#documents { font-size: 0.8rem; } #documents code { overflow-wrap: anywhere; } #documents time { white-space: nowrap; }
+#documents td.fileName { min-width: 12em; overflow-wrap: anywhere; } #documents td.measures { min-width: 20em; } #documents td.issues { min-width: 16em; }
+#conflicts ul, #duplicates ul { margin: 0; padding-left: 1rem; }
 pre.source { white-space: pre-wrap; background: #f6f6f6; border: 1px solid #ccc; padding: 0.5rem; font-size: 0.8rem; max-height: 30rem; overflow: auto; }
 .review-item { border-left: 4px solid #c90; padding-left: 0.8rem; margin-bottom: 1.2rem; }
 .review-item.rejected { border-left-color: #b00; }
 figure { margin: 0.5rem 0; } svg { max-width: 100%; height: auto; }
-@media print { body { margin: 0; font-size: 10pt; } h2 { break-after: avoid; } tr, .review-item, figure { break-inside: avoid; } pre.source { max-height: none; } }
+@page { size: A4 landscape; margin: 1cm; }
+@media print { body { margin: 0; font-size: 10pt; } #documents { font-size: 7pt; } h2 { break-after: avoid; } tr, .review-item, figure { break-inside: avoid; } pre.source { max-height: none; } }
 `;
 
 function amountTable(caption: string, heading: string, totals: Record<string, AmountTotal>, order: (a: string, b: string) => number, id: string): string {
@@ -39,15 +44,33 @@ function amountTable(caption: string, heading: string, totals: Record<string, Am
   return `<table id="${id}"><caption>${escapeHtml(caption)}</caption><thead><tr><th>${escapeHtml(heading)}</th><th class="number">Dokumente</th><th class="number">Summe (gültig)</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+/** Place, date and signatory of one party, in one cell: six columns of their own made the table too wide for a screen or a page. */
+function signatureCell(cells: readonly Cell[], party: PartyRole): string {
+  const cell = (key: string) => escapeHtml(String(cells[COLUMNS.findIndex((column) => column.key === `${party}${key}`)] ?? ''));
+  const [place, date, signatory] = [cell('Place'), cell('Date'), cell('Signatory')];
+  const signed = place && date ? `${place}, <time datetime="${date}">${date}</time>` : '';
+  return `<td class="signature-${party}">${signed}${signed && signatory ? '<br>' : ''}${signatory}</td>`;
+}
+
+/** Shown otherwise (measures, issues, signatures: cells of their own below), or left to the CSV and XLSX (the project count, IDs, keys). */
+const NOT_IN_DOCUMENTS_TABLE = ['measures', 'projects', 'issues', 'keys', 'documentId', 'funderPlace', 'funderDate', 'funderSignatory', 'recipientPlace', 'recipientDate', 'recipientSignatory'];
+
 function documentsTable(report: Report): string {
-  const shown = COLUMNS.filter((column) => !['measures', 'issues', 'keys', 'documentId'].includes(column.key));
-  const header = [...shown.map((column) => `<th${column.key === 'amountEuro' ? ' class="number"' : ''}>${escapeHtml(column.header)}</th>`), '<th>Maßnahmen und Projekte</th>', '<th>Hinweise</th>'];
+  const shown = COLUMNS.filter((column) => !NOT_IN_DOCUMENTS_TABLE.includes(column.key));
+  const header = [
+    ...shown.map((column) => `<th${column.key === 'amountEuro' ? ' class="number"' : ''}>${escapeHtml(column.header)}</th>`),
+    '<th>Unterschrift Ministerium</th>',
+    '<th>Unterschrift Empfänger</th>',
+    '<th>Maßnahmen und Projekte</th>',
+    '<th>Hinweise</th>',
+  ];
   const rows = report.documents.map((record) => {
     const cells = documentRow(record, report.keys[record.documentId] ?? []);
     const shownCells = shown.map((column) => {
       const text = escapeHtml(cellText(column, cells[COLUMNS.indexOf(column)]));
       return `<td class="${column.key}${column.key === 'amountEuro' ? ' number' : ''}">${text}</td>`;
     });
+    shownCells.push(signatureCell(cells, 'funder'), signatureCell(cells, 'recipient'));
     const measures = record.agreement.measures?.length
       ? `<ol class="measures">${record.agreement.measures
           .map((measure) => `<li value="${measure.number}">${escapeHtml(measure.title)}${measure.projects.length ? `<ul>${measure.projects.map((project) => `<li>${escapeHtml(project)}</li>`).join('')}</ul>` : ''}</li>`)

@@ -3,7 +3,9 @@ import { COLUMNS, cellText, documentRow, formatEuro, STATUS_LABELS } from './row
 
 /** `--format md`: the report as Markdown, for a ticket, a wiki page or an e-mail. */
 
-const escapeCell = (text: string) => text.replaceAll('|', '\\|').replace(/\r?\n/g, '<br>');
+/** Pipes would end the cell, and `<`/`>` would be read as HTML by most renderers; line breaks become `<br>`. */
+const escapeCell = (text: string) =>
+  text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('|', '\\|').replace(/\r?\n/g, '<br>');
 const table = (header: readonly string[], rows: readonly (readonly string[])[]) =>
   [`| ${header.map(escapeCell).join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.map(escapeCell).join(' | ')} |`)].join('\n');
 

@@ -157,6 +157,9 @@ export async function completeOcr(completion: OcrCompletion, dependencies: Inges
   return { kind: 'stored', key: job.key, record, reused: false };
 }
 
+/** Where a rejected original is copied: incoming/<path> → quarantine/<path>. */
+export const quarantineKey = (key: string) => `quarantine/${key.replace(/^incoming\//, '')}`;
+
 export const recordKey = (documentId: string) => `records/${documentId.slice('sha256:'.length)}.json`;
 /** The text a record was read from, beside it. */
 export const recordTextKey = (documentId: string) => `records/${documentId.slice('sha256:'.length)}.txt`;
@@ -177,7 +180,7 @@ export async function saveExtraction(
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: recordTextKey(record.documentId), Body: text, ContentType: 'text/plain; charset=utf-8' }));
   if (record.status === 'rejected') {
     await s3.send(
-      new CopyObjectCommand({ Bucket: bucket, Key: `quarantine/${key.replace(/^incoming\//, '')}`, CopySource: `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}` }),
+      new CopyObjectCommand({ Bucket: bucket, Key: quarantineKey(key), CopySource: `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}` }),
     );
   }
   await table.put(record, { key, now, extractorVersion: EXTRACTOR_VERSION, batchId });

@@ -97,6 +97,28 @@ export class RecordsTable {
     return documents;
   }
 
+  /** The documents with `status` (such as the review queue, `needs_review`), most recently updated first. */
+  async withStatus(status: string): Promise<StoredDocument[]> {
+    const documents: StoredDocument[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'byStatus',
+          KeyConditionExpression: '#status = :status',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':status': status },
+          ScanIndexForward: false,
+          ExclusiveStartKey: start,
+        }),
+      );
+      documents.push(...(page.Items ?? []).map(toStored));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return documents;
+  }
+
   /** Every stored document, page by page. */
   async *scan(): AsyncGenerator<StoredDocument> {
     let start: Record<string, unknown> | undefined;

@@ -1,6 +1,7 @@
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { buildReport, type ReportEntry, renderReport } from '../report/report.js';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { buildReport, renderReport, type Report, type ReportEntry, type ReportFormat } from '../report/report.js';
 import type { BatchesTable } from './batches.js';
+import { recordTextKey } from './ingest.js';
 import type { RecordsTable, StoredDocument } from './records.js';
 
 /**
@@ -10,7 +11,15 @@ import type { RecordsTable, StoredDocument } from './records.js';
 
 export type ReportScope = { kind: 'batch'; batchId: string } | { kind: 'all'; year?: number };
 
-export const BUCKET_REPORT_FORMATS = ['html', 'csv', 'json', 'xlsx'] as const;
+export interface ReportStores {
+  s3: S3Client;
+  bucket: string;
+  records: RecordsTable;
+  batches: BatchesTable;
+}
+
+/** The formats written to the bucket; Markdown is made on demand only. */
+export const BUCKET_REPORT_FORMATS = ['html', 'csv', 'json', 'xlsx'] as const satisfies readonly ReportFormat[];
 
 const CONTENT_TYPES: Record<(typeof BUCKET_REPORT_FORMATS)[number], string> = {
   html: 'text/html; charset=utf-8',
@@ -19,49 +28,67 @@ const CONTENT_TYPES: Record<(typeof BUCKET_REPORT_FORMATS)[number], string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 
-export const reportPrefix = (scope: ReportScope) => (scope.kind === 'batch' ? `reports/${scope.batchId}/` : `reports/all/`);
+export const reportPrefix = (scope: ReportScope) => (scope.kind === 'batch' ? `reports/${scope.batchId}/` : scope.year === undefined ? 'reports/all/' : `reports/all-${scope.year}/`);
 
 export function describeScope(scope: ReportScope): string {
   if (scope.kind === 'batch') return `Batch ${scope.batchId}`;
   return scope.year === undefined ? 'Alle gespeicherten Dokumente' : `Alle gespeicherten Dokumente des Haushaltsjahres ${scope.year}`;
 }
 
-const entryOf = (stored: StoredDocument): ReportEntry | undefined =>
-  stored.record ? { record: stored.record, keys: stored.keys, ...(stored.batchId ? { batch: stored.batchId } : {}) } : undefined;
+/** The text a record was read from; documents stored before texts were kept have none. */
+async function textOf(documentId: string, { s3, bucket }: ReportStores): Promise<string | undefined> {
+  try {
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: recordTextKey(documentId) }));
+    return await object.Body!.transformToString('utf8');
+  } catch (error) {
+    if (error instanceof Error && error.name === 'NoSuchKey') return undefined;
+    throw error;
+  }
+}
 
-export async function loadReportEntries(scope: ReportScope, stores: { records: RecordsTable; batches: BatchesTable }): Promise<ReportEntry[]> {
+/** A stored document as a report entry; the text is fetched for documents under review only. */
+async function entryOf(stored: StoredDocument, stores: ReportStores): Promise<ReportEntry | undefined> {
+  if (!stored.record) return undefined;
+  const text = stored.record.status === 'valid' ? undefined : await textOf(stored.documentId, stores);
+  return { record: stored.record, keys: stored.keys, ...(stored.batchId ? { batch: stored.batchId } : {}), ...(text ? { text } : {}) };
+}
+
+export async function loadReportEntries(scope: ReportScope, stores: ReportStores): Promise<ReportEntry[]> {
+  let documents: StoredDocument[];
   if (scope.kind === 'batch') {
     const batch = await stores.batches.get(scope.batchId);
     if (!batch) throw new Error(`there is no batch "${scope.batchId}"`);
-    const documents = await stores.records.getMany(batch.documentIds);
-    return documents.flatMap((stored) => entryOf(stored) ?? []);
+    documents = await stores.records.getMany(batch.documentIds);
+  } else {
+    documents = [];
+    for await (const stored of stores.records.scan()) {
+      if (scope.year === undefined || stored.record?.agreement.budgetYear === scope.year) documents.push(stored);
+    }
   }
   const entries: ReportEntry[] = [];
-  for await (const stored of stores.records.scan()) {
-    const entry = entryOf(stored);
-    if (entry && (scope.year === undefined || entry.record.agreement.budgetYear === scope.year)) entries.push(entry);
+  for (const stored of documents) {
+    const entry = await entryOf(stored, stores);
+    if (entry) entries.push(entry);
   }
   return entries;
 }
 
-/** Builds the scope's report and writes it to the bucket in every format; returns the keys written. */
-export async function publishReport(
-  scope: ReportScope,
-  dependencies: { s3: S3Client; bucket: string; records: RecordsTable; batches: BatchesTable; now: Date },
-): Promise<string[]> {
-  const entries = await loadReportEntries(scope, dependencies);
-  const report = buildReport({
+export async function makeReport(scope: ReportScope, stores: ReportStores, now: Date): Promise<Report> {
+  return buildReport({
     ...(scope.kind === 'batch' ? { batch: scope.batchId } : {}),
     scope: describeScope(scope),
-    generatedAt: dependencies.now,
-    entries,
+    generatedAt: now,
+    entries: await loadReportEntries(scope, stores),
   });
+}
+
+/** Builds the scope's report and writes it to the bucket in every format; returns the keys written. */
+export async function publishReport(scope: ReportScope, stores: ReportStores, now: Date): Promise<string[]> {
+  const report = await makeReport(scope, stores, now);
   const keys: string[] = [];
   for (const format of BUCKET_REPORT_FORMATS) {
     const key = `${reportPrefix(scope)}report.${format}`;
-    await dependencies.s3.send(
-      new PutObjectCommand({ Bucket: dependencies.bucket, Key: key, Body: await renderReport(report, format), ContentType: CONTENT_TYPES[format] }),
-    );
+    await stores.s3.send(new PutObjectCommand({ Bucket: stores.bucket, Key: key, Body: await renderReport(report, format), ContentType: CONTENT_TYPES[format] }));
     keys.push(key);
   }
   return keys;

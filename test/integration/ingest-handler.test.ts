@@ -3,7 +3,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { documentIdOf } from '../../shared/extract/extract-document.js';
 import { RecordsTable } from '../../shared/store/records.js';
 import { type DeployedPipeline, deployPipeline } from '../support/emulator.js';
@@ -35,6 +35,8 @@ beforeAll(async () => {
   pipeline = deployPipeline();
   process.env.UPLOAD_BUCKET = pipeline.bucket;
   process.env.RECORDS_TABLE = pipeline.table;
+  process.env.BATCHES_TABLE = pipeline.batchesTable;
+  process.env.REPORT_QUEUE_URL = pipeline.reportQueueUrl;
   process.env.EXTRACTION_OCR = 'never';
   table = new RecordsTable(DynamoDBDocumentClient.from(new DynamoDBClient({})), pipeline.table);
   const s3 = new S3Client({ forcePathStyle: true });
@@ -42,10 +44,6 @@ beforeAll(async () => {
     await s3.send(new PutObjectCommand({ Bucket: pipeline.bucket, Key: `elsewhere/${run}/${basename(fixture.path)}`, Body: fixtureBytes(fixture) }));
   }
 }, 600_000);
-
-afterAll(() => {
-  pipeline?.stop();
-});
 
 describe('ingest handler', () => {
   it('reports only the message that failed and stores the others of its batch', async () => {

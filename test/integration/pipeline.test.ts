@@ -3,7 +3,7 @@ import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { extractionConfigSchema } from '../../shared/config.js';
 import { documentIdOf, extractDocument } from '../../shared/extract/extract-document.js';
 import { TesseractOcrEngine } from '../../shared/ocr/tesseract.js';
@@ -84,10 +84,6 @@ beforeAll(async () => {
     ),
   );
 }, 600_000);
-
-afterAll(() => {
-  pipeline?.stop();
-});
 
 describe('the local pipeline', () => {
   it('stores for every uploaded PDF the record the extraction gives for the same bytes', async () => {

@@ -5,7 +5,7 @@ import { type Block, GetDocumentTextDetectionCommand, StartDocumentTextDetection
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SNSEvent, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { catalogue } from '../../fixtures/generator/catalogue.js';
 import { renderAgreement } from '../../fixtures/generator/render-digital.js';
 import { extractionConfigSchema } from '../../shared/config.js';
@@ -102,6 +102,8 @@ beforeAll(async () => {
   Object.assign(process.env, {
     UPLOAD_BUCKET: pipeline.bucket,
     RECORDS_TABLE: pipeline.table,
+    BATCHES_TABLE: pipeline.batchesTable,
+    REPORT_QUEUE_URL: pipeline.reportQueueUrl,
     OCR_ENGINE: 'textract',
     TEXTRACT_TOPIC_ARN: TOPIC,
     TEXTRACT_ROLE_ARN: ROLE,
@@ -113,10 +115,6 @@ beforeAll(async () => {
   }
   handlers = { ingest: (await import('../../functions/ingest.js')).handler, complete: (await import('../../functions/ocr-complete.js')).handler };
 }, 600_000);
-
-afterAll(() => {
-  pipeline?.stop();
-});
 
 describe('OCR with Textract', () => {
   it('sends only the scanned pages of a mixed document to Textract and waits for the job', async () => {

@@ -1,18 +1,21 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
-export interface DeployedPipeline {
+export interface Emulator {
   endpoint: string;
   region: string;
+}
+
+export interface DeployedPipeline extends Emulator {
   bucket: string;
   table: string;
+  batchesTable: string;
   ingestQueueUrl: string;
+  reportQueueUrl: string;
   deadLetterQueueUrl: string;
-  /** Stops the emulator if this run started it. */
-  stop: () => void;
 }
 
 function readEnvFile(path: string): Record<string, string> {
@@ -25,26 +28,29 @@ function readEnvFile(path: string): Record<string, string> {
 }
 
 /**
- * Starts the local emulator with the project's own script (unless one is running) and deploys the
- * stack into it, as `npm run local:up` and `npm run local:deploy` do; points the AWS SDK at it.
+ * Starts the local emulator with the project's own script unless one is running (`npm run local:up`),
+ * and points the AWS SDK at it. The test run's global teardown stops an emulator the run started.
  */
-export function deployPipeline(): DeployedPipeline {
-  const wasRunning = existsSync(`${root}.local/emulator.pid`);
+export function startEmulator(): Emulator {
   execFileSync('bash', ['scripts/local-up.sh'], { cwd: root, stdio: 'inherit' });
-  execFileSync('bash', ['scripts/local-deploy.sh'], { cwd: root, stdio: 'inherit' });
   const env = readEnvFile(`${root}.local/emulator.env`);
   for (const [name, value] of Object.entries(env)) process.env[name] = value;
+  return { endpoint: env.AWS_ENDPOINT_URL ?? '', region: env.AWS_REGION ?? '' };
+}
+
+/** The emulator with the stack deployed into it, as `npm run local:up` and `npm run local:deploy` do. */
+export function deployPipeline(): DeployedPipeline {
+  const emulator = startEmulator();
+  execFileSync('bash', ['scripts/local-deploy.sh'], { cwd: root, stdio: 'inherit' });
   const outputs = JSON.parse(readFileSync(`${root}cdk.outputs.json`, 'utf8'));
   return {
-    endpoint: env.AWS_ENDPOINT_URL ?? '',
-    region: env.AWS_REGION ?? '',
+    ...emulator,
     bucket: outputs.UploadBucketName,
     table: outputs.RecordsTableName,
+    batchesTable: outputs.BatchesTableName,
     ingestQueueUrl: outputs.IngestQueueUrl,
+    reportQueueUrl: outputs.ReportQueueUrl,
     deadLetterQueueUrl: outputs.DeadLetterQueueUrl,
-    stop: () => {
-      if (!wasRunning) execFileSync('bash', ['scripts/local-down.sh'], { cwd: root, stdio: 'inherit' });
-    },
   };
 }
 

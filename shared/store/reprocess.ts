@@ -1,0 +1,58 @@
+import { DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { extractDocumentWithText } from '../extract/extract-document.js';
+import { EXTRACTOR_VERSION } from '../extract/version.js';
+import { type Change, diffValues } from '../review/corrections.js';
+import { type IngestDependencies, quarantineKey, saveExtraction } from './ingest.js';
+import type { StoredDocument } from './records.js';
+
+/**
+ * Runs the current extractor again on a stored document's PDF and stores the new record when it
+ * differs (or was made by another extractor version). A record a person has accepted is kept as it is:
+ * a machine never overwrites a human correction.
+ */
+
+export type ReprocessOutcome =
+  | { kind: 'changed'; documentId: string; fileName: string; changes: Change[]; previousVersion?: string }
+  | { kind: 'unchanged'; documentId: string; fileName: string; previousVersion?: string }
+  | { kind: 'kept'; documentId: string; fileName: string; reason: string }
+  | { kind: 'failed'; documentId: string; fileName: string; reason: string };
+
+/** The PDF's bytes from the first of its keys still in the bucket. */
+async function originalBytes(stored: StoredDocument, { s3, bucket }: Pick<IngestDependencies, 's3' | 'bucket'>): Promise<{ key: string; bytes: Uint8Array } | undefined> {
+  for (const key of stored.keys) {
+    try {
+      const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return { key, bytes: await object.Body!.transformToByteArray() };
+    } catch (error) {
+      if (!(error instanceof Error && error.name === 'NoSuchKey')) throw error;
+    }
+  }
+  return undefined;
+}
+
+export async function reprocessDocument(
+  stored: StoredDocument,
+  dependencies: Pick<IngestDependencies, 's3' | 'bucket' | 'table' | 'config' | 'ocr'>,
+  options: { now: Date; dryRun: boolean },
+): Promise<ReprocessOutcome> {
+  const fileName = stored.record?.fileName ?? stored.keys[0]?.slice(stored.keys[0].lastIndexOf('/') + 1) ?? '';
+  const base = { documentId: stored.documentId, fileName };
+  if (!stored.record) return { ...base, kind: 'kept', reason: 'its scanned pages are still being read' };
+  const accepted = stored.audit.findLast((entry) => entry.action === 'accept');
+  if (accepted) return { ...base, kind: 'kept', reason: `accepted in review by ${accepted.by} on ${accepted.at}` };
+
+  const source = await originalBytes(stored, dependencies);
+  if (!source) return { ...base, kind: 'failed', reason: `the PDF is no longer in the bucket under ${stored.keys.join(', ')}` };
+  const extraction = await extractDocumentWithText(source.bytes, stored.record.fileName, { config: dependencies.config, ocr: dependencies.ocr, now: () => options.now });
+  const changes = diffValues(stored.record, extraction.record);
+  const previousVersion = stored.extractorVersion;
+  if (changes.length === 0 && previousVersion === EXTRACTOR_VERSION) return { ...base, kind: 'unchanged', previousVersion };
+  if (!options.dryRun) {
+    await saveExtraction(extraction, source.key, dependencies, options.now);
+    // A document that is readable now no longer belongs in quarantine.
+    if (stored.record.status === 'rejected' && extraction.record.status !== 'rejected') {
+      await dependencies.s3.send(new DeleteObjectCommand({ Bucket: dependencies.bucket, Key: quarantineKey(source.key) }));
+    }
+  }
+  return changes.length === 0 ? { ...base, kind: 'unchanged', previousVersion } : { ...base, kind: 'changed', changes, previousVersion };
+}
