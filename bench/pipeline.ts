@@ -5,9 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { catalogue } from '../fixtures/generator/catalogue.js';
-import { renderAgreement } from '../fixtures/generator/render-digital.js';
-import { GEBIETSKOERPERSCHAFTEN } from '../shared/data/gebietskoerperschaften.js';
+import { bulkAgreements } from '../fixtures/generator/bulk.js';
 import { extractionConfigSchema } from '../shared/config.js';
 import { documentIdOf, extractDocument } from '../shared/extract/extract-document.js';
 import { RecordsTable } from '../shared/store/records.js';
@@ -19,14 +17,7 @@ import { RecordsTable } from '../shared/store/records.js';
  */
 const DOCUMENTS = Number(process.env.BENCH_DOCUMENTS ?? 100);
 const root = fileURLToPath(new URL('..', import.meta.url));
-const agreements = catalogue(4711);
-const documents = await Promise.all(
-  Array.from({ length: DOCUMENTS }, async (_, index) => {
-    const recipient = GEBIETSKOERPERSCHAFTEN[index % GEBIETSKOERPERSCHAFTEN.length]!;
-    const spec = agreements.extra(`bench-${String(index).padStart(3, '0')}.pdf`, 2011 + (index % 16), recipient.name);
-    return { fileName: spec.fileName, bytes: (await renderAgreement(spec)).bytes };
-  }),
-);
+const documents = await bulkAgreements(DOCUMENTS, { prefix: 'bench' });
 const seconds = (start: number) => (performance.now() - start) / 1000;
 
 const config = extractionConfigSchema.parse({ ocr: 'never' });

@@ -1,14 +1,24 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ocrModeSchema } from '../shared/config.js';
+import { REPORT_FORMATS } from '../shared/report/report.js';
+import { recordStatusSchema } from '../shared/schema/record.js';
+import { addDeploymentOptions } from './deployment.js';
 import { runExtract } from './extract-command.js';
 import { UsageError } from './files.js';
+import { runReport } from './report-command.js';
+import { runReprocess } from './reprocess-command.js';
+import { runReviewAccept, runReviewList } from './review-command.js';
+import { runStatus } from './status-command.js';
+import { runUpload } from './upload.js';
 
 function positiveInteger(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
   return parsed;
 }
+
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 const program = new Command()
   .name('agreements')
@@ -17,7 +27,7 @@ const program = new Command()
 
 program
   .command('extract')
-  .description('extract records from PDF files or folders of them (folders are searched for *.pdf)')
+  .description('extract records from PDF files or folders of them (folders are searched for *.pdf), in this process')
   .argument('<paths...>', 'PDF files or folders')
   .option('--json', 'print one record per line (JSON Lines) instead of a table', false)
   .addOption(new Option('--ocr <mode>', 'when to read pages by OCR').choices(ocrModeSchema.options).default('auto'))
@@ -25,6 +35,76 @@ program
   .action(async (paths: string[], options: { json: boolean; ocr: 'auto' | 'always' | 'never'; concurrency: number }) => {
     await runExtract(paths, options);
   });
+
+addDeploymentOptions(
+  program
+    .command('upload')
+    .description('upload PDFs (folders are searched recursively) to the deployed pipeline as one batch; a second run of the same batch skips what arrived')
+    .argument('<paths...>', 'PDF files or folders')
+    .option('--batch <name>', 'batch name (default: upload-<UTC date-time>)')
+    .option('--concurrency <n>', 'files uploaded at once', '4')
+    .option('--part-size <MiB>', 'files larger than this go in parts of this size (at least 5)', '8')
+    .option('--retries <n>', 'further attempts after a network error, a 5xx or throttling', '4')
+    .option('--json', 'print the result as JSON instead of a summary', false),
+).action(async (paths: string[], options: Parameters<typeof runUpload>[1]) => {
+  await runUpload(paths, options);
+});
+
+addDeploymentOptions(
+  program
+    .command('status')
+    .description('where upload batches stand: expected, processed, valid, needs_review, rejected, report')
+    .option('--batch <id>', 'one batch (default: all of them)')
+    .option('--watch', 'refresh until every shown batch has its report', false)
+    .option('--interval <seconds>', 'seconds between refreshes with --watch', positiveInteger, 2)
+    .option('--json', 'one JSON object per batch', false),
+).action(async (options: Parameters<typeof runStatus>[0]) => {
+  await runStatus(options);
+});
+
+addDeploymentOptions(
+  program
+    .command('report')
+    .description('the extraction report over one batch, one budget year or everything stored')
+    .option('--batch <id>', 'the documents of one upload batch')
+    .option('--year <year>', 'the agreements of one budget year', positiveInteger)
+    .addOption(new Option('--format <format>', 'output format (default: from --out, else md)').choices(REPORT_FORMATS))
+    .option('--out <file>', 'write to this file instead of standard output'),
+).action(async (options: Parameters<typeof runReport>[0]) => {
+  await runReport(options);
+});
+
+const review = program.command('review').description('the records that need a human look, and accepting them');
+addDeploymentOptions(review.command('list').description('the review queue: documents that need review or were rejected, with the reasons').option('--json', 'one JSON object per document', false)).action(
+  async (options: Parameters<typeof runReviewList>[0]) => {
+    await runReviewList(options);
+  },
+);
+addDeploymentOptions(
+  review
+    .command('accept')
+    .description('correct fields and mark the record valid; the extractor\'s record and an audit entry are kept')
+    .argument('<documentId>', 'sha256:<hex>, or the first hex digits shown by review list')
+    .option('--set <path=value>', 'a correction, e.g. agreement.budgetYear=2025 or "agreement.amount=1.018.910 Euro" (repeatable)', collect, [])
+    .option('--by <name>', 'who accepts (default: the OS user)'),
+).action(async (documentId: string, options: Parameters<typeof runReviewAccept>[1]) => {
+  await runReviewAccept(documentId, options);
+});
+
+addDeploymentOptions(
+  program
+    .command('reprocess')
+    .description('run the current extractor again on stored PDFs and print what changed (records accepted in review are kept)')
+    .option('--all', 'every stored document', false)
+    .addOption(new Option('--status <status>', 'the documents with this status').choices(recordStatusSchema.options))
+    .option('--batch <id>', 'the documents of one upload batch')
+    .option('--dry-run', 'print what would change, store nothing', false)
+    .addOption(new Option('--ocr <mode>', 'when to read pages by OCR').choices(ocrModeSchema.options).default('auto'))
+    .option('--json', 'one JSON object per document', false),
+).action(async (options: Parameters<typeof runReprocess>[0]) => {
+  const outcomes = await runReprocess(options);
+  if (outcomes.some((outcome) => outcome.kind === 'failed')) process.exitCode = 1;
+});
 
 try {
   await program.parseAsync();

@@ -62,13 +62,14 @@ export function resolveDeployment(options: DeploymentOptions, { cwd = process.cw
   if (endpoint && !z.url().safeParse(endpoint).success) throw new UsageError(`--endpoint must be a URL, not "${endpoint}"`);
   // Emulators serve buckets by path, not by virtual-hosted DNS names.
   const s3Config: S3ClientConfig = endpoint ? { endpoint, forcePathStyle: true } : {};
+  let s3: S3Client | undefined;
   let dynamodb: DynamoDBDocumentClient | undefined;
   const documentClient = () =>
     (dynamodb ??= DynamoDBDocumentClient.from(new DynamoDBClient(endpoint ? { endpoint } : {}), { marshallOptions: { removeUndefinedValues: true } }));
   return {
     s3Config,
     bucket: () => need(options.bucket ?? outputs.UploadBucketName, '--bucket', 'UploadBucketName'),
-    s3: () => new S3Client(s3Config),
+    s3: () => (s3 ??= new S3Client(s3Config)),
     records: () => new RecordsTable(documentClient(), need(options.recordsTable ?? outputs.RecordsTableName, '--records-table', 'RecordsTableName')),
     batches: () => new BatchesTable(documentClient(), need(options.batchesTable ?? outputs.BatchesTableName, '--batches-table', 'BatchesTableName')),
   };

@@ -1,7 +1,7 @@
-import type { BatchState } from '../shared/store/batches.js';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { type BatchState, batchManifestSchema, manifestKey } from '../shared/store/batches.js';
 import type { RecordsTable } from '../shared/store/records.js';
-import type { BatchesTable } from '../shared/store/batches.js';
-import { type DeploymentOptions, resolveDeployment } from './deployment.js';
+import { type Deployment, type DeploymentOptions, resolveDeployment } from './deployment.js';
 import { UsageError } from './files.js';
 
 /** Where a batch stands: what its manifest expects, what has been processed, and how it came out. */
@@ -66,24 +66,38 @@ export interface StatusOptions extends DeploymentOptions {
   interval: number;
 }
 
-async function snapshot(batches: BatchesTable, records: RecordsTable, batchId?: string): Promise<BatchProgress[]> {
+/**
+ * A batch whose first document is still on its way has no item in the batches table yet; its manifest,
+ * written before the first upload, already says how many documents it expects.
+ */
+async function uploadedBatch(s3: S3Client, bucket: string, batchId: string): Promise<BatchState | undefined> {
+  try {
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: manifestKey(batchId) }));
+    const manifest = batchManifestSchema.parse(JSON.parse(await object.Body!.transformToString()));
+    return { batchId, expected: manifest.expected, keys: [], documentIds: [], createdAt: manifest.createdAt };
+  } catch (error) {
+    if (error instanceof Error && error.name === 'NoSuchKey') return undefined;
+    throw error;
+  }
+}
+
+async function snapshot(deployment: Deployment, batchId?: string): Promise<BatchProgress[]> {
+  const records = deployment.records();
   if (batchId) {
-    const batch = await batches.get(batchId);
-    if (!batch) throw new UsageError(`there is no batch "${batchId}" (yet: its first document may still be on its way)`);
+    const batch = (await deployment.batches().get(batchId)) ?? (await uploadedBatch(deployment.s3(), deployment.bucket(), batchId));
+    if (!batch) throw new UsageError(`there is no batch "${batchId}"`);
     return [await batchProgress(batch, records)];
   }
-  return Promise.all((await batches.list()).map((batch) => batchProgress(batch, records)));
+  return Promise.all((await deployment.batches().list()).map((batch) => batchProgress(batch, records)));
 }
 
 export async function runStatus(options: StatusOptions): Promise<BatchProgress[]> {
   const deployment = resolveDeployment(options);
-  const batches = deployment.batches();
-  const records = deployment.records();
   const bucket = options.watch || options.batch ? deployment.bucket() : undefined;
   const show = (rows: BatchProgress[]) =>
     options.json ? `${rows.map((progress) => JSON.stringify(progress)).join('\n')}\n` : `${rows.length ? formatProgress(rows) : 'no batches yet'}\n`;
 
-  let rows = await snapshot(batches, records, options.batch);
+  let rows = await snapshot(deployment, options.batch);
   if (!options.watch) {
     process.stdout.write(show(rows));
     if (bucket) for (const key of rows[0]?.reportKeys ?? []) process.stdout.write(`report: s3://${bucket}/${key}\n`);
@@ -101,7 +115,7 @@ export async function runStatus(options: StatusOptions): Promise<BatchProgress[]
     }
     if (rows.length > 0 && rows.every((progress) => progress.reportKeys.length > 0)) break;
     await new Promise((resolve) => setTimeout(resolve, options.interval * 1000));
-    rows = await snapshot(batches, records, options.batch);
+    rows = await snapshot(deployment, options.batch);
   }
   for (const progress of rows) for (const key of progress.reportKeys) process.stdout.write(`report: s3://${bucket}/${key}\n`);
   return rows;

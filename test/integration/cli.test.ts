@@ -1,18 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { agreementRecordSchema } from '../../shared/schema/record.js';
+import { agreements } from '../support/cli.js';
 import { fixturesRoot, loadFixtures } from '../support/fixtures.js';
 
-const run = promisify(execFile);
-const cli = (args: string[]) =>
-  run(process.execPath, ['--import', 'tsx', 'cli/agreements.ts', ...args], { maxBuffer: 64 * 1024 * 1024 }).then(
-    (result) => ({ ...result, code: 0 }),
-    (error: { stdout: string; stderr: string; code: number }) => error,
-  );
+const cli = (args: string[]) => agreements(args);
 
 describe('agreements extract', () => {
   it('prints one schema-valid JSON record per fixture with --json, and exits 0 despite rejected ones', async () => {

@@ -1,0 +1,49 @@
+import { writeFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { REPORT_FORMATS, type ReportFormat, renderReport } from '../shared/report/report.js';
+import { makeReport, type ReportScope } from '../shared/store/reports.js';
+import { type DeploymentOptions, resolveDeployment } from './deployment.js';
+import { UsageError } from './files.js';
+
+/** `agreements report`: the extraction report over one batch, one year or everything stored, on demand. */
+
+export interface ReportCommandOptions extends DeploymentOptions {
+  batch?: string;
+  year?: number;
+  format?: ReportFormat;
+  out?: string;
+}
+
+/** The format asked for, else the one `--out`'s extension names, else Markdown for a terminal. */
+function chooseFormat(options: ReportCommandOptions): ReportFormat {
+  if (options.format) return options.format;
+  const extension = options.out ? extname(options.out).slice(1).toLowerCase() : '';
+  const named = extension === 'markdown' ? 'md' : extension;
+  return (REPORT_FORMATS as readonly string[]).includes(named) ? (named as ReportFormat) : 'md';
+}
+
+export async function runReport(options: ReportCommandOptions): Promise<void> {
+  if (options.batch && options.year !== undefined) throw new UsageError('give --batch or --year, not both');
+  const format = chooseFormat(options);
+  if (format === 'xlsx' && !options.out && process.stdout.isTTY) throw new UsageError('an xlsx report is a binary file: give --out FILE');
+  const deployment = resolveDeployment(options);
+  const stores = { s3: deployment.s3(), bucket: deployment.bucket(), records: deployment.records(), batches: deployment.batches() };
+  let scope: ReportScope;
+  if (options.batch) {
+    if (!(await stores.batches.get(options.batch))) throw new UsageError(`there is no batch "${options.batch}" (agreements status lists them)`);
+    scope = { kind: 'batch', batchId: options.batch };
+  } else {
+    scope = { kind: 'all', ...(options.year !== undefined ? { year: options.year } : {}) };
+  }
+  const report = await makeReport(scope, stores, new Date());
+  const body = await renderReport(report, format);
+  if (options.out) {
+    await writeFile(options.out, body);
+    const { totals } = report;
+    process.stderr.write(
+      `wrote ${options.out}: ${totals.documents} documents (${totals.byStatus.valid} valid, ${totals.byStatus.needs_review} need review, ${totals.byStatus.rejected} rejected)\n`,
+    );
+  } else {
+    process.stdout.write(body);
+  }
+}

@@ -1,0 +1,75 @@
+import { extractionConfigSchema, type OcrMode } from '../shared/config.js';
+import { EXTRACTOR_VERSION } from '../shared/extract/version.js';
+import { TesseractOcrEngine } from '../shared/ocr/tesseract.js';
+import type { StoredDocument } from '../shared/store/records.js';
+import { type ReprocessOutcome, reprocessDocument } from '../shared/store/reprocess.js';
+import { type DeploymentOptions, resolveDeployment } from './deployment.js';
+import { UsageError } from './files.js';
+
+/**
+ * `agreements reprocess`: the current extractor, run in this process on the stored PDFs of everything,
+ * of one status or of one batch; prints what changed and stores the new records (not with --dry-run).
+ */
+
+export interface ReprocessOptions extends DeploymentOptions {
+  all: boolean;
+  status?: string;
+  batch?: string;
+  dryRun: boolean;
+  json: boolean;
+  ocr: OcrMode;
+}
+
+const show = (value: unknown) => (value === undefined ? '—' : JSON.stringify(value));
+
+function describe(outcome: ReprocessOutcome): string {
+  const head = `${outcome.kind.padEnd(9)} ${outcome.fileName} (${outcome.documentId.slice(0, 19)}…)`;
+  switch (outcome.kind) {
+    case 'changed':
+      return [head, ...outcome.changes.map((change) => `    ${change.path}: ${show(change.from)} → ${show(change.to)}`)].join('\n');
+    case 'unchanged':
+      return outcome.previousVersion === EXTRACTOR_VERSION ? head : `${head}; made by extractor ${outcome.previousVersion ?? 'of unknown version'}, now ${EXTRACTOR_VERSION}`;
+    case 'kept':
+    case 'failed':
+      return `${head}: ${outcome.reason}`;
+  }
+}
+
+export async function runReprocess(options: ReprocessOptions): Promise<ReprocessOutcome[]> {
+  const selections = [options.all, options.status !== undefined, options.batch !== undefined].filter(Boolean).length;
+  if (selections !== 1) throw new UsageError('choose what to reprocess: --all, --status STATUS or --batch ID (one of them)');
+  const deployment = resolveDeployment(options);
+  const table = deployment.records();
+  let selected: StoredDocument[];
+  if (options.batch !== undefined) {
+    const batch = await deployment.batches().get(options.batch);
+    if (!batch) throw new UsageError(`there is no batch "${options.batch}"`);
+    selected = await table.getMany(batch.documentIds);
+  } else if (options.status !== undefined) {
+    selected = await table.withStatus(options.status);
+  } else {
+    selected = [];
+    for await (const stored of table.scan()) selected.push(stored);
+  }
+
+  const config = extractionConfigSchema.parse({ ocr: options.ocr });
+  const ocr = new TesseractOcrEngine(undefined, config.ocrDpi);
+  const dependencies = { s3: deployment.s3(), bucket: deployment.bucket(), table, config, ocr };
+  const outcomes: ReprocessOutcome[] = [];
+  try {
+    for (const stored of selected) {
+      const outcome = await reprocessDocument(stored, dependencies, { now: new Date(), dryRun: options.dryRun });
+      outcomes.push(outcome);
+      process.stdout.write(options.json ? `${JSON.stringify(outcome)}\n` : `${describe(outcome)}\n`);
+    }
+  } finally {
+    await ocr.close();
+  }
+  if (!options.json) {
+    const count = (kind: ReprocessOutcome['kind']) => outcomes.filter((outcome) => outcome.kind === kind).length;
+    process.stdout.write(
+      `${outcomes.length} document${outcomes.length === 1 ? '' : 's'}: ${count('changed')} changed, ${count('unchanged')} unchanged, ${count('kept')} kept, ${count('failed')} failed${options.dryRun ? ' (dry run: nothing stored)' : ''}\n`,
+    );
+  }
+  return outcomes;
+}

@@ -1,0 +1,355 @@
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import ExcelJS from 'exceljs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { uploadBatch } from '../../cli/upload.js';
+import { bulkAgreements } from '../../fixtures/generator/bulk.js';
+import { renderAgreement } from '../../fixtures/generator/render-digital.js';
+import { extractionConfigSchema } from '../../shared/config.js';
+import { documentIdOf, extractDocument } from '../../shared/extract/extract-document.js';
+import { EXTRACTOR_VERSION } from '../../shared/extract/version.js';
+import type { Report } from '../../shared/report/report.js';
+import { COLUMNS, documentRow, recipientOf } from '../../shared/report/rows.js';
+import type { AgreementRecord } from '../../shared/schema/record.js';
+import { BatchesTable, type BatchState } from '../../shared/store/batches.js';
+import { RecordsTable } from '../../shared/store/records.js';
+import { openHtml } from '../support/browser.js';
+import { agreements } from '../support/cli.js';
+import { type DeployedPipeline, deployPipeline, waitFor } from '../support/emulator.js';
+import { fixturesRoot } from '../support/fixtures.js';
+
+/**
+ * The bulk workflow against the deployed stack in the emulator, as users run it: a folder of 56 PDFs
+ * (every fixture, generated agreements, a contradicting second agreement, a copy of one file and one
+ * agreement that needs review) uploaded as one batch — interrupted once, then resumed with
+ * `agreements upload` — processed by the pipeline, and reported on automatically; the report checked
+ * against the stored records, in a browser and in a spreadsheet; then reviewed and reprocessed.
+ */
+
+const batch = `bulk-${Date.now().toString(36)}`;
+let pipeline: DeployedPipeline;
+let s3: S3Client;
+let records: RecordsTable;
+let batches: BatchesTable;
+let folder: string;
+/** Relative path → bytes, for every PDF in the folder. */
+const files = new Map<string, Buffer>();
+let reviewDocumentId: string;
+/** The batch as the pipeline left it, and its report from the bucket. */
+let state: BatchState;
+let report: Report;
+let duplicateKeys: string[];
+
+async function objectBytes(key: string): Promise<Buffer> {
+  const object = await s3.send(new GetObjectCommand({ Bucket: pipeline.bucket, Key: key }));
+  return Buffer.from(await object.Body!.transformToByteArray());
+}
+
+async function listKeys(prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: pipeline.bucket, Prefix: prefix, ContinuationToken: token }));
+    keys.push(...(page.Contents ?? []).map((object) => object.Key!));
+    token = page.NextContinuationToken;
+  } while (token);
+  return keys.sort();
+}
+
+function walk(directory: string): string[] {
+  return readdirSync(directory, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? walk(join(directory, entry.name)) : [join(directory, entry.name)],
+  );
+}
+
+/** The folder: fixtures as they are, 20 generated agreements, and three made to test the report. */
+async function buildFolder(): Promise<void> {
+  folder = mkdtempSync(join(tmpdir(), 'bulk-'));
+  cpSync(join(fixturesRoot, 'pdf'), join(folder, 'fixtures'), { recursive: true });
+  mkdirSync(join(folder, 'generated'));
+  const generated = await bulkAgreements(20, { seed: 2026, prefix: 'zv' });
+  for (const agreement of generated) writeFileSync(join(folder, 'generated', agreement.fileName), agreement.bytes);
+
+  // A second agreement for the same recipient and year with another amount: a conflict.
+  const first = generated[0]!.spec;
+  const amended = await renderAgreement({ ...first, fileName: 'nachtrag.pdf', amountText: '1.111.111 Euro', cents: 111_111_100 });
+  writeFileSync(join(folder, 'generated', 'zv-000-nachtrag.pdf'), amended.bytes);
+  // The same bytes under a second name: a duplicate.
+  writeFileSync(join(folder, 'generated', 'kopie von zv-001.pdf'), generated[1]!.bytes);
+  // A signature date that does not exist: the record needs review.
+  const third = generated[2]!.spec;
+  const impossible = await renderAgreement({ ...third, recipientSignatory: { ...third.recipientSignatory, dateText: `31.02.${third.year}` } });
+  writeFileSync(join(folder, 'generated', 'zv-002-datum.pdf'), impossible.bytes);
+
+  // A comment after the end of file, which readers ignore, makes every file's bytes new to the table:
+  // an emulator kept running between test runs has seen the same PDFs before.
+  for (const path of walk(folder)) writeFileSync(path, Buffer.concat([readFileSync(path), Buffer.from(`\n% ${batch}\n`)]));
+  for (const path of walk(folder)) files.set(relative(folder, path), readFileSync(path));
+  reviewDocumentId = documentIdOf(files.get('generated/zv-002-datum.pdf')!);
+  duplicateKeys = [`incoming/${batch}/generated/kopie von zv-001.pdf`, `incoming/${batch}/generated/zv-001.pdf`];
+}
+
+const expectedKeys = () => [...files.keys()].map((path) => `incoming/${batch}/${path}`).sort();
+const distinctDocumentIds = () => [...new Set([...files.values()].map((bytes) => documentIdOf(bytes)))].sort();
+
+beforeAll(async () => {
+  pipeline = deployPipeline();
+  s3 = new S3Client({ forcePathStyle: true });
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+  records = new RecordsTable(client, pipeline.table);
+  batches = new BatchesTable(client, pipeline.batchesTable);
+  await buildFolder();
+}, 600_000);
+
+describe('bulk upload, batch tracking and the automatic report', () => {
+  it('resumes an interrupted upload: the second run skips what arrived and sends only the rest', async () => {
+    expect(files.size).toBe(56);
+    const controller = new AbortController();
+    let arrived = 0;
+    const interrupted = await uploadBatch({
+      s3,
+      bucket: pipeline.bucket,
+      paths: [folder],
+      batch,
+      concurrency: 2,
+      signal: controller.signal,
+      progress: {
+        start: () => undefined,
+        bytes: () => undefined,
+        stop: () => undefined,
+        file: (outcome) => {
+          if (outcome.status === 'uploaded' && ++arrived === 20) controller.abort();
+        },
+      },
+    });
+    expect(interrupted.uploaded.length).toBeGreaterThanOrEqual(20);
+    expect(interrupted.uploaded.length).toBeLessThan(files.size);
+    expect(interrupted.failed.length).toBe(files.size - interrupted.uploaded.length);
+
+    // A file in flight when the run was cancelled may still have arrived: S3 had its bytes.
+    const arrivedBefore = (await listKeys(`incoming/${batch}/`)).length;
+    expect(arrivedBefore).toBeGreaterThanOrEqual(interrupted.uploaded.length);
+    expect(arrivedBefore).toBeLessThan(files.size);
+
+    const resumed = await agreements(['upload', folder, '--batch', batch]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const summary = (label: string) => resumed.stdout.split('\n').find((line) => line.startsWith(`  ${label}`));
+    expect(summary('skipped')).toMatch(new RegExp(`^  skipped   ${arrivedBefore} files, [\\d.]+ [kM]?B \\(already in the bucket\\)$`));
+    expect(summary('uploaded')).toMatch(new RegExp(`^  uploaded  ${files.size - arrivedBefore} files?, `));
+    expect(summary('failed')).toBe('  failed    0 files, 0 B');
+
+    // Exactly one object per file, and a manifest that expects them all.
+    expect(await listKeys(`incoming/${batch}/`)).toEqual(expectedKeys());
+    const manifest = JSON.parse((await objectBytes(`batches/${batch}/manifest.json`)).toString('utf8'));
+    expect(manifest.expected).toBe(files.size);
+    expect(manifest.files.map((file: { key: string }) => file.key)).toEqual(expectedKeys());
+  }, 300_000);
+
+  it('counts every document against its batch once and writes the report when the last one is stored', async () => {
+    state = await waitFor(`the report of batch ${batch}`, async () => {
+      const current = await batches.get(batch);
+      return current?.reportedAt ? current : undefined;
+    }, 900_000);
+    expect(state.expected).toBe(files.size);
+    expect(state.keys).toEqual(expectedKeys());
+    expect(state.documentIds).toEqual(distinctDocumentIds());
+    expect(state.reportKeys).toEqual(['html', 'csv', 'json', 'xlsx'].map((format) => `reports/${batch}/report.${format}`));
+    expect(await listKeys(`reports/${batch}/`)).toEqual([...state.reportKeys!].sort());
+  }, 960_000);
+
+  it('reports every document of the batch as stored, with totals that equal the records', async () => {
+    report = JSON.parse((await objectBytes(`reports/${batch}/report.json`)).toString('utf8'));
+    const stored = await records.getMany(distinctDocumentIds());
+    const storedRecords = new Map(stored.map((document) => [document.documentId, document.record!]));
+    expect(report.batch).toBe(batch);
+    expect(report.documents.map((record) => record.documentId).sort()).toEqual(distinctDocumentIds());
+    for (const record of report.documents) expect(record).toEqual(storedRecords.get(record.documentId));
+
+    const all = [...storedRecords.values()];
+    const valid = all.filter((record) => record.status === 'valid');
+    const sum = (list: AgreementRecord[]) => list.reduce((total, record) => total + (record.agreement.amount?.cents ?? 0), 0);
+    expect(report.totals.documents).toBe(distinctDocumentIds().length);
+    expect(report.totals.byStatus).toEqual({
+      valid: valid.length,
+      needs_review: all.filter((record) => record.status === 'needs_review').length,
+      rejected: all.filter((record) => record.status === 'rejected').length,
+    });
+    expect(report.totals.amountCents).toBe(sum(valid));
+    const years = [...new Set(all.flatMap((record) => (record.agreement.budgetYear === undefined ? [] : [record.agreement.budgetYear])))];
+    expect(Object.keys(report.totals.byYear).sort()).toEqual(years.map(String).sort());
+    for (const year of years) {
+      const ofYear = all.filter((record) => record.agreement.budgetYear === year);
+      expect(report.totals.byYear[String(year)]).toEqual({ documents: ofYear.length, amountCents: sum(ofYear.filter((record) => record.status === 'valid')) });
+    }
+    const recipients = [...new Set(all.flatMap((record) => recipientOf(record)?.name ?? []))];
+    expect(Object.keys(report.totals.byRecipient).sort()).toEqual(recipients.sort());
+    for (const recipient of recipients) {
+      const ofRecipient = all.filter((record) => recipientOf(record)?.name === recipient);
+      expect(report.totals.byRecipient[recipient]).toEqual({ documents: ofRecipient.length, amountCents: sum(ofRecipient.filter((record) => record.status === 'valid')) });
+    }
+  });
+
+  it('lists what needs review with the reason and the text, the conflict and the duplicate', async () => {
+    const review = report.review.find((item) => item.documentId === reviewDocumentId)!;
+    expect(review.status).toBe('needs_review');
+    expect(review.issues.map((issue) => issue.code)).toEqual(['signature.date_invalid']);
+    expect(review.text).toContain('31.02.');
+    expect(report.review.map((item) => item.documentId).sort()).toEqual(
+      report.documents.filter((record) => record.status !== 'valid').map((record) => record.documentId).sort(),
+    );
+
+    const generated = files.get('generated/zv-000.pdf')!;
+    const amended = files.get('generated/zv-000-nachtrag.pdf')!;
+    const conflict = report.conflicts.find((candidate) => candidate.documents.some((document) => document.documentId === documentIdOf(amended)))!;
+    expect(conflict.documents.map((document) => document.documentId).sort()).toEqual([documentIdOf(generated), documentIdOf(amended)].sort());
+    expect(conflict.documents.find((document) => document.documentId === documentIdOf(amended))!.amountCents).toBe(111_111_100);
+
+    const copy = files.get('generated/zv-001.pdf')!;
+    const duplicate = report.duplicates.find((candidate) => candidate.documents.some((document) => document.documentId === documentIdOf(copy)))!;
+    // The record is named after whichever of the two keys the pipeline stored first.
+    const [first] = duplicate.documents;
+    expect(duplicate).toEqual({ kind: 'same-file', documents: [{ documentId: documentIdOf(copy), fileName: first!.fileName, keys: duplicateKeys }] });
+    expect(['zv-001.pdf', 'kopie von zv-001.pdf']).toContain(first!.fileName);
+    // The agreement with the impossible date is zv-002 again, with the same recipient, year and amount.
+    const sameAgreement = report.duplicates.filter((candidate) => candidate.kind === 'same-agreement');
+    expect(sameAgreement.map((group) => group.documents.map((document) => document.documentId).sort())).toEqual([
+      [documentIdOf(files.get('generated/zv-002.pdf')!), reviewDocumentId].sort(),
+    ]);
+  });
+
+  it('renders the HTML report in a browser: a visible chart, one table row per record', async () => {
+    const opened = await openHtml((await objectBytes(`reports/${batch}/report.html`)).toString('utf8'), { screenshot: 'batch-report.png' });
+    try {
+      expect(await opened.page.title()).toBe(`Extraktionsbericht: Batch ${batch}`);
+      const chart = opened.page.locator('#chart svg');
+      expect(await chart.isVisible()).toBe(true);
+      const recipientsWithAmount = new Set(report.documents.filter((record) => record.status === 'valid').map((record) => recipientOf(record)!.name));
+      expect(await chart.locator('rect.bar').count()).toBe(recipientsWithAmount.size);
+      const rows = opened.page.locator('#documents tbody tr');
+      expect(await rows.evaluateAll((elements) => elements.map((row) => row.getAttribute('data-document-id')))).toEqual(report.documents.map((record) => record.documentId));
+      expect(await opened.page.locator('#documents tbody td.fileName').allTextContents()).toEqual(report.documents.map((record) => record.fileName));
+      expect(await opened.page.locator(`.review-item[data-document-id="${reviewDocumentId}"]`).isVisible()).toBe(true);
+      expect(opened.consoleErrors).toEqual([]);
+      expect(opened.outsideRequests).toEqual([]);
+    } finally {
+      await opened.close();
+    }
+  }, 120_000);
+
+  it('writes a spreadsheet that holds the same rows', async () => {
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(new Uint8Array(await objectBytes(`reports/${batch}/report.xlsx`)).buffer);
+    const sheet = workbook.getWorksheet('Dokumente')!;
+    const header = (sheet.getRow(1).values as unknown[]).slice(1);
+    expect(header).toEqual(COLUMNS.map((column) => column.header));
+    expect(sheet.rowCount).toBe(report.documents.length + 1);
+    report.documents.forEach((record, index) => {
+      const cells = (sheet.getRow(index + 2).values as unknown[]).slice(1);
+      const expected = documentRow(record, report.keys[record.documentId] ?? []);
+      expect(cells.length).toBeLessThanOrEqual(expected.length);
+      expected.forEach((cell, column) => expect(cells[column] ?? undefined, `${record.fileName}: ${COLUMNS[column]!.header}`).toEqual(cell));
+    });
+  });
+
+  it('shows the batch as complete in agreements status', async () => {
+    const { stdout, code } = await agreements(['status', '--batch', batch, '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout.split('\n')[0]!)).toEqual({
+      batch,
+      createdAt: state.createdAt,
+      expected: files.size,
+      processed: files.size,
+      valid: report.totals.byStatus.valid,
+      needs_review: report.totals.byStatus.needs_review,
+      rejected: report.totals.byStatus.rejected,
+      awaitingOcr: 0,
+      complete: true,
+      reportKeys: state.reportKeys,
+    });
+  });
+});
+
+describe('review and reprocessing', () => {
+  it('lists the record that needs review and accepts it with a correction, keeping the original and an audit entry', async () => {
+    const listed = await agreements(['review', 'list', '--json']);
+    expect(listed.code).toBe(0);
+    const queue = listed.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(queue.find((item) => item.documentId === reviewDocumentId)).toMatchObject({ status: 'needs_review', issues: [{ code: 'signature.date_invalid' }] });
+
+    const before = (await records.get(reviewDocumentId))!.record!;
+    const funder = before.agreement.signatures!.find((signature) => signature.party === 'funder')!;
+    const signature = { party: 'recipient', place: 'Heppenheim', date: `${before.agreement.budgetYear}-02-28`, name: 'Katrin Vogel', title: 'Landrätin' };
+    const accepted = await agreements([
+      'review', 'accept', reviewDocumentId.slice('sha256:'.length, 'sha256:'.length + 12),
+      '--set', `agreement.signatures[1]=${JSON.stringify(signature)}`,
+      '--by', 'Prüferin Test',
+    ]);
+    expect(accepted.code, accepted.stderr).toBe(0);
+    expect(accepted.stdout).toContain(`accepted ${reviewDocumentId}`);
+
+    const stored = (await records.get(reviewDocumentId))!;
+    expect(stored.record).toEqual({ ...before, status: 'valid', issues: [], agreement: { ...before.agreement, signatures: [funder, signature] } });
+    expect(stored.original).toEqual(before);
+    expect(stored.audit).toHaveLength(1);
+    expect(stored.audit[0]).toMatchObject({
+      action: 'accept',
+      by: 'Prüferin Test',
+      changes: [{ path: 'agreement.signatures[1]', to: signature }],
+      resolvedIssues: before.issues,
+    });
+    const fromBucket = JSON.parse((await objectBytes(`records/${reviewDocumentId.slice('sha256:'.length)}.json`)).toString('utf8'));
+    expect(fromBucket).toEqual(stored.record);
+
+    const out = join(folder, 'after-review.json');
+    const reported = await agreements(['report', '--batch', batch, '--out', out]);
+    expect(reported.code, reported.stderr).toBe(0);
+    const after: Report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(after.totals.byStatus.valid).toBe(report.totals.byStatus.valid + 1);
+    expect(after.totals.amountCents).toBe(report.totals.amountCents + stored.record!.agreement.amount!.cents);
+  }, 120_000);
+
+  it('reprocesses stored PDFs with the current extractor: a stale record is replaced, an accepted one kept', async () => {
+    // A record as an older, worse extractor might have left it.
+    const bytes = files.get('generated/zv-005.pdf')!;
+    const documentId = documentIdOf(bytes);
+    const current = (await records.get(documentId))!;
+    const stale: AgreementRecord = {
+      ...current.record!,
+      status: 'needs_review',
+      agreement: { ...current.record!.agreement, amount: { cents: 100, currency: 'EUR', text: '1 Euro' } },
+      issues: [{ path: 'agreement.amount', code: 'amount.implausible', message: 'implausible' }],
+    };
+    await records.put(stale, { key: current.keys[0]!, now: new Date(), extractorVersion: '2000.1.0' });
+
+    const dryRun = await agreements(['reprocess', '--status', 'needs_review', '--dry-run', '--json']);
+    expect(dryRun.code, dryRun.stderr).toBe(0);
+    const planned = dryRun.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(planned.find((outcome) => outcome.documentId === documentId)).toMatchObject({ kind: 'changed', previousVersion: '2000.1.0' });
+    expect((await records.get(documentId))!.record).toEqual(stale);
+
+    const reprocessed = await agreements(['reprocess', '--batch', batch, '--json']);
+    expect(reprocessed.code, reprocessed.stderr).toBe(0);
+    const outcomes = reprocessed.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const changed = outcomes.find((outcome) => outcome.documentId === documentId);
+    expect(changed.kind).toBe('changed');
+    expect(changed.changes).toEqual(
+      expect.arrayContaining([
+        { path: 'status', from: 'needs_review', to: 'valid' },
+        { path: 'agreement.amount.cents', from: 100, to: current.record!.agreement.amount!.cents },
+      ]),
+    );
+    expect(outcomes.find((outcome) => outcome.documentId === reviewDocumentId)).toMatchObject({ kind: 'kept', reason: expect.stringContaining('Prüferin Test') });
+
+    const restored = (await records.get(documentId))!;
+    expect(restored.record).toEqual(await extractDocument(bytes, 'zv-005.pdf', { config: extractionConfigSchema.parse({ ocr: 'never' }) }));
+    // Every other document of the batch was read as before.
+    for (const outcome of outcomes.filter((candidate) => ![documentId, reviewDocumentId].includes(candidate.documentId))) {
+      expect(outcome, outcome.fileName).toMatchObject({ kind: 'unchanged', previousVersion: EXTRACTOR_VERSION });
+    }
+    expect(restored.extractorVersion).toBe(EXTRACTOR_VERSION);
+  }, 600_000);
+});
