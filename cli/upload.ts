@@ -8,6 +8,7 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   type HeadObjectCommandOutput,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
   type S3ClientConfig,
@@ -516,7 +517,16 @@ export async function uploadBatch(options: UploadOptions): Promise<UploadResult>
     throw error;
   }
 
-  // 3. The files.
+  // 3. The files. Only objects already under the batch's prefix (from an earlier run) can be skipped, so
+  // only those are looked at one by one; a retried file is looked at again, as its last attempt may
+  // have arrived after all.
+  let present: Set<string>;
+  try {
+    present = await attempt(() => listKeys(s3, bucket, incomingKey(batch, ''), signal));
+  } catch (error) {
+    if (signal?.aborted) return cancelAll();
+    throw error;
+  }
   try {
     await progress?.start(files.length, files.reduce((sum, file) => sum + file.digest.bytes, 0));
     await runPool(files, concurrency, async (file) => {
@@ -569,13 +579,14 @@ export async function uploadBatch(options: UploadOptions): Promise<UploadResult>
       }
     };
     try {
-      const status = await attempt(async () => {
-        const head = await s3
-          .send(new HeadObjectCommand({ Bucket: bucket, Key: file.key, ChecksumMode: 'ENABLED' }), { abortSignal: signal })
-          .catch((error: unknown) => {
-            if (isNotFound(error)) return undefined;
-            throw error;
-          });
+      const status = await attempt(async (attemptNumber) => {
+        const head =
+          attemptNumber > 1 || present.has(file.key)
+            ? await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: file.key, ChecksumMode: 'ENABLED' }), { abortSignal: signal }).catch((error: unknown) => {
+                if (isNotFound(error)) return undefined;
+                throw error;
+              })
+            : undefined;
         if (head && isSameObject(head, file, batch)) return 'skipped' as const;
         await options.beforeUpload?.(file.path);
         if (file.multipart) await putMultipart(file, sent);
@@ -690,6 +701,17 @@ function isSameObject(head: HeadObjectCommandOutput, file: PlannedFile, batch: s
   if (checksum && !checksum.includes('-')) return checksum === file.digest.sha256Base64;
   if (checksum && file.digest.composite && checksum.endsWith(`-${file.digest.composite.split('-')[1]}`)) return checksum === file.digest.composite;
   return head.Metadata?.sha256 === file.digest.sha256;
+}
+
+async function listKeys(s3: S3Client, bucket: string, prefix: string, signal?: AbortSignal): Promise<Set<string>> {
+  const keys = new Set<string>();
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }), { abortSignal: signal });
+    for (const object of page.Contents ?? []) if (object.Key) keys.add(object.Key);
+    token = page.NextContinuationToken;
+  } while (token);
+  return keys;
 }
 
 async function readManifest(s3: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<BatchManifest | undefined> {

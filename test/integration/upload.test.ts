@@ -230,8 +230,10 @@ describe('uploadBatch', () => {
     const tree = buildTree();
     const batch = 'tree-1';
     const sendOrder: string[] = [];
+    let heads = 0;
     const client = intercepted(s3, (command, send) => {
       if (command instanceof PutObjectCommand || command.constructor.name === 'CreateMultipartUploadCommand') sendOrder.push(String(command.input.Key));
+      if (command instanceof HeadObjectCommand) heads++;
       return send();
     });
     let manifestAtStart: BatchManifest | undefined;
@@ -240,6 +242,8 @@ describe('uploadBatch', () => {
     const result = await uploadBatch(options(tree, batch, { s3: client, progress: sink }));
 
     expect(result.batch).toBe(batch);
+    // Nothing was under the new batch's prefix, so no object had to be looked at before its upload.
+    expect(heads).toBe(0);
     expect(result.manifestKey).toBe('batches/tree-1/manifest.json');
     expect(result.failed).toEqual([]);
     expect(result.skipped).toEqual([]);
@@ -460,7 +464,7 @@ describe('uploadBatch', () => {
     const tree = buildTree();
     const batch = 'retried';
     const twice500 = `incoming/${batch}/digital/zv-2013-stadt-kassel.pdf`;
-    const resetHead = `incoming/${batch}/bad/broken-xref.pdf`;
+    const resetPut = `incoming/${batch}/bad/broken-xref.pdf`;
     const denied = `incoming/${batch}/mixed/mixed-2020-vogelsbergkreis.pdf`;
     const calls = new Map<string, number>();
     const count = (name: string) => {
@@ -471,7 +475,7 @@ describe('uploadBatch', () => {
     const client = intercepted(s3, async (command, send) => {
       const key = String(command.input.Key);
       if (command instanceof PutObjectCommand && key === twice500 && count(`put ${key}`) <= 2) throw serverError('InternalError', 500, 'internal error');
-      if (command instanceof HeadObjectCommand && key === resetHead && count(`head ${key}`) === 1) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+      if (command instanceof PutObjectCommand && key === resetPut && count(`put ${key}`) === 1) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
       if (command instanceof PutObjectCommand && key === denied) {
         count(`put ${key}`);
         throw serverError('AccessDenied', 403, 'Access Denied');
@@ -484,7 +488,7 @@ describe('uploadBatch', () => {
 
     const attempts = Object.fromEntries([...result.uploaded, ...result.failed].map((outcome) => [outcome.key, outcome.attempts]));
     expect(attempts[twice500]).toBe(3);
-    expect(attempts[resetHead]).toBe(2);
+    expect(attempts[resetPut]).toBe(2);
     expect(attempts[`incoming/${batch}/${LARGE}`]).toBe(2);
     expect(attempts[denied]).toBe(1);
     expect(calls.get(`put ${denied}`)).toBe(1);
