@@ -65,9 +65,16 @@ function valueFor(path: string, text: string, current: unknown): unknown {
   }
 }
 
-function setAt(target: Record<string | number, unknown>, segments: readonly Segment[], text: string, path: string): { from: unknown; to: unknown } {
+function setAt(target: Record<string | number, unknown>, segments: readonly Segment[], text: string, path: string): void {
+  // A list grows by one entry at a time: an index past its end would leave a gap.
+  const checkIndex = (container: unknown, segment: Segment) => {
+    if (typeof segment === 'number' && Array.isArray(container) && segment > container.length) {
+      throw new CorrectionError(`${path}: the list has ${container.length} entries; add at index ${container.length} at most`);
+    }
+  };
   let container: Record<string | number, unknown> = target;
   for (const [index, segment] of segments.slice(0, -1).entries()) {
+    checkIndex(container, segment);
     const next = container[segment];
     if (next === undefined) {
       // A missing object or list on the way is created: `agreement.amount.cents` on a record without an amount.
@@ -78,13 +85,8 @@ function setAt(target: Record<string | number, unknown>, segments: readonly Segm
     container = container[segment] as Record<string | number, unknown>;
   }
   const last = segments.at(-1)!;
-  if (typeof last === 'number' && Array.isArray(container) && last > container.length) {
-    throw new CorrectionError(`${path}: the list has ${container.length} entries; add at index ${container.length} at most`);
-  }
-  const from = container[last];
-  const to = valueFor(path, text, from);
-  container[last] = to;
-  return { from, to };
+  checkIndex(container, last);
+  container[last] = valueFor(path, text, container[last]);
 }
 
 /** What differs between two JSON values, leaf by leaf, as paths such as "agreement.measures[2].title". */

@@ -168,6 +168,10 @@ describe('pipeline stack', () => {
     const writes = JSON.stringify(report.filter((statement) => actionsOf(statement).some((action) => action.startsWith('s3:PutObject'))).map((statement) => statement.Resource));
     expect(writes).toMatch(/reports\/\*/);
     expect(writes).not.toMatch(/records\/\*|incoming\/\*/);
+    // The texts beside the records, shown for documents under review; never the uploads themselves.
+    const reads = JSON.stringify(report.filter((statement) => actionsOf(statement).includes('s3:GetObject*')).map((statement) => statement.Resource));
+    expect(reads).toMatch(/records\/\*/);
+    expect(reads).not.toMatch(/incoming\/\*/);
     // It reads the records and writes only to the batches table.
     const tableWrites = JSON.stringify(report.filter((statement) => actionsOf(statement).includes('dynamodb:PutItem')).map((statement) => statement.Resource));
     expect(tableWrites).toMatch(/Batches/);
@@ -176,9 +180,10 @@ describe('pipeline stack', () => {
     expect(ingest).toContain('sqs:SendMessage');
   });
 
-  it('names its bucket and table in the outputs', () => {
-    template.hasOutput('UploadBucketName', {});
-    template.hasOutput('RecordsTableName', {});
+  it('names its bucket, tables and queues in the outputs', () => {
+    for (const output of ['UploadBucketName', 'RecordsTableName', 'BatchesTableName', 'IngestQueueUrl', 'ReportQueueUrl', 'DeadLetterQueueUrl']) {
+      template.hasOutput(output, {});
+    }
   });
 
   it('passes cdk-nag AwsSolutions checks with no unsuppressed error or warning', () => {

@@ -460,6 +460,14 @@ describe('Markdown', () => {
     expect(cellsOf(row!)[0]).toBe('Fulda \\| Kopie \\|.pdf');
   });
 
+  it('escapes angle brackets and ampersands, which Markdown renderers would take for HTML', () => {
+    const tagged: AgreementRecord = { ...structuredClone(fulda), documentId: documentIdOf('tagged'), fileName: 'Vertrag <Entwurf> & Anlage.pdf' };
+    const taggedMarkdown = renderMarkdown(buildReport({ scope: 'tags', generatedAt: new Date(0), entries: [{ record: tagged, keys: [] }] }));
+    const row = taggedMarkdown.split('\n').find((line) => line.startsWith('| Vertrag'));
+    expect(cellsOf(row!)[0]).toBe('Vertrag &lt;Entwurf&gt; &amp; Anlage.pdf');
+    expect(taggedMarkdown).not.toContain('<Entwurf>');
+  });
+
   it('lists the documents to review with their issue codes, the conflicts and the duplicates', () => {
     expect(markdown).toContain(
       [
