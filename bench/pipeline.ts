@@ -1,11 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { bulkAgreements } from '../fixtures/generator/bulk.js';
+import { deployLocalPipeline } from '../scripts/local-emulator.js';
 import { extractionConfigSchema } from '../shared/config.js';
 import { documentIdOf, extractDocument } from '../shared/extract/extract-document.js';
 import { RecordsTable } from '../shared/store/records.js';
@@ -33,15 +33,9 @@ await Promise.all(
 );
 const inProcessSeconds = seconds(start);
 
-execFileSync('bash', ['scripts/local-up.sh'], { cwd: root, stdio: 'inherit' });
-execFileSync('bash', ['scripts/local-deploy.sh'], { cwd: root, stdio: 'inherit' });
-for (const line of readFileSync(join(root, '.local/emulator.env'), 'utf8').split('\n')) {
-  const at = line.indexOf('=');
-  if (at > 0) process.env[line.slice(0, at)] = line.slice(at + 1);
-}
-const outputs = JSON.parse(readFileSync(join(root, 'cdk.outputs.json'), 'utf8'));
+const { outputs } = deployLocalPipeline();
 const s3 = new S3Client({ forcePathStyle: true });
-const table = new RecordsTable(DynamoDBDocumentClient.from(new DynamoDBClient({})), outputs.RecordsTableName);
+const table = new RecordsTable(DynamoDBDocumentClient.from(new DynamoDBClient({})), outputs.RecordsTableName!);
 const run = Date.now().toString(36);
 const pending = new Set(documents.map((document) => documentIdOf(document.bytes)));
 start = performance.now();

@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +6,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { resolveDeployment } from '../cli/deployment.js';
 import { uploadBatch } from '../cli/upload.js';
 import { bulkAgreements } from '../fixtures/generator/bulk.js';
+import { deployLocalPipeline } from '../scripts/local-emulator.js';
 import { documentIdOf } from '../shared/extract/extract-document.js';
 
 /**
@@ -31,12 +31,7 @@ const folder = mkdtempSync(join(tmpdir(), 'bench-upload-'));
 for (const file of variant('upload')) writeFileSync(join(folder, file.fileName), file.bytes);
 const totalBytes = baselineFiles.reduce((sum, file) => sum + file.bytes.length, 0);
 
-execFileSync('bash', ['scripts/local-up.sh'], { cwd: root, stdio: 'inherit' });
-execFileSync('bash', ['scripts/local-deploy.sh'], { cwd: root, stdio: 'inherit' });
-for (const line of readFileSync(join(root, '.local/emulator.env'), 'utf8').split('\n')) {
-  const at = line.indexOf('=');
-  if (at > 0) process.env[line.slice(0, at)] = line.slice(at + 1);
-}
+deployLocalPipeline();
 const deployment = resolveDeployment({}, { cwd: root });
 const s3 = deployment.s3();
 const bucket = deployment.bucket();

@@ -1,5 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
@@ -8,6 +6,7 @@ import { formatSummary, formatTable } from '../cli/table.js';
 import { defaultBatchName, uploadBatch } from '../cli/upload.js';
 import { createUploadProgress, formatUploadSummary } from '../cli/upload-progress.js';
 import type { Report } from '../shared/report/report.js';
+import { deployLocalPipeline } from './local-emulator.js';
 
 /**
  * The main job on a developer's machine (`npm start`): local emulator up (unless running), stack
@@ -15,12 +14,7 @@ import type { Report } from '../shared/report/report.js';
  * report, its records as a table and where the report is. The emulator keeps running for exploration.
  */
 const root = fileURLToPath(new URL('..', import.meta.url));
-execFileSync('bash', ['scripts/local-up.sh'], { cwd: root, stdio: 'inherit' });
-execFileSync('bash', ['scripts/local-deploy.sh'], { cwd: root, stdio: 'inherit' });
-for (const line of readFileSync(join(root, '.local/emulator.env'), 'utf8').split('\n')) {
-  const at = line.indexOf('=');
-  if (at > 0) process.env[line.slice(0, at)] = line.slice(at + 1);
-}
+deployLocalPipeline();
 
 const deployment = resolveDeployment({}, { cwd: root });
 const s3 = deployment.s3();

@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 
@@ -61,12 +61,7 @@ export class BatchesTable {
 
   async list(): Promise<BatchState[]> {
     const batches: BatchState[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(new ScanCommand({ TableName: this.tableName, ExclusiveStartKey: start }));
-      batches.push(...(page.Items ?? []).map(toState));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    for await (const page of paginateScan({ client: this.client }, { TableName: this.tableName })) batches.push(...(page.Items ?? []).map(toState));
     return batches.sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''));
   }
 

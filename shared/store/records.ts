@@ -1,4 +1,13 @@
-import { BatchGetCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  paginateQuery,
+  paginateScan,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '../review/corrections.js';
 import type { AgreementRecord } from '../schema/record.js';
 
@@ -79,54 +88,29 @@ export class RecordsTable {
 
   /** The documents that arrived first in the batch, through the byBatch index (those awaiting OCR included). */
   async inBatch(batchId: string): Promise<StoredDocument[]> {
-    const documents: StoredDocument[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'byBatch',
-          KeyConditionExpression: 'batchId = :batch',
-          ExpressionAttributeValues: { ':batch': batchId },
-          ExclusiveStartKey: start,
-        }),
-      );
-      documents.push(...(page.Items ?? []).map(toStored));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return documents;
+    return this.query({ IndexName: 'byBatch', KeyConditionExpression: 'batchId = :batch', ExpressionAttributeValues: { ':batch': batchId } });
   }
 
   /** The documents with `status` (such as the review queue, `needs_review`), most recently updated first. */
   async withStatus(status: string): Promise<StoredDocument[]> {
-    const documents: StoredDocument[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'byStatus',
-          KeyConditionExpression: '#status = :status',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':status': status },
-          ScanIndexForward: false,
-          ExclusiveStartKey: start,
-        }),
-      );
-      documents.push(...(page.Items ?? []).map(toStored));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return documents;
+    return this.query({
+      IndexName: 'byStatus',
+      KeyConditionExpression: '#status = :status',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':status': status },
+      ScanIndexForward: false,
+    });
   }
 
   /** Every stored document, page by page. */
   async *scan(): AsyncGenerator<StoredDocument> {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(new ScanCommand({ TableName: this.tableName, ExclusiveStartKey: start }));
-      for (const item of page.Items ?? []) yield toStored(item);
-      start = page.LastEvaluatedKey;
-    } while (start);
+    for await (const page of paginateScan({ client: this.client }, { TableName: this.tableName })) yield* (page.Items ?? []).map(toStored);
+  }
+
+  private async query(input: Omit<QueryCommandInput, 'TableName'>): Promise<StoredDocument[]> {
+    const documents: StoredDocument[] = [];
+    for await (const page of paginateQuery({ client: this.client }, { TableName: this.tableName, ...input })) documents.push(...(page.Items ?? []).map(toStored));
+    return documents;
   }
 
   /** Writes the record and adds `key` to the keys it was seen under; idempotent. */

@@ -1,15 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { deployLocalPipeline, type LocalEmulator } from '../../scripts/local-emulator.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+export { startLocalEmulator as startEmulator, type LocalEmulator as Emulator } from '../../scripts/local-emulator.js';
 
-export interface Emulator {
-  endpoint: string;
-  region: string;
-}
-
-export interface DeployedPipeline extends Emulator {
+export interface DeployedPipeline extends LocalEmulator {
   bucket: string;
   table: string;
   batchesTable: string;
@@ -18,39 +11,20 @@ export interface DeployedPipeline extends Emulator {
   deadLetterQueueUrl: string;
 }
 
-function readEnvFile(path: string): Record<string, string> {
-  return Object.fromEntries(
-    readFileSync(path, 'utf8')
-      .split('\n')
-      .filter((line) => line.includes('='))
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-  );
-}
-
 /**
- * Starts the local emulator with the project's own script unless one is running (`npm run local:up`),
- * and points the AWS SDK at it. The test run's global teardown stops an emulator the run started.
+ * The emulator (started unless running) with the stack deployed into it, and this process's AWS SDK
+ * pointed at it. The test run's global teardown stops an emulator the run started.
  */
-export function startEmulator(): Emulator {
-  execFileSync('bash', ['scripts/local-up.sh'], { cwd: root, stdio: 'inherit' });
-  const env = readEnvFile(`${root}.local/emulator.env`);
-  for (const [name, value] of Object.entries(env)) process.env[name] = value;
-  return { endpoint: env.AWS_ENDPOINT_URL ?? '', region: env.AWS_REGION ?? '' };
-}
-
-/** The emulator with the stack deployed into it, as `npm run local:up` and `npm run local:deploy` do. */
 export function deployPipeline(): DeployedPipeline {
-  const emulator = startEmulator();
-  execFileSync('bash', ['scripts/local-deploy.sh'], { cwd: root, stdio: 'inherit' });
-  const outputs = JSON.parse(readFileSync(`${root}cdk.outputs.json`, 'utf8'));
+  const { outputs, ...emulator } = deployLocalPipeline();
   return {
     ...emulator,
-    bucket: outputs.UploadBucketName,
-    table: outputs.RecordsTableName,
-    batchesTable: outputs.BatchesTableName,
-    ingestQueueUrl: outputs.IngestQueueUrl,
-    reportQueueUrl: outputs.ReportQueueUrl,
-    deadLetterQueueUrl: outputs.DeadLetterQueueUrl,
+    bucket: outputs.UploadBucketName!,
+    table: outputs.RecordsTableName!,
+    batchesTable: outputs.BatchesTableName!,
+    ingestQueueUrl: outputs.IngestQueueUrl!,
+    reportQueueUrl: outputs.ReportQueueUrl!,
+    deadLetterQueueUrl: outputs.DeadLetterQueueUrl!,
   };
 }
 
