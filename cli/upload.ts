@@ -520,12 +520,13 @@ export async function uploadBatch(options: UploadOptions): Promise<UploadResult>
   // 3. The files. Only objects already under the batch's prefix (from an earlier run) can be skipped, so
   // only those are looked at one by one; a retried file is looked at again, as its last attempt may
   // have arrived after all.
-  let present: Set<string>;
+  // Without permission to list the bucket, every file is looked at.
+  let present: Set<string> | undefined;
   try {
     present = await attempt(() => listKeys(s3, bucket, incomingKey(batch, ''), signal));
   } catch (error) {
     if (signal?.aborted) return cancelAll();
-    throw error;
+    if (shape(error).$metadata?.httpStatusCode !== 403) throw error;
   }
   try {
     await progress?.start(files.length, files.reduce((sum, file) => sum + file.digest.bytes, 0));
@@ -581,7 +582,7 @@ export async function uploadBatch(options: UploadOptions): Promise<UploadResult>
     try {
       const status = await attempt(async (attemptNumber) => {
         const head =
-          attemptNumber > 1 || present.has(file.key)
+          attemptNumber > 1 || !present || present.has(file.key)
             ? await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: file.key, ChecksumMode: 'ENABLED' }), { abortSignal: signal }).catch((error: unknown) => {
                 if (isNotFound(error)) return undefined;
                 throw error;

@@ -146,6 +146,7 @@ export function buildReport(input: ReportInput): Report {
   );
 
   const withAmount = documents.filter((record) => record.status !== 'rejected' && record.agreement.amount && recipientOf(record) && record.agreement.budgetYear);
+  const readable = new Set(withAmount);
   const agreementKey = (record: AgreementRecord) => `${recipientOf(record)!.name}\u0000${record.agreement.budgetYear}`;
   const conflicts: Conflict[] = groupsOf(withAmount, agreementKey)
     .filter((group) => new Set(group.map((record) => record.agreement.amount!.cents)).size > 1)
@@ -159,7 +160,7 @@ export function buildReport(input: ReportInput): Report {
   const duplicates: Duplicate[] = [
     ...entries.filter((entry) => entry.keys.length > 1).map((entry) => ({ kind: 'same-file' as const, documents: [described(entry)] })),
     ...groupsOf(
-      entries.filter((entry) => withAmount.includes(entry.record)),
+      entries.filter((entry) => readable.has(entry.record)),
       (entry) => `${agreementKey(entry.record)}\u0000${entry.record.agreement.amount!.cents}`,
     ).map((group) => ({ kind: 'same-agreement' as const, documents: group.map(described) })),
   ];

@@ -591,6 +591,24 @@ describe('uploadBatch', () => {
     expect((await head('incoming/Lieferung-Mai-2025/zv-2011-landkreis-fulda.pdf'))?.Metadata?.batch).toBe('Lieferung-Mai-2025');
   });
 
+  it('looks at every object first when it may not list the bucket, and still skips what is there', async () => {
+    const tree = buildTree();
+    const batch = 'no-list';
+    const paths = [tree.file('digital')];
+    await uploadBatch(options(tree, batch, { paths }));
+    let heads = 0;
+    const client = intercepted(s3, (command, send) => {
+      if (command instanceof ListObjectsV2Command) throw serverError('AccessDenied', 403, 'Access Denied');
+      if (command instanceof HeadObjectCommand) heads++;
+      return send();
+    });
+    const again = await uploadBatch(options(tree, batch, { s3: client, paths }));
+    expect(again.failed).toEqual([]);
+    expect(again.uploaded).toEqual([]);
+    expect(keysOf(again.skipped)).toHaveLength(5);
+    expect(heads).toBe(5);
+  });
+
   it('keeps at most `concurrency` uploads in flight', async () => {
     const tree = buildTree();
     let inFlight = 0;
