@@ -52,19 +52,16 @@ export async function ingestObject(key: string, dependencies: IngestDependencies
   if (!isPdfKey(key)) return { kind: 'skipped', key, reason: 'not a .pdf key' };
   const now = dependencies.now?.() ?? new Date();
 
-  const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+  const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }));
   const size = head.ContentLength ?? 0;
   const batchId = batchOf(head.Metadata);
-  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  const body = object.Body;
-  if (!body) throw new Error(`object ${key} has no body`);
 
   if (size > config.limits.maxFileBytes) {
-    // Too large to extract: hash it as it streams past, keep none of it, and reject it.
-    const hash = createHash('sha256');
-    for await (const chunk of body as AsyncIterable<Uint8Array>) hash.update(chunk);
+    // Too large to extract, and rejected without keeping any of it. Its id is the SHA-256 S3 verified on
+    // upload (a single PUT's, not a multipart upload's composite); otherwise it is hashed as it streams past.
+    const verified = head.ChecksumSHA256 && !head.ChecksumSHA256.includes('-') ? Buffer.from(head.ChecksumSHA256, 'base64').toString('hex') : undefined;
     const record: AgreementRecord = {
-      documentId: `sha256:${hash.digest('hex')}`,
+      documentId: `sha256:${verified ?? (await streamedSha256(s3, bucket, key))}`,
       fileName: baseName(key),
       status: 'rejected',
       textSource: 'pdf-text',
@@ -76,7 +73,9 @@ export async function ingestObject(key: string, dependencies: IngestDependencies
     return { kind: 'stored', key, record, reused: false };
   }
 
-  const bytes = await body.transformToByteArray();
+  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  if (!object.Body) throw new Error(`object ${key} has no body`);
+  const bytes = await object.Body.transformToByteArray();
   const documentId = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
   const known = await table.get(documentId);
   if (known) {
@@ -106,6 +105,13 @@ export async function ingestObject(key: string, dependencies: IngestDependencies
   }
   await storeRecord(extraction, key, dependencies, now, batchId);
   return { kind: 'stored', key, record: extraction.record, reused: false };
+}
+
+async function streamedSha256(s3: S3Client, bucket: string, key: string): Promise<string> {
+  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const hash = createHash('sha256');
+  for await (const chunk of object.Body as AsyncIterable<Uint8Array>) hash.update(chunk);
+  return hash.digest('hex');
 }
 
 export interface OcrCompletion {

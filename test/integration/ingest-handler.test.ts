@@ -4,7 +4,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { extractionConfigSchema } from '../../shared/config.js';
 import { documentIdOf } from '../../shared/extract/extract-document.js';
+import { ingestObject } from '../../shared/store/ingest.js';
 import { RecordsTable } from '../../shared/store/records.js';
 import { type DeployedPipeline, deployPipeline } from '../support/emulator.js';
 import { fixtureBytes, loadFixtures } from '../support/fixtures.js';
@@ -59,5 +61,42 @@ describe('ingest handler', () => {
       expect(stored?.record?.agreement).toEqual(fixture.expected.agreement);
       expect(stored?.keys).toContain(`elsewhere/${run}/${basename(fixture.path)}`);
     }
+  }, 120_000);
+
+  it('rejects a file over the size limit without reading it when S3 holds its SHA-256, and hashes it as it streams otherwise', async () => {
+    const s3 = new S3Client({ forcePathStyle: true });
+    const bytes = Buffer.concat([fixtureBytes(fixtures[0]!), Buffer.from(`\n% ${run} too large\n`)]);
+    const checked = `elsewhere/${run}/too-large-checked.pdf`;
+    const plain = `elsewhere/${run}/too-large-plain.pdf`;
+    await s3.send(new PutObjectCommand({ Bucket: pipeline.bucket, Key: checked, Body: bytes, ChecksumAlgorithm: 'SHA256' }));
+    await s3.send(new PutObjectCommand({ Bucket: pipeline.bucket, Key: plain, Body: bytes, ChecksumAlgorithm: 'CRC32' }));
+    const reads: string[] = [];
+    const counting = new Proxy(s3, {
+      get(target, property) {
+        if (property !== 'send') return Reflect.get(target, property, target);
+        return (command: { constructor: { name: string }; input: { Key?: string } }) => {
+          if (command.constructor.name === 'GetObjectCommand') reads.push(command.input.Key ?? '');
+          return target.send(command as never);
+        };
+      },
+    });
+    const config = extractionConfigSchema.parse({ ocr: 'never', limits: { maxFileBytes: 1000 } });
+    const dependencies = { s3: counting, table, bucket: pipeline.bucket, config };
+    for (const key of [checked, plain]) {
+      const outcome = await ingestObject(key, dependencies);
+      expect(outcome).toMatchObject({ kind: 'stored', reused: false });
+      if (outcome.kind !== 'stored') continue;
+      expect(outcome.record).toEqual({
+        documentId: documentIdOf(bytes),
+        fileName: basename(key),
+        status: 'rejected',
+        textSource: 'pdf-text',
+        pages: 0,
+        agreement: {},
+        issues: [{ path: 'document', code: 'limit.file_size', message: `The file has ${bytes.length} bytes, more than the limit of 1000 bytes.` }],
+      });
+    }
+    expect(reads).toEqual([plain]);
+    expect((await table.get(documentIdOf(bytes)))?.keys).toEqual([checked, plain].sort());
   }, 120_000);
 });
