@@ -270,7 +270,16 @@ describe('bulk upload, batch tracking and the automatic report', () => {
       complete: true,
       reportKeys: state.reportKeys,
     });
-  });
+
+    // Watching a finished batch shows it once, with where its report is, and ends.
+    const watched = await agreements(['status', '--batch', batch, '--watch']);
+    expect(watched.code).toBe(0);
+    const [header, row, ...reportLines] = watched.stdout.trim().split('\n');
+    expect(header).toMatch(/^batch\s+expected\s+processed\s+valid\s+needs_review\s+rejected\s+in OCR\s+report$/);
+    const { valid, needs_review, rejected } = report.totals.byStatus;
+    expect(row).toMatch(new RegExp(`^${batch}\\s+${files.size}\\s+${files.size}\\s+${valid}\\s+${needs_review}\\s+${rejected}\\s+0\\s+ready$`));
+    expect(reportLines).toEqual(state.reportKeys!.map((key) => `report: s3://${pipeline.bucket}/${key}`));
+  }, 120_000);
 });
 
 describe('review and reprocessing', () => {
