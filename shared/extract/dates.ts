@@ -18,6 +18,14 @@ export const GERMAN_DATE = new RegExp(
   'u',
 );
 
+/**
+ * The two halves of a date that wrapped in a narrow signature column: the start at the end of one line
+ * ("…, den 5. Februar", "…, den 23.", or just "…, den") and the rest, up to the year, at the start of
+ * the next.
+ */
+export const DATE_START_AT_END = new RegExp(String.raw`(?:\d{1,2}\s?\.(?:\s?\d{1,2}\s?\.|\s?(?:${MONTH_NAMES})\.?)?|,\s*(?:den|am)?)\s*$`, 'u');
+export const DATE_REST_AT_START = new RegExp(String.raw`^\s*(?:\d{1,2}\s?\.\s?)?(?:(?:${MONTH_NAMES})\.?\s+|\d{1,2}\s?\.\s?)?\d{4}(?!\d)`, 'u');
+
 export interface WrittenDate {
   day: number;
   month: number;

@@ -1,5 +1,5 @@
 import type { PartyRole } from '../schema/record.js';
-import { GERMAN_DATE, parseGermanDate, toIsoDate, type WrittenDate } from './dates.js';
+import { DATE_REST_AT_START, DATE_START_AT_END, GERMAN_DATE, parseGermanDate, toIsoDate, type WrittenDate } from './dates.js';
 import { CELL_SEPARATOR, foldForComparison, similarity } from './normalize.js';
 
 /**
@@ -136,8 +136,27 @@ function readBlock(start: PlaceDate, body: readonly string[]): SignatureBlock {
 
 const BLOCK_BODY_LINES = 9;
 
+/**
+ * The lines with the rest of a wrapped date moved back up to its start: "Lauterbach (Hessen), den
+ * 5. Februar" followed by "2025", "…, den 23." followed by "September 2014", or "…, den" followed by
+ * "22.7.2012" become one line when the two halves make a date; the next line keeps whatever else it held.
+ */
+function rejoinWrappedDates(lines: readonly string[]): string[] {
+  const joined = [...lines];
+  for (let index = 0; index + 1 < joined.length; index++) {
+    const start = DATE_START_AT_END.exec(joined[index] ?? '');
+    const rest = DATE_REST_AT_START.exec(joined[index + 1] ?? '');
+    if (start && rest && parseGermanDate(`${start[0].trim()} ${rest[0].trim()}`)) {
+      joined[index] = `${joined[index]!.trimEnd()} ${rest[0].trim()}`;
+      joined[index + 1] = joined[index + 1]!.slice(rest[0].length).trim();
+    }
+  }
+  return joined;
+}
+
 /** Reads every signature block from `fromLine` on; parties are assigned by office, then by order. */
-export function extractSignatures(lines: readonly string[], fromLine = 0): SignatureBlock[] {
+export function extractSignatures(allLines: readonly string[], fromLine = 0): SignatureBlock[] {
+  const lines = rejoinWrappedDates(allLines);
   const blocks: SignatureBlock[] = [];
   for (let index = fromLine; index < lines.length; index++) {
     const cells = (lines[index] ?? '').split(CELL_SEPARATOR);

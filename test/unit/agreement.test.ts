@@ -90,6 +90,48 @@ describe('agreements in other layouts', () => {
     ]);
   });
 
+  it('reads a date whose year wrapped onto the next line of a narrow signature column', () => {
+    const { agreement } = extractAgreement(
+      clean(
+        agreementLines({
+          signatures: [
+            'Wiesbaden, den 22.01.2025 Lauterbach (Hessen), den 5. Februar',
+            '2025',
+            'Heike Hofmann Stefan Schmitt',
+            'Staatsministerin Erster Kreisbeigeordneter',
+            'Hessisches Ministerium des Vogelsbergkreises',
+          ],
+        }),
+      ),
+    );
+    expect(agreement.signatures).toEqual([
+      { party: 'funder', place: 'Wiesbaden', date: '2025-01-22', name: 'Heike Hofmann', title: 'Staatsministerin' },
+      { party: 'recipient', place: 'Lauterbach (Hessen)', date: '2025-02-05', name: 'Stefan Schmitt', title: 'Erster Kreisbeigeordneter' },
+    ]);
+    const wrappedAfterDay = extractAgreement(
+      clean(
+        agreementLines({
+          signatures: ['Wiesbaden, den 27.08.2014 Bad Homburg v. d. Höhe, den 23.', 'September 2014', 'Stefan Grüttner Dr. Frank Jäger', 'Staatsminister Landrat'],
+        }),
+      ),
+    ).agreement;
+    expect(wrappedAfterDay.signatures).toEqual([
+      { party: 'funder', place: 'Wiesbaden', date: '2014-08-27', name: 'Stefan Grüttner', title: 'Staatsminister' },
+      { party: 'recipient', place: 'Bad Homburg v. d. Höhe', date: '2014-09-23', name: 'Dr. Frank Jäger', title: 'Landrat' },
+    ]);
+    const wrappedBeforeDate = extractAgreement(
+      clean(
+        agreementLines({
+          signatures: ['Wiesbaden, den 14.06.2012 Bad Homburg v. d. Höhe, den', '22.7.2012', 'Stefan Grüttner Andrea Günther', 'Staatsminister Kreisbeigeordnete'],
+        }),
+      ),
+    ).agreement;
+    expect(wrappedBeforeDate.signatures?.map((signature) => [signature.place, signature.date, signature.name])).toEqual([
+      ['Wiesbaden', '2012-06-14', 'Stefan Grüttner'],
+      ['Bad Homburg v. d. Höhe', '2012-07-22', 'Andrea Günther'],
+    ]);
+  });
+
   it('splits two signature blocks that OCR ran into one line', () => {
     const { agreement } = extractAgreement(
       clean(
