@@ -282,6 +282,29 @@ describe('bulk upload, batch tracking and the automatic report', () => {
   }, 120_000);
 });
 
+describe('the nightly report', () => {
+  it('covers every stored record when EventBridge calls the report function on its schedule', async () => {
+    Object.assign(process.env, {
+      UPLOAD_BUCKET: pipeline.bucket,
+      RECORDS_TABLE: pipeline.table,
+      BATCHES_TABLE: pipeline.batchesTable,
+      REPORT_QUEUE_URL: pipeline.reportQueueUrl,
+    });
+    const { handler } = await import('../../functions/report.js');
+    const scheduled = { version: '0', id: 'nightly', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '000000000000', time: new Date().toISOString(), region: pipeline.region, resources: [], detail: {} };
+    await handler(scheduled as never, { functionName: 'report', awsRequestId: batch } as never);
+
+    const nightly: Report = JSON.parse((await objectBytes('reports/all/report.json')).toString('utf8'));
+    const stored: string[] = [];
+    for await (const document of records.scan()) if (document.record) stored.push(document.documentId);
+    expect(nightly.batch).toBeNull();
+    expect(nightly.scope).toBe('Alle gespeicherten Dokumente');
+    expect(nightly.documents.map((record) => record.documentId).sort()).toEqual(stored.sort());
+    expect(nightly.totals.documents).toBe(stored.length);
+    expect(await listKeys('reports/all/')).toEqual(['reports/all/report.csv', 'reports/all/report.html', 'reports/all/report.json', 'reports/all/report.xlsx']);
+  }, 120_000);
+});
+
 describe('review and reprocessing', () => {
   it('lists the record that needs review and accepts it with a correction, keeping the original and an audit entry', async () => {
     const listed = await agreements(['review', 'list', '--json']);
