@@ -3,6 +3,7 @@ import { cpus } from 'node:os';
 import { createScheduler, createWorker, OEM, PSM, type Scheduler, type Worker } from 'tesseract.js';
 import { type OcrEngine, type OcrPage, type OcrWord, wordsToLine } from './engine.js';
 import { cleanScan, type GreyImage, pgmRows } from './preprocess.js';
+import { type CapitalBox, restoreCapitalUmlauts, umlautCapitals } from './umlauts.js';
 
 const resolvePackage = createRequire(import.meta.url);
 
@@ -18,6 +19,8 @@ const REREAD_MARGIN = 6;
 interface PageWord extends OcrWord {
   y0: number;
   y1: number;
+  /** The capitals that take an umlaut, as the page pass read them. */
+  capitals?: CapitalBox[];
 }
 
 interface BandLine {
@@ -113,6 +116,7 @@ export class TesseractOcrEngine implements OcrEngine {
                 y0: band.top + word.bbox.y0,
                 y1: band.top + word.bbox.y1,
                 height: word.bbox.y1 - word.bbox.y0,
+                capitals: umlautCapitals(word.symbols ?? [], band.top),
               }));
               kept.push({ centre, words, paragraphEnd: index === paragraph.lines.length - 1 });
             });
@@ -122,7 +126,9 @@ export class TesseractOcrEngine implements OcrEngine {
       }),
     );
     const ordered = read.flat().sort((a, b) => a.centre - b.centre);
-    await this.rereadDoubtfulWords(page, ordered.flatMap((line) => line.words));
+    const words = ordered.flatMap((line) => line.words);
+    await this.rereadDoubtfulWords(page, words);
+    for (const word of words) restoreCapitalUmlauts(page, word);
     // Paragraph ends are kept as blank lines: they end list items and signature blocks.
     const lines = ordered.flatMap((line) => (line.paragraphEnd ? [wordsToLine(line.words), ''] : [wordsToLine(line.words)]));
     const confidences = ordered.flatMap((line) => line.words.map((word) => word.confidence));
@@ -143,6 +149,7 @@ export class TesseractOcrEngine implements OcrEngine {
       const { data } = await reader.recognize(Buffer.from(enlargedWord(page, word)));
       const text = data.text.trim();
       if (text.length === word.text.length && data.confidence >= word.confidence + REREAD_GAIN) {
+        if (text !== word.text) word.capitals = undefined;
         word.text = text;
         word.confidence = data.confidence;
       }
