@@ -90,82 +90,53 @@ describe('agreements in other layouts', () => {
     ]);
   });
 
+  /** The signatures read from the 2017 agreement with the given signature lines in place of its own. */
+  const signaturesFrom = (signatures: string[]) => extractAgreement(clean(agreementLines({ signatures }))).agreement.signatures;
+
   it('reads a date whose year wrapped onto the next line of a narrow signature column', () => {
-    const { agreement } = extractAgreement(
-      clean(
-        agreementLines({
-          signatures: [
-            'Wiesbaden, den 22.01.2025 Lauterbach (Hessen), den 5. Februar',
-            '2025',
-            'Heike Hofmann Stefan Schmitt',
-            'Staatsministerin Erster Kreisbeigeordneter',
-            'Hessisches Ministerium des Vogelsbergkreises',
-          ],
-        }),
-      ),
-    );
-    expect(agreement.signatures).toEqual([
+    expect(
+      signaturesFrom([
+        'Wiesbaden, den 22.01.2025 Lauterbach (Hessen), den 5. Februar',
+        '2025',
+        'Heike Hofmann Stefan Schmitt',
+        'Staatsministerin Erster Kreisbeigeordneter',
+        'Hessisches Ministerium des Vogelsbergkreises',
+      ]),
+    ).toEqual([
       { party: 'funder', place: 'Wiesbaden', date: '2025-01-22', name: 'Heike Hofmann', title: 'Staatsministerin' },
       { party: 'recipient', place: 'Lauterbach (Hessen)', date: '2025-02-05', name: 'Stefan Schmitt', title: 'Erster Kreisbeigeordneter' },
     ]);
-    const wrappedAfterDay = extractAgreement(
-      clean(
-        agreementLines({
-          signatures: ['Wiesbaden, den 27.08.2014 Bad Homburg v. d. Höhe, den 23.', 'September 2014', 'Stefan Grüttner Dr. Frank Jäger', 'Staatsminister Landrat'],
-        }),
-      ),
-    ).agreement;
-    expect(wrappedAfterDay.signatures).toEqual([
+    expect(
+      signaturesFrom(['Wiesbaden, den 27.08.2014 Bad Homburg v. d. Höhe, den 23.', 'September 2014', 'Stefan Grüttner Dr. Frank Jäger', 'Staatsminister Landrat']),
+    ).toEqual([
       { party: 'funder', place: 'Wiesbaden', date: '2014-08-27', name: 'Stefan Grüttner', title: 'Staatsminister' },
       { party: 'recipient', place: 'Bad Homburg v. d. Höhe', date: '2014-09-23', name: 'Dr. Frank Jäger', title: 'Landrat' },
     ]);
-    const wrappedBeforeDate = extractAgreement(
-      clean(
-        agreementLines({
-          signatures: ['Wiesbaden, den 14.06.2012 Bad Homburg v. d. Höhe, den', '22.7.2012', 'Stefan Grüttner Andrea Günther', 'Staatsminister Kreisbeigeordnete'],
-        }),
+    expect(
+      signaturesFrom(['Wiesbaden, den 14.06.2012 Bad Homburg v. d. Höhe, den', '22.7.2012', 'Stefan Grüttner Andrea Günther', 'Staatsminister Kreisbeigeordnete'])?.map(
+        (signature) => [signature.place, signature.date, signature.name],
       ),
-    ).agreement;
-    expect(wrappedBeforeDate.signatures?.map((signature) => [signature.place, signature.date, signature.name])).toEqual([
+    ).toEqual([
       ['Wiesbaden', '2012-06-14', 'Stefan Grüttner'],
       ['Bad Homburg v. d. Höhe', '2012-07-22', 'Andrea Günther'],
     ]);
   });
 
   it('splits two signature blocks that OCR ran into one line', () => {
-    const { agreement } = extractAgreement(
-      clean(
-        agreementLines({
-          signatures: [
-            'Wiesbaden, den 02.03.2017 Kassel, den 14.03.2017',
-            'Stefan Grüttner\tChristian Geselle',
-            'Staatsminister\tOberbürgermeister',
-          ],
-        }),
+    expect(
+      signaturesFrom(['Wiesbaden, den 02.03.2017 Kassel, den 14.03.2017', 'Stefan Grüttner\tChristian Geselle', 'Staatsminister\tOberbürgermeister'])?.map(
+        (signature) => [signature.party, signature.place, signature.date, signature.name],
       ),
-    );
-    expect(agreement.signatures?.map((signature) => [signature.party, signature.place, signature.date, signature.name])).toEqual([
+    ).toEqual([
       ['funder', 'Wiesbaden', '2017-03-02', 'Stefan Grüttner'],
       ['recipient', 'Kassel', '2017-03-14', 'Christian Geselle'],
     ]);
   });
 
   it('reads blocks where the recipient signs first and the office is preceded by an article', () => {
-    const { agreement } = extractAgreement(
-      clean(
-        agreementLines({
-          signatures: [
-            'Kassel, den 14.03.2017',
-            'Die Oberbürgermeisterin',
-            'Dr. Anna-Lena Weber',
-            'Wiesbaden, den 20.03.2017',
-            'Stefan Grüttner',
-            'Staatsminister',
-          ],
-        }),
-      ),
-    );
-    expect(agreement.signatures).toEqual([
+    expect(
+      signaturesFrom(['Kassel, den 14.03.2017', 'Die Oberbürgermeisterin', 'Dr. Anna-Lena Weber', 'Wiesbaden, den 20.03.2017', 'Stefan Grüttner', 'Staatsminister']),
+    ).toEqual([
       { party: 'recipient', place: 'Kassel', date: '2017-03-14', name: 'Dr. Anna-Lena Weber', title: 'Oberbürgermeisterin' },
       { party: 'funder', place: 'Wiesbaden', date: '2017-03-20', name: 'Stefan Grüttner', title: 'Staatsminister' },
     ]);
