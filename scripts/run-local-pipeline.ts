@@ -41,5 +41,5 @@ const reportJson = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: `re
 const report = JSON.parse(await reportJson.Body!.transformToString()) as Report;
 console.log(`\n${formatTable(report.documents)}\n\n${formatSummary(report.documents)}`);
 console.log(`\nThe batch's report, written by the pipeline:\n${reportKeys.map((key) => `  s3://${bucket}/${key}`).join('\n')}`);
-console.log(`Save one locally with: npx agreements report --batch ${batch} --out report.html`);
+console.log(`Save one locally with: set -a; . .local/emulator.env; set +a; npx agreements report --batch ${batch} --out report.html`);
 console.log(`\nThe emulator keeps running at ${process.env.AWS_ENDPOINT_URL} (settings in .local/emulator.env); stop it with: npm run local:down`);
