@@ -1,15 +1,20 @@
 import { PDFParse } from 'pdf-parse';
+import { getDocument, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { ExtractionConfig } from '../config.js';
 import type { Rejection } from './preflight.js';
+import { assembleLines, type LineGeometry, type TextItem } from './text-layer.js';
 
 /**
- * An opened PDF: page count, page sizes, the text layer of each page and rendering of pages to images
- * for OCR, all through pdf-parse (pdf.js underneath). Scripts are never evaluated, XFA is ignored.
+ * An opened PDF: page count, page sizes and rendering of pages to images for OCR through pdf-parse, and
+ * the text layer of each page with word positions through pdf.js (the one pdf-parse runs on), because
+ * pdf-parse's text has none. Scripts are never evaluated, XFA is ignored.
  */
 
 export interface PdfPageText {
   number: number;
   lines: string[];
+  /** For each line, where its words lie on the page. */
+  geometry: LineGeometry[];
   /** Letters in the page's text layer; few or none means the page is a scan. */
   letters: number;
 }
@@ -36,22 +41,22 @@ function describeOpenError(error: unknown): Rejection {
   return { code: 'pdf.corrupt', message: `The PDF cannot be read: ${message}` };
 }
 
+/** What pdf.js is given to open a document: no script evaluation, no XFA, no noise on the console. */
+const LOAD_OPTIONS = { isEvalSupported: false, enableXfa: false, stopAtErrors: false, verbosity: 0 } as const;
+
 export class PdfDocument {
+  private textLayer: PDFDocumentProxy | undefined;
+
   private constructor(
     private readonly parser: PDFParse,
+    private readonly bytes: Uint8Array,
     readonly pageCount: number,
   ) {}
 
   /** Opens the PDF and enforces the page-count and page-size limits; throws PdfRejected otherwise. */
   static async open(bytes: Uint8Array, limits: ExtractionConfig['limits']): Promise<PdfDocument> {
     // pdf.js may take ownership of the buffer it is given, so it gets a copy.
-    const parser = new PDFParse({
-      data: new Uint8Array(bytes),
-      isEvalSupported: false,
-      enableXfa: false,
-      stopAtErrors: false,
-      verbosity: 0,
-    });
+    const parser = new PDFParse({ data: new Uint8Array(bytes), ...LOAD_OPTIONS });
     try {
       const info = await parser.getInfo();
       if (info.total > limits.maxPages) {
@@ -70,7 +75,7 @@ export class PdfDocument {
           }, info.total);
         }
       }
-      return new PdfDocument(parser, info.total);
+      return new PdfDocument(parser, bytes, info.total);
     } catch (error) {
       await parser.destroy().catch(() => undefined);
       if (error instanceof PdfRejected) throw error;
@@ -79,12 +84,24 @@ export class PdfDocument {
   }
 
   async pageTexts(): Promise<PdfPageText[]> {
-    const result = await this.parser.getText({ cellSeparator: '\t', pageJoiner: '', lineEnforce: true });
-    return result.pages.map((page) => ({
-      number: page.num,
-      lines: page.text.split('\n'),
-      letters: (page.text.match(/\p{L}/gu) ?? []).length,
-    }));
+    this.textLayer ??= await getDocument({ data: new Uint8Array(this.bytes), ...LOAD_OPTIONS }).promise;
+    const pages: PdfPageText[] = [];
+    for (let number = 1; number <= this.pageCount; number++) {
+      const page = await this.textLayer.getPage(number);
+      const viewport = page.getViewport({ scale: 1 });
+      const content = await page.getTextContent();
+      const items = content.items.flatMap((item): TextItem[] => ('str' in item ? [item] : []));
+      const lines = assembleLines(items, (x, y) => viewport.convertToViewportPoint(x, y) as [number, number]);
+      page.cleanup();
+      const text = lines.map((line) => line.text).join('\n');
+      pages.push({
+        number,
+        lines: lines.map((line) => line.text),
+        geometry: lines.map(({ wordX, endX }) => ({ wordX, endX })),
+        letters: (text.match(/\p{L}/gu) ?? []).length,
+      });
+    }
+    return pages;
   }
 
   /** Whether the page paints an image of more than a few pixels (a scan does; an almost empty page does not). */
@@ -107,6 +124,7 @@ export class PdfDocument {
   }
 
   async close(): Promise<void> {
+    await this.textLayer?.destroy();
     await this.parser.destroy();
   }
 }
