@@ -1,4 +1,5 @@
 import type { Gebietskoerperschaft } from '../data/gebietskoerperschaften.js';
+import type { LineGeometry } from '../pdf/text-layer.js';
 import type { Agreement, Party, RecipientKind } from '../schema/record.js';
 import { type AmountCandidate, pickTotalAmount } from './amount.js';
 import { extractMeasures } from './measures.js';
@@ -92,6 +93,18 @@ function splitParties(title: string): { funderPhrase?: string; recipientPhrase?:
 }
 
 /**
+ * The title with the ministry's name spelled as it officially is, where OCR misread a letter of it
+ * ("Ministerium für Soziales und integration"); the name is the one the funder party gets.
+ */
+function withKnownMinistryName(title: string, funderPhrase: string): string {
+  const nominative = ministryNominative(funderPhrase);
+  const known = matchMinistry(nominative);
+  if (!known || nominative === known.name) return title;
+  const article = /^\s*(?:dem|das|des)\s+/i.exec(funderPhrase)?.[0] ?? '';
+  return title.replace(funderPhrase, `${article}${known.name.replace(/^Hessisches\b/, 'Hessischen')}`);
+}
+
+/**
  * The abbreviation the document uses for the ministry: the one it defines ("… und Soziales (HMSI)") or the
  * known one, whichever the text uses more often — a misread definition is outvoted by the later uses.
  */
@@ -148,14 +161,18 @@ function recipientParty(
   return {};
 }
 
-export function extractAgreement(lines: readonly string[]): ExtractionFindings {
+/**
+ * `geometry`, when the text layer gives positions, says for each line where its words lie; the measure
+ * list needs it when its bullets are drawn rather than typed.
+ */
+export function extractAgreement(lines: readonly string[], geometry: readonly (LineGeometry | undefined)[] = []): ExtractionFindings {
   const text = lines.map((line) => line.split(CELL_SEPARATOR).join(' ')).join('\n');
   const heading = titleBlock(lines);
   const title = heading?.title;
   const year = budgetYear(title, text);
   const { funderPhrase, recipientPhrase } = title ? splitParties(title) : {};
 
-  const measureList = extractMeasures(lines, heading?.endLine ?? 0);
+  const measureList = extractMeasures(lines, heading?.endLine ?? 0, geometry);
   const signatureBlocks = extractSignatures(lines, measureList?.endLine ?? heading?.endLine ?? 0);
   const signatureOffices = signatureBlocks.map((block) => block.title ?? '').join(' ');
 
@@ -168,7 +185,7 @@ export function extractAgreement(lines: readonly string[]): ExtractionFindings {
   const amount: AmountCandidate | undefined = pickTotalAmount(amountText) ?? pickTotalAmount(text);
 
   const agreement: Partial<Agreement> = {};
-  if (title) agreement.title = title;
+  if (title) agreement.title = funderPhrase ? withKnownMinistryName(title, funderPhrase) : title;
   const programName = program(title, text);
   if (programName) agreement.program = programName;
   if (year !== undefined) agreement.budgetYear = year;

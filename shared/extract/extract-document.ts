@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import type { ExtractionConfig } from '../config.js';
 import type { OcrEngine, OcrPage } from '../ocr/engine.js';
 import { PdfDocument, PdfRejected } from '../pdf/document.js';
+import type { LineGeometry } from '../pdf/text-layer.js';
 import { checkEnvelope, checkStructure, type Rejection } from '../pdf/preflight.js';
 import { type AgreementRecord, agreementRecordSchema, type TextSource } from '../schema/record.js';
 import { validateFindings } from '../validate/rules.js';
 import { extractAgreement } from './agreement.js';
-import { dropOcrJunk, normalizeCharacters, repairDigits, restoreDashes, stripPageFurniture, tidyLine } from './normalize.js';
+import { contentLineIndexes, dropOcrJunk, dropStrayPeriods, normalizeCharacters, repairDigits, restoreDashes, tidyLine } from './normalize.js';
 
 /**
  * From PDF bytes to a validated record: preflight, text layer, OCR for scanned pages, field extraction,
@@ -39,6 +40,8 @@ interface PageReading {
   number: number;
   source: 'pdf-text' | 'ocr';
   lines: string[];
+  /** Where the words of each line lie on the page, when the reading knows it. */
+  geometry?: (LineGeometry | undefined)[];
   confidence?: number;
 }
 
@@ -156,7 +159,13 @@ async function readDocument(
   const readings: Promise<PageReading>[] = [];
   // Pages are rendered one at a time (pdf.js shares one document) and recognised in parallel on the pool.
   for (const page of texts) {
-    const read = (result: OcrPage): PageReading => ({ number: page.number, source: 'ocr', lines: result.lines, confidence: result.confidence });
+    const read = (result: OcrPage): PageReading => ({
+      number: page.number,
+      source: 'ocr',
+      lines: result.lines,
+      geometry: result.geometry,
+      confidence: result.confidence,
+    });
     const readAlready = ocrReadings?.get(page.number);
     if (readAlready) {
       readings.push(Promise.resolve(read(readAlready)));
@@ -165,7 +174,7 @@ async function readDocument(
       readings.push(ocr.recognize(image).then(read));
     } else {
       if (await pageWantsOcr(document, page, { ...config, ocr: 'auto' })) unreadPages.push(page.number);
-      readings.push(Promise.resolve({ number: page.number, source: 'pdf-text', lines: page.lines }));
+      readings.push(Promise.resolve({ number: page.number, source: 'pdf-text', lines: page.lines, geometry: page.geometry }));
     }
   }
   const pages = await Promise.all(readings);
@@ -185,15 +194,22 @@ function buildRecord(
   pageCount: number,
   { config, now }: ExtractionDependencies,
 ): Extraction {
-  const cleaned = stripPageFurniture(
-    pages.map((page) =>
-      page.lines.map((line) => {
-        const clean = tidyLine(repairDigits(normalizeCharacters(line)));
-        return page.source === 'ocr' ? restoreDashes(dropOcrJunk(clean)) : clean;
-      }),
-    ),
+  const tidied = pages.map((page) =>
+    page.lines.map((line) => {
+      const clean = tidyLine(repairDigits(normalizeCharacters(line)));
+      return page.source === 'ocr' ? restoreDashes(dropStrayPeriods(dropOcrJunk(clean))) : clean;
+    }),
   );
-  const findings = extractAgreement(cleaned.flat());
+  // A page's end is not a paragraph's: blank lines OCR leaves at the bottom of a page would end a list
+  // that goes on over the page break.
+  const kept = contentLineIndexes(tidied).map((indexes, page) => {
+    let end = indexes.length;
+    while (end > 0 && !tidied[page]?.[indexes[end - 1] ?? -1]) end--;
+    return indexes.slice(0, end);
+  });
+  const cleaned = kept.map((indexes, page) => indexes.map((index) => tidied[page]?.[index] ?? ''));
+  const geometry = kept.flatMap((indexes, page) => indexes.map((index) => pages[page]?.geometry?.[index]));
+  const findings = extractAgreement(cleaned.flat(), geometry);
   const lowConfidencePages = pages
     .filter((page) => page.confidence !== undefined && page.confidence < config.minOcrConfidence)
     .map((page) => ({ page: page.number, confidence: page.confidence ?? 0 }));

@@ -1,18 +1,20 @@
 import type { Measure } from '../schema/record.js';
 import { STANDARD_MEASURE_TYPES } from '../data/measure-types.js';
+import type { LineGeometry } from '../pdf/text-layer.js';
 import { CELL_SEPARATOR, foldForComparison, joinWrapped, similarity } from './normalize.js';
 
 /**
  * The numbered list of measure types (Maßnahmenarten), each with the projects listed under it.
- * Works on plain lines (no coordinates), so it decides from the text alone what a line is:
- * a numbered line opens a measure, a bulleted line a project, and an unmarked line continues the
- * item above when that line was full (it wrapped) or opens a project when it was not.
+ * A numbered line opens a measure, a bulleted line a project. An unmarked line (bullets drawn as
+ * shapes leave none in the text, and OCR may drop them) opens a project when it starts further right
+ * than the measure title's text, where the text layer tells where lines start; otherwise it continues
+ * the item above when that line was full (it wrapped) and opens a project when it was not.
  */
 
-/** "1.", "1)", and OCR's "1," or "l." */
-const MEASURE_LINE = /^(?<number>\d{1,2}|[lI])\s?[.):,]\s*(?<text>[^\d\s].*)$/;
+/** "1.", "1)", and OCR's "1,", "1;" or "l." */
+const MEASURE_LINE = /^(?<number>\d{1,2}|[lI])\s?[.):,;]\s*(?<text>[^\d\s].*)$/;
 /** Bullets as typed, as Symbol/Wingdings fonts encode them, and as OCR misreads them. */
-const BULLET_LINE = /^(?:[-–—‐•▪■□●◦○·∙*+»«>°©®✓➢\uF0A7\uF0B7\uF0D8\uF0FC]|[oe](?=\s))\s*(?<text>\S.*)$/u;
+const BULLET_LINE = /^(?:[-–—‐•▪■□●◦○·∙*+»«>°©®✓➢\uF0A7\uF0B7\uF0D8\uF0FC]|[oesac]{1,2}[.,;:'‘’]?(?=\s+['‘’‚]?\p{Lu}))\s*(?<text>\S.*)$/u;
 const LIST_INTRO = /folgende\s+(?:Projekte|Maßnahmen|Angebote)|Maßnahmenart(?:en)?\s*:?\s*$|in\s+den\s+(?:jeweiligen\s+)?Maßnahmenarten/i;
 const SECTION_HEADING = /^(?:§|S|\$|8|&)\s?\d{1,2}\s*$|^(?:Artikel|Art\.)\s*\d+/;
 /** Sentence openings of the paragraph that follows the list; a list item does not start like this. */
@@ -75,25 +77,128 @@ export function fullLineLength(lines: readonly string[]): number {
   return lengths[Math.floor(lengths.length * 0.9)] ?? 80;
 }
 
-export function extractMeasures(lines: readonly string[], fromLine = 0): MeasureList | undefined {
+/** How much further right than a measure title's text a line must start to be a project under it (points). */
+const PROJECT_INDENT = 6;
+/** A word "would have fitted" only with this much room to spare, for the estimated widths (points). */
+const FIT_MARGIN = 2;
+/** Room beyond which a line that did not take the next word certainly was not full (points). */
+const LOOSE_FIT = 15;
+/** How close to the right edge a justified line ends (points), and how far short an item's last line stops. */
+const EXACT_EDGE = 0.3;
+const JUSTIFIED_SLACK = 1.5;
+
+/** Where the text column ends: the right end of most full lines of running text. */
+function columnRightEdge(geometry: readonly (LineGeometry | undefined)[]): number | undefined {
+  const ends = geometry
+    .filter((line): line is LineGeometry => line !== undefined && line.wordX.length >= 4 && Number.isFinite(line.endX))
+    .map((line) => line.endX)
+    .sort((a, b) => a - b);
+  return ends.length >= 5 ? ends[Math.floor(ends.length * 0.9)] : undefined;
+}
+
+/** What the list is read with: its lines, where they lie when known, and how wide its lines run. */
+interface ListLayout {
+  lines: readonly string[];
+  start: number;
+  /** Typical length of a full line in characters. */
+  referenceLength: number;
+  /** Where the text column ends (points), when the text layer gives positions. */
+  rightEdge?: number;
+  /** Where a line starts, when known. */
+  startOf: (lineIndex: number) => number | undefined;
+  /**
+   * A line's geometry, trusted only while the cleaned line still has as many words as the text layer
+   * had (clean-up may drop OCR junk or join split words); `endX` may be NaN, for a scan.
+   */
+  geometryOf: (lineIndex: number) => LineGeometry | undefined;
+  /** The list is set justified: every line of an item but its last reaches the right edge. */
+  justified: boolean;
+}
+
+export function extractMeasures(
+  lines: readonly string[],
+  fromLine = 0,
+  geometry: readonly (LineGeometry | undefined)[] = [],
+): MeasureList | undefined {
   const start = findListStart(lines, fromLine);
   if (start < 0) return undefined;
-  const referenceLength = fullLineLength(lines);
-  /**
-   * Whether `next` continues `previous`: it starts in lower case, or the previous line breaks off after a
-   * comma, dash or conjunction, or the next line's first word would not have fitted after it (the line was
-   * full; list lines are indented, so a little shorter than running text).
-   */
-  const wrapped = (previous: string, next: string) => {
-    if (/[.:;!?]$/.test(previous)) return false;
-    if (/^[a-zäöüß(]/.test(next) || /(?:[,–-]|\b(?:und|oder|für|der|die|des|zur|zum|mit|in|im|von))$/.test(previous)) return true;
-    return previous.length + 1 + (next.split(' ')[0]?.length ?? 0) >= referenceLength * 0.9;
+  const layout: ListLayout = {
+    lines,
+    start,
+    referenceLength: fullLineLength(lines),
+    rightEdge: columnRightEdge(geometry),
+    startOf: (lineIndex) => {
+      const x = geometry[lineIndex]?.wordX[0];
+      return x !== undefined && Number.isFinite(x) ? x : undefined;
+    },
+    geometryOf: (lineIndex) => {
+      const line = geometry[lineIndex];
+      const words = (lines[lineIndex] ?? '').split(/\s+/).filter(Boolean).length;
+      return line && line.wordX.length === words && line.wordX.every(Number.isFinite) ? line : undefined;
+    },
+    justified: false,
   };
+  const list = readList(layout);
+  if (list.measures.length === 0) return undefined;
+  // Several lines of the list ending exactly at the right edge, which ragged-right lines hardly ever do,
+  // show it is justified; it is read again knowing that.
+  const atEdge = lines.slice(start, list.endLine).filter((_, offset) => {
+    const line = layout.geometryOf(start + offset);
+    return layout.rightEdge !== undefined && line !== undefined && line.wordX.length >= 3 && Math.abs(line.endX - layout.rightEdge) <= EXACT_EDGE;
+  });
+  const { measures, endLine } = atEdge.length >= 2 ? readList({ ...layout, justified: true }) : list;
+  for (const measure of measures) {
+    measure.title = standardTitle(withoutStrayPeriods(measure.title));
+    measure.projects = measure.projects.map(withoutStrayPeriods);
+  }
+  return { measures, startLine: start, endLine };
+}
+
+/**
+ * Whether the line at `nextIndex` continues the one at `previousIndex`: it starts in lower case, or the
+ * previous line breaks off after a comma, dash or conjunction, or the next line's first word would not
+ * have fitted after it (the previous line was full). Where the text layer gives positions, "full" is
+ * measured against the text column's right edge; otherwise in characters against the typical full line
+ * (list lines are indented, so a little shorter than running text).
+ */
+function wrapped(layout: ListLayout, previousIndex: number, previous: string, nextIndex: number, next: string): boolean {
+  if (/[.:;!?]$/.test(previous)) return false;
+  const { rightEdge } = layout;
+  const before = layout.geometryOf(previousIndex);
+  const after = layout.geometryOf(nextIndex);
+  if (layout.justified && rightEdge !== undefined && before && before.wordX.length >= 2) return before.endX >= rightEdge - JUSTIFIED_SLACK;
+  if (continuesPhrase(previous, next)) return true;
+  if (rightEdge !== undefined && before && after && Number.isFinite(before.endX) && Number.isFinite(after.endX)) {
+    const [first = 0, second] = after.wordX;
+    // The first word and the space before it: up to the second word, or to the line's end plus about a
+    // character's width.
+    const needed = (second ?? after.endX + (after.endX - first) / Math.max(1, next.length)) - first;
+    const room = rightEdge - before.endX;
+    if (needed > room - FIT_MARGIN) return true;
+    // Producers break lines with some room to spare; only a word that would have fitted with plenty
+    // of room left says the line was not full.
+    if (needed < room - LOOSE_FIT) return false;
+  }
+  return previous.length + 1 + (next.split(' ')[0]?.length ?? 0) >= layout.referenceLength * 0.9;
+}
+
+/** The text alone says `next` goes on with `previous`: it starts in lower case, or `previous` breaks off mid-phrase. */
+function continuesPhrase(previous: string, next: string): boolean {
+  if (/[.:;!?]$/.test(previous)) return false;
+  return /^[a-zäöüß(]/.test(next) || /(?:[,–-]|\b(?:und|oder|sowie|für|der|die|des|zur|zum|mit|in|im|von))$/.test(previous);
+}
+
+function readList(layout: ListLayout): { measures: Measure[]; endLine: number } {
+  const { lines, referenceLength, geometryOf } = layout;
   const measures: Measure[] = [];
   type Open = { kind: 'title' } | { kind: 'project'; index: number };
   let open: Open | undefined;
   let previousLine = '';
-  let index = start;
+  let previousIndex = -1;
+  let afterBlank = false;
+  /** Where the open measure's title text starts on the page, when known. */
+  let titleTextX: number | undefined;
+  let index = layout.start;
 
   const append = (text: string) => {
     const measure = measures.at(-1);
@@ -110,45 +215,70 @@ export function extractMeasures(lines: readonly string[], fromLine = 0): Measure
 
   for (; index < lines.length; index++) {
     let line = (lines[index] ?? '').split(CELL_SEPARATOR).join(' ').trim();
+    let textX = geometryOf(index)?.wordX[1];
     // A number standing alone, its text on the next line (set apart by layout or a page break).
-    if (/^\d{1,2}[.)]$/.test(line) && lines[index + 1]?.trim()) line = `${line} ${(lines[++index] ?? '').trim()}`;
+    if (/^\d{1,2}[.)]$/.test(line) && lines[index + 1]?.trim()) {
+      line = `${line} ${(lines[++index] ?? '').split(CELL_SEPARATOR).join(' ').trim()}`;
+      textX = layout.startOf(index);
+    }
     if (!line) {
-      // A blank line ends the item above; the list goes on only if a list line follows.
-      previousLine = '';
+      afterBlank = true;
       continue;
     }
+    // A lone digit before a capitalised word that is not the next measure's number is a bullet OCR
+    // misread ("9 JobBrücke"); measure numbers carry a period or parenthesis.
+    const misreadBullet = /^\d\s+\p{Lu}/u.test(line) && Number(line[0]) !== measures.length + 1;
+    if (misreadBullet && open) line = line.slice(1).trim();
     const numbered = MEASURE_LINE.exec(line);
     if (numbered?.groups) {
       const written = measureNumber(numbered.groups.number ?? '');
       const expected = measures.length + 1;
       const number = OCR_DIGIT_CONFUSIONS[expected]?.includes(written) && measures.length > 0 ? expected : written;
-      if (number === expected) {
-        measures.push({ number, title: stripLeadingMarks(numbered.groups.text ?? ''), projects: [] });
-        open = { kind: 'title' };
-        previousLine = line;
+      if (number !== expected) break;
+      measures.push({ number, title: stripLeadingMarks(numbered.groups.text ?? ''), projects: [] });
+      open = { kind: 'title' };
+      // The number must stand apart from the title for its second word to be where the title starts.
+      titleTextX = /^\d{1,2}[.):,]\s/.test(line) ? textX : undefined;
+    } else {
+      if (SECTION_HEADING.test(line) || PLACE_DATE_HINT.test(line)) break;
+      const bullet = BULLET_LINE.exec(line);
+      if (bullet?.groups || misreadBullet) {
+        openProject(stripLeadingMarks(bullet?.groups?.text ?? line));
+      } else if (!/\p{L}/u.test(line)) {
+        // Not a word in it: what OCR makes of a bullet or a speck on a line of its own.
         continue;
+      } else {
+        const sentenceLike = line.length >= referenceLength * 0.6 || /[.!?]$/.test(line);
+        if ((PARAGRAPH_START.test(line) && sentenceLike) || (/[.;!?]$/.test(line) && line.length >= referenceLength * 0.6)) break;
+        // A title that already is a whole standard measure type does not go on over the next line, and
+        // neither does one whose wrapped lines would start where this line starts: further right.
+        const lineX = layout.startOf(index);
+        const indentedUnderTitle = titleTextX !== undefined && lineX !== undefined && lineX > titleTextX + PROJECT_INDENT;
+        const completeTitle = open?.kind === 'title' && (isStandardTitle(measures.at(-1)?.title ?? '') || indentedUnderTitle);
+        if (afterBlank) {
+          // A blank line ends the item above (OCR leaves one at a paragraph's end), unless the item
+          // plainly goes on; otherwise the list goes on only with a numbered or bulleted line.
+          if (open && !completeTitle && continuesPhrase(previousLine, line)) append(line);
+          else break;
+        } else if (open && !completeTitle && wrapped(layout, previousIndex, previousLine, index, line)) append(line);
+        else if (!previousLine) break;
+        else openProject(line);
       }
-      break;
     }
-    if (SECTION_HEADING.test(line) || PLACE_DATE_HINT.test(line)) break;
-    const bullet = BULLET_LINE.exec(line);
-    if (bullet?.groups) {
-      openProject(stripLeadingMarks(bullet.groups.text ?? ''));
-      previousLine = line;
-      continue;
-    }
-    const sentenceLike = line.length >= referenceLength * 0.6 || /[.!?]$/.test(line);
-    if ((PARAGRAPH_START.test(line) && sentenceLike) || (/[.;!?]$/.test(line) && line.length >= referenceLength * 0.6)) break;
-    // A title that already is a whole standard measure type does not go on over the next line.
-    const completeTitle = open?.kind === 'title' && isStandardTitle(measures.at(-1)?.title ?? '');
-    if (open && !completeTitle && wrapped(previousLine, line)) append(line);
-    else if (!previousLine) break;
-    else openProject(line);
+    afterBlank = false;
     previousLine = line;
+    previousIndex = index;
   }
-  if (measures.length === 0) return undefined;
-  for (const measure of measures) measure.title = standardTitle(measure.title);
-  return { measures, startLine: start, endLine: index };
+  return { measures, endLine: index };
+}
+
+/**
+ * A list item is a name, not sentences: a period between a word and the next one's capital is a speck
+ * OCR read in a wide gap ("familiensorgenden. Tätigkeiten"). Abbreviations ("Dr. Müller", "e. V.") are
+ * short and keep theirs.
+ */
+function withoutStrayPeriods(text: string): string {
+  return text.replace(/(?<=\p{Ll}{4})\.(?= \p{Lu})/gu, '');
 }
 
 /** How close a title must be to a standard measure type to be read as it: a few misread letters. */

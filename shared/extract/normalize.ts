@@ -7,7 +7,9 @@ import { distance } from 'fastest-levenshtein';
  */
 
 /** Cells of one visual line are separated by this; it marks side-by-side columns (signature blocks). */
-export const CELL_SEPARATOR = '\t';
+import { CELL_SEPARATOR } from '../pdf/text-layer.js';
+
+export { CELL_SEPARATOR };
 
 const INVISIBLE = /[\u00AD\u200B-\u200D\u2060\uFEFF]/g;
 const LIGATURES = /[\uFB00-\uFB06]/g;
@@ -73,6 +75,23 @@ export function restoreDashes(line: string): string {
     .replace(/(?<![\p{L}.])(\p{Lu}) (\p{Ll}{2,})/gu, '$1$2');
 }
 
+/** Words after which no sentence ends: a period OCR reads after one is a speck. */
+const NEVER_SENTENCE_FINAL = 'und|oder|sowie|für|zur|zum|der|die|das|des|dem|den|im|in|mit|von';
+
+/**
+ * OCR reads specks in the wide gaps of justified text as periods ("Ausbildung und." / "Beschäftigung",
+ * "Weiterbildungsmaßnahmen. für", "TAff –. Teilzeit") and the low quote ‚ into words. A period after a
+ * word no sentence ends with or after a dash, or between a long word and a lower-case one, is dropped
+ * (abbreviations are short), and so is a low quote that nothing closes.
+ */
+export function dropStrayPeriods(line: string): string {
+  const cleaned = line
+    .replace(new RegExp(`(?<![\\p{L}.])(${NEVER_SENTENCE_FINAL})\\.(?= |\\t|$)`, 'giu'), '$1')
+    .replace(/(?<=\p{L}{4}) ?\.(?= \p{Ll})/gu, '')
+    .replace(/(?<= [-–—])\.(?= )/gu, '');
+  return cleaned.includes('‘') ? cleaned : cleaned.replace(/‚(?=\p{L})/gu, '');
+}
+
 /** Collapses runs of spaces inside each cell and trims; the cell separator survives. */
 export function tidyLine(line: string): string {
   return line
@@ -83,7 +102,8 @@ export function tidyLine(line: string): string {
 }
 
 const PAGE_MARKERS = [
-  /^seite\s+\d+\s*(?:von|\/|of)\s*\d+$/i,
+  // OCR may read a page number's digits as look-alike letters ("Seite 1 von Z").
+  /^seite\s+[\dOoIlZS]{1,3}[.,]?\s*(?:von|\/|of)\s*[\dOoIlZS]{1,3}$/i,
   /^seite\s+\d+$/i,
   /^[-–—]\s*\d+\s*[-–—]$/,
   /^\d{1,3}$/,
@@ -107,6 +127,11 @@ const EDGE_LINES = 3;
  * (running headers and footers), then returns the document's lines in reading order.
  */
 export function stripPageFurniture(pages: readonly (readonly string[])[]): string[][] {
+  return contentLineIndexes(pages).map((kept, page) => kept.map((index) => pages[page]?.[index] ?? ''));
+}
+
+/** For each page, the indexes of the lines `stripPageFurniture` keeps. */
+export function contentLineIndexes(pages: readonly (readonly string[])[]): number[][] {
   const edgeCounts = new Map<string, number>();
   for (const lines of pages) {
     const content = lines.filter((line) => line.trim() && !isPageMarker(line));
@@ -126,14 +151,14 @@ export function stripPageFurniture(pages: readonly (readonly string[])[]): strin
   const firstWord = foldForComparison(pages[0]?.find((line) => line.trim())?.split(/\s+/)[0] ?? '');
   const opensLikeDocument = (line: string) => firstWord.length >= 6 && foldForComparison(line.split(/\s+/)[0] ?? '') === firstWord;
   return pages.map((lines, pageIndex) => {
-    const content = lines.filter((line) => !isPageMarker(line));
-    const nonEmpty = content.map((line, index) => ({ line, index })).filter(({ line }) => line.trim());
+    const content = lines.map((line, index) => ({ line, index })).filter(({ line }) => !isPageMarker(line));
+    const nonEmpty = content.filter(({ line }) => line.trim());
     const edgeIndexes = new Set(
       [...nonEmpty.slice(0, EDGE_LINES), ...nonEmpty.slice(-EDGE_LINES)]
         .filter(({ line }) => repeated(line) || (pageIndex > 0 && opensLikeDocument(line)))
         .map(({ index }) => index),
     );
-    return content.filter((_, index) => !edgeIndexes.has(index));
+    return content.filter(({ index }) => !edgeIndexes.has(index)).map(({ index }) => index);
   });
 }
 

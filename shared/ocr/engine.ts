@@ -3,8 +3,15 @@
  * cells of side-by-side columns separated by a tab. tesseract.js implements it locally; the AWS pipeline
  * plugs in Amazon Textract behind the same interface.
  */
+import type { LineGeometry } from '../pdf/text-layer.js';
+
 export interface OcrPage {
   lines: string[];
+  /**
+   * Where each line's words start (points from the page's left edge), by line; the line's end is left
+   * unknown (NaN), since a scan's lines are not straight enough to measure against one right edge.
+   */
+  geometry?: (LineGeometry | undefined)[];
   /** Mean word confidence, 0–100. */
   confidence: number;
 }
@@ -26,6 +33,11 @@ export interface OcrWord {
 
 /** Words further apart than this many word-heights belong to different columns. */
 const COLUMN_GAP_HEIGHTS = 2.5;
+
+/** Where a line's words start, in points, from their boxes on a page image of `dpi` dots per inch. */
+export function wordsGeometry(words: readonly OcrWord[], dpi: number): LineGeometry {
+  return { wordX: [...words].sort((a, b) => a.x0 - b.x0).map((word) => (word.x0 * 72) / dpi), endX: Number.NaN };
+}
 
 /** Joins a line's words, putting the cell separator where a wide horizontal gap splits two columns. */
 export function wordsToLine(words: readonly OcrWord[]): string {

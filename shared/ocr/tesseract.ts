@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { createScheduler, createWorker, OEM, PSM, type Scheduler, type Worker } from 'tesseract.js';
-import { type OcrEngine, type OcrPage, type OcrWord, wordsToLine } from './engine.js';
+import { type OcrEngine, type OcrPage, type OcrWord, wordsGeometry, wordsToLine } from './engine.js';
 import { cleanScan, type GreyImage, pgmRows } from './preprocess.js';
 import { type CapitalBox, restoreCapitalUmlauts, umlautCapitals } from './umlauts.js';
 
@@ -131,9 +131,13 @@ export class TesseractOcrEngine implements OcrEngine {
     for (const word of words) restoreCapitalUmlauts(page, word);
     // Paragraph ends are kept as blank lines: they end list items and signature blocks.
     const lines = ordered.flatMap((line) => (line.paragraphEnd ? [wordsToLine(line.words), ''] : [wordsToLine(line.words)]));
+    const geometry = ordered.flatMap((line) => {
+      const placed = wordsGeometry(line.words, this.dpi);
+      return line.paragraphEnd ? [placed, undefined] : [placed];
+    });
     const confidences = ordered.flatMap((line) => line.words.map((word) => word.confidence));
     const confidence = confidences.length ? confidences.reduce((sum, value) => sum + value, 0) / confidences.length : 0;
-    return { lines, confidence };
+    return { lines, geometry, confidence };
   }
 
   /**

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  dropStrayPeriods,
+  isPageMarker,
   joinWrapped,
   normalizeCharacters,
   repairDigits,
@@ -31,6 +33,17 @@ describe('character clean-up', () => {
     expect(restoreDashes('Main-Taunus-Kreis')).toBe('Main-Taunus-Kreis');
   });
 
+  it('drops the periods OCR reads into the gaps of justified text, and keeps sentence ends and abbreviations', () => {
+    expect(dropStrayPeriods('in Ausbildung und.')).toBe('in Ausbildung und');
+    expect(dropStrayPeriods('Die. Förderung der Maßnahmen')).toBe('Die Förderung der Maßnahmen');
+    expect(dropStrayPeriods('Weiterbildungsmaßnahmen. für Personal der Landkreise')).toBe('Weiterbildungsmaßnahmen für Personal der Landkreise');
+    expect(dropStrayPeriods('TAff –. Teilzeitausbildung')).toBe('TAff – Teilzeitausbildung');
+    expect(dropStrayPeriods('finanziert ‚mit den Mitteln')).toBe('finanziert mit den Mitteln');
+    expect(dropStrayPeriods('werden erreicht. Die Entscheidung fällt z. B. im Herbst, vgl. die Richtlinie.')).toBe(
+      'werden erreicht. Die Entscheidung fällt z. B. im Herbst, vgl. die Richtlinie.',
+    );
+  });
+
   it('keeps cell separators and collapses spaces', () => {
     expect(tidyLine('  Wiesbaden,   den 2.8.2025 \t  Hofheim \t ')).toBe('Wiesbaden, den 2.8.2025\tHofheim');
   });
@@ -55,6 +68,12 @@ describe('page furniture', () => {
       ['Zielvereinbarung AQB 2023 – Landkreis Fulda', 'Text drei', 'Seite 3 von 3'],
     ];
     expect(stripPageFurniture(pages)).toEqual([['Zielvereinbarung 2023', 'zwischen', 'Text eins'], ['Text zwei'], ['Text drei']]);
+  });
+
+  it('knows page markers that OCR misread', () => {
+    expect(isPageMarker('Seite 1 von Z')).toBe(true);
+    expect(isPageMarker('Seite 1.von 2')).toBe(true);
+    expect(isPageMarker('Seite für Seite')).toBe(false);
   });
 
   it('keeps a single page whole', () => {

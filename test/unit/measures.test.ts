@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { extractMeasures } from '../../shared/extract/measures.js';
+import type { LineGeometry } from '../../shared/pdf/text-layer.js';
+
+/** A line set at `x`, each character 5 points wide, ending at `endX` (a justified line is stretched to it). */
+function placed(x: number, text: string, endX = x + text.length * 5): { text: string; geometry: LineGeometry } {
+  const wordX = [...text.matchAll(/\S+/g)].map((word) => x + (word.index ?? 0) * 5);
+  return { text, geometry: { wordX, endX } };
+}
+
+const RIGHT_EDGE = 534.7;
+/** Running text before the list: full lines, justified to the right edge. */
+const PARAGRAPH = [
+  placed(78, 'Der Landkreis Fulda finanziert mit den Mitteln des Ausbildungs- und', RIGHT_EDGE),
+  placed(78, 'Qualifizierungsbudgets 2023 in den jeweiligen Maßnahmenarten folgende', RIGHT_EDGE),
+  placed(78, 'Projekte, die im Rahmen der regionalen Strategie abgestimmt worden sind', RIGHT_EDGE),
+  placed(78, 'und über die der Landkreis dem Ministerium jährlich berichtet, wie folgt', RIGHT_EDGE),
+  placed(78, 'in den jeweiligen Maßnahmenarten folgende Projekte:'),
+];
+const AFTER = [placed(78, 'Die Förderung der aufgeführten Maßnahmen erfolgt auf Basis des Bescheides.')];
+
+function read(list: { text: string; geometry: LineGeometry }[], withGeometry = true) {
+  const lines = [...PARAGRAPH, ...list, ...AFTER];
+  return extractMeasures(
+    lines.map((line) => line.text),
+    0,
+    withGeometry ? lines.map((line) => line.geometry) : [],
+  )?.measures;
+}
+
+describe('a measure list whose bullets are drawn, not typed', () => {
+  it('reads a line set further right than the title text as a project, even where the title line looks full', () => {
+    const measures = read([
+      placed(92, '1. Teilzeitausbildung für Menschen mit familiensorgenden Tätigkeiten'),
+      placed(138, 'Werkstatt Zukunft – Qualifizierung in Holz, Metall und'),
+      placed(138, 'Hauswirtschaft mit sozialpädagogischer Begleitung'),
+      placed(92, '2. Ausbildungsvorbereitung'),
+      placed(138, 'Jugendwerkstatt Nord'),
+    ]);
+    expect(measures).toEqual([
+      {
+        number: 1,
+        title: 'Teilzeitausbildung für Menschen mit familiensorgenden Tätigkeiten',
+        projects: ['Werkstatt Zukunft – Qualifizierung in Holz, Metall und Hauswirtschaft mit sozialpädagogischer Begleitung'],
+      },
+      { number: 2, title: 'Ausbildungsvorbereitung', projects: ['Jugendwerkstatt Nord'] },
+    ]);
+  });
+
+  it('keeps a title line that continues at the title text together with its title', () => {
+    const measures = read([
+      placed(92, '1. Weiterbildungsmaßnahmen für Personal der Landkreise und kreisfreien Städte in der', RIGHT_EDGE),
+      placed(108, 'fachlichen Verantwortung für Benachteiligte'),
+      placed(138, 'Sprungbrett'),
+    ]);
+    expect(measures?.[0]).toEqual({
+      number: 1,
+      title: 'Weiterbildungsmaßnahmen für Personal der Landkreise und kreisfreien Städte in der fachlichen Verantwortung für Benachteiligte',
+      projects: ['Sprungbrett'],
+    });
+  });
+
+  it('in a justified list, ends a project at a line that stops short of the right edge, though the next word would not have fitted', () => {
+    const measures = read([
+      placed(92, '1. Ausbildung und Ausbildungscoaching in anerkannten', RIGHT_EDGE),
+      placed(108, 'Ausbildungsberufen'),
+      placed(138, 'Werkstatt Zukunft – Qualifizierung in Holz, Metall und', RIGHT_EDGE),
+      placed(138, 'Hauswirtschaft mit sozialpädagogischer Begleitung und Beratung vor Ort', 511.3),
+      placed(138, 'Sprungbrett'),
+    ]);
+    expect(measures?.[0]?.projects).toEqual([
+      'Werkstatt Zukunft – Qualifizierung in Holz, Metall und Hauswirtschaft mit sozialpädagogischer Begleitung und Beratung vor Ort',
+      'Sprungbrett',
+    ]);
+  });
+
+  it('in a ragged list, takes a line that stopped a few points short of the edge as wrapped, as producers leave some room', () => {
+    const measures = read([
+      placed(92, '1. Ausbildungsvorbereitung'),
+      placed(138, 'Ausbildungslotsen'),
+      placed(138, 'Jugendwerkstatt Nord'),
+      placed(138, 'TAff – Teilzeitausbildung für Alleinerziehende und familiär Verpflichtete im ländlichen', 504),
+      placed(138, 'Raum des Kreises'),
+    ]);
+    expect(measures?.[0]?.projects).toEqual([
+      'Ausbildungslotsen',
+      'Jugendwerkstatt Nord',
+      'TAff – Teilzeitausbildung für Alleinerziehende und familiär Verpflichtete im ländlichen Raum des Kreises',
+    ]);
+  });
+});
+
+describe('a measure list as OCR reads it', () => {
+  const ocrLines = (lines: string[]) => read(lines.map((text) => ({ text, geometry: { wordX: [], endX: Number.NaN } })), false);
+
+  it('reads bullets misread as letters, quotes or a digit, and skips a line of specks', () => {
+    const measures = ocrLines([
+      '1. Ausbildungsvorbereitung',
+      'os Ausbildungslotsen',
+      "o' Sprungbrett",
+      "o 'ÜSBZ",
+      '„12',
+      '9 JobBrücke',
+      '2; Qualifizierungsprojekte zur Arbeitsmarktintegration, Fachkräftesicherung',
+    ]);
+    expect(measures).toEqual([
+      { number: 1, title: 'Ausbildungsvorbereitung', projects: ['Ausbildungslotsen', 'Sprungbrett', 'ÜSBZ', 'JobBrücke'] },
+      { number: 2, title: 'Qualifizierungsprojekte zur Arbeitsmarktintegration, Fachkräftesicherung', projects: [] },
+    ]);
+  });
+
+  it('goes on over a paragraph break only where the item plainly goes on, and drops specks read as periods', () => {
+    const measures = ocrLines([
+      '1) Maßnahmen zur Integration von Menschen mit Migrationshintergrund in Ausbildung und',
+      '',
+      'Beschäftigung',
+      '- Coaching für Geflüchtete in Ausbildung',
+      '2) Teilzeitausbildung für Menschen mit familiensorgenden. Tätigkeiten',
+      '',
+      'Kompetenzagentur Jugend und Beruf',
+    ]);
+    expect(measures).toEqual([
+      {
+        number: 1,
+        title: 'Maßnahmen zur Integration von Menschen mit Migrationshintergrund in Ausbildung und Beschäftigung',
+        projects: ['Coaching für Geflüchtete in Ausbildung'],
+      },
+      { number: 2, title: 'Teilzeitausbildung für Menschen mit familiensorgenden Tätigkeiten', projects: [] },
+    ]);
+  });
+});
