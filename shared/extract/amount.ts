@@ -3,8 +3,20 @@ import type { Amount } from '../schema/record.js';
 /**
  * A German euro amount in any of its written forms: "1.018.910 Euro", "2.345.678,00 EUR", "€ 987.654,50",
  * "1 018 910 €", "1.234.567,- Euro". Thousands are grouped by dots or spaces, cents follow a comma.
+ * Two forms only OCR writes are read as meant: a thousands dot read as a comma before the cents
+ * ("969,719,08") and a space lost after the first group ("1559 443").
  */
-const NUMBER = String.raw`\d{1,3}(?:[. ]\d{3})+(?:,(?:\d{2}|-{1,2}|–))?|\d+(?:,(?:\d{2}|-{1,2}|–))?`;
+const CENTS = String.raw`,(?:\d{2}|-{1,2}|–)`;
+const COMMA_GROUPED = String.raw`\d{1,3}(?:,\d{3})+${CENTS}`;
+const SPACE_LOST = String.raw`\d{4,6}(?: \d{3})+`;
+const NUMBER = [COMMA_GROUPED, String.raw`\d{1,3}(?:[. ]\d{3})+(?:${CENTS})?`, SPACE_LOST, String.raw`\d+(?:${CENTS})?`].join('|');
+
+/** A number in one of OCR's forms, written as the document did: "969,719,08" → "969.719,08", "1559 443" → "1 559 443". */
+function asWritten(number: string): string {
+  if (new RegExp(`^(?:${COMMA_GROUPED})$`).test(number)) return number.replace(/,(?=\d{3})/g, '.');
+  if (new RegExp(`^(?:${SPACE_LOST})$`).test(number)) return number.replace(/ /g, '').replace(/\B(?=(\d{3})+$)/g, ' ');
+  return number;
+}
 const CURRENCY = String.raw`(?:Euro|EUR|€)`;
 const AMOUNT = new RegExp(
   String.raw`(?<![\d.,])(?:${CURRENCY}\s?(?<before>${NUMBER})|(?<after>${NUMBER})\s?${CURRENCY})(?![\p{L}\d])`,
@@ -21,9 +33,10 @@ const IN_WORDS = /^\s*\(\s*in\s+Worten\s*:?\s*([^)]{3,200})\)/i;
 
 /** Integer cents of a German-formatted number ("1.018.910" → 101891000, "987.654,50" → 98765450). */
 export function germanNumberToCents(number: string): number {
-  const [whole = '', fraction = ''] = number.split(',');
-  const euros = Number(whole.replace(/[. ]/g, ''));
-  const cents = /^\d{2}$/.test(fraction) ? Number(fraction) : 0;
+  const fraction = /,(\d{2}|-{1,2}|–)$/.exec(number);
+  const whole = fraction ? number.slice(0, fraction.index) : number;
+  const euros = Number(whole.replace(/[., ]/g, ''));
+  const cents = fraction && /^\d{2}$/.test(fraction[1] ?? '') ? Number(fraction[1]) : 0;
   return euros * 100 + cents;
 }
 
@@ -36,7 +49,7 @@ export function findAmounts(text: string): AmountCandidate[] {
     candidates.push({
       cents: germanNumberToCents(number),
       currency: 'EUR',
-      text: match[0].replace(/\s+/g, ' ').trim(),
+      text: match[0].replace(number, asWritten(number)).replace(/\s+/g, ' ').trim(),
       index: match.index,
       ...(inWords ? { inWords } : {}),
     });

@@ -1,3 +1,4 @@
+import { GEBIETSKOERPERSCHAFTEN } from '../data/gebietskoerperschaften.js';
 import type { PartyRole } from '../schema/record.js';
 import { DATE_REST_AT_START, DATE_START_AT_END, GERMAN_DATE, parseGermanDate, toIsoDate, type WrittenDate } from './dates.js';
 import { CELL_SEPARATOR, foldForComparison, similarity } from './normalize.js';
@@ -23,9 +24,13 @@ export interface SignatureBlock {
 const PLACE = String.raw`(?<place>[A-ZÄÖÜ][\p{L}.()\/'’-]*(?: [\p{L}.()\/'’-]+){0,4}?)`;
 /** A place-date ends its line or is followed by the next column's place. */
 const PLACE_DATE = new RegExp(
-  String.raw`${PLACE}\s*,\s*(?:(?:den|am)\s+)?(?<date>${GERMAN_DATE.source})(?=\s*$|\s+\p{Lu})`,
+  String.raw`${PLACE}\s*[,;]\s*(?:(?:den|am)\s+)?(?<date>${GERMAN_DATE.source})(?=\s*$|\s+\p{Lu})`,
   'gu',
 );
+/** Where agreements are signed: the ministry's seat and those of the 26. */
+const KNOWN_PLACES = [...new Set(['Wiesbaden', ...GEBIETSKOERPERSCHAFTEN.map((entity) => entity.seat)])];
+/** How close the text before a date must come to a known place to be read as it. */
+const KNOWN_PLACE_SIMILARITY = 0.85;
 
 /** Offices of the people who sign these agreements, for the ministry and for counties and cities. */
 const OFFICES: Record<PartyRole, readonly string[]> = {
@@ -87,7 +92,11 @@ function isOffice(line: string): boolean {
 
 /** The person's name in a line, with OCR's stray marks around it left out ("Monika Jäger eo"). */
 export function personNameIn(line: string): string | undefined {
-  const tokens = line.trim().split(/\s+/);
+  // A period after a whole first name is OCR's ("Dr. Andrea. Krämer"); initials and "Dr." keep theirs.
+  const tokens = line
+    .trim()
+    .split(/\s+/)
+    .map((token) => (/^\p{Lu}\p{Ll}{2,}\.$/u.test(token) && !/^(?:Prof|Dipl)\.$/.test(token) ? token.slice(0, -1) : token));
   for (let start = 0; start < tokens.length; start++) {
     for (let end = tokens.length; end >= start + 2; end--) {
       const candidate = tokens.slice(start, end).join(' ');
@@ -104,12 +113,30 @@ interface PlaceDate {
 
 export function findPlaceDates(cell: string): PlaceDate[] {
   const found: PlaceDate[] = [];
+  let previousEnd = 0;
   for (const match of cell.matchAll(PLACE_DATE)) {
     const writtenDate = parseGermanDate(match.groups?.date ?? '');
-    const place = (match.groups?.place ?? '').replace(/^(?:Ort|Datum)[^:]*:\s*/i, '').trim();
+    const written = (match.groups?.place ?? '').replace(/^(?:Ort|Datum)[^:]*:\s*/i, '').trim();
+    const before = cell.slice(previousEnd, match.index + (match.groups?.place ?? '').length);
+    previousEnd = match.index + match[0].length;
+    const place = knownPlaceEndingIn(before, written) ?? written;
     if (writtenDate && place && !/\d/.test(place)) found.push({ place, writtenDate });
   }
   return found;
+}
+
+/**
+ * A known place the text before a date ends in when OCR has put punctuation into it ("Bad Homburg,
+ * v. d, Höhe" leaves only "Höhe" to the place pattern); undefined when the place as written is one.
+ */
+function knownPlaceEndingIn(before: string, written: string): string | undefined {
+  const foldedWritten = foldForComparison(written);
+  if (KNOWN_PLACES.some((place) => foldForComparison(place) === foldedWritten)) return undefined;
+  const folded = foldForComparison(before);
+  return KNOWN_PLACES.find((place) => {
+    const target = foldForComparison(place);
+    return target.length > foldedWritten.length && similarity(folded.slice(-target.length), target) >= KNOWN_PLACE_SIMILARITY;
+  });
 }
 
 function readBlock(start: PlaceDate, body: readonly string[]): SignatureBlock {

@@ -174,6 +174,31 @@ describe('agreements in other layouts', () => {
     expect(agreement.parties?.[1]).toEqual({ role: 'recipient', name: 'Stadt Kassel', kind: 'kreisfreie_stadt' });
   });
 
+  it('reads signature lines whose punctuation OCR garbled, and knows the place it stands for', () => {
+    const { agreement } = extractAgreement(
+      clean(
+        agreementLines({
+          signatures: [
+            'Wiesbaden; den 01.06:2017\tBad Homburg, v. d, Höhe, den 26..März 2017',
+            'Stefan Grüttner\tDr. Andrea. Krämer',
+            'Staatsminister\tKreisbeigeordnete',
+            'Hessisches Ministerium für Soziales und Integration\tdes Hochtaunuskreises',
+          ],
+        }),
+      ),
+    );
+    expect(agreement.signatures).toEqual([
+      { party: 'funder', place: 'Wiesbaden', date: '2017-06-01', name: 'Stefan Grüttner', title: 'Staatsminister' },
+      { party: 'recipient', place: 'Bad Homburg v. d. Höhe', date: '2017-03-26', name: 'Dr. Andrea Krämer', title: 'Kreisbeigeordnete' },
+    ]);
+  });
+
+  it('spells the ministry in the title as it is officially called where OCR misread a letter of it', () => {
+    const lines = agreementLines().map((line) => line.replace('dem Hessischen Ministerium für Soziales und Integration', 'dem Hessischen Ministerium für Soziales und integration'));
+    const { agreement } = extractAgreement(clean(lines));
+    expect(agreement.title).toBe('Zielvereinbarung 2017 zwischen dem Hessischen Ministerium für Soziales und Integration und der Stadt Kassel zur Umsetzung des hessischen Ausbildungsbudgets');
+  });
+
   it('reads amounts that OCR garbled with letters for digits', () => {
     const { agreement } = extractAgreement(clean(agreementLines({ amount: '2.345.67O,OO EUR' })));
     expect(agreement.amount).toEqual({ cents: 234_567_000, currency: 'EUR', text: '2.345.670,00 EUR' });

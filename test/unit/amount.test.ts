@@ -13,6 +13,9 @@ describe('German amounts', () => {
     ['1\u202F018\u202F910 Euro', 101_891_000, '1 018 910 Euro'],
     ['1.234.567,- Euro', 123_456_700, '1.234.567,- Euro'],
     ['750000 EUR', 75_000_000, '750000 EUR'],
+    // OCR's forms: a thousands dot read as a comma, a lost space after the first group.
+    ['€ 969,719,08', 96_971_908, '€ 969.719,08'],
+    ['1559 443 €', 155_944_300, '1 559 443 €'],
   ])('reads %s', (written, cents, text) => {
     const [amount] = findAmounts(normalizeCharacters(`Haushaltsmittel in Höhe von ${written} (in Worten: …)`));
     expect(amount?.cents).toBe(cents);

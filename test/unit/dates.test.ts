@@ -11,6 +11,10 @@ describe('German dates', () => {
     ['3. März 2019', '2019-03-03'],
     ['1. Dez. 2016', '2016-12-01'],
     ['18.08.25', '2025-08-18'],
+    // As OCR reads them now and then.
+    ['18, Juni 2022', '2022-06-18'],
+    ['01.06:2014', '2014-06-01'],
+    ['26..März 2023', '2023-03-26'],
   ])('reads %s as %s', (written, iso) => {
     const date = parseGermanDate(written);
     expect(date).toBeDefined();
