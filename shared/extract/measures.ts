@@ -11,11 +11,11 @@ import { CELL_SEPARATOR, foldForComparison, joinWrapped, similarity } from './no
  * the item above when that line was full (it wrapped) and opens a project when it was not.
  */
 
-/** "1.", "1)", and OCR's "1,", "1;" or "l." */
-const MEASURE_LINE = /^(?<number>\d{1,2}|[lI])\s?[.):,;]\s*(?<text>[^\d\s].*)$/;
+/** "1.", "1)", and OCR's "1,", "1;", "l." or "Z." (for 2) */
+const MEASURE_LINE = /^(?<number>\d{1,2}|[lIZ])\s?[.):,;]\s*(?<text>[^\d\s].*)$/;
 /** Bullets as typed, as Symbol/Wingdings fonts encode them, and as OCR misreads them. */
-const BULLET_LINE = /^(?:[-–—‐•▪■□●◦○·∙*+»«>°©®✓➢\uF0A7\uF0B7\uF0D8\uF0FC]|[oesac]{1,2}[.,;:'‘’]?(?=\s+['‘’‚]?\p{Lu}))\s*(?<text>\S.*)$/u;
-const LIST_INTRO = /folgende\s+(?:Projekte|Maßnahmen|Angebote)|Maßnahmenart(?:en)?\s*:?\s*$|in\s+den\s+(?:jeweiligen\s+)?Maßnahmenarten/i;
+const BULLET_LINE = /^(?:[-–—‐•▪■□●◦○·∙*+»«>°©®✓➢\uF0A7\uF0B7\uF0D8\uF0FC]|[oesacv]{1,2}[.,;:'‘’]?(?=\s+['‘’‚]?\p{Lu}))\s*(?<text>\S.*)$/u;
+const LIST_INTRO = /folgende\s+(?:Projekte|Maßnahmen|Angebote)|Maßnahmenart(?:en)?\s*:?\s*$|in\s+den\s+(?:jeweiligen[.,]?\s+)?Maßnahmenarten/i;
 const SECTION_HEADING = /^(?:§|S|\$|8|&)\s?\d{1,2}\s*$|^(?:Artikel|Art\.)\s*\d+/;
 /** Sentence openings of the paragraph that follows the list; a list item does not start like this. */
 const PARAGRAPH_START =
@@ -47,7 +47,8 @@ const OCR_DIGIT_CONFUSIONS: Record<number, readonly number[]> = {
 };
 
 function measureNumber(raw: string): number {
-  return /^[lI]$/.test(raw) ? 1 : Number(raw);
+  if (/^[lI]$/.test(raw)) return 1;
+  return raw === 'Z' ? 2 : Number(raw);
 }
 
 function findListStart(lines: readonly string[], fromLine: number): number {
@@ -60,7 +61,8 @@ function findListStart(lines: readonly string[], fromLine: number): number {
     return -1;
   };
   for (let index = fromLine; index < lines.length; index++) {
-    if (LIST_INTRO.test(lines[index] ?? '')) {
+    // The intro may wrap ("… folgende" / "Projekte:").
+    if (LIST_INTRO.test(`${lines[index] ?? ''} ${lines[index + 1] ?? ''}`)) {
       const start = firstMeasure(index + 1, 4);
       if (start >= 0) return start;
       const sameLine = MEASURE_LINE.exec((lines[index] ?? '').split(/:\s*/).slice(1).join(': '));
@@ -128,7 +130,18 @@ export function extractMeasures(
     referenceLength: fullLineLength(lines),
     rightEdge: columnRightEdge(geometry),
     startOf: (lineIndex) => {
-      const x = geometry[lineIndex]?.wordX[0];
+      // Where the line's first word as cleaned stands among the words as read: junk OCR read before it
+      // (a bullet, a speck) has been dropped from the line but not from the geometry.
+      const line = geometry[lineIndex];
+      const written = (lines[lineIndex] ?? '').trim().split(/\s+/)[0] ?? '';
+      const first = foldForComparison(written);
+      if (!line || !written) return undefined;
+      const index = line.words.findIndex((word) => {
+        const folded = foldForComparison(word);
+        if (!first) return word === written;
+        return folded === first || (first.length >= 3 && folded.length >= 3 && (folded.endsWith(first) || first.endsWith(folded)));
+      });
+      const x = line.wordX[index];
       return x !== undefined && Number.isFinite(x) ? x : undefined;
     },
     geometryOf: (lineIndex) => {
@@ -200,6 +213,9 @@ function readList(layout: ListLayout): { measures: Measure[]; endLine: number } 
   let titleTextX: number | undefined;
   let index = layout.start;
 
+  /** A line starting there lies under the open measure's title, further right than its text. */
+  const indentedUnderMeasure = (x: number | undefined) => titleTextX !== undefined && x !== undefined && x > titleTextX + PROJECT_INDENT;
+
   const append = (text: string) => {
     const measure = measures.at(-1);
     if (!measure || !open) return;
@@ -227,7 +243,8 @@ function readList(layout: ListLayout): { measures: Measure[]; endLine: number } 
     }
     // A lone digit before a capitalised word that is not the next measure's number is a bullet OCR
     // misread ("9 JobBrücke"); measure numbers carry a period or parenthesis.
-    const misreadBullet = /^\d\s+\p{Lu}/u.test(line) && Number(line[0]) !== measures.length + 1;
+    // No measure is numbered 0: "0." is a hollow bullet (◦) OCR read as a digit.
+    const misreadBullet = (/^\d\s+\p{Lu}/u.test(line) && Number(line[0]) !== measures.length + 1) || /^0[.)]\s/.test(line);
     if (misreadBullet && open) line = line.slice(1).trim();
     const numbered = MEASURE_LINE.exec(line);
     if (numbered?.groups) {
@@ -238,7 +255,7 @@ function readList(layout: ListLayout): { measures: Measure[]; endLine: number } 
       measures.push({ number, title: stripLeadingMarks(numbered.groups.text ?? ''), projects: [] });
       open = { kind: 'title' };
       // The number must stand apart from the title for its second word to be where the title starts.
-      titleTextX = /^\d{1,2}[.):,]\s/.test(line) ? textX : undefined;
+      titleTextX = /^(?:\d{1,2}|[lIZ])\s?[.):,;]+\s/.test(line) ? textX : undefined;
     } else {
       if (SECTION_HEADING.test(line) || PLACE_DATE_HINT.test(line)) break;
       const bullet = BULLET_LINE.exec(line);
@@ -253,14 +270,15 @@ function readList(layout: ListLayout): { measures: Measure[]; endLine: number } 
         // A title that already is a whole standard measure type does not go on over the next line, and
         // neither does one whose wrapped lines would start where this line starts: further right.
         const lineX = layout.startOf(index);
-        const indentedUnderTitle = titleTextX !== undefined && lineX !== undefined && lineX > titleTextX + PROJECT_INDENT;
+        const indentedUnderTitle = open?.kind === 'title' && indentedUnderMeasure(lineX);
         const completeTitle = open?.kind === 'title' && (isStandardTitle(measures.at(-1)?.title ?? '') || indentedUnderTitle);
-        if (afterBlank) {
-          // A blank line ends the item above (OCR leaves one at a paragraph's end), unless the item
-          // plainly goes on; otherwise the list goes on only with a numbered or bulleted line.
-          if (open && !completeTitle && continuesPhrase(previousLine, line)) append(line);
-          else break;
-        } else if (open && !completeTitle && wrapped(layout, previousIndex, previousLine, index, line)) append(line);
+        // A blank line ends the item above (OCR leaves one at a paragraph's end), unless the item plainly
+        // goes on; otherwise the list goes on only with a numbered or bulleted line, or one set as far
+        // right as the list's text (the paragraph after the list starts further left).
+        const inList = titleTextX !== undefined && lineX !== undefined && lineX >= titleTextX - PROJECT_INDENT;
+        if (afterBlank && open && !completeTitle && continuesPhrase(previousLine, line)) append(line);
+        else if (afterBlank && !inList) break;
+        else if (open && !completeTitle && wrapped(layout, previousIndex, previousLine, index, line)) append(line);
         else if (!previousLine) break;
         else openProject(line);
       }
@@ -273,12 +291,12 @@ function readList(layout: ListLayout): { measures: Measure[]; endLine: number } 
 }
 
 /**
- * A list item is a name, not sentences: a period between a word and the next one's capital is a speck
- * OCR read in a wide gap ("familiensorgenden. Tätigkeiten"). Abbreviations ("Dr. Müller", "e. V.") are
- * short and keep theirs.
+ * A list item is a name, not sentences: a period between a word and the next one, or a colon before a
+ * lower-case word, is a speck OCR read in a wide gap ("familiensorgenden. Tätigkeiten", "Integration:
+ * von"). Abbreviations ("Dr. Müller", "e. V.") are short and keep theirs.
  */
 function withoutStrayPeriods(text: string): string {
-  return text.replace(/(?<=\p{Ll}{4})\.(?= \p{Lu})/gu, '');
+  return text.replace(/(?<=\p{Ll}{4})\.(?= \p{Lu})/gu, '').replace(/(?<=\p{Ll}{4}):(?= \p{Ll})/gu, '');
 }
 
 /** How close a title must be to a standard measure type to be read as it: a few misread letters. */

@@ -69,7 +69,7 @@ export function dropOcrJunk(line: string): string {
  */
 export function restoreDashes(line: string): string {
   return line
-    .replace(/(?<=\S) [-—] (?=\S)/g, ' – ')
+    .replace(/(?<=\S) (?:--|[-—]) (?=\S)/g, ' – ')
     .replace(/„([^„“”"]*)[”"]/g, '„$1“')
     // A capital standing alone before a lower-case word is a word OCR split ("J ugend").
     .replace(/(?<![\p{L}.])(\p{Lu}) (\p{Ll}{2,})/gu, '$1$2');
@@ -80,7 +80,7 @@ const NEVER_SENTENCE_FINAL = 'und|oder|sowie|für|zur|zum|der|die|das|des|dem|de
 
 /**
  * OCR reads specks in the wide gaps of justified text as periods ("Ausbildung und." / "Beschäftigung",
- * "Weiterbildungsmaßnahmen. für", "TAff –. Teilzeit") and the low quote ‚ into words. A period after a
+ * "Weiterbildungsmaßnahmen. für", "TAff –. Teilzeit", "1.,854.899") and the low quote ‚ into words. A period after a
  * word no sentence ends with or after a dash, or between a long word and a lower-case one, is dropped
  * (abbreviations are short), and so is a low quote that nothing closes.
  */
@@ -88,7 +88,8 @@ export function dropStrayPeriods(line: string): string {
   const cleaned = line
     .replace(new RegExp(`(?<![\\p{L}.])(${NEVER_SENTENCE_FINAL})\\.(?= |\\t|$)`, 'giu'), '$1')
     .replace(/(?<=\p{L}{4}) ?\.(?= \p{Ll})/gu, '')
-    .replace(/(?<= [-–—])\.(?= )/gu, '');
+    .replace(/(?<= [-–—])\.(?= )/gu, '')
+    .replace(/(?<=\d)(?:\.,|,\.)(?=\d{3})/g, '.');
   return cleaned.includes('‘') ? cleaned : cleaned.replace(/‚(?=\p{L})/gu, '');
 }
 

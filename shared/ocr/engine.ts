@@ -36,7 +36,8 @@ const COLUMN_GAP_HEIGHTS = 2.5;
 
 /** Where a line's words start, in points, from their boxes on a page image of `dpi` dots per inch. */
 export function wordsGeometry(words: readonly OcrWord[], dpi: number): LineGeometry {
-  return { wordX: [...words].sort((a, b) => a.x0 - b.x0).map((word) => (word.x0 * 72) / dpi), endX: Number.NaN };
+  const sorted = [...words].sort((a, b) => a.x0 - b.x0);
+  return { words: sorted.map((word) => word.text), wordX: sorted.map((word) => (word.x0 * 72) / dpi), endX: Number.NaN };
 }
 
 /** Joins a line's words, putting the cell separator where a wide horizontal gap splits two columns. */

@@ -97,7 +97,7 @@ export class PdfDocument {
       pages.push({
         number,
         lines: lines.map((line) => line.text),
-        geometry: lines.map(({ wordX, endX }) => ({ wordX, endX })),
+        geometry: lines.map((line) => line.geometry),
         letters: (text.match(/\p{L}/gu) ?? []).length,
       });
     }

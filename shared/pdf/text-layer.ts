@@ -19,14 +19,17 @@ export interface TextItem {
 
 /** Where a line's words lie on the page, in points from its left edge. */
 export interface LineGeometry {
-  /** Where each whitespace-separated word of the line starts. */
+  /** The line's whitespace-separated words as read, before any clean-up. */
+  words: string[];
+  /** Where each of `words` starts. */
   wordX: number[];
   /** Where the line's last word ends. */
   endX: number;
 }
 
-export interface TextLine extends LineGeometry {
+export interface TextLine {
   text: string;
+  geometry: LineGeometry;
 }
 
 /** pdf-parse's defaults, which the rest of the extraction was built on. */
@@ -78,15 +81,17 @@ export function assembleLines(items: readonly TextItem[], toViewport: (x: number
   const lines: TextLine[] = [];
   let start = 0;
   for (const line of text.split('\n')) {
+    const words: string[] = [];
     const wordX: number[] = [];
     let endX = Number.NaN;
     for (const word of line.matchAll(/\S+/g)) {
       const first = start + (word.index ?? 0);
       const last = first + word[0].length - 1;
+      words.push(word[0]);
       wordX.push(charX[first] ?? Number.NaN);
       endX = (charX[last] ?? Number.NaN) + (charWidth[last] ?? 0);
     }
-    lines.push({ text: line, wordX, endX });
+    lines.push({ text: line, geometry: { words, wordX, endX } });
     start += line.length + 1;
   }
   return lines;

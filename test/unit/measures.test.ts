@@ -4,8 +4,8 @@ import type { LineGeometry } from '../../shared/pdf/text-layer.js';
 
 /** A line set at `x`, each character 5 points wide, ending at `endX` (a justified line is stretched to it). */
 function placed(x: number, text: string, endX = x + text.length * 5): { text: string; geometry: LineGeometry } {
-  const wordX = [...text.matchAll(/\S+/g)].map((word) => x + (word.index ?? 0) * 5);
-  return { text, geometry: { wordX, endX } };
+  const words = [...text.matchAll(/\S+/g)];
+  return { text, geometry: { words: words.map((word) => word[0]), wordX: words.map((word) => x + (word.index ?? 0) * 5), endX } };
 }
 
 const RIGHT_EDGE = 534.7;
@@ -90,8 +90,53 @@ describe('a measure list whose bullets are drawn, not typed', () => {
   });
 });
 
+describe('a measure list as OCR reads it, with where its words start', () => {
+  /** OCR geometry: word starts only, no line end; `read` is the words as OCR read them, junk included. */
+  const scanned = (x: number, text: string, read = text) => {
+    const words = read.split(' ');
+    let offset = 0;
+    const wordX = words.map((word) => {
+      const at = x + offset * 5;
+      offset += word.length + 1;
+      return at;
+    });
+    return { text, geometry: { words, wordX, endX: Number.NaN } };
+  };
+  const blank = { text: '', geometry: { words: [], wordX: [], endX: Number.NaN } };
+
+  it('goes on over the blank lines OCR puts between items as long as lines are set as far right as the list', () => {
+    const measures = read([
+      scanned(60, '1. Weiterbildungsmaßnahmen für Personal der Landkreise und kreisfreien'),
+      blank,
+      scanned(75, 'Städte in der fachlichen Verantwortung für Benachteiligte im Kontext der'),
+      blank,
+      scanned(75, 'Arbeitsmarktförderung'),
+      blank,
+      // The bullet was read as a speck and dropped from the line; the text starts after it.
+      scanned(80, 'Ausbildungslotsen', '• Ausbildungslotsen'),
+      blank,
+      scanned(90, 'Jugendwerkstatt Nord'),
+      scanned(60, 'Z. Ausbildungsvorbereitung'),
+      scanned(90, '0. Kompetenzagentur Jugend und Beruf'),
+    ]);
+    expect(measures).toEqual([
+      {
+        number: 1,
+        title: 'Weiterbildungsmaßnahmen für Personal der Landkreise und kreisfreien Städte in der fachlichen Verantwortung für Benachteiligte im Kontext der Arbeitsmarktförderung',
+        projects: ['Ausbildungslotsen', 'Jugendwerkstatt Nord'],
+      },
+      { number: 2, title: 'Ausbildungsvorbereitung', projects: ['Kompetenzagentur Jugend und Beruf'] },
+    ]);
+  });
+
+  it('ends the list at a blank line followed by a line set further left than the list', () => {
+    const measures = read([scanned(60, '1. Ausbildungsvorbereitung'), scanned(90, 'Jugendwerkstatt Nord'), blank, scanned(40, 'Zielsteuerung')]);
+    expect(measures).toEqual([{ number: 1, title: 'Ausbildungsvorbereitung', projects: ['Jugendwerkstatt Nord'] }]);
+  });
+});
+
 describe('a measure list as OCR reads it', () => {
-  const ocrLines = (lines: string[]) => read(lines.map((text) => ({ text, geometry: { wordX: [], endX: Number.NaN } })), false);
+  const ocrLines = (lines: string[]) => read(lines.map((text) => ({ text, geometry: { words: [], wordX: [], endX: Number.NaN } })), false);
 
   it('reads bullets misread as letters, quotes or a digit, and skips a line of specks', () => {
     const measures = ocrLines([

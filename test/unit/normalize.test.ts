@@ -30,6 +30,7 @@ describe('character clean-up', () => {
 
   it('restores the German dash that OCR read as a hyphen, leaving compounds alone', () => {
     expect(restoreDashes('EASY - Entwicklung')).toBe('EASY – Entwicklung');
+    expect(restoreDashes('EASY -- Entwicklung')).toBe('EASY – Entwicklung');
     expect(restoreDashes('Main-Taunus-Kreis')).toBe('Main-Taunus-Kreis');
   });
 
@@ -38,6 +39,7 @@ describe('character clean-up', () => {
     expect(dropStrayPeriods('Die. Förderung der Maßnahmen')).toBe('Die Förderung der Maßnahmen');
     expect(dropStrayPeriods('Weiterbildungsmaßnahmen. für Personal der Landkreise')).toBe('Weiterbildungsmaßnahmen für Personal der Landkreise');
     expect(dropStrayPeriods('TAff –. Teilzeitausbildung')).toBe('TAff – Teilzeitausbildung');
+    expect(dropStrayPeriods('1.,854.899,00 EUR')).toBe('1.854.899,00 EUR');
     expect(dropStrayPeriods('finanziert ‚mit den Mitteln')).toBe('finanziert mit den Mitteln');
     expect(dropStrayPeriods('werden erreicht. Die Entscheidung fällt z. B. im Herbst, vgl. die Richtlinie.')).toBe(
       'werden erreicht. Die Entscheidung fällt z. B. im Herbst, vgl. die Richtlinie.',
