@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 /**
  * Opens HTML in a headless Chromium, for tests that check what a browser actually makes of a page.
@@ -44,6 +44,14 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+/** A headless Debian Chromium for tests that need a browser of their own (printing PDFs); the caller closes it. */
+export async function launchBrowser(): Promise<Browser> {
+  ensureChromium();
+  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS }).catch((error: unknown) => {
+    throw new Error(`Chromium did not start from ${chromiumPath()} (run scripts/install-browser.sh or set CHROMIUM_PATH): ${String(error)}`);
+  });
+}
 
 export interface OpenHtmlOptions {
   /** File name under `test-artifacts/` for a full-page PNG taken once the page has loaded. */
