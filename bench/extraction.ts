@@ -9,7 +9,8 @@ import { PdfDocument } from '../shared/pdf/document.js';
 import { TesseractOcrEngine } from '../shared/ocr/tesseract.js';
 import type { AgreementRecord } from '../shared/schema/record.js';
 import { fixtureBytes, loadFixtures } from '../test/support/fixtures.js';
-import { accuracy } from './field-accuracy.js';
+import { type Accuracy, accuracy } from './field-accuracy.js';
+import { printedAgreementAccuracy } from './printed-agreements.js';
 
 /**
  * Extraction speed and memory against native baselines measured in the same run:
@@ -17,6 +18,8 @@ import { accuracy } from './field-accuracy.js';
  *   against poppler's `pdftotext` on the same file;
  * - scanned pages: tesseract.js recognising a rendered page against native `tesseract -l deu` on the
  *   same PNG, one page at a time;
+ * - field accuracy on the fixtures, and on agreements from another PDF producer (Chromium) and their
+ *   scans, made from seeds no test uses;
  * - peak resident memory of this process over all of it, bad inputs included.
  * `--json` also writes bench-results.json. Ratios are ours divided by the baseline's, medians.
  */
@@ -115,10 +118,10 @@ await Promise.all(
     }
   }),
 );
-const accuracyOf = (category: string) => {
-  const result = accuracy(extracted.filter(({ fixture }) => fixture.category === category).map(({ fixture, actual }) => ({ actual, expected: fixture.expected })));
-  return { right: result.right, total: result.total, accuracy: result.right / result.total, wrong: result.wrong };
-}
+const summary = (result: Accuracy) => ({ right: result.right, total: result.total, accuracy: result.right / result.total, wrong: result.wrong });
+const accuracyOf = (category: string) =>
+  summary(accuracy(extracted.filter(({ fixture }) => fixture.category === category).map(({ fixture, actual }) => ({ actual, expected: fixture.expected }))));
+const printed = await printedAgreementAccuracy(config, ocrPool, { digital: 40, scanned: 8 });
 await Promise.all([ocr.close(), ocrPool.close()]);
 clearInterval(sampler);
 
@@ -127,7 +130,13 @@ const results = {
   ocrVsTesseract: median(ocrOurs) / median(ocrNative),
   digital: { documents: digital.length, oursMedianMs: median(ours), pdftotextMedianMs: median(pdftotext) },
   ocr: { pages: ocrOurs.length, dpi: config.ocrDpi, oursMedianMs: median(ocrOurs), tesseractMedianMs: median(ocrNative) },
-  fieldAccuracy: { digital: accuracyOf('digital'), scanned: accuracyOf('scanned'), mixed: accuracyOf('mixed') },
+  fieldAccuracy: {
+    digital: accuracyOf('digital'),
+    scanned: accuracyOf('scanned'),
+    mixed: accuracyOf('mixed'),
+    'printed by Chromium': summary(printed.digital),
+    'printed by Chromium, scanned': summary(printed.scanned),
+  },
   peakRssMiB: Math.round(peakRss / 1024 / 1024),
   node: process.version,
 };
