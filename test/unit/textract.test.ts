@@ -2,6 +2,7 @@ import { GetDocumentTextDetectionCommand, StartDocumentTextDetectionCommand, Tex
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { extractAgreement } from '../../shared/extract/agreement.js';
+import { extractMeasures } from '../../shared/extract/measures.js';
 import { pagesFromBlocks, startTextDetection, TextractJobFailed, textDetectionBlocks } from '../../shared/ocr/textract.js';
 import { textractPage as page } from '../support/textract.js';
 
@@ -39,6 +40,24 @@ describe('Textract text detection', () => {
     // Two signature blocks side by side come back as one line with the column separator.
     expect(pages.get(2)?.lines).toEqual(['Wiesbaden, den 17.03.2019\tKassel, den 01.04.2019']);
     expect(pages.get(2)?.confidence).toBeCloseTo(98.4);
+  });
+
+  it('tells where each word of a line starts, in points across an A4 page, for reading indents', () => {
+    const pages = pagesFromBlocks(page(1, [['1. Ausbildungsvorbereitung', 0.1, 0.3], ['Jugendwerkstatt Nord', 0.2, 0.32]]));
+    expect(pages.get(1)?.geometry?.map((line) => line?.words)).toEqual([['1.', 'Ausbildungsvorbereitung'], ['Jugendwerkstatt', 'Nord']]);
+    expect(pages.get(1)?.geometry?.map((line) => line?.wordX.map((x) => Math.round(x * 10) / 10))).toEqual([
+      [59.5, 71.4],
+      [119.1, 192.9],
+    ]);
+  });
+
+  it('lets a project whose bullet left no trace be read from its indent', () => {
+    const read = pagesFromBlocks(page(1, [['1. Teilzeitausbildung für Menschen mit familiensorgenden Tätigkeiten', 0.1, 0.3], ['Werkstatt Zukunft', 0.2, 0.32]])).get(1);
+    expect(extractMeasures(read?.lines ?? [], 0, read?.geometry)?.measures).toEqual([
+      { number: 1, title: 'Teilzeitausbildung für Menschen mit familiensorgenden Tätigkeiten', projects: ['Werkstatt Zukunft'] },
+    ]);
+    // Without positions the same lines read as one wrapped title.
+    expect(extractMeasures(read?.lines ?? [], 0)?.measures[0]?.projects).toEqual([]);
   });
 
   it('says why when the job failed', async () => {
