@@ -14,11 +14,11 @@ const MONTH_NAMES = Object.keys(MONTHS)
 
 /**
  * Matches one written date; groups: day, month (number) or monthName, year. OCR reads a period now and
- * then as a colon or doubles it ("01.06:2014", "26..März"), and the one after the day as a comma
- * ("18, Juni 2022").
+ * then as a colon or doubles it ("01.06:2014", "26..März"), and the one after the day as a comma or
+ * semicolon ("18, Juni 2022", "25; August 2013").
  */
 export const GERMAN_DATE = new RegExp(
-  String.raw`(?<day>\d{1,2})\s?(?:\.\.?|[,:])\s?(?:(?<month>\d{1,2})\s?(?:\.\.?|:)\s?|(?<monthName>${MONTH_NAMES})\.?\s+)(?<year>\d{4}|\d{2})(?!\d)`,
+  String.raw`(?<day>\d{1,2})\s?(?:\.\.?|[,:;])\s?(?:(?<month>\d{1,2})\s?(?:\.\.?|:)\s?|(?<monthName>${MONTH_NAMES})\.?\s+)(?<year>\d{4}|\d{2})(?!\d)`,
   'u',
 );
 

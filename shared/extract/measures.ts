@@ -31,7 +31,9 @@ export interface MeasureList {
 
 /** Stray dots, dashes and bars OCR leaves between a list mark and the item's text. */
 function stripLeadingMarks(text: string): string {
-  return text.replace(/^[\s.,:;_|'‘’*•·–-]+(?=\S)/u, '').trim();
+  const stripped = text.replace(/^[\s.,:;_|'‘’*•·–-]+(?=\S)/u, '').trim();
+  // A quote that opens nothing (no second one follows) is a speck too.
+  return /^["“]/.test(stripped) && (stripped.match(/["“”]/g) ?? []).length === 1 ? stripped.slice(1).trim() : stripped;
 }
 
 /** Digits OCR reads for the one written ("5." as "9."); inside a running list the expected one is meant. */
@@ -255,7 +257,7 @@ function readList(layout: ListLayout): { measures: Measure[]; endLine: number } 
       measures.push({ number, title: stripLeadingMarks(numbered.groups.text ?? ''), projects: [] });
       open = { kind: 'title' };
       // The number must stand apart from the title for its second word to be where the title starts.
-      titleTextX = /^(?:\d{1,2}|[lIZ])\s?[.):,;]+\s/.test(line) ? textX : undefined;
+      titleTextX = /^(?:\d{1,2}|[lIZ])\s?[.):,;]+["'‘’„“]?\s/.test(line) ? textX : undefined;
     } else {
       if (SECTION_HEADING.test(line) || PLACE_DATE_HINT.test(line)) break;
       const bullet = BULLET_LINE.exec(line);

@@ -63,13 +63,14 @@ export function dropOcrJunk(line: string): string {
 }
 
 /**
- * OCR reads the German dash (Gedankenstrich, "–") as a hyphen, and the German closing quote (“) as the
- * English one (”). Between two words with spaces on both sides a hyphen is never meant, and a quote
- * opened with „ closes with “, so both are set right again; so is a word split after its capital.
+ * OCR reads the German dash (Gedankenstrich, "–") as a hyphen, a double hyphen or an equals sign, and
+ * the German closing quote (“) as the English one (”). Between two words with spaces on both sides none
+ * of those is meant, and a quote opened with „ closes with “, so both are set right again; so is a word
+ * split after its capital.
  */
 export function restoreDashes(line: string): string {
   return line
-    .replace(/(?<=\S) (?:--|[-—]) (?=\S)/g, ' – ')
+    .replace(/(?<=\S) (?:--|[-—=]) (?=\S)/g, ' – ')
     .replace(/„([^„“”"]*)[”"]/g, '„$1“')
     // A capital standing alone before a lower-case word is a word OCR split ("J ugend").
     .replace(/(?<![\p{L}.])(\p{Lu}) (\p{Ll}{2,})/gu, '$1$2');
@@ -103,13 +104,19 @@ export function tidyLine(line: string): string {
 }
 
 const PAGE_MARKERS = [
-  // OCR may read a page number's digits as look-alike letters ("Seite 1 von Z").
-  /^seite\s+[\dOoIlZS]{1,3}[.,]?\s*(?:von|\/|of)\s*[\dOoIlZS]{1,3}$/i,
+  // OCR may read a page number's digits as look-alike letters and garble the words ("Selte 1'yon Z").
+  /^s[eo][il1|!]t[eo]\s+[\dOoIlZS]{1,3}\s*[.,'’‘]?\s*(?:[vy][o0]n|\/|of)\s*[.,]?\s*[\dOoIlZS]{1,3}$/i,
   /^seite\s+\d+$/i,
   /^[-–—]\s*\d+\s*[-–—]$/,
   /^\d{1,3}$/,
   /^\d+\s*\/\s*\d+$/,
 ];
+
+/** What OCR may make of a page number at the foot of a page ("– 1 –" read as "s 17"): a few characters, digits, hardly a letter. */
+function isGarbledPageNumber(line: string): boolean {
+  const compact = line.replace(/\s/g, '');
+  return compact.length <= 6 && /\d/.test(compact) && (compact.match(/\p{L}/gu) ?? []).length <= 1;
+}
 
 export function isPageMarker(line: string): boolean {
   const compact = line.replace(/\t/g, ' ').trim();
@@ -154,11 +161,13 @@ export function contentLineIndexes(pages: readonly (readonly string[])[]): numbe
   return pages.map((lines, pageIndex) => {
     const content = lines.map((line, index) => ({ line, index })).filter(({ line }) => !isPageMarker(line));
     const nonEmpty = content.filter(({ line }) => line.trim());
+    const last = nonEmpty.at(-1);
     const edgeIndexes = new Set(
       [...nonEmpty.slice(0, EDGE_LINES), ...nonEmpty.slice(-EDGE_LINES)]
         .filter(({ line }) => repeated(line) || (pageIndex > 0 && opensLikeDocument(line)))
         .map(({ index }) => index),
     );
+    if (pages.length > 1 && last && isGarbledPageNumber(last.line)) edgeIndexes.add(last.index);
     return content.filter(({ index }) => !edgeIndexes.has(index)).map(({ index }) => index);
   });
 }

@@ -95,11 +95,12 @@ function isOffice(line: string): boolean {
 
 /** The person's name in a line, with OCR's stray marks around it left out ("Monika Jäger eo"). */
 export function personNameIn(line: string): string | undefined {
-  // A period after a whole first name is OCR's ("Dr. Andrea. Krämer"); initials and "Dr." keep theirs.
+  // A period, colon or comma after a whole name is OCR's ("Dr. Andrea. Krämer", "Heike: Hofmann");
+  // initials and "Dr." keep their periods.
   const tokens = line
     .trim()
     .split(/\s+/)
-    .map((token) => (/^\p{Lu}\p{Ll}{2,}\.$/u.test(token) && !/^(?:Prof|Dipl)\.$/.test(token) ? token.slice(0, -1) : token));
+    .map((token) => (/^\p{Lu}\p{Ll}{2,}[.:,]$/u.test(token) && !/^(?:Prof|Dipl)\.$/.test(token) ? token.slice(0, -1) : token));
   for (let start = 0; start < tokens.length; start++) {
     for (let end = tokens.length; end >= start + 2; end--) {
       const candidate = tokens.slice(start, end).join(' ');

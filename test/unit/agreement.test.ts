@@ -180,7 +180,7 @@ describe('agreements in other layouts', () => {
         agreementLines({
           signatures: [
             'Wiesbaden den 01.06:2017\tBad Homburg, v. d, Höhe; den 26..März 2017',
-            'Stefan Grüttner\tDr. Andrea. Krämer',
+            'Stefan: Grüttner\tDr. Andrea. Krämer',
             'Staatsminister\tKreisbeigeordnete',
             'Hessisches Ministerium für Soziales und Integration\tdes Hochtaunuskreises',
           ],

@@ -15,6 +15,7 @@ describe('German dates', () => {
     ['18, Juni 2022', '2022-06-18'],
     ['01.06:2014', '2014-06-01'],
     ['26..März 2023', '2023-03-26'],
+    ['25; August 2013', '2013-08-25'],
   ])('reads %s as %s', (written, iso) => {
     const date = parseGermanDate(written);
     expect(date).toBeDefined();

@@ -31,6 +31,7 @@ describe('character clean-up', () => {
   it('restores the German dash that OCR read as a hyphen, leaving compounds alone', () => {
     expect(restoreDashes('EASY - Entwicklung')).toBe('EASY – Entwicklung');
     expect(restoreDashes('EASY -- Entwicklung')).toBe('EASY – Entwicklung');
+    expect(restoreDashes('Frauen in Arbeit = FiA')).toBe('Frauen in Arbeit – FiA');
     expect(restoreDashes('Main-Taunus-Kreis')).toBe('Main-Taunus-Kreis');
   });
 
@@ -75,7 +76,17 @@ describe('page furniture', () => {
   it('knows page markers that OCR misread', () => {
     expect(isPageMarker('Seite 1 von Z')).toBe(true);
     expect(isPageMarker('Seite 1.von 2')).toBe(true);
+    expect(isPageMarker("Selte 1'yon Z")).toBe(true);
+    expect(isPageMarker('Seite 2 von.2')).toBe(true);
     expect(isPageMarker('Seite für Seite')).toBe(false);
+  });
+
+  it('drops what OCR made of a page number at the foot of a page, and keeps a short line above it', () => {
+    const pages = [
+      ['Zielvereinbarung 2023', '1. Ausbildungsvorbereitung', 'ÜSBZ', 's 17'],
+      ['Sprungbrett', 'Seite 2 von 2'],
+    ];
+    expect(stripPageFurniture(pages)).toEqual([['Zielvereinbarung 2023', '1. Ausbildungsvorbereitung', 'ÜSBZ'], ['Sprungbrett']]);
   });
 
   it('keeps a single page whole', () => {
