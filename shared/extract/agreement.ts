@@ -57,7 +57,8 @@ function titleBlock(lines: readonly string[]): { title: string; endLine: number 
       break;
     }
   }
-  const title = parts.reduce((joined, part) => (joined ? joinWrapped(joined, part) : part), '');
+  // A title ends without punctuation; a colon or comma after it is a speck OCR read.
+  const title = parts.reduce((joined, part) => (joined ? joinWrapped(joined, part) : part), '').replace(/\s*[.:;,]+$/, '');
   return { title, endLine: end };
 }
 

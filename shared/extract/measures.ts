@@ -14,7 +14,7 @@ import { CELL_SEPARATOR, foldForComparison, joinWrapped, similarity } from './no
 /** "1.", "1)", and OCR's "1,", "1;", "l." or "Z." (for 2) */
 const MEASURE_LINE = /^(?<number>\d{1,2}|[lIZ])\s?[.):,;]\s*(?<text>[^\d\s].*)$/;
 /** Bullets as typed, as Symbol/Wingdings fonts encode them, and as OCR misreads them. */
-const BULLET_LINE = /^(?:[-–—‐•▪■□●◦○·∙*+»«>°©®✓➢\uF0A7\uF0B7\uF0D8\uF0FC]|[oesacv]{1,2}[.,;:'‘’]?(?=\s+['‘’‚]?\p{Lu}))\s*(?<text>\S.*)$/u;
+const BULLET_LINE = /^(?:[-–—‐•▪■□●◦○·∙*+»«>°©®✓➢&\uF0A7\uF0B7\uF0D8\uF0FC]|[oesacvx]{1,2}[.,;:'‘’]?(?=\s+['‘’‚]?\p{Lu}))\s*(?<text>\S.*)$/u;
 const LIST_INTRO = /folgende\s+(?:Projekte|Maßnahmen|Angebote)|Maßnahmenart(?:en)?\s*:?\s*$|in\s+den\s+(?:jeweiligen[.,]?\s+)?Maßnahmenarten/i;
 const SECTION_HEADING = /^(?:§|S|\$|8|&)\s?\d{1,2}\s*$|^(?:Artikel|Art\.)\s*\d+/;
 /** Sentence openings of the paragraph that follows the list; a list item does not start like this. */
@@ -233,7 +233,9 @@ function readList(layout: ListLayout): { measures: Measure[]; endLine: number } 
 
   for (; index < lines.length; index++) {
     let line = (lines[index] ?? '').split(CELL_SEPARATOR).join(' ').trim();
-    let textX = geometryOf(index)?.wordX[1];
+    // The title's text starts at the first word after the number that has a letter (OCR may leave a speck between).
+    const firstWord = line.split(/\s+/).findIndex((word, position) => position > 0 && /\p{L}/u.test(word));
+    let textX = firstWord > 0 ? geometryOf(index)?.wordX[firstWord] : undefined;
     // A number standing alone, its text on the next line (set apart by layout or a page break).
     if (/^\d{1,2}[.)]$/.test(line) && lines[index + 1]?.trim()) {
       line = `${line} ${(lines[++index] ?? '').split(CELL_SEPARATOR).join(' ').trim()}`;

@@ -81,17 +81,21 @@ const NEVER_SENTENCE_FINAL = 'und|oder|sowie|für|zur|zum|der|die|das|des|dem|de
 
 /**
  * OCR reads specks in the wide gaps of justified text as periods ("Ausbildung und." / "Beschäftigung",
- * "Weiterbildungsmaßnahmen. für", "TAff –. Teilzeit", "1.,854.899") and the low quote ‚ into words. A period after a
- * word no sentence ends with or after a dash, or between a long word and a lower-case one, is dropped
- * (abbreviations are short), and so is a low quote that nothing closes.
+ * "Weiterbildungsmaßnahmen. für", "TAff –. Teilzeit", "1.,854.899", "in.Arbeit") and single quotes into
+ * words. A period after a word no sentence ends with or after a dash, or between a long word and a
+ * lower-case one, is dropped (abbreviations are short), and so is a single quote without its pair.
  */
 export function dropStrayPeriods(line: string): string {
   const cleaned = line
     .replace(new RegExp(`(?<![\\p{L}.])(${NEVER_SENTENCE_FINAL})\\.(?= |\\t|$)`, 'giu'), '$1')
     .replace(/(?<=\p{L}{4}) ?\.(?= \p{Ll})/gu, '')
     .replace(/(?<= [-–—])\.(?= )/gu, '')
-    .replace(/(?<=\d)(?:\.,|,\.)(?=\d{3})/g, '.');
-  return cleaned.includes('‘') ? cleaned : cleaned.replace(/‚(?=\p{L})/gu, '');
+    .replace(/(?<=\d)(?:\.,|,\.)(?=\d{3})/g, '.')
+    // A period between two words where OCR lost the space ("in.Arbeit").
+    .replace(/(?<=\p{Ll}{2})\.(?=\p{Lu}\p{Ll}{2})/gu, ' ');
+  // Low and high single quotes come in pairs (‚so‘); one without the other is a speck.
+  if (cleaned.includes('‚') && cleaned.includes('‘')) return cleaned;
+  return cleaned.replace(/‚(?=\p{L})/gu, '').replace(/(?<=\p{L})‘(?=\s|$)/gu, '');
 }
 
 /** Collapses runs of spaces inside each cell and trims; the cell separator survives. */
@@ -105,7 +109,7 @@ export function tidyLine(line: string): string {
 
 const PAGE_MARKERS = [
   // OCR may read a page number's digits as look-alike letters and garble the words ("Selte 1'yon Z").
-  /^s[eo][il1|!]t[eo]\s+[\dOoIlZS]{1,3}\s*[.,'’‘]?\s*(?:[vy][o0]n|\/|of)\s*[.,]?\s*[\dOoIlZS]{1,3}$/i,
+  /^s[eo][il1|!]t[eo]\s+[.,]?\s*[\dOoIlZS]{1,3}\s*[.,'’‘]?\s*(?:[vy][o0]n|\/|of)\s*[.,]?\s*[\dOoIlZS]{1,3}$/i,
   /^seite\s+\d+$/i,
   /^[-–—]\s*\d+\s*[-–—]$/,
   /^\d{1,3}$/,

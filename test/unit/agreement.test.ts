@@ -193,8 +193,13 @@ describe('agreements in other layouts', () => {
     ]);
   });
 
-  it('spells the ministry in the title as it is officially called where OCR misread a letter of it', () => {
-    const lines = agreementLines().map((line) => line.replace('dem Hessischen Ministerium für Soziales und Integration', 'dem Hessischen Ministerium für Soziales und integration'));
+  it('spells the ministry in the title as it is officially called where OCR misread a letter of it, and ends the title at its last word', () => {
+    const lines = agreementLines().map((line) =>
+      line
+        .replace('dem Hessischen Ministerium für Soziales und Integration', 'dem Hessischen Ministerium für Soziales und integration')
+        // A speck after the title's last word.
+        .replace('zur Umsetzung des hessischen Ausbildungsbudgets', 'zur Umsetzung des hessischen Ausbildungsbudgets:'),
+    );
     const { agreement } = extractAgreement(clean(lines));
     expect(agreement.title).toBe('Zielvereinbarung 2017 zwischen dem Hessischen Ministerium für Soziales und Integration und der Stadt Kassel zur Umsetzung des hessischen Ausbildungsbudgets');
   });

@@ -118,6 +118,11 @@ describe('a measure list as OCR reads it, with where its words start', () => {
       scanned(90, 'Jugendwerkstatt Nord'),
       scanned(60, 'Z. Ausbildungsvorbereitung'),
       scanned(90, '0. Kompetenzagentur Jugend und Beruf'),
+      // A speck between the number and the title is not where the title starts.
+      scanned(60, '3. . Maßnahmen zur Integration von Menschen mit Migrationshintergrund in Ausbildung'),
+      scanned(80, 'und Beschäftigung'),
+      scanned(90, '& Sprungbrett'),
+      scanned(90, 'x Jugendwerkstatt Süd'),
     ]);
     expect(measures).toEqual([
       {
@@ -126,6 +131,11 @@ describe('a measure list as OCR reads it, with where its words start', () => {
         projects: ['Ausbildungslotsen', 'Jugendwerkstatt Nord'],
       },
       { number: 2, title: 'Ausbildungsvorbereitung', projects: ['Kompetenzagentur Jugend und Beruf'] },
+      {
+        number: 3,
+        title: 'Maßnahmen zur Integration von Menschen mit Migrationshintergrund in Ausbildung und Beschäftigung',
+        projects: ['Sprungbrett', 'Jugendwerkstatt Süd'],
+      },
     ]);
   });
 

@@ -41,6 +41,9 @@ describe('character clean-up', () => {
     expect(dropStrayPeriods('Weiterbildungsmaßnahmen. für Personal der Landkreise')).toBe('Weiterbildungsmaßnahmen für Personal der Landkreise');
     expect(dropStrayPeriods('TAff –. Teilzeitausbildung')).toBe('TAff – Teilzeitausbildung');
     expect(dropStrayPeriods('1.,854.899,00 EUR')).toBe('1.854.899,00 EUR');
+    expect(dropStrayPeriods('Frauen in.Arbeit – FiA')).toBe('Frauen in Arbeit – FiA');
+    expect(dropStrayPeriods('Migrationshintergrund in‘ Ausbildung')).toBe('Migrationshintergrund in Ausbildung');
+    expect(dropStrayPeriods('das Projekt ‚Sprungbrett‘ und der e.V.')).toBe('das Projekt ‚Sprungbrett‘ und der e.V.');
     expect(dropStrayPeriods('finanziert ‚mit den Mitteln')).toBe('finanziert mit den Mitteln');
     expect(dropStrayPeriods('werden erreicht. Die Entscheidung fällt z. B. im Herbst, vgl. die Richtlinie.')).toBe(
       'werden erreicht. Die Entscheidung fällt z. B. im Herbst, vgl. die Richtlinie.',
@@ -78,6 +81,7 @@ describe('page furniture', () => {
     expect(isPageMarker('Seite 1.von 2')).toBe(true);
     expect(isPageMarker("Selte 1'yon Z")).toBe(true);
     expect(isPageMarker('Seite 2 von.2')).toBe(true);
+    expect(isPageMarker('Seite .1 von 2')).toBe(true);
     expect(isPageMarker('Seite für Seite')).toBe(false);
   });
 
