@@ -1,13 +1,9 @@
 import fc from 'fast-check';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { catalogue } from '../../fixtures/generator/catalogue.js';
 import { expectedAgreement } from '../../fixtures/generator/expected.js';
-import { Random } from '../../fixtures/generator/random.js';
-import { printAgreement } from '../../fixtures/generator/render-html.js';
-import { imagePdf, scanPages } from '../../fixtures/generator/scan.js';
+import { printableAgreement, printAgreement, scanOfPrinted } from '../../fixtures/generator/render-html.js';
 import { extractionConfigSchema } from '../../shared/config.js';
-import { GEBIETSKOERPERSCHAFTEN } from '../../shared/data/gebietskoerperschaften.js';
 import { extractDocument } from '../../shared/extract/extract-document.js';
 import { TesseractOcrEngine } from '../../shared/ocr/tesseract.js';
 import type { AgreementRecord } from '../../shared/schema/record.js';
@@ -27,17 +23,13 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const specFor = (seed: number, random: Random) =>
-  catalogue(seed).extra('printed.pdf', random.int(2011, 2026), random.pick(GEBIETSKOERPERSCHAFTEN).name);
-
 describe('agreements printed by Chromium', () => {
   const config = extractionConfigSchema.parse({ ocr: 'never' });
 
   it('are read field by field as their spec says', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), async (seed) => {
-        const random = new Random(seed);
-        const spec = specFor(seed, random);
+        const { spec, random } = printableAgreement(seed);
         const record = await extractDocument(await printAgreement(browser, spec, random), spec.fileName, { config });
         expect(record.issues).toEqual([]);
         expect(record.status).toBe('valid');
@@ -73,12 +65,9 @@ describe('scans of agreements printed by Chromium', () => {
     [2, 300],
     [13, 200],
   ])('seed %i scanned at %i dpi keeps its year, parties, amount, measure list and signatures', async (seed, dpi) => {
-    const random = new Random(seed);
-    const spec = specFor(seed, random);
-    const printed = await printAgreement(browser, spec, random);
-    const pages = (printed.toString('latin1').match(/\/Type\s*\/Page\b/g) ?? []).length;
-    const images = await scanPages(printed, Array.from({ length: pages }, (_, index) => index + 1), [], { dpi, maxRotation: 1, noise: 0.002, jpegQuality: 0.6, stampText: 'KREISAUSSCHUSS' }, random);
-    const record = await extractDocument(await imagePdf(images), spec.fileName, { config, ocr });
+    const { spec, random } = printableAgreement(seed);
+    const scan = await scanOfPrinted(await printAgreement(browser, spec, random), dpi, random);
+    const record = await extractDocument(scan, spec.fileName, { config, ocr });
     expect(record.textSource).toBe('ocr');
     expect(structure(record.agreement)).toEqual(structure(expectedAgreement(spec)));
   }, 120_000);
