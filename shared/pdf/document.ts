@@ -45,6 +45,7 @@ function describeOpenError(error: unknown): Rejection {
 const LOAD_OPTIONS = { isEvalSupported: false, enableXfa: false, stopAtErrors: false, verbosity: 0 } as const;
 
 export class PdfDocument {
+  /** The pdf.js document `pageTexts` has open, so that `close` can end it when a deadline cuts reading short. */
   private textLayer: PDFDocumentProxy | undefined;
 
   private constructor(
@@ -83,25 +84,35 @@ export class PdfDocument {
     }
   }
 
+  /**
+   * Reads every page's text layer. The pdf.js document it opens for that is closed again before this
+   * returns, so that it does not hold memory while the scanned pages are rendered and read.
+   */
   async pageTexts(): Promise<PdfPageText[]> {
-    this.textLayer ??= await getDocument({ data: new Uint8Array(this.bytes), ...LOAD_OPTIONS }).promise;
-    const pages: PdfPageText[] = [];
-    for (let number = 1; number <= this.pageCount; number++) {
-      const page = await this.textLayer.getPage(number);
-      const viewport = page.getViewport({ scale: 1 });
-      const content = await page.getTextContent();
-      const items = content.items.flatMap((item): TextItem[] => ('str' in item ? [item] : []));
-      const lines = assembleLines(items, (x, y) => viewport.convertToViewportPoint(x, y) as [number, number]);
-      page.cleanup();
-      const text = lines.map((line) => line.text).join('\n');
-      pages.push({
-        number,
-        lines: lines.map((line) => line.text),
-        geometry: lines.map((line) => line.geometry),
-        letters: (text.match(/\p{L}/gu) ?? []).length,
-      });
+    const textLayer = await getDocument({ data: new Uint8Array(this.bytes), ...LOAD_OPTIONS }).promise;
+    this.textLayer = textLayer;
+    try {
+      const pages: PdfPageText[] = [];
+      for (let number = 1; number <= this.pageCount; number++) {
+        const page = await textLayer.getPage(number);
+        const viewport = page.getViewport({ scale: 1 });
+        const content = await page.getTextContent();
+        const items = content.items.flatMap((item): TextItem[] => ('str' in item ? [item] : []));
+        const lines = assembleLines(items, (x, y) => viewport.convertToViewportPoint(x, y) as [number, number]);
+        page.cleanup();
+        const text = lines.map((line) => line.text).join('\n');
+        pages.push({
+          number,
+          lines: lines.map((line) => line.text),
+          geometry: lines.map((line) => line.geometry),
+          letters: (text.match(/\p{L}/gu) ?? []).length,
+        });
+      }
+      return pages;
+    } finally {
+      this.textLayer = undefined;
+      await textLayer.destroy();
     }
-    return pages;
   }
 
   /** Whether the page paints an image of more than a few pixels (a scan does; an almost empty page does not). */
