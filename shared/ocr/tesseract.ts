@@ -3,6 +3,7 @@ import { cpus } from 'node:os';
 import { createScheduler, createWorker, OEM, PSM, type Scheduler, type Worker } from 'tesseract.js';
 import { type OcrEngine, type OcrPage, type OcrWord, wordsGeometry, wordsToLine } from './engine.js';
 import { cleanScan, type GreyImage, pgmRows } from './preprocess.js';
+import { capitalFs, restoreCapitalE } from './capital-e.js';
 import { type CapitalBox, restoreCapitalUmlauts, umlautCapitals } from './umlauts.js';
 
 const resolvePackage = createRequire(import.meta.url);
@@ -21,6 +22,8 @@ interface PageWord extends OcrWord {
   y1: number;
   /** The capitals that take an umlaut, as the page pass read them. */
   capitals?: CapitalBox[];
+  /** The capitals F, which may be E's whose foot bar tesseract missed. */
+  fs?: CapitalBox[];
 }
 
 interface BandLine {
@@ -117,6 +120,7 @@ export class TesseractOcrEngine implements OcrEngine {
                 y1: band.top + word.bbox.y1,
                 height: word.bbox.y1 - word.bbox.y0,
                 capitals: umlautCapitals(word.symbols ?? [], band.top),
+                fs: capitalFs(word.symbols ?? [], band.top),
               }));
               kept.push({ centre, words, paragraphEnd: index === paragraph.lines.length - 1 });
             });
@@ -128,7 +132,10 @@ export class TesseractOcrEngine implements OcrEngine {
     const ordered = read.flat().sort((a, b) => a.centre - b.centre);
     const words = ordered.flatMap((line) => line.words);
     await this.rereadDoubtfulWords(page, words);
-    for (const word of words) restoreCapitalUmlauts(page, word);
+    for (const word of words) {
+      restoreCapitalUmlauts(page, word);
+      restoreCapitalE(page, word);
+    }
     // Paragraph ends are kept as blank lines: they end list items and signature blocks.
     const lines = ordered.flatMap((line) => (line.paragraphEnd ? [wordsToLine(line.words), ''] : [wordsToLine(line.words)]));
     const geometry = ordered.flatMap((line) => {
@@ -153,7 +160,10 @@ export class TesseractOcrEngine implements OcrEngine {
       const { data } = await reader.recognize(Buffer.from(enlargedWord(page, word)));
       const text = data.text.trim();
       if (text.length === word.text.length && data.confidence >= word.confidence + REREAD_GAIN) {
-        if (text !== word.text) word.capitals = undefined;
+        if (text !== word.text) {
+          word.capitals = undefined;
+          word.fs = undefined;
+        }
         word.text = text;
         word.confidence = data.confidence;
       }

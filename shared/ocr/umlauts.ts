@@ -20,15 +20,27 @@ export interface CapitalBox extends LetterBox {
 
 const UMLAUTS: Record<string, string> = { A: 'Ä', O: 'Ö', U: 'Ü' };
 
-/** The capitals A, O and U of a word, by their index in its text, with their boxes in page coordinates. */
-export function umlautCapitals(symbols: readonly { text: string; bbox: LetterBox }[], top: number): CapitalBox[] | undefined {
-  const capitals: CapitalBox[] = [];
+/**
+ * The letters of a word that `wanted` picks, by their index in its text, with their boxes in page
+ * coordinates (symbol boxes are relative to the band read, which starts at `top`).
+ */
+export function letterBoxes(
+  symbols: readonly { text: string; bbox: LetterBox }[],
+  top: number,
+  wanted: (letter: string) => boolean,
+): CapitalBox[] | undefined {
+  const boxes: CapitalBox[] = [];
   let index = 0;
   for (const symbol of symbols) {
-    if (symbol.text in UMLAUTS) capitals.push({ index, x0: symbol.bbox.x0, x1: symbol.bbox.x1, y0: top + symbol.bbox.y0, y1: top + symbol.bbox.y1 });
+    if (wanted(symbol.text)) boxes.push({ index, x0: symbol.bbox.x0, x1: symbol.bbox.x1, y0: top + symbol.bbox.y0, y1: top + symbol.bbox.y1 });
     index += symbol.text.length;
   }
-  return capitals.length ? capitals : undefined;
+  return boxes.length ? boxes : undefined;
+}
+
+/** The capitals A, O and U of a word, by their index in its text, with their boxes in page coordinates. */
+export function umlautCapitals(symbols: readonly { text: string; bbox: LetterBox }[], top: number): CapitalBox[] | undefined {
+  return letterBoxes(symbols, top, (letter) => letter in UMLAUTS);
 }
 
 /** Gives each A, O or U of the word with a diaeresis above it on the page its umlaut. */

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { capitalFs, hasFootBar, restoreCapitalE } from '../../shared/ocr/capital-e.js';
+import type { GreyImage } from '../../shared/ocr/preprocess.js';
+
+/** A white page with black rectangles, as the OCR preprocessing leaves a scan (grey, ink near black). */
+function page(marks: [x: number, y: number, w: number, h: number][]): GreyImage {
+  const width = 120;
+  const height = 120;
+  const pixels = new Uint8Array(width * height).fill(255);
+  for (const [x0, y0, w, h] of marks) {
+    for (let y = y0; y < y0 + h; y++) for (let x = x0; x < x0 + w; x++) pixels[y * width + x] = 20;
+  }
+  return { width, height, pixels };
+}
+
+/** A capital 36 px high and 24 px wide at (40, 40): stem, head bar, middle bar, and for an E the foot bar. */
+const box = { x0: 40, x1: 64, y0: 40, y1: 76 };
+const stem: [number, number, number, number] = [40, 40, 5, 36];
+const head: [number, number, number, number] = [40, 40, 24, 5];
+const middle: [number, number, number, number] = [40, 56, 20, 4];
+const foot: [number, number, number, number] = [40, 71, 24, 5];
+/** Serifs either side of an F's stem, as Times sets it. */
+const serif: [number, number, number, number] = [36, 73, 13, 3];
+
+describe('capital E read as F', () => {
+  it('sees an E where the foot of the box carries a bar as wide as its head', () => {
+    expect(hasFootBar(page([stem, head, middle, foot]), box)).toBe(true);
+  });
+
+  it('sees an F where the foot is only the stem, with or without serifs, and judges no letter too small', () => {
+    expect(hasFootBar(page([stem, head, middle]), box)).toBe(false);
+    expect(hasFootBar(page([stem, head, middle, serif]), box)).toBe(false);
+    expect(hasFootBar(page([[40, 40, 3, 8], [40, 40, 6, 2], [40, 46, 6, 2]]), { x0: 40, x1: 46, y0: 40, y1: 48 })).toBe(false);
+  });
+
+  it('gives the word its E back by the index of the letter in the text, and leaves a real F alone', () => {
+    const symbols = [
+      { text: 'F', bbox: { x0: 40, x1: 64, y0: 30, y1: 66 } },
+      { text: 'A', bbox: { x0: 66, x1: 86, y0: 30, y1: 66 } },
+    ];
+    const misread = { text: 'FASY', fs: capitalFs(symbols, 10) };
+    restoreCapitalE(page([stem, head, middle, foot]), misread);
+    expect(misread.text).toBe('EASY');
+    const real = { text: 'FASY', fs: capitalFs(symbols, 10) };
+    restoreCapitalE(page([stem, head, middle]), real);
+    expect(real.text).toBe('FASY');
+  });
+});
