@@ -148,8 +148,9 @@ export class TesseractOcrEngine implements OcrEngine {
   }
 
   /**
-   * A second reading replaces the first only when it is much more confident and has as many characters:
-   * it corrects misread letters, never the word's extent (a crop can clip a descender).
+   * A second reading replaces the first only when it is much more confident and covers the same extent:
+   * as many characters, or one more or fewer inside the word ("Bernufssprachkurs" → "Berufssprachkurs")
+   * but never at its ends, where a crop can clip a letter ("Jugend" → "ugend") or take in a neighbour's.
    */
   private async rereadDoubtfulWords(page: GreyImage, words: PageWord[]): Promise<void> {
     const doubtful = words.filter((word) => word.confidence < REREAD_BELOW_CONFIDENCE && /\p{L}{2}/u.test(word.text));
@@ -159,7 +160,10 @@ export class TesseractOcrEngine implements OcrEngine {
     for (const word of doubtful) {
       const { data } = await reader.recognize(Buffer.from(enlargedWord(page, word)));
       const text = data.text.trim();
-      if (text.length === word.text.length && data.confidence >= word.confidence + REREAD_GAIN) {
+      const original = word.text.trim();
+      const sameEnds = text[0] === original[0] && text.at(-1) === original.at(-1);
+      const sameExtent = text.length === original.length || (Math.abs(text.length - original.length) === 1 && sameEnds);
+      if (sameExtent && data.confidence >= word.confidence + REREAD_GAIN) {
         if (text !== word.text) {
           word.capitals = undefined;
           word.fs = undefined;
