@@ -32,6 +32,19 @@ interface BandLine {
   paragraphEnd: boolean;
 }
 
+/**
+ * A second reading replaces the first only when it is much more confident and covers the same extent:
+ * as many characters, or one more or fewer inside the word ("Bernufssprachkurs" → "Berufssprachkurs")
+ * but never at its ends, where a crop can clip a letter ("Jugend" → "ugend") or take in a neighbour's.
+ */
+export function takesSecondReading(first: { text: string; confidence: number }, second: { text: string; confidence: number }): boolean {
+  const original = first.text.trim();
+  const reread = second.text.trim();
+  const sameEnds = reread[0] === original[0] && reread.at(-1) === original.at(-1);
+  const sameExtent = reread.length === original.length || (Math.abs(reread.length - original.length) === 1 && sameEnds);
+  return sameExtent && second.confidence >= first.confidence + REREAD_GAIN;
+}
+
 /** German LSTM model shipped by the npm package: nothing is downloaded at run time. */
 function germanModelPath(): string {
   const packageJson = resolvePackage.resolve('@tesseract.js-data/deu/package.json');
@@ -147,11 +160,7 @@ export class TesseractOcrEngine implements OcrEngine {
     return { lines, geometry, confidence };
   }
 
-  /**
-   * A second reading replaces the first only when it is much more confident and covers the same extent:
-   * as many characters, or one more or fewer inside the word ("Bernufssprachkurs" → "Berufssprachkurs")
-   * but never at its ends, where a crop can clip a letter ("Jugend" → "ugend") or take in a neighbour's.
-   */
+  /** Words tesseract was unsure of, read once more alone and enlarged; see `takesSecondReading`. */
   private async rereadDoubtfulWords(page: GreyImage, words: PageWord[]): Promise<void> {
     const doubtful = words.filter((word) => word.confidence < REREAD_BELOW_CONFIDENCE && /\p{L}{2}/u.test(word.text));
     if (doubtful.length === 0) return;
@@ -160,10 +169,7 @@ export class TesseractOcrEngine implements OcrEngine {
     for (const word of doubtful) {
       const { data } = await reader.recognize(Buffer.from(enlargedWord(page, word)));
       const text = data.text.trim();
-      const original = word.text.trim();
-      const sameEnds = text[0] === original[0] && text.at(-1) === original.at(-1);
-      const sameExtent = text.length === original.length || (Math.abs(text.length - original.length) === 1 && sameEnds);
-      if (sameExtent && data.confidence >= word.confidence + REREAD_GAIN) {
+      if (takesSecondReading({ text: word.text, confidence: word.confidence }, { text, confidence: data.confidence })) {
         if (text !== word.text) {
           word.capitals = undefined;
           word.fs = undefined;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { capitalFs, hasFootBar, restoreCapitalE } from '../../shared/ocr/capital-e.js';
 import type { GreyImage } from '../../shared/ocr/preprocess.js';
+import { takesSecondReading } from '../../shared/ocr/tesseract.js';
 
 /** A white page with black rectangles, as the OCR preprocessing leaves a scan (grey, ink near black). */
 function page(marks: [x: number, y: number, w: number, h: number][]): GreyImage {
@@ -44,5 +45,20 @@ describe('capital E read as F', () => {
     const real = { text: 'FASY', fs: capitalFs(symbols, 10) };
     restoreCapitalE(page([stem, head, middle]), real);
     expect(real.text).toBe('FASY');
+  });
+});
+
+describe('a second reading of a doubtful word', () => {
+  it('replaces the first when much surer and of the same extent, one letter more or fewer inside the word', () => {
+    expect(takesSecondReading({ text: 'Grütiner', confidence: 29 }, { text: 'Grüttner', confidence: 71 })).toBe(true);
+    expect(takesSecondReading({ text: ' Bernufssprachkurs', confidence: 34 }, { text: 'Berufssprachkurs', confidence: 91 })).toBe(true);
+    expect(takesSecondReading({ text: 'Beschäfügungsfähigkeit', confidence: 53 }, { text: 'Beschäftigungsfähigkeit', confidence: 80 })).toBe(true);
+  });
+
+  it('keeps the first where the second clipped or took in a letter at an end, or is not much surer', () => {
+    expect(takesSecondReading({ text: 'Jugend', confidence: 11 }, { text: 'ugend', confidence: 91 })).toBe(false);
+    expect(takesSecondReading({ text: 'Kompetenzagentur', confidence: 54 }, { text: 'Kompetenzagentur J', confidence: 76 })).toBe(false);
+    expect(takesSecondReading({ text: 'Assistierte', confidence: 57 }, { text: 'Assistierte.', confidence: 58 })).toBe(false);
+    expect(takesSecondReading({ text: 'INS', confidence: 34 }, { text: 'UNS', confidence: 38 })).toBe(false);
   });
 });
