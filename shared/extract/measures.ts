@@ -91,13 +91,26 @@ const LOOSE_FIT = 15;
 const EXACT_EDGE = 0.3;
 const JUSTIFIED_SLACK = 1.5;
 
-/** Where the text column ends: the right end of most full lines of running text. */
-function columnRightEdge(geometry: readonly (LineGeometry | undefined)[]): number | undefined {
+/** How many lines must end at the very same place for the text to count as justified. */
+const JUSTIFIED_LINES = 5;
+
+/**
+ * Where the text column ends. In justified text many lines end at exactly the same place, and that is
+ * the edge; ragged text gives the right end of most of its full lines, and no exact edge.
+ */
+function columnRightEdge(geometry: readonly (LineGeometry | undefined)[]): { edge: number; justified: boolean } | undefined {
   const ends = geometry
     .filter((line): line is LineGeometry => line !== undefined && line.wordX.length >= 4 && Number.isFinite(line.endX))
     .map((line) => line.endX)
     .sort((a, b) => a - b);
-  return ends.length >= 5 ? ends[Math.floor(ends.length * 0.9)] : undefined;
+  if (ends.length < 5) return undefined;
+  let best = { size: 0, at: 0 };
+  for (let first = 0, last = 0; last < ends.length; last++) {
+    while ((ends[last] ?? 0) - (ends[first] ?? 0) > EXACT_EDGE) first++;
+    if (last - first + 1 > best.size) best = { size: last - first + 1, at: ends[last] ?? 0 };
+  }
+  if (best.size >= JUSTIFIED_LINES) return { edge: best.at, justified: true };
+  return { edge: ends[Math.floor(ends.length * 0.9)] ?? 0, justified: false };
 }
 
 /** What the list is read with: its lines, where they lie when known, and how wide its lines run. */
@@ -126,11 +139,12 @@ export function extractMeasures(
 ): MeasureList | undefined {
   const start = findListStart(lines, fromLine);
   if (start < 0) return undefined;
+  const column = columnRightEdge(geometry);
   const layout: ListLayout = {
     lines,
     start,
     referenceLength: fullLineLength(lines),
-    rightEdge: columnRightEdge(geometry),
+    rightEdge: column?.edge,
     startOf: (lineIndex) => {
       // Where the line's first word as cleaned stands among the words as read: junk OCR read before it
       // (a bullet, a speck) has been dropped from the line but not from the geometry.
@@ -155,11 +169,11 @@ export function extractMeasures(
   };
   const list = readList(layout);
   if (list.measures.length === 0) return undefined;
-  // Several lines of the list ending exactly at the right edge, which ragged-right lines hardly ever do,
-  // show it is justified; it is read again knowing that.
+  // In justified text, several lines of the list ending exactly at the column's edge show that the list
+  // is justified too; it is read again knowing that.
   const atEdge = lines.slice(start, list.endLine).filter((_, offset) => {
     const line = layout.geometryOf(start + offset);
-    return layout.rightEdge !== undefined && line !== undefined && line.wordX.length >= 3 && Math.abs(line.endX - layout.rightEdge) <= EXACT_EDGE;
+    return column?.justified === true && line !== undefined && line.wordX.length >= 3 && Math.abs(line.endX - column.edge) <= EXACT_EDGE;
   });
   const { measures, endLine } = atEdge.length >= 2 ? readList({ ...layout, justified: true }) : list;
   for (const measure of measures) {
@@ -275,7 +289,7 @@ function readList(layout: ListLayout): { measures: Measure[]; endLine: number } 
         // neither does one whose wrapped lines would start where this line starts: further right.
         const lineX = layout.startOf(index);
         const indentedUnderTitle = open?.kind === 'title' && indentedUnderMeasure(lineX);
-        const completeTitle = open?.kind === 'title' && (isStandardTitle(measures.at(-1)?.title ?? '') || indentedUnderTitle);
+        const completeTitle = open?.kind === 'title' && (isCompleteStandardTitle(measures.at(-1)?.title ?? '', line) || indentedUnderTitle);
         // A blank line ends the item above (OCR leaves one at a paragraph's end), unless the item plainly
         // goes on; otherwise the list goes on only with a numbered or bulleted line, or one set as far
         // right as the list's text (the paragraph after the list starts further left).
@@ -311,8 +325,19 @@ function matchingStandardTitle(title: string): string | undefined {
   return STANDARD_MEASURE_TYPES.find((standard) => similarity(folded, foldForComparison(standard)) >= STANDARD_TITLE_SIMILARITY);
 }
 
-function isStandardTitle(title: string): boolean {
-  return matchingStandardTitle(title) !== undefined;
+/** How close a title comes to the standard measure type it is nearest to (1 = the same). */
+function standardTitleScore(title: string): number {
+  const folded = foldForComparison(title);
+  return Math.max(...STANDARD_MEASURE_TYPES.map((standard) => similarity(folded, foldForComparison(standard))));
+}
+
+/**
+ * A title that already is a standard measure type does not go on over `next`, unless `next` brings it
+ * closer still: "… im Kontext der" is near enough to the standard to match, but is its last word short.
+ */
+function isCompleteStandardTitle(title: string, next: string): boolean {
+  if (matchingStandardTitle(title) === undefined) return false;
+  return standardTitleScore(joinWrapped(title, next)) <= standardTitleScore(title);
 }
 
 /** The standard spelling of a measure type when the title is one of them, misread ("Ausbhildungsvorbereitung"). */

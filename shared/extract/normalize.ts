@@ -161,7 +161,8 @@ export function contentLineIndexes(pages: readonly (readonly string[])[]): numbe
   // A later page that opens with the document's first words ("Zielvereinbarung 2020 – …") carries a
   // running header, even where no other page repeats it.
   const firstWord = foldForComparison(pages[0]?.find((line) => line.trim())?.split(/\s+/)[0] ?? '');
-  const opensLikeDocument = (line: string) => firstWord.length >= 6 && foldForComparison(line.split(/\s+/)[0] ?? '') === firstWord;
+  // OCR may misread a letter of it on either page ("Ziewereinbarung").
+  const opensLikeDocument = (line: string) => firstWord.length >= 6 && similarity(foldForComparison(line.split(/\s+/)[0] ?? ''), firstWord) >= 0.85;
   return pages.map((lines, pageIndex) => {
     const content = lines.map((line, index) => ({ line, index })).filter(({ line }) => !isPageMarker(line));
     const nonEmpty = content.filter(({ line }) => line.trim());

@@ -1,8 +1,8 @@
 import { PDFParse } from 'pdf-parse';
-import { getDocument, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { getDocument, OPS, type PageViewport, type PDFDocumentProxy, type PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { ExtractionConfig } from '../config.js';
 import type { Rejection } from './preflight.js';
-import { assembleLines, type LineGeometry, type TextItem } from './text-layer.js';
+import { assembleLines, type LineGeometry, type PageBox, type TextItem, withDrawnBullets } from './text-layer.js';
 
 /**
  * An opened PDF: page count, page sizes and rendering of pages to images for OCR through pdf-parse, and
@@ -39,6 +39,52 @@ function describeOpenError(error: unknown): Rejection {
     return { code: 'limit.nesting', message: 'The PDF nests its objects too deeply to be read safely.' };
   }
   return { code: 'pdf.corrupt', message: `The PDF cannot be read: ${message}` };
+}
+
+/** Operators that paint the path just constructed (fill, stroke or both). */
+const PATH_PAINTING = new Set<number>([
+  OPS.fill, OPS.eoFill, OPS.fillStroke, OPS.eoFillStroke, OPS.stroke, OPS.closeStroke, OPS.closeFillStroke, OPS.closeEOFillStroke,
+]);
+
+type Matrix = [number, number, number, number, number, number];
+/** The matrix that applies `inner` first, then `outer` (how a `cm` operator combines with the current one). */
+const compose = (outer: Matrix, inner: Matrix): Matrix => [
+  outer[0] * inner[0] + outer[2] * inner[1],
+  outer[1] * inner[0] + outer[3] * inner[1],
+  outer[0] * inner[2] + outer[2] * inner[3],
+  outer[1] * inner[2] + outer[3] * inner[3],
+  outer[0] * inner[4] + outer[2] * inner[5] + outer[4],
+  outer[1] * inner[4] + outer[3] * inner[5] + outer[5],
+];
+
+/** The boxes of the paths a page paints, in viewport points: where drawn list bullets can be found. */
+async function paintedPaths(page: PDFPageProxy, viewport: PageViewport): Promise<PageBox[]> {
+  const { fnArray, argsArray } = await page.getOperatorList();
+  const boxes: PageBox[] = [];
+  const saved: Matrix[] = [];
+  let matrix: Matrix = [1, 0, 0, 1, 0, 0];
+  fnArray.forEach((operator, index) => {
+    const args = argsArray[index] as unknown[] | null;
+    if (operator === OPS.save || operator === OPS.paintFormXObjectBegin) {
+      saved.push(matrix);
+      const form = operator === OPS.paintFormXObjectBegin ? (args?.[0] as Matrix | null) : null;
+      if (form) matrix = compose(matrix, form);
+    } else if (operator === OPS.restore || operator === OPS.paintFormXObjectEnd) {
+      matrix = saved.pop() ?? matrix;
+    } else if (operator === OPS.transform && args) {
+      matrix = compose(matrix, args as Matrix);
+    } else if (operator === OPS.constructPath && args && PATH_PAINTING.has(args[0] as number)) {
+      const bounds = args[2] as ArrayLike<number> | null;
+      if (!bounds || bounds.length < 4) return;
+      const corners = [
+        [bounds[0]!, bounds[1]!],
+        [bounds[2]!, bounds[3]!],
+      ].map(([x, y]) => viewport.convertToViewportPoint(matrix[0] * x! + matrix[2] * y! + matrix[4], matrix[1] * x! + matrix[3] * y! + matrix[5]) as [number, number]);
+      const [a, b] = corners as [[number, number], [number, number]];
+      boxes.push({ x0: Math.min(a[0], b[0]), y0: Math.min(a[1], b[1]), x1: Math.max(a[0], b[0]), y1: Math.max(a[1], b[1]) });
+    }
+  });
+  return boxes;
 }
 
 /** What pdf.js is given to open a document: no script evaluation, no XFA, no noise on the console. */
@@ -98,7 +144,9 @@ export class PdfDocument {
         const viewport = page.getViewport({ scale: 1 });
         const content = await page.getTextContent();
         const items = content.items.flatMap((item): TextItem[] => ('str' in item ? [item] : []));
-        const lines = assembleLines(items, (x, y) => viewport.convertToViewportPoint(x, y) as [number, number]);
+        const assembled = assembleLines(items, (x, y) => viewport.convertToViewportPoint(x, y) as [number, number]);
+        // Only pages with text can have a list; a scan's operator list would only decode its image.
+        const lines = items.some((item) => /\p{L}/u.test(item.str)) ? withDrawnBullets(assembled, await paintedPaths(page, viewport)) : assembled;
         page.cleanup();
         const text = lines.map((line) => line.text).join('\n');
         pages.push({

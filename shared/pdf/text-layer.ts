@@ -30,6 +30,9 @@ export interface LineGeometry {
 export interface TextLine {
   text: string;
   geometry: LineGeometry;
+  /** The baseline of the line's first word and the line's tallest item (points, y growing down the page). */
+  baseline: number;
+  height: number;
 }
 
 /** pdf-parse's defaults, which the rest of the extraction was built on. */
@@ -43,10 +46,14 @@ export function assembleLines(items: readonly TextItem[], toViewport: (x: number
   let text = '';
   const charX: number[] = [];
   const charWidth: number[] = [];
-  const push = (piece: string, x: number, advance: number) => {
+  const charY: number[] = [];
+  const charHeight: number[] = [];
+  const push = (piece: string, x: number, advance: number, y = Number.NaN, height = 0) => {
     for (let index = 0; index < piece.length; index++) {
       charX.push(x + index * advance);
       charWidth.push(advance);
+      charY.push(y);
+      charHeight.push(height);
     }
     text += piece;
   };
@@ -69,8 +76,8 @@ export function assembleLines(items: readonly TextItem[], toViewport: (x: number
       piece = `${CELL_SEPARATOR}${piece}`;
     }
     const advance = item.str.length > 0 ? item.width / item.str.length : 0;
-    if (separatorX !== undefined) push(CELL_SEPARATOR, separatorX, 0);
-    push(item.str, x, advance);
+    if (separatorX !== undefined) push(CELL_SEPARATOR, separatorX, 0, y, item.height);
+    push(item.str, x, advance, y, item.height);
     lastX = x + item.width;
     lastY = y;
     lineHeight = Math.max(lineHeight, item.height);
@@ -84,15 +91,60 @@ export function assembleLines(items: readonly TextItem[], toViewport: (x: number
     const words: string[] = [];
     const wordX: number[] = [];
     let endX = Number.NaN;
+    let baseline = Number.NaN;
+    let height = 0;
     for (const word of line.matchAll(/\S+/g)) {
       const first = start + (word.index ?? 0);
       const last = first + word[0].length - 1;
       words.push(word[0]);
       wordX.push(charX[first] ?? Number.NaN);
       endX = (charX[last] ?? Number.NaN) + (charWidth[last] ?? 0);
+      if (Number.isNaN(baseline)) baseline = charY[first] ?? Number.NaN;
+      for (let index = first; index <= last; index++) height = Math.max(height, charHeight[index] ?? 0);
     }
-    lines.push({ text: line, geometry: { words, wordX, endX } });
+    lines.push({ text: line, geometry: { words, wordX, endX }, baseline, height });
     start += line.length + 1;
   }
   return lines;
+}
+
+/** A box on the page, in points, y growing down (the viewport's orientation). */
+export interface PageBox {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/** Drawn list bullets are small and round or square: a few points across, about as wide as high. */
+function looksLikeBullet(box: PageBox): boolean {
+  const width = box.x1 - box.x0;
+  const height = box.y1 - box.y0;
+  return width >= 1.5 && height >= 1.5 && width <= 8 && height <= 8 && width <= 1.6 * height && height <= 1.6 * width;
+}
+/** How far left of a line's first word its bullet may stand (points). */
+const BULLET_REACH = 20;
+
+/**
+ * Gives each line the bullet that is drawn, not typed, before its first word (HTML lists printed by a
+ * browser draw their discs and circles as shapes): a bullet glyph at the shape's place, as if typed.
+ * `shapes` are the page's filled or stroked paths.
+ */
+export function withDrawnBullets(lines: readonly TextLine[], shapes: readonly PageBox[]): TextLine[] {
+  const bullets = shapes.filter(looksLikeBullet);
+  if (bullets.length === 0) return [...lines];
+  return lines.map((line) => {
+    const first = line.geometry.wordX[0];
+    if (first === undefined || !Number.isFinite(line.baseline) || line.height <= 0) return line;
+    const bullet = bullets.find((box) => {
+      const middle = (box.y0 + box.y1) / 2;
+      return box.x1 <= first && box.x1 >= first - BULLET_REACH && middle <= line.baseline && middle >= line.baseline - line.height;
+    });
+    if (!bullet) return line;
+    return {
+      ...line,
+      text: `• ${line.text}`,
+      geometry: { ...line.geometry, words: ['•', ...line.geometry.words], wordX: [bullet.x0, ...line.geometry.wordX] },
+    };
+  });
 }

@@ -76,6 +76,17 @@ describe('page furniture', () => {
     expect(stripPageFurniture(pages)).toEqual([['Zielvereinbarung 2023', 'zwischen', 'Text eins'], ['Text zwei'], ['Text drei']]);
   });
 
+  it('removes from later pages a running header that opens like the document, though OCR read it differently on each page', () => {
+    const pages = [
+      ['Ziewereinbarung 2020 – WetteraukTteis', 'Zielvereinbarung', '1. Ausbildungsvorbereitung'],
+      ['Zielvereinbarung 2020 – \\Wättersukreis', 'Produktionsschule „Neue Wege“'],
+    ];
+    expect(stripPageFurniture(pages)).toEqual([
+      ['Ziewereinbarung 2020 – WetteraukTteis', 'Zielvereinbarung', '1. Ausbildungsvorbereitung'],
+      ['Produktionsschule „Neue Wege“'],
+    ]);
+  });
+
   it('knows page markers that OCR misread', () => {
     expect(isPageMarker('Seite 1 von Z')).toBe(true);
     expect(isPageMarker('Seite 1.von 2')).toBe(true);
