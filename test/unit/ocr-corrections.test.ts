@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { capitalFs, hasFootBar, restoreCapitalE } from '../../shared/ocr/capital-e.js';
-import type { GreyImage } from '../../shared/ocr/preprocess.js';
 import { takesSecondReading } from '../../shared/ocr/tesseract.js';
+import { greyPage } from '../support/grey-page.js';
 
-/** A white page with black rectangles, as the OCR preprocessing leaves a scan (grey, ink near black). */
-function page(marks: [x: number, y: number, w: number, h: number][]): GreyImage {
-  const width = 120;
-  const height = 120;
-  const pixels = new Uint8Array(width * height).fill(255);
-  for (const [x0, y0, w, h] of marks) {
-    for (let y = y0; y < y0 + h; y++) for (let x = x0; x < x0 + w; x++) pixels[y * width + x] = 20;
-  }
-  return { width, height, pixels };
-}
+const page = (marks: [x: number, y: number, w: number, h: number][]) => greyPage(120, 120, marks);
 
 /** A capital 36 px high and 24 px wide at (40, 40): stem, head bar, middle bar, and for an E the foot bar. */
 const box = { x0: 40, x1: 64, y0: 40, y1: 76 };
