@@ -1,3 +1,4 @@
+import { createCanvas, ImageData } from '@napi-rs/canvas';
 import { execFile, execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -5,7 +6,7 @@ import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { extractionConfigSchema } from '../shared/config.js';
 import { extractDocument } from '../shared/extract/extract-document.js';
-import { PdfDocument } from '../shared/pdf/document.js';
+import { type PageRaster, PdfDocument } from '../shared/pdf/document.js';
 import { TesseractOcrEngine } from '../shared/ocr/tesseract.js';
 import type { AgreementRecord } from '../shared/schema/record.js';
 import { fixtureBytes, loadFixtures } from '../test/support/fixtures.js';
@@ -17,14 +18,22 @@ import { printedAgreementAccuracy } from './printed-agreements.js';
  * - digital documents: our whole in-process extraction (text layer, fields, validation) per document
  *   against poppler's `pdftotext` on the same file;
  * - scanned pages: tesseract.js recognising a rendered page against native `tesseract -l deu` on the
- *   same PNG, one page at a time;
+ *   same rendered page (as a PNG file for it), one page at a time;
  * - field accuracy on the fixtures, and on agreements from another PDF producer (Chromium) and their
  *   scans, made from seeds no test uses;
- * - peak resident memory of this process over all of it, bad inputs included.
+ * - peak resident memory of the CLI extracting every fixture (bad inputs included), and of this process
+ *   over all of the above.
  * `--json` also writes bench-results.json. Ratios are ours divided by the baseline's, medians.
  */
 
 const run = promisify(execFile);
+
+/** The rendered page as a PNG file's bytes, for native tesseract to read. */
+function pngOf({ width, height, rgba }: PageRaster): Buffer {
+  const canvas = createCanvas(width, height);
+  canvas.getContext('2d').putImageData(new ImageData(rgba, width, height), 0, 0);
+  return canvas.toBuffer('image/png');
+}
 const root = new URL('..', import.meta.url).pathname;
 const fixturePdfs = join(root, 'fixtures', 'pdf');
 const writeJson = process.argv.includes('--json');
@@ -85,15 +94,15 @@ for (const file of scanned) {
   for (let page = 1; page <= document.pageCount; page++) {
     const image = await document.renderPage(page, config.ocrDpi);
     const png = join(scratch, `${basename(file)}-${page}.png`);
-    writeFileSync(png, image);
+    writeFileSync(png, pngOf(image));
     if (!warmedUp) {
       // Both engines load their model once; that is start-up, not per-page cost.
-      await ocr.recognize(image);
+      await ocr.recognize(async () => image);
       await run('tesseract', [png, '-', '-l', 'deu'], { maxBuffer: 16 * 1024 * 1024 });
       warmedUp = true;
     }
     let start = process.hrtime.bigint();
-    await ocr.recognize(image);
+    await ocr.recognize(async () => image);
     ocrOurs.push(millis(start));
     start = process.hrtime.bigint();
     await run('tesseract', [png, '-', '-l', 'deu'], { maxBuffer: 16 * 1024 * 1024 });
@@ -125,6 +134,15 @@ const printed = await printedAgreementAccuracy(config, ocrPool, { digital: 40, s
 await Promise.all([ocr.close(), ocrPool.close()]);
 clearInterval(sampler);
 
+// The CLI itself on every fixture, as a user runs it, for its peak memory: built first, so that what is
+// measured is the shipped JavaScript, and reporting its own peak as it exits.
+execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+const reportPeak = 'data:text/javascript,process.on("exit",()=>process.stderr.write("peak-rss-kib "+process.resourceUsage().maxRSS+"\\n"))';
+const cli = await run(process.execPath, ['--import', reportPeak, join(root, 'dist', 'cli', 'agreements.js'), 'extract', fixturePdfs, '--json'], {
+  maxBuffer: 64 * 1024 * 1024,
+});
+const cliPeakKiB = Number(/peak-rss-kib (\d+)/.exec(cli.stderr)?.[1]);
+
 const results = {
   digitalVsPdftotext: median(ours) / median(pdftotext),
   ocrVsTesseract: median(ocrOurs) / median(ocrNative),
@@ -137,6 +155,7 @@ const results = {
     'printed by Chromium': summary(printed.digital),
     'printed by Chromium, scanned': summary(printed.scanned),
   },
+  cliPeakRssMiB: Math.round(cliPeakKiB / 1024),
   peakRssMiB: Math.round(peakRss / 1024 / 1024),
   node: process.version,
 };
@@ -148,7 +167,7 @@ for (const [category, measured] of Object.entries(results.fieldAccuracy)) {
   console.log(`field accuracy, ${category}: ${measured.right}/${measured.total} = ${measured.accuracy.toFixed(3)}`);
   for (const wrong of measured.wrong) console.log(`  ${wrong}`);
 }
-console.log(`peak memory: ${results.peakRssMiB} MiB resident`);
+console.log(`peak memory: CLI on all ${fixtures.length} fixtures ${results.cliPeakRssMiB} MiB resident; this benchmark process ${results.peakRssMiB} MiB`);
 if (writeJson) {
   writeFileSync(join(root, 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log('wrote bench-results.json');

@@ -157,7 +157,6 @@ async function readDocument(
   const texts = await document.pageTexts();
   const unreadPages: number[] = [];
   const readings: Promise<PageReading>[] = [];
-  // Pages are rendered one at a time (pdf.js shares one document) and recognised in parallel on the pool.
   for (const page of texts) {
     const read = (result: OcrPage): PageReading => ({
       number: page.number,
@@ -170,8 +169,11 @@ async function readDocument(
     if (readAlready) {
       readings.push(Promise.resolve(read(readAlready)));
     } else if (ocr && (await pageWantsOcr(document, page, config))) {
-      const image = await document.renderPage(page.number, config.ocrDpi);
-      readings.push(ocr.recognize(image).then(read));
+      const reading = ocr.recognize(() => document.renderPage(page.number, config.ocrDpi)).then(read);
+      // A page that fails while later pages are still being classified is reported by `Promise.all`
+      // below; until then it must not count as an unhandled rejection, which would end the process.
+      reading.catch(() => undefined);
+      readings.push(reading);
     } else {
       if (await pageWantsOcr(document, page, { ...config, ocr: 'auto' })) unreadPages.push(page.number);
       readings.push(Promise.resolve({ number: page.number, source: 'pdf-text', lines: page.lines, geometry: page.geometry }));

@@ -3,6 +3,7 @@
  * cells of side-by-side columns separated by a tab. tesseract.js implements it locally; the AWS pipeline
  * plugs in Amazon Textract behind the same interface.
  */
+import type { PageRaster } from '../pdf/document.js';
 import type { LineGeometry } from '../pdf/text-layer.js';
 
 export interface OcrPage {
@@ -18,7 +19,11 @@ export interface OcrPage {
 
 export interface OcrEngine {
   readonly name: string;
-  recognize(image: Uint8Array): Promise<OcrPage>;
+  /**
+   * Reads one page, which it renders with `render` only once it can start on it: a rendered page holds
+   * tens of megabytes, so pages queued for a busy engine wait unrendered.
+   */
+  recognize(render: () => Promise<PageRaster>): Promise<OcrPage>;
   close(): Promise<void>;
 }
 

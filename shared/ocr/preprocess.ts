@@ -1,7 +1,7 @@
-import { createCanvas, loadImage } from '@napi-rs/canvas';
+import type { PageRaster } from '../pdf/document.js';
 
 /**
- * Prepares a rendered scan for tesseract: grey values with coloured ink dropped, then a 3×3 median filter, which removes the
+ * Prepares a rendered page for tesseract: grey values with coloured ink dropped, then a 3×3 median filter, which removes the
  * salt-and-pepper speckle of old scanners and fax copies while keeping letter strokes (they are wider
  * than one pixel at OCR resolution), and a global Otsu threshold to black and white, so that shaded
  * paper and faint boxes do not make tesseract take text regions for pictures. The result is a binary
@@ -13,13 +13,7 @@ export interface GreyImage {
   pixels: Uint8Array;
 }
 
-export async function cleanScan(png: Uint8Array): Promise<GreyImage> {
-  const image = await loadImage(Buffer.from(png));
-  const { width, height } = image;
-  const canvas = createCanvas(width, height);
-  const context = canvas.getContext('2d');
-  context.drawImage(image, 0, 0);
-  const rgba = context.getImageData(0, 0, width, height).data;
+export function cleanScan({ width, height, rgba }: PageRaster): GreyImage {
   const grey = new Uint8Array(width * height);
   for (let index = 0, offset = 0; index < grey.length; index++, offset += 4) {
     const red = rgba[offset] ?? 0;
@@ -36,7 +30,7 @@ export async function cleanScan(png: Uint8Array): Promise<GreyImage> {
 }
 
 /** Rows `top` to `bottom` (exclusive) of the image as a binary PGM file. */
-export function pgmRows({ width, pixels }: GreyImage, top: number, bottom: number): Uint8Array {
+export function pgmRows({ width, pixels }: GreyImage, top: number, bottom: number): Buffer {
   return Buffer.concat([Buffer.from(`P5\n${width} ${bottom - top}\n255\n`, 'latin1'), pixels.subarray(top * width, bottom * width)]);
 }
 

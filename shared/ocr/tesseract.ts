@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { createScheduler, createWorker, OEM, PSM, type Scheduler, type Worker } from 'tesseract.js';
+import type { PageRaster } from '../pdf/document.js';
 import { type OcrEngine, type OcrPage, type OcrWord, wordsGeometry, wordsToLine } from './engine.js';
 import { cleanScan, type GreyImage, pgmRows } from './preprocess.js';
 import { capitalFs, restoreCapitalE } from './capital-e.js';
@@ -52,7 +54,7 @@ function germanModelPath(): string {
 }
 
 /** The word's box with a margin, enlarged by pixel repetition, as a PGM file. */
-function enlargedWord(page: GreyImage, word: PageWord): Uint8Array {
+function enlargedWord(page: GreyImage, word: PageWord): Buffer {
   const left = Math.max(0, Math.floor(word.x0) - REREAD_MARGIN);
   const top = Math.max(0, Math.floor(word.y0) - REREAD_MARGIN);
   const right = Math.min(page.width, Math.ceil(word.x1) + REREAD_MARGIN);
@@ -69,17 +71,26 @@ function enlargedWord(page: GreyImage, word: PageWord): Uint8Array {
 
 /**
  * tesseract.js with a pool of workers (one per core by default) and one more for single words; pages
- * queue on the pool. Workers start lazily, on the first scanned page, so text-only batches never pay.
+ * queue on the pool, unrendered until it can take them. Workers start lazily, on the first scanned page, so text-only batches never pay.
  */
 export class TesseractOcrEngine implements OcrEngine {
   readonly name = 'tesseract.js';
   private scheduler?: Promise<Scheduler>;
   private wordReader?: Promise<Worker>;
+  /** Pages being read: as many as there are workers, since each page's two bands keep the pool busy. */
+  private readonly pagesBeingRead: LimitFunction;
 
   constructor(
     private readonly workers = Math.max(1, cpus().length),
     private readonly dpi = 300,
-  ) {}
+  ) {
+    this.pagesBeingRead = pLimit(workers);
+  }
+
+  recognize(render: () => Promise<PageRaster>): Promise<OcrPage> {
+    return this.pagesBeingRead(async () => this.read(await render()));
+  }
+
 
   private startWorker(parameters: Record<string, string>): Promise<Worker> {
     return createWorker('deu', OEM.LSTM_ONLY, { langPath: germanModelPath(), gzip: true, cacheMethod: 'none' }).then(async (worker) => {
@@ -106,9 +117,9 @@ export class TesseractOcrEngine implements OcrEngine {
    * was unsure of are then read once more, alone and enlarged, where capitals in acronyms ("EASY" read
    * as "FASY") come out right.
    */
-  async recognize(image: Uint8Array): Promise<OcrPage> {
+  private async read(image: PageRaster): Promise<OcrPage> {
     const scheduler = await this.start();
-    const page = await cleanScan(image);
+    const page = cleanScan(image);
     const middle = Math.round(page.height / 2);
     const overlap = Math.round(page.height * BAND_OVERLAP);
     const bands = [
@@ -117,7 +128,7 @@ export class TesseractOcrEngine implements OcrEngine {
     ];
     const read = await Promise.all(
       bands.map(async (band) => {
-        const { data } = await scheduler.addJob('recognize', Buffer.from(pgmRows(page, band.top, band.bottom)), {}, { blocks: true, text: false });
+        const { data } = await scheduler.addJob('recognize', pgmRows(page, band.top, band.bottom), {}, { blocks: true, text: false });
         const kept: BandLine[] = [];
         for (const block of data.blocks ?? []) {
           for (const paragraph of block.paragraphs) {
@@ -167,7 +178,7 @@ export class TesseractOcrEngine implements OcrEngine {
     this.wordReader ??= this.startWorker({ user_defined_dpi: String(this.dpi * REREAD_SCALE), tessedit_pageseg_mode: PSM.SINGLE_WORD });
     const reader = await this.wordReader;
     for (const word of doubtful) {
-      const { data } = await reader.recognize(Buffer.from(enlargedWord(page, word)));
+      const { data } = await reader.recognize(enlargedWord(page, word));
       const text = data.text.trim();
       if (takesSecondReading({ text: word.text, confidence: word.confidence }, { text, confidence: data.confidence })) {
         if (text !== word.text) {

@@ -1,3 +1,4 @@
+import type { Canvas, SKRSContext2D } from '@napi-rs/canvas';
 import { PDFParse } from 'pdf-parse';
 import { getDocument, OPS, type PageViewport, type PDFDocumentProxy, type PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { ExtractionConfig } from '../config.js';
@@ -5,9 +6,9 @@ import type { Rejection } from './preflight.js';
 import { assembleLines, type LineGeometry, type PageBox, type TextItem, withDrawnBullets } from './text-layer.js';
 
 /**
- * An opened PDF: page count, page sizes and rendering of pages to images for OCR through pdf-parse, and
- * the text layer of each page with word positions through pdf.js (the one pdf-parse runs on), because
- * pdf-parse's text has none. Scripts are never evaluated, XFA is ignored.
+ * An opened PDF: checked with pdf-parse, then read with pdf.js (the one pdf-parse runs on): the text
+ * layer of each page with word positions, which pdf-parse's text has none of, whether a page is a scan,
+ * and its rendering for OCR. Scripts are never evaluated, XFA is ignored.
  */
 
 export interface PdfPageText {
@@ -90,22 +91,58 @@ async function paintedPaths(page: PDFPageProxy, viewport: PageViewport): Promise
 /** What pdf.js is given to open a document: no script evaluation, no XFA, no noise on the console. */
 const LOAD_OPTIONS = { isEvalSupported: false, enableXfa: false, stopAtErrors: false, verbosity: 0 } as const;
 
-export class PdfDocument {
-  /** The pdf.js document `pageTexts` has open, so that `close` can end it when a deadline cuts reading short. */
-  private textLayer: PDFDocumentProxy | undefined;
+/** A rendered page: RGBA pixels, row by row, as a canvas gives them. */
+export interface PageRaster {
+  width: number;
+  height: number;
+  rgba: Uint8ClampedArray;
+}
 
+/** A canvas from pdf.js's canvas factory, which in Node makes them with @napi-rs/canvas. */
+interface CanvasAndContext {
+  canvas: Canvas;
+  context: SKRSContext2D;
+}
+
+/** The part of pdf.js's canvas factory that rendering uses. */
+interface CanvasFactory {
+  create(width: number, height: number): CanvasAndContext;
+  destroy(canvasAndContext: CanvasAndContext): void;
+}
+
+type RenderParameters = Parameters<PDFPageProxy['render']>[0];
+
+/** Images no larger than this on either side are ornaments (logos, bullets), not scans. */
+const SCAN_MIN_SIDE_PX = 80;
+
+/** Width and height of the image an image-painting operator paints, from its arguments. */
+function paintedImageSize(operator: number, args: unknown[] | null): { width: number; height: number } | undefined {
+  if (operator === OPS.paintImageXObject) return { width: Number(args?.[1]), height: Number(args?.[2]) };
+  if (operator === OPS.paintInlineImageXObject || operator === OPS.paintImageMaskXObject) {
+    const image = args?.[0] as { width?: number; height?: number } | undefined;
+    return { width: Number(image?.width), height: Number(image?.height) };
+  }
+  return undefined;
+}
+
+export class PdfDocument {
   private constructor(
-    private readonly parser: PDFParse,
-    private readonly bytes: Uint8Array,
+    private readonly pdf: PDFDocumentProxy,
     readonly pageCount: number,
   ) {}
 
-  /** Opens the PDF and enforces the page-count and page-size limits; throws PdfRejected otherwise. */
+  /**
+   * Checks the PDF with pdf-parse (it opens, it is not locked, page count and page sizes within the
+   * limits; throws PdfRejected otherwise), then opens it in pdf.js for the text, the images and the
+   * rendering of its pages.
+   */
   static async open(bytes: Uint8Array, limits: ExtractionConfig['limits']): Promise<PdfDocument> {
-    // pdf.js may take ownership of the buffer it is given, so it gets a copy.
+    // pdf.js may take ownership of the buffer it is given, so each opening gets a copy.
     const parser = new PDFParse({ data: new Uint8Array(bytes), ...LOAD_OPTIONS });
+    let pageCount: number;
     try {
       const info = await parser.getInfo();
+      pageCount = info.total;
       if (info.total > limits.maxPages) {
         throw new PdfRejected({
           code: 'limit.pages',
@@ -122,68 +159,80 @@ export class PdfDocument {
           }, info.total);
         }
       }
-      return new PdfDocument(parser, bytes, info.total);
     } catch (error) {
-      await parser.destroy().catch(() => undefined);
       if (error instanceof PdfRejected) throw error;
       throw new PdfRejected(describeOpenError(error));
+    } finally {
+      await parser.destroy().catch(() => undefined);
     }
+    try {
+      return new PdfDocument(await getDocument({ data: new Uint8Array(bytes), ...LOAD_OPTIONS }).promise, pageCount);
+    } catch (error) {
+      throw new PdfRejected(describeOpenError(error), pageCount);
+    }
+  }
+
+  /** Reads every page's text layer, with where its words lie and the list bullets its paths draw. */
+  async pageTexts(): Promise<PdfPageText[]> {
+    const pages: PdfPageText[] = [];
+    for (let number = 1; number <= this.pageCount; number++) {
+      const page = await this.pdf.getPage(number);
+      const viewport = page.getViewport({ scale: 1 });
+      const content = await page.getTextContent();
+      const items = content.items.flatMap((item): TextItem[] => ('str' in item ? [item] : []));
+      const assembled = assembleLines(items, (x, y) => viewport.convertToViewportPoint(x, y) as [number, number]);
+      // Only pages with text can have a list; a scan's operator list would only decode its image.
+      const lines = items.some((item) => /\p{L}/u.test(item.str)) ? withDrawnBullets(assembled, await paintedPaths(page, viewport)) : assembled;
+      page.cleanup();
+      const text = lines.map((line) => line.text).join('\n');
+      pages.push({
+        number,
+        lines: lines.map((line) => line.text),
+        geometry: lines.map((line) => line.geometry),
+        letters: (text.match(/\p{L}/gu) ?? []).length,
+      });
+    }
+    return pages;
   }
 
   /**
-   * Reads every page's text layer. The pdf.js document it opens for that is closed again before this
-   * returns, so that it does not hold memory while the scanned pages are rendered and read.
+   * Whether the page paints an image larger than an ornament (a scan does; an almost empty page does
+   * not). Image masks count: a black-and-white scan is often stored as one. Listing the operators
+   * decodes the images, and rendering decodes them again, so they are let go of at once.
    */
-  async pageTexts(): Promise<PdfPageText[]> {
-    const textLayer = await getDocument({ data: new Uint8Array(this.bytes), ...LOAD_OPTIONS }).promise;
-    this.textLayer = textLayer;
+  async pageHasImages(pageNumber: number): Promise<boolean> {
+    const page = await this.pdf.getPage(pageNumber);
+    const { fnArray, argsArray } = await page.getOperatorList();
+    page.cleanup();
+    return fnArray.some((operator, index) => {
+      const size = paintedImageSize(operator, argsArray[index] as unknown[] | null);
+      return size !== undefined && size.width > SCAN_MIN_SIDE_PX && size.height > SCAN_MIN_SIDE_PX;
+    });
+  }
+
+  /**
+   * Renders one page at the given resolution. The canvas is released at once rather than left to the
+   * garbage collector, which does not see its pixels and so would let many pages' worth pile up.
+   */
+  async renderPage(pageNumber: number, dpi: number): Promise<PageRaster> {
+    const page = await this.pdf.getPage(pageNumber);
+    const viewport = page.getViewport({ scale: dpi / 72 });
+    const width = Math.ceil(viewport.width);
+    const height = Math.ceil(viewport.height);
+    const canvasFactory = this.pdf.canvasFactory as CanvasFactory;
+    const target = canvasFactory.create(width, height);
     try {
-      const pages: PdfPageText[] = [];
-      for (let number = 1; number <= this.pageCount; number++) {
-        const page = await textLayer.getPage(number);
-        const viewport = page.getViewport({ scale: 1 });
-        const content = await page.getTextContent();
-        const items = content.items.flatMap((item): TextItem[] => ('str' in item ? [item] : []));
-        const assembled = assembleLines(items, (x, y) => viewport.convertToViewportPoint(x, y) as [number, number]);
-        // Only pages with text can have a list; a scan's operator list would only decode its image.
-        const lines = items.some((item) => /\p{L}/u.test(item.str)) ? withDrawnBullets(assembled, await paintedPaths(page, viewport)) : assembled;
-        page.cleanup();
-        const text = lines.map((line) => line.text).join('\n');
-        pages.push({
-          number,
-          lines: lines.map((line) => line.text),
-          geometry: lines.map((line) => line.geometry),
-          letters: (text.match(/\p{L}/gu) ?? []).length,
-        });
-      }
-      return pages;
+      // pdf.js is typed for the browser's canvas; @napi-rs/canvas implements the same API.
+      const canvas = { canvasContext: target.context, canvas: target.canvas } as unknown as Pick<RenderParameters, 'canvasContext' | 'canvas'>;
+      await page.render({ ...canvas, viewport }).promise;
+      return { width, height, rgba: target.context.getImageData(0, 0, width, height).data };
     } finally {
-      this.textLayer = undefined;
-      await textLayer.destroy();
+      canvasFactory.destroy(target);
+      page.cleanup();
     }
   }
 
-  /** Whether the page paints an image of more than a few pixels (a scan does; an almost empty page does not). */
-  async pageHasImages(pageNumber: number): Promise<boolean> {
-    const result = await this.parser.getImage({ partial: [pageNumber], imageThreshold: 80, imageBuffer: false, imageDataUrl: false });
-    return (result.pages[0]?.images.length ?? 0) > 0;
-  }
-
-  /** Renders one page to PNG at the given resolution. */
-  async renderPage(pageNumber: number, dpi: number): Promise<Uint8Array> {
-    const shot = await this.parser.getScreenshot({
-      partial: [pageNumber],
-      scale: dpi / 72,
-      imageDataUrl: false,
-      imageBuffer: true,
-    });
-    const image = shot.pages[0]?.data;
-    if (!image) throw new Error(`page ${pageNumber} could not be rendered`);
-    return image;
-  }
-
   async close(): Promise<void> {
-    await this.textLayer?.destroy();
-    await this.parser.destroy();
+    await this.pdf.destroy();
   }
 }

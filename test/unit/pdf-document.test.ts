@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { extractionConfigSchema } from '../../shared/config.js';
+import { PdfDocument } from '../../shared/pdf/document.js';
+import { handWrittenPdf, streamObject } from '../../fixtures/generator/bad-inputs.js';
+
+const limits = extractionConfigSchema.parse({}).limits;
+
+/** A one-page A4 PDF that paints `image` (an image XObject's dictionary entries and data) over its lower left quarter. */
+function pageWithImage(dictionary: string, data: Buffer): Buffer {
+  return handWrittenPdf([
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /XObject << /Im1 5 0 R >> >> >>',
+    streamObject('', Buffer.from('q 297 0 0 421 0 0 cm /Im1 Do Q', 'latin1')),
+    streamObject(`/Type /XObject /Subtype /Image ${dictionary}`, data),
+  ]);
+}
+
+/** A black-and-white scan stored as a stencil mask: every bit set paints, here all of them. */
+const imageMaskPage = () => pageWithImage('/Width 400 /Height 400 /ImageMask true /BitsPerComponent 1 /Decode [1 0]', Buffer.alloc((400 / 8) * 400, 0xff));
+const greyImagePage = (side: number) => pageWithImage(`/Width ${side} /Height ${side} /ColorSpace /DeviceGray /BitsPerComponent 8`, Buffer.alloc(side * side, 0));
+
+describe('PdfDocument', () => {
+  it('counts a page-sized image as a scan, whether a grey image or a black-and-white image mask', async () => {
+    for (const pdf of [greyImagePage(400), imageMaskPage()]) {
+      const document = await PdfDocument.open(pdf, limits);
+      expect(await document.pageHasImages(1)).toBe(true);
+      await document.close();
+    }
+  });
+
+  it('does not count an ornament-sized image as a scan', async () => {
+    const document = await PdfDocument.open(greyImagePage(40), limits);
+    expect(await document.pageHasImages(1)).toBe(false);
+    await document.close();
+  });
+
+  it('renders a page at the resolution asked for, as RGBA pixels, white where nothing is painted', async () => {
+    const document = await PdfDocument.open(imageMaskPage(), limits);
+    const raster = await document.renderPage(1, 72);
+    await document.close();
+    expect([raster.width, raster.height, raster.rgba.length]).toEqual([595, 842, 595 * 842 * 4]);
+    const pixel = (x: number, y: number) => Array.from(raster.rgba.subarray((y * raster.width + x) * 4, (y * raster.width + x) * 4 + 4));
+    // The mask covers the lower left quarter (PDF y runs up, raster rows run down).
+    expect(pixel(100, 700)).toEqual([0, 0, 0, 255]);
+    expect(pixel(500, 100)).toEqual([255, 255, 255, 255]);
+  });
+});
