@@ -193,6 +193,25 @@ describe('agreements in other layouts', () => {
     ]);
   });
 
+  it('reads a signature date after a "den" OCR misspelt', () => {
+    const { agreement } = extractAgreement(
+      clean(
+        agreementLines({
+          signatures: [
+            'Wiesbaden, dern 25.05.2020\tFriedberg (Hessen), dcn 10.06.2020',
+            'Kai Klose\tJan Weckler',
+            'Staatsminister\tLandrat',
+            'Hessisches Ministerium für Soziales und Integration\tdes Wetteraukreises',
+          ],
+        }),
+      ),
+    );
+    expect(agreement.signatures?.map(({ party, place, date }) => ({ party, place, date }))).toEqual([
+      { party: 'funder', place: 'Wiesbaden', date: '2020-05-25' },
+      { party: 'recipient', place: 'Friedberg (Hessen)', date: '2020-06-10' },
+    ]);
+  });
+
   it('spells the ministry in the title as it is officially called where OCR misread a letter of it, and ends the title at its last word', () => {
     const lines = agreementLines().map((line) =>
       line
