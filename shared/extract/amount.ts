@@ -3,11 +3,12 @@ import type { Amount } from '../schema/record.js';
 /**
  * A German euro amount in any of its written forms: "1.018.910 Euro", "2.345.678,00 EUR", "€ 987.654,50",
  * "1 018 910 €", "1.234.567,- Euro". Thousands are grouped by dots or spaces, cents follow a comma.
- * Two forms only OCR writes are read as meant: a thousands dot read as a comma before the cents
- * ("969,719,08", "3.073,054,00") and a space lost after the first group ("1559 443").
+ * Two forms only OCR writes are read as meant: a thousands dot read as a comma ("969,719,08",
+ * "3.073,054,00", "2.050,484 Euro": cents have two digits, never three) and a space lost after the
+ * first group ("1559 443").
  */
 const CENTS = String.raw`,(?:\d{2}|-{1,2}|–)`;
-const COMMA_GROUPED = String.raw`\d{1,3}(?:[.,]\d{3})*,\d{3}(?:[.,]\d{3})*${CENTS}`;
+const COMMA_GROUPED = String.raw`\d{1,3}(?:[.,]\d{3})*,\d{3}(?:[.,]\d{3})*(?:${CENTS})?`;
 const SPACE_LOST = String.raw`\d{4,6}(?: \d{3})+`;
 const NUMBER = [COMMA_GROUPED, String.raw`\d{1,3}(?:[. ]\d{3})+(?:${CENTS})?`, SPACE_LOST, String.raw`\d+(?:${CENTS})?`].join('|');
 

@@ -1,4 +1,5 @@
 /** German dates as they appear in signature lines: "2.8.2025", "02.08.2025", "2. August 2025", "18.08.25". */
+import { distance } from 'fastest-levenshtein';
 
 const MONTHS: Record<string, number> = {
   januar: 1, jan: 1, jänner: 1, februar: 2, feb: 2, märz: 3, maerz: 3, mrz: 3, april: 4, apr: 4, mai: 5,
@@ -14,11 +15,11 @@ const MONTH_NAMES = Object.keys(MONTHS)
 
 /**
  * Matches one written date; groups: day, month (number) or monthName, year. OCR reads a period now and
- * then as a colon or doubles it ("01.06:2014", "26..März"), and the one after the day as a comma or
- * semicolon ("18, Juni 2022", "25; August 2013").
+ * then as a colon, comma or semicolon, or doubles it ("01.06:2014", "28:2,2021", "26..März",
+ * "18, Juni 2022", "25; August 2013").
  */
 export const GERMAN_DATE = new RegExp(
-  String.raw`(?<day>\d{1,2})\s?(?:\.\.?|[,:;])\s?(?:(?<month>\d{1,2})\s?(?:\.\.?|:)\s?|(?<monthName>${MONTH_NAMES})\.?\s+)(?<year>\d{4}|\d{2})(?!\d)`,
+  String.raw`(?<day>\d{1,2})\s?(?:\.\.?|[,:;])\s?(?:(?<month>\d{1,2})\s?(?:\.\.?|[,:;])\s?|(?<monthName>${MONTH_NAMES})\.?\s+)(?<year>\d{4}|\d{2})(?!\d)`,
   'u',
 );
 
@@ -29,6 +30,24 @@ export const GERMAN_DATE = new RegExp(
  */
 export const DATE_START_AT_END = new RegExp(String.raw`(?:\d{1,2}\s?\.(?:\s?\d{1,2}\s?\.|\s?(?:${MONTH_NAMES})\.?)?|,\s*(?:den|am)?)\s*$`, 'u');
 export const DATE_REST_AT_START = new RegExp(String.raw`^\s*(?:\d{1,2}\s?\.\s?)?(?:(?:${MONTH_NAMES})\.?\s+|\d{1,2}\s?\.\s?)?\d{4}(?!\d)`, 'u');
+
+/** A word standing between a day and a year, where a month's name stands. */
+const WORD_AS_MONTH = /(?<=\b\d{1,2}\s?[.,:;]\s?)(\p{Lu}\p{Ll}{3,8})(?=\.?\s+\d{4}(?!\d))/gu;
+const FULL_MONTH_NAMES = Object.keys(MONTHS).filter((name) => name.length >= 4);
+
+/**
+ * A month's name OCR misread by one letter ("3. Janwar 2013"), spelt as it should be: only where it
+ * stands between a day and a year, and only when one month alone is that close ("Jusi" could be Juni
+ * or Juli, and stays as it is).
+ */
+export function restoreMonthNames(line: string): string {
+  return line.replace(WORD_AS_MONTH, (word) => {
+    const lower = word.toLowerCase();
+    if (MONTHS[lower]) return word;
+    const near = FULL_MONTH_NAMES.filter((name) => distance(name, lower) === 1);
+    return near.length === 1 ? `${near[0]![0]!.toUpperCase()}${near[0]!.slice(1)}` : word;
+  });
+}
 
 export interface WrittenDate {
   day: number;

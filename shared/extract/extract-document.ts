@@ -7,7 +7,8 @@ import { checkEnvelope, checkStructure, type Rejection } from '../pdf/preflight.
 import { type AgreementRecord, agreementRecordSchema, type TextSource } from '../schema/record.js';
 import { validateFindings } from '../validate/rules.js';
 import { extractAgreement } from './agreement.js';
-import { contentLineIndexes, dropOcrJunk, dropStrayPeriods, normalizeCharacters, repairDigits, restoreDashes, tidyLine } from './normalize.js';
+import { restoreMonthNames } from './dates.js';
+import { contentLineIndexes, dropOcrJunk, dropStrayPeriods, normalizeCharacters, repairDigits, restoreDashes, tidyLine, withoutMarkerRunIn } from './normalize.js';
 
 /**
  * From PDF bytes to a validated record: preflight, text layer, OCR for scanned pages, field extraction,
@@ -199,7 +200,7 @@ function buildRecord(
   const tidied = pages.map((page) =>
     page.lines.map((line) => {
       const clean = tidyLine(repairDigits(normalizeCharacters(line)));
-      return page.source === 'ocr' ? restoreDashes(dropStrayPeriods(dropOcrJunk(clean))) : clean;
+      return page.source === 'ocr' ? restoreMonthNames(restoreDashes(dropStrayPeriods(dropOcrJunk(withoutMarkerRunIn(clean, pageCount))))) : clean;
     }),
   );
   // A page's end is not a paragraph's: blank lines OCR leaves at the bottom of a page would end a list

@@ -227,6 +227,8 @@ function readList(layout: ListLayout): { measures: Measure[]; endLine: number } 
   let afterBlank = false;
   /** Where the open measure's title text starts on the page, when known. */
   let titleTextX: number | undefined;
+  /** Where the open measure's line (its number) starts on the page, when known. */
+  let measureX: number | undefined;
   let index = layout.start;
 
   /** A line starting there lies under the open measure's title, further right than its text. */
@@ -250,6 +252,7 @@ function readList(layout: ListLayout): { measures: Measure[]; endLine: number } 
     // The title's text starts at the first word after the number that has a letter (OCR may leave a speck between).
     const firstWord = line.split(/\s+/).findIndex((word, position) => position > 0 && /\p{L}/u.test(word));
     let textX = firstWord > 0 ? geometryOf(index)?.wordX[firstWord] : undefined;
+    const lineX = layout.startOf(index);
     // A number standing alone, its text on the next line (set apart by layout or a page break).
     if (/^\d{1,2}[.)]$/.test(line) && lines[index + 1]?.trim()) {
       line = `${line} ${(lines[++index] ?? '').split(CELL_SEPARATOR).join(' ').trim()}`;
@@ -264,20 +267,27 @@ function readList(layout: ListLayout): { measures: Measure[]; endLine: number } 
     // No measure is numbered 0: "0." is a hollow bullet (◦) OCR read as a digit.
     const misreadBullet = (/^\d\s+\p{Lu}/u.test(line) && Number(line[0]) !== measures.length + 1) || /^0[.)]\s/.test(line);
     if (misreadBullet && open) line = line.slice(1).trim();
-    const numbered = MEASURE_LINE.exec(line);
-    if (numbered?.groups) {
-      const written = measureNumber(numbered.groups.number ?? '');
-      const expected = measures.length + 1;
-      const number = OCR_DIGIT_CONFUSIONS[expected]?.includes(written) && measures.length > 0 ? expected : written;
+    const numbered = MEASURE_LINE.exec(line)?.groups;
+    const expected = measures.length + 1;
+    const written = numbered ? measureNumber(numbered.number ?? '') : undefined;
+    // Set further right than the open measure's number, a number that is not the next one is a bullet
+    // OCR read as a digit ("9; Sprungbrett" under measure 2).
+    const underMeasure = open !== undefined && measureX !== undefined && lineX !== undefined && lineX > measureX + PROJECT_INDENT;
+    const number = written !== undefined && OCR_DIGIT_CONFUSIONS[expected]?.includes(written) && measures.length > 0 && !underMeasure ? expected : written;
+    const numberedBullet = number !== undefined && number !== expected && underMeasure;
+    if (numbered && !numberedBullet) {
       if (number !== expected) break;
-      measures.push({ number, title: stripLeadingMarks(numbered.groups.text ?? ''), projects: [] });
+      measures.push({ number, title: stripLeadingMarks(numbered.text ?? ''), projects: [] });
+      measureX = lineX;
       open = { kind: 'title' };
       // The number must stand apart from the title for its second word to be where the title starts.
       titleTextX = /^(?:\d{1,2}|[lIZ])\s?[.):,;]+["'‘’„“]?\s/.test(line) ? textX : undefined;
     } else {
       if (SECTION_HEADING.test(line) || PLACE_DATE_HINT.test(line)) break;
       const bullet = BULLET_LINE.exec(line);
-      if (bullet?.groups || misreadBullet) {
+      if (numberedBullet) {
+        openProject(stripLeadingMarks(numbered?.text ?? line));
+      } else if (bullet?.groups || misreadBullet) {
         openProject(stripLeadingMarks(bullet?.groups?.text ?? line));
       } else if (!/\p{L}/u.test(line)) {
         // Not a word in it: what OCR makes of a bullet or a speck on a line of its own.
@@ -287,7 +297,6 @@ function readList(layout: ListLayout): { measures: Measure[]; endLine: number } 
         if ((PARAGRAPH_START.test(line) && sentenceLike) || (/[.;!?]$/.test(line) && line.length >= referenceLength * 0.6)) break;
         // A title that already is a whole standard measure type does not go on over the next line, and
         // neither does one whose wrapped lines would start where this line starts: further right.
-        const lineX = layout.startOf(index);
         const indentedUnderTitle = open?.kind === 'title' && indentedUnderMeasure(lineX);
         const completeTitle = open?.kind === 'title' && (isCompleteStandardTitle(measures.at(-1)?.title ?? '', line) || indentedUnderTitle);
         // A blank line ends the item above (OCR leaves one at a paragraph's end), unless the item plainly

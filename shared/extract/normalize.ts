@@ -107,9 +107,14 @@ export function tidyLine(line: string): string {
     .join(CELL_SEPARATOR);
 }
 
+/** "Seite", as OCR may misread it, and the punctuation a speck may put after it ("Selte", "Seite:"). */
+const PAGE_WORD = String.raw`s[eo][il1|!]t[eo][:.]?\s+[.,]?\s*`;
+/** "von" between the page number and the page count, as OCR may misread it ("1'yon", "von.2"). */
+const PAGE_OF = String.raw`\s*[.,'’‘]?\s*(?:[vy][o0]n|\/|of)\s*[.,]?\s*`;
+
 const PAGE_MARKERS = [
   // OCR may read a page number's digits as look-alike letters and garble the words ("Selte 1'yon Z").
-  /^s[eo][il1|!]t[eo]\s+[.,]?\s*[\dOoIlZS]{1,3}\s*[.,'’‘]?\s*(?:[vy][o0]n|\/|of)\s*[.,]?\s*[\dOoIlZS]{1,3}$/i,
+  new RegExp(String.raw`^${PAGE_WORD}[\dOoIlZS]{1,3}${PAGE_OF}[\dOoIlZS]{1,3}$`, 'i'),
   /^seite\s+\d+$/i,
   /^[-–—]\s*\d+\s*[-–—]$/,
   /^\d{1,3}$/,
@@ -125,6 +130,17 @@ function isGarbledPageNumber(line: string): boolean {
 export function isPageMarker(line: string): boolean {
   const compact = line.replace(/\t/g, ' ').trim();
   return PAGE_MARKERS.some((marker) => marker.test(compact));
+}
+
+/**
+ * The line without a page marker OCR ran into it, where a slightly rotated page brings the footer level
+ * with the last line ("Seite: 1 von 25 Werkstatt …"). Only a marker that names the document's own page
+ * count counts, which also tells where the count ends: of a 2-page document, that line is "5 Werkstatt
+ * …", the 5 a misread bullet.
+ */
+export function withoutMarkerRunIn(line: string, pageCount: number): string {
+  const marker = new RegExp(String.raw`^${PAGE_WORD}\d{1,3}${PAGE_OF}${pageCount}(?!\s*$)`, 'i').exec(line);
+  return marker ? line.slice(marker[0].length).trim() : line;
 }
 
 /** Page numbers and dates differ from page to page in a running header; the rest repeats. */

@@ -16,6 +16,7 @@ describe('German amounts', () => {
     // OCR's forms: a thousands dot read as a comma, a lost space after the first group.
     ['€ 969,719,08', 96_971_908, '€ 969.719,08'],
     ['€ 3.073,054,00', 307_305_400, '€ 3.073.054,00'],
+    ['2.050,484 Euro', 205_048_400, '2.050.484 Euro'],
     ['1559 443 €', 155_944_300, '1 559 443 €'],
   ])('reads %s', (written, cents, text) => {
     const [amount] = findAmounts(normalizeCharacters(`Haushaltsmittel in Höhe von ${written} (in Worten: …)`));

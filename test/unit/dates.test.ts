@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseGermanDate, toIsoDate } from '../../shared/extract/dates.js';
+import { parseGermanDate, restoreMonthNames, toIsoDate } from '../../shared/extract/dates.js';
 
 describe('German dates', () => {
   it.each([
@@ -14,6 +14,8 @@ describe('German dates', () => {
     // As OCR reads them now and then.
     ['18, Juni 2022', '2022-06-18'],
     ['01.06:2014', '2014-06-01'],
+    ['28:2,2021', '2021-02-28'],
+    ['3.11;2015', '2015-11-03'],
     ['26..März 2023', '2023-03-26'],
     ['25; August 2013', '2013-08-25'],
   ])('reads %s as %s', (written, iso) => {
@@ -27,5 +29,15 @@ describe('German dates', () => {
     expect(toIsoDate(parseGermanDate('29.02.2023')!)).toBeUndefined();
     expect(toIsoDate(parseGermanDate('29.02.2024')!)).toBe('2024-02-29');
     expect(parseGermanDate('13.13')).toBeUndefined();
+  });
+
+  it('spells a month name OCR misread by one letter, between a day and a year only, and only when one month is that close', () => {
+    expect(restoreMonthNames('Wiesbaden, den 3. Janwar 2013\tHeppenheim, den 27. Januar 2013')).toBe('Wiesbaden, den 3. Januar 2013\tHeppenheim, den 27. Januar 2013');
+    expect(restoreMonthNames('Kassel, den 1. Dezcmber 2020')).toBe('Kassel, den 1. Dezember 2020');
+    // Juni or Juli: left alone.
+    expect(restoreMonthNames('Fulda, den 4. Jusi 2019')).toBe('Fulda, den 4. Jusi 2019');
+    // Not between a day and a year.
+    expect(restoreMonthNames('Das Budget Janwar 2013')).toBe('Das Budget Janwar 2013');
+    expect(restoreMonthNames('3. Ausbildung 2014')).toBe('3. Ausbildung 2014');
   });
 });

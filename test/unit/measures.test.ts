@@ -139,6 +139,21 @@ describe('a measure list as OCR reads it, with where its words start', () => {
     ]);
   });
 
+  it('reads a bullet OCR took for a number that is not the next measure\'s as a bullet where it is set under the measure', () => {
+    const measures = read([
+      scanned(60, '1. Ausbildungsvorbereitung'),
+      scanned(75, '9; Sprungbrett'),
+      // 7 is how OCR misreads the 2 that comes next, but set under the measure it is a bullet.
+      scanned(75, '7. Coaching für Geflüchtete in Ausbildung'),
+      scanned(60, '2. Berufliche Orientierung'),
+      scanned(75, '6. Berufssprachkurs Pflege'),
+    ]);
+    expect(measures).toEqual([
+      { number: 1, title: 'Ausbildungsvorbereitung', projects: ['Sprungbrett', 'Coaching für Geflüchtete in Ausbildung'] },
+      { number: 2, title: 'Berufliche Orientierung', projects: ['Berufssprachkurs Pflege'] },
+    ]);
+  });
+
   it('ends the list at a blank line followed by a line set further left than the list', () => {
     const measures = read([scanned(60, '1. Ausbildungsvorbereitung'), scanned(90, 'Jugendwerkstatt Nord'), blank, scanned(40, 'Zielsteuerung')]);
     expect(measures).toEqual([{ number: 1, title: 'Ausbildungsvorbereitung', projects: ['Jugendwerkstatt Nord'] }]);

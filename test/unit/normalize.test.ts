@@ -8,6 +8,7 @@ import {
   restoreDashes,
   stripPageFurniture,
   tidyLine,
+  withoutMarkerRunIn,
 } from '../../shared/extract/normalize.js';
 
 describe('character clean-up', () => {
@@ -93,7 +94,16 @@ describe('page furniture', () => {
     expect(isPageMarker("Selte 1'yon Z")).toBe(true);
     expect(isPageMarker('Seite 2 von.2')).toBe(true);
     expect(isPageMarker('Seite .1 von 2')).toBe(true);
+    expect(isPageMarker('Seite: 1 von 2')).toBe(true);
     expect(isPageMarker('Seite für Seite')).toBe(false);
+  });
+
+  it('takes a page marker OCR ran into a line off it, by the document\'s own page count', () => {
+    expect(withoutMarkerRunIn('Seite: 1 von 25 Werkstatt Zukunft', 2)).toBe('5 Werkstatt Zukunft');
+    expect(withoutMarkerRunIn('Seite 1 von 25 Werkstatt Zukunft', 25)).toBe('Werkstatt Zukunft');
+    // A marker alone is left to the page-marker check; a count that is not the document's is no marker.
+    expect(withoutMarkerRunIn('Seite 1 von 2', 2)).toBe('Seite 1 von 2');
+    expect(withoutMarkerRunIn('Seite 1 von 3 Werkstatt Zukunft', 2)).toBe('Seite 1 von 3 Werkstatt Zukunft');
   });
 
   it('drops what OCR made of a page number at the foot of a page, and keeps a short line above it', () => {
