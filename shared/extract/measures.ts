@@ -270,11 +270,11 @@ function readList(layout: ListLayout): { measures: Measure[]; endLine: number } 
     const numbered = MEASURE_LINE.exec(line)?.groups;
     const expected = measures.length + 1;
     const written = numbered ? measureNumber(numbered.number ?? '') : undefined;
-    // Set further right than the open measure's number, a number that is not the next one is a bullet
-    // OCR read as a digit ("9; Sprungbrett" under measure 2).
+    // A number set further right than the open measure's number is no measure's: a bullet OCR read as a
+    // digit ("9; Sprungbrett", even "3." under measure 2), or a numbered list of projects.
     const underMeasure = open !== undefined && measureX !== undefined && lineX !== undefined && lineX > measureX + PROJECT_INDENT;
-    const number = written !== undefined && OCR_DIGIT_CONFUSIONS[expected]?.includes(written) && measures.length > 0 && !underMeasure ? expected : written;
-    const numberedBullet = number !== undefined && number !== expected && underMeasure;
+    const number = written !== undefined && OCR_DIGIT_CONFUSIONS[expected]?.includes(written) && measures.length > 0 ? expected : written;
+    const numberedBullet = numbered !== undefined && underMeasure;
     if (numbered && !numberedBullet) {
       if (number !== expected) break;
       measures.push({ number, title: stripLeadingMarks(numbered.text ?? ''), projects: [] });

@@ -95,7 +95,7 @@ export function dropStrayPeriods(line: string): string {
     .replace(/(?<=\p{Ll}{2})\.(?=\p{Lu}\p{Ll}{2})/gu, ' ');
   // Low and high single quotes come in pairs (‚so‘); one without the other is a speck.
   if (cleaned.includes('‚') && cleaned.includes('‘')) return cleaned;
-  return cleaned.replace(/‚(?=\p{L})/gu, '').replace(/(?<=\p{L})‘(?=\s|$)/gu, '');
+  return cleaned.replace(/‚(?=[\p{L}\p{N}])/gu, '').replace(/(?<=\p{L})‘(?=\s|$)/gu, '');
 }
 
 /** Collapses runs of spaces inside each cell and trims; the cell separator survives. */

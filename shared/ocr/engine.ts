@@ -13,7 +13,7 @@ export interface OcrPage {
    * unknown (NaN), since a scan's lines are not straight enough to measure against one right edge.
    */
   geometry?: (LineGeometry | undefined)[];
-  /** Mean word confidence, 0–100. */
+  /** How surely the page's text was read, 0–100; see `textConfidence`. */
   confidence: number;
 }
 
@@ -34,6 +34,26 @@ export interface OcrWord {
   x1: number;
   /** Height of the word's box, the yardstick for what counts as a column gap. */
   height: number;
+}
+
+/** Letters a word needs to count towards a page's confidence. */
+const TEXT_WORD_LETTERS = 3;
+
+/**
+ * How surely a page's text was read: the mean confidence of its words of three letters or more, each
+ * weighted by its letters. What OCR makes of a stamp, a signature or specks ("a", "®", "nn") is read
+ * with next to no confidence and would make a well-read page look bad, though none of it is text.
+ */
+export function textConfidence(words: readonly { text: string; confidence: number }[]): number {
+  let letters = 0;
+  let weighted = 0;
+  for (const word of words) {
+    const count = (word.text.match(/\p{L}/gu) ?? []).length;
+    if (count < TEXT_WORD_LETTERS) continue;
+    letters += count;
+    weighted += count * word.confidence;
+  }
+  return letters ? weighted / letters : 0;
 }
 
 /** Words further apart than this many word-heights belong to different columns. */

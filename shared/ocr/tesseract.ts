@@ -3,7 +3,7 @@ import { cpus } from 'node:os';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { createScheduler, createWorker, OEM, PSM, type Scheduler, type Worker } from 'tesseract.js';
 import type { PageRaster } from '../pdf/document.js';
-import { type OcrEngine, type OcrPage, type OcrWord, wordsGeometry, wordsToLine } from './engine.js';
+import { type OcrEngine, type OcrPage, type OcrWord, textConfidence, wordsGeometry, wordsToLine } from './engine.js';
 import { cleanScan, type GreyImage, pgmRows } from './preprocess.js';
 import { capitalFs, restoreCapitalE } from './capital-e.js';
 import { type CapitalBox, restoreCapitalUmlauts, umlautCapitals } from './umlauts.js';
@@ -166,9 +166,7 @@ export class TesseractOcrEngine implements OcrEngine {
       const placed = wordsGeometry(line.words, this.dpi);
       return line.paragraphEnd ? [placed, undefined] : [placed];
     });
-    const confidences = ordered.flatMap((line) => line.words.map((word) => word.confidence));
-    const confidence = confidences.length ? confidences.reduce((sum, value) => sum + value, 0) / confidences.length : 0;
-    return { lines, geometry, confidence };
+    return { lines, geometry, confidence: textConfidence(words) };
   }
 
   /** Words tesseract was unsure of, read once more alone and enlarged; see `takesSecondReading`. */

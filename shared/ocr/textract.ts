@@ -8,7 +8,7 @@ import {
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CELL_SEPARATOR } from '../extract/normalize.js';
 import { pdfWithPages } from '../pdf/select-pages.js';
-import type { AsyncOcrService, OcrPage } from './engine.js';
+import { type AsyncOcrService, type OcrPage, textConfidence } from './engine.js';
 
 /**
  * Amazon Textract's asynchronous text detection, for the AWS pipeline: a job is started on the PDF in S3
@@ -63,22 +63,21 @@ interface PlacedLine {
   top: number;
   left: number;
   height: number;
-  /** The line's words and where they start, as shares of the page width. */
-  words: { text: string; left: number }[];
-  confidence: number;
+  /** The line's words, where they start (as shares of the page width) and how surely each was read. */
+  words: { text: string; left: number; confidence: number }[];
 }
 
-/**
- * Textract's LINE blocks per page, in reading order. Textract returns the two halves of side-by-side
- * signature blocks as separate lines at the same height; those are joined into one line with the cell
- * separator between them, as the text layer and tesseract give them.
- */
 /**
  * Textract places words in shares of the page's width; the extraction measures indents in points. Pages
  * are taken to be A4 wide (Letter differs by 3 %, far less than any indent the extraction compares).
  */
 const PAGE_WIDTH_PT = 595.28;
 
+/**
+ * Textract's LINE blocks per page, in reading order. Textract returns the two halves of side-by-side
+ * signature blocks as separate lines at the same height; those are joined into one line with the cell
+ * separator between them, as the text layer and tesseract give them.
+ */
 export function pagesFromBlocks(blocks: readonly Block[]): Map<number, OcrPage> {
   const byId = new Map(blocks.flatMap((block) => (block.Id ? [[block.Id, block] as const] : [])));
   const byPage = new Map<number, PlacedLine[]>();
@@ -88,16 +87,20 @@ export function pagesFromBlocks(blocks: readonly Block[]): Map<number, OcrPage> 
     const children = (block.Relationships ?? []).filter((relation) => relation.Type === 'CHILD').flatMap((relation) => relation.Ids ?? []);
     const words = children.flatMap((id) => {
       const word = byId.get(id);
-      return word?.BlockType === 'WORD' && word.Text ? [{ text: word.Text, left: word.Geometry?.BoundingBox?.Left ?? Number.NaN }] : [];
+      return word?.BlockType === 'WORD' && word.Text
+        ? [{ text: word.Text, left: word.Geometry?.BoundingBox?.Left ?? Number.NaN, confidence: word.Confidence ?? 0 }]
+        : [];
     });
+    const lineConfidence = block.Confidence ?? 0;
     const line: PlacedLine = {
       text: block.Text,
       top: box?.Top ?? 0,
       left: box?.Left ?? 0,
       height: box?.Height ?? 0,
       // Without its words, a line still says where it starts.
-      words: words.length ? words : block.Text.split(/\s+/).map((text, index) => ({ text, left: index === 0 ? (box?.Left ?? Number.NaN) : Number.NaN })),
-      confidence: block.Confidence ?? 0,
+      words: words.length
+        ? words
+        : block.Text.split(/\s+/).map((text, index) => ({ text, left: index === 0 ? (box?.Left ?? Number.NaN) : Number.NaN, confidence: lineConfidence })),
     };
     const page = block.Page ?? 1;
     byPage.set(page, [...(byPage.get(page) ?? []), line]);
@@ -122,7 +125,7 @@ export function pagesFromBlocks(blocks: readonly Block[]): Map<number, OcrPage> 
         const words = row.flatMap((line) => line.words);
         return { words: words.map((word) => word.text), wordX: words.map((word) => word.left * PAGE_WIDTH_PT), endX: Number.NaN };
       }),
-      confidence: lines.reduce((sum, line) => sum + line.confidence, 0) / Math.max(1, lines.length),
+      confidence: textConfidence(lines.flatMap((line) => line.words)),
     });
   }
   return pages;

@@ -147,10 +147,12 @@ describe('a measure list as OCR reads it, with where its words start', () => {
       scanned(75, '7. Coaching für Geflüchtete in Ausbildung'),
       scanned(60, '2. Berufliche Orientierung'),
       scanned(75, '6. Berufssprachkurs Pflege'),
+      // Even the number the next measure would have.
+      scanned(75, '3. Kompetenzagentur Jugend und Beruf'),
     ]);
     expect(measures).toEqual([
       { number: 1, title: 'Ausbildungsvorbereitung', projects: ['Sprungbrett', 'Coaching für Geflüchtete in Ausbildung'] },
-      { number: 2, title: 'Berufliche Orientierung', projects: ['Berufssprachkurs Pflege'] },
+      { number: 2, title: 'Berufliche Orientierung', projects: ['Berufssprachkurs Pflege', 'Kompetenzagentur Jugend und Beruf'] },
     ]);
   });
 

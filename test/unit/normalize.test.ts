@@ -46,6 +46,7 @@ describe('character clean-up', () => {
     expect(dropStrayPeriods('Migrationshintergrund in‘ Ausbildung')).toBe('Migrationshintergrund in Ausbildung');
     expect(dropStrayPeriods('das Projekt ‚Sprungbrett‘ und der e.V.')).toBe('das Projekt ‚Sprungbrett‘ und der e.V.');
     expect(dropStrayPeriods('finanziert ‚mit den Mitteln')).toBe('finanziert mit den Mitteln');
+    expect(dropStrayPeriods('‚5, Teilzeitausbildung')).toBe('5, Teilzeitausbildung');
     expect(dropStrayPeriods('werden erreicht. Die Entscheidung fällt z. B. im Herbst, vgl. die Richtlinie.')).toBe(
       'werden erreicht. Die Entscheidung fällt z. B. im Herbst, vgl. die Richtlinie.',
     );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { capitalFs, hasFootBar, restoreCapitalE } from '../../shared/ocr/capital-e.js';
+import { textConfidence } from '../../shared/ocr/engine.js';
 import { takesSecondReading } from '../../shared/ocr/tesseract.js';
 import { greyPage } from '../support/grey-page.js';
 
@@ -51,5 +52,23 @@ describe('a second reading of a doubtful word', () => {
     expect(takesSecondReading({ text: 'Kompetenzagentur', confidence: 54 }, { text: 'Kompetenzagentur J', confidence: 76 })).toBe(false);
     expect(takesSecondReading({ text: 'Assistierte', confidence: 57 }, { text: 'Assistierte.', confidence: 58 })).toBe(false);
     expect(takesSecondReading({ text: 'INS', confidence: 34 }, { text: 'UNS', confidence: 38 })).toBe(false);
+  });
+});
+
+describe('how surely a page was read', () => {
+  const words = (...read: [text: string, confidence: number][]) => read.map(([text, confidence]) => ({ text, confidence }));
+
+  it('weighs the words of its text by their letters', () => {
+    expect(textConfidence(words(['Wiesbaden,', 95], ['den', 60]))).toBeCloseTo((9 * 95 + 3 * 60) / 12);
+  });
+
+  it('leaves out what OCR made of a stamp, a signature or specks', () => {
+    const signaturePage = words(['Stefan', 93], ['Grüttner', 92], ['a', 38], ['®', 0], ['nn', 0], ['„>', 13], ['a2', 3], ['..yq', 48]);
+    expect(textConfidence(signaturePage)).toBeCloseTo((6 * 93 + 8 * 92) / 14);
+  });
+
+  it('is nought for a page without a word', () => {
+    expect(textConfidence(words(['®', 0], ['a', 40]))).toBe(0);
+    expect(textConfidence([])).toBe(0);
   });
 });

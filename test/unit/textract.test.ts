@@ -39,7 +39,8 @@ describe('Textract text detection', () => {
     expect(pages.get(1)?.lines).toEqual(['Zielvereinbarung', '2019']);
     // Two signature blocks side by side come back as one line with the column separator.
     expect(pages.get(2)?.lines).toEqual(['Wiesbaden, den 17.03.2019\tKassel, den 01.04.2019']);
-    expect(pages.get(2)?.confidence).toBeCloseTo(98.4);
+    // The page's confidence is its words' (99.1), not its lines' (98.4).
+    expect(pages.get(2)?.confidence).toBeCloseTo(99.1);
   });
 
   it('tells where each word of a line starts, in points across an A4 page, for reading indents', () => {
