@@ -211,7 +211,12 @@ function buildRecord(
     return indexes.slice(0, end);
   });
   const cleaned = kept.map((indexes, page) => indexes.map((index) => tidied[page]?.[index] ?? ''));
-  const geometry = kept.flatMap((indexes, page) => indexes.map((index) => pages[page]?.geometry?.[index]));
+  const geometry = kept.flatMap((indexes, page) =>
+    indexes.map((index) => {
+      const placed = pages[page]?.geometry?.[index];
+      return placed && { ...placed, page };
+    }),
+  );
   const findings = extractAgreement(cleaned.flat(), geometry);
   const lowConfidencePages = pages
     .filter((page) => page.confidence !== undefined && page.confidence < config.minOcrConfidence)

@@ -227,8 +227,9 @@ function readList(layout: ListLayout): { measures: Measure[]; endLine: number } 
   let afterBlank = false;
   /** Where the open measure's title text starts on the page, when known. */
   let titleTextX: number | undefined;
-  /** Where the open measure's line (its number) starts on the page, when known. */
+  /** Where the open measure's line (its number) starts, when known, and on which page. */
   let measureX: number | undefined;
+  let measurePage: number | undefined;
   let index = layout.start;
 
   /** A line starting there lies under the open measure's title, further right than its text. */
@@ -270,15 +271,22 @@ function readList(layout: ListLayout): { measures: Measure[]; endLine: number } 
     const numbered = MEASURE_LINE.exec(line)?.groups;
     const expected = measures.length + 1;
     const written = numbered ? measureNumber(numbered.number ?? '') : undefined;
-    // A number set further right than the open measure's number is no measure's: a bullet OCR read as a
-    // digit ("9; Sprungbrett", even "3." under measure 2), or a numbered list of projects.
-    const underMeasure = open !== undefined && measureX !== undefined && lineX !== undefined && lineX > measureX + PROJECT_INDENT;
+    // A number set on the open measure's page, nearer its title text than its number, is no measure's:
+    // a bullet OCR read as a digit ("9; Sprungbrett", even "3." under measure 2), or a numbered list of
+    // projects.
+    const underMeasure =
+      open !== undefined &&
+      measureX !== undefined &&
+      lineX !== undefined &&
+      geometryOf(index)?.page === measurePage &&
+      lineX > measureX + Math.max(PROJECT_INDENT, ((titleTextX ?? measureX) - measureX) / 2);
     const number = written !== undefined && OCR_DIGIT_CONFUSIONS[expected]?.includes(written) && measures.length > 0 ? expected : written;
     const numberedBullet = numbered !== undefined && underMeasure;
     if (numbered && !numberedBullet) {
       if (number !== expected) break;
       measures.push({ number, title: stripLeadingMarks(numbered.text ?? ''), projects: [] });
       measureX = lineX;
+      measurePage = geometryOf(index)?.page;
       open = { kind: 'title' };
       // The number must stand apart from the title for its second word to be where the title starts.
       titleTextX = /^(?:\d{1,2}|[lIZ])\s?[.):,;]+["'‘’„“]?\s/.test(line) ? textX : undefined;

@@ -25,6 +25,11 @@ export interface LineGeometry {
   wordX: number[];
   /** Where the line's last word ends. */
   endX: number;
+  /**
+   * The page the line is on (0-based), where the document's lines are read together: positions compare
+   * only within a page, since a scanner shifts each sheet by its own few millimetres.
+   */
+  page?: number;
 }
 
 export interface TextLine {

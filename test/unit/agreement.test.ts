@@ -193,12 +193,12 @@ describe('agreements in other layouts', () => {
     ]);
   });
 
-  it('reads a signature date after a "den" OCR misspelt', () => {
+  it('reads a signature date after a "den" OCR misspelt or put a speck after', () => {
     const { agreement } = extractAgreement(
       clean(
         agreementLines({
           signatures: [
-            'Wiesbaden, dern 25.05.2020\tFriedberg (Hessen), dcn 10.06.2020',
+            'Wiesbaden, dern 25.05.2020\tFriedberg (Hessen), den.10.06.2020',
             'Kai Klose\tJan Weckler',
             'Staatsminister\tLandrat',
             'Hessisches Ministerium für Soziales und Integration\tdes Wetteraukreises',

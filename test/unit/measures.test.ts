@@ -156,6 +156,24 @@ describe('a measure list as OCR reads it, with where its words start', () => {
     ]);
   });
 
+  it('compares where a number stands only within a page, as a scanner shifts each sheet', () => {
+    const onPage = (page: number, line: ReturnType<typeof scanned>) => ({ ...line, geometry: { ...line.geometry, page } });
+    const measures = read([
+      onPage(0, scanned(63, '1. Qualifizierungsprojekte zur Arbeitsmarktintegration, Fachkräftesicherung')),
+      onPage(0, scanned(82, '- JobBrücke')),
+      onPage(0, scanned(63, '2. Berufliche Orientierung')),
+      onPage(0, scanned(82, '- Zukunftskompass')),
+      // The next sheet lies 10 points further right on the scanner.
+      onPage(1, scanned(73, '3. Ausbildungsvorbereitung')),
+      onPage(1, scanned(92, '- Sprungbrett')),
+    ]);
+    expect(measures?.map((measure) => [measure.number, measure.title, measure.projects])).toEqual([
+      [1, 'Qualifizierungsprojekte zur Arbeitsmarktintegration, Fachkräftesicherung', ['JobBrücke']],
+      [2, 'Berufliche Orientierung', ['Zukunftskompass']],
+      [3, 'Ausbildungsvorbereitung', ['Sprungbrett']],
+    ]);
+  });
+
   it('ends the list at a blank line followed by a line set further left than the list', () => {
     const measures = read([scanned(60, '1. Ausbildungsvorbereitung'), scanned(90, 'Jugendwerkstatt Nord'), blank, scanned(40, 'Zielsteuerung')]);
     expect(measures).toEqual([{ number: 1, title: 'Ausbildungsvorbereitung', projects: ['Jugendwerkstatt Nord'] }]);
