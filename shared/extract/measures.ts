@@ -14,7 +14,7 @@ import { CELL_SEPARATOR, foldForComparison, joinWrapped, similarity } from './no
 /** "1.", "1)", and OCR's "1,", "1;", "l." or "Z." (for 2) */
 const MEASURE_LINE = /^(?<number>\d{1,2}|[lIZ])\s?[.):,;]\s*(?<text>[^\d\s].*)$/;
 /** Bullets as typed, as Symbol/Wingdings fonts encode them, and as OCR misreads them. */
-const BULLET_LINE = /^(?:[-–—‐•▪■□●◦○·∙*+»«>°©®✓➢&\uF0A7\uF0B7\uF0D8\uF0FC]|[oesacvx]{1,2}[.,;:'‘’]?(?=\s+['‘’‚]?\p{Lu}))\s*(?<text>\S.*)$/u;
+const BULLET_LINE = /^(?:[-–—‐•▪■□●◦○·∙*+»«>°©®✓➢&\uF0A7\uF0B7\uF0D8\uF0FC]|[oesacvx]{1,2}[.,;:_'‘’]?(?=\s+['‘’‚]?\p{Lu}))\s*(?<text>\S.*)$/u;
 const LIST_INTRO = /folgende\s+(?:Projekte|Maßnahmen|Angebote)|Maßnahmenart(?:en)?\s*:?\s*$|in\s+den\s+(?:jeweiligen[.,]?\s+)?Maßnahmenarten/i;
 const SECTION_HEADING = /^(?:§|S|\$|8|&)\s?\d{1,2}\s*$|^(?:Artikel|Art\.)\s*\d+/;
 /** Sentence openings of the paragraph that follows the list; a list item does not start like this. */

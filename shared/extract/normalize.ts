@@ -82,17 +82,21 @@ const NEVER_SENTENCE_FINAL = 'und|oder|sowie|für|zur|zum|der|die|das|des|dem|de
 /**
  * OCR reads specks in the wide gaps of justified text as periods ("Ausbildung und." / "Beschäftigung",
  * "Weiterbildungsmaßnahmen. für", "TAff –. Teilzeit", "1.,854.899", "in.Arbeit") and single quotes into
- * words. A period after a word no sentence ends with or after a dash, or between a long word and a
- * lower-case one, is dropped (abbreviations are short), and so is a single quote without its pair.
+ * words ("Coaching'für"). A period after a word no sentence ends with or after a dash, or between a long
+ * word and a lower-case one, is dropped (abbreviations are short), and so is a single quote without its
+ * pair; a straight quote between two lower-case words stands where a space was.
  */
 export function dropStrayPeriods(line: string): string {
   const cleaned = line
     .replace(new RegExp(`(?<![\\p{L}.])(${NEVER_SENTENCE_FINAL})\\.(?= |\\t|$)`, 'giu'), '$1')
+    // The same where OCR lost the space after it ("und.der Stadt").
+    .replace(new RegExp(`(?<![\\p{L}.])(${NEVER_SENTENCE_FINAL})\\.(?=\\p{Ll}{2})`, 'gu'), '$1 ')
     .replace(/(?<=\p{L}{4}) ?\.(?= \p{Ll})/gu, '')
     .replace(/(?<= [-–—])\.(?= )/gu, '')
     .replace(/(?<=\d)(?:\.,|,\.)(?=\d{3})/g, '.')
     // A period between two words where OCR lost the space ("in.Arbeit").
-    .replace(/(?<=\p{Ll}{2})\.(?=\p{Lu}\p{Ll}{2})/gu, ' ');
+    .replace(/(?<=\p{Ll}{2})\.(?=\p{Lu}\p{Ll}{2})/gu, ' ')
+    .replace(/(?<=\p{Ll}{2})'(?=\p{Ll}{2})/gu, ' ');
   // Low and high single quotes come in pairs (‚so‘); one without the other is a speck.
   if (cleaned.includes('‚') && cleaned.includes('‘')) return cleaned;
   return cleaned.replace(/‚(?=[\p{L}\p{N}])/gu, '').replace(/(?<=\p{L})‘(?=\s|$)/gu, '');

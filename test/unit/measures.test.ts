@@ -123,6 +123,7 @@ describe('a measure list as OCR reads it, with where its words start', () => {
       scanned(80, 'und Beschäftigung'),
       scanned(90, '& Sprungbrett'),
       scanned(90, 'x Jugendwerkstatt Süd'),
+      scanned(90, 'o_ Berufssprachkurs Pflege'),
     ]);
     expect(measures).toEqual([
       {
@@ -134,7 +135,7 @@ describe('a measure list as OCR reads it, with where its words start', () => {
       {
         number: 3,
         title: 'Maßnahmen zur Integration von Menschen mit Migrationshintergrund in Ausbildung und Beschäftigung',
-        projects: ['Sprungbrett', 'Jugendwerkstatt Süd'],
+        projects: ['Sprungbrett', 'Jugendwerkstatt Süd', 'Berufssprachkurs Pflege'],
       },
     ]);
   });

@@ -43,6 +43,8 @@ describe('character clean-up', () => {
     expect(dropStrayPeriods('TAff –. Teilzeitausbildung')).toBe('TAff – Teilzeitausbildung');
     expect(dropStrayPeriods('1.,854.899,00 EUR')).toBe('1.854.899,00 EUR');
     expect(dropStrayPeriods('Frauen in.Arbeit – FiA')).toBe('Frauen in Arbeit – FiA');
+    expect(dropStrayPeriods('und.der Stadt Offenbach am Main')).toBe('und der Stadt Offenbach am Main');
+    expect(dropStrayPeriods("Coaching'für Geflüchtete")).toBe('Coaching für Geflüchtete');
     expect(dropStrayPeriods('Migrationshintergrund in‘ Ausbildung')).toBe('Migrationshintergrund in Ausbildung');
     expect(dropStrayPeriods('das Projekt ‚Sprungbrett‘ und der e.V.')).toBe('das Projekt ‚Sprungbrett‘ und der e.V.');
     expect(dropStrayPeriods('finanziert ‚mit den Mitteln')).toBe('finanziert mit den Mitteln');
