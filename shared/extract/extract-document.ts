@@ -8,7 +8,7 @@ import { type AgreementRecord, agreementRecordSchema, type TextSource } from '..
 import { validateFindings } from '../validate/rules.js';
 import { extractAgreement } from './agreement.js';
 import { restoreMonthNames } from './dates.js';
-import { contentLineIndexes, dropOcrJunk, dropStrayPeriods, normalizeCharacters, repairDigits, restoreDashes, tidyLine, withoutMarkerRunIn } from './normalize.js';
+import { contentLineIndexes, dropOcrJunk, dropStrayPeriods, normalizeCharacters, repairDigits, restoreDashes, tidyLine, withoutMarkerRunIn, withoutStrayUmlauts } from './normalize.js';
 
 /**
  * From PDF bytes to a validated record: preflight, text layer, OCR for scanned pages, field extraction,
@@ -200,7 +200,8 @@ function buildRecord(
   const tidied = pages.map((page) =>
     page.lines.map((line) => {
       const clean = tidyLine(repairDigits(normalizeCharacters(line)));
-      return page.source === 'ocr' ? restoreMonthNames(restoreDashes(dropStrayPeriods(dropOcrJunk(withoutMarkerRunIn(clean, pageCount))))) : clean;
+      if (page.source !== 'ocr') return clean;
+      return restoreMonthNames(withoutStrayUmlauts(restoreDashes(dropStrayPeriods(dropOcrJunk(withoutMarkerRunIn(clean, pageCount))))));
     }),
   );
   // A page's end is not a paragraph's: blank lines OCR leaves at the bottom of a page would end a list

@@ -13,8 +13,8 @@ import { CELL_SEPARATOR, foldForComparison, joinWrapped, similarity } from './no
 
 /** "1.", "1)", and OCR's "1,", "1;", "l." or "Z." (for 2) */
 const MEASURE_LINE = /^(?<number>\d{1,2}|[lIZ])\s?[.):,;]\s*(?<text>[^\d\s].*)$/;
-/** Bullets as typed, as Symbol/Wingdings fonts encode them, and as OCR misreads them. */
-const BULLET_LINE = /^(?:[-–—‐•▪■□●◦○·∙*+»«>°©®✓➢&\uF0A7\uF0B7\uF0D8\uF0FC]|[oesacvx]{1,2}[.,;:_'‘’]?(?=\s+['‘’‚]?\p{Lu}))\s*(?<text>\S.*)$/u;
+/** Bullets as typed, as Symbol/Wingdings fonts encode them, and as OCR misreads them ("o-", "x", "oBerufs…"). */
+const BULLET_LINE = /^(?:[-–—‐•▪■□●◦○·∙*+»«>°©®✓➢&\uF0A7\uF0B7\uF0D8\uF0FC]|[oesacvx]{1,2}[-.,;:_'‘’]?(?=\s+['‘’‚]?\p{Lu})|[oe](?=\p{Lu}\p{Ll}))\s*(?<text>\S.*)$/u;
 const LIST_INTRO = /folgende\s+(?:Projekte|Maßnahmen|Angebote)|Maßnahmenart(?:en)?\s*:?\s*$|in\s+den\s+(?:jeweiligen[.,]?\s+)?Maßnahmenarten/i;
 const SECTION_HEADING = /^(?:§|S|\$|8|&)\s?\d{1,2}\s*$|^(?:Artikel|Art\.)\s*\d+/;
 /** Sentence openings of the paragraph that follows the list; a list item does not start like this. */
@@ -128,6 +128,8 @@ interface ListLayout {
    * had (clean-up may drop OCR junk or join split words); `endX` may be NaN, for a scan.
    */
   geometryOf: (lineIndex: number) => LineGeometry | undefined;
+  /** The page a line is on, when known; positions compare only within a page. */
+  pageOf: (lineIndex: number) => number | undefined;
   /** The list is set justified: every line of an item but its last reaches the right edge. */
   justified: boolean;
 }
@@ -165,6 +167,7 @@ export function extractMeasures(
       const words = (lines[lineIndex] ?? '').split(/\s+/).filter(Boolean).length;
       return line && line.wordX.length === words && line.wordX.every(Number.isFinite) ? line : undefined;
     },
+    pageOf: (lineIndex) => geometry[lineIndex]?.page,
     justified: false,
   };
   const list = readList(layout);
@@ -278,7 +281,7 @@ function readList(layout: ListLayout): { measures: Measure[]; endLine: number } 
       open !== undefined &&
       measureX !== undefined &&
       lineX !== undefined &&
-      geometryOf(index)?.page === measurePage &&
+      layout.pageOf(index) === measurePage &&
       lineX > measureX + Math.max(PROJECT_INDENT, ((titleTextX ?? measureX) - measureX) / 2);
     const number = written !== undefined && OCR_DIGIT_CONFUSIONS[expected]?.includes(written) && measures.length > 0 ? expected : written;
     const numberedBullet = numbered !== undefined && underMeasure;
@@ -286,7 +289,7 @@ function readList(layout: ListLayout): { measures: Measure[]; endLine: number } 
       if (number !== expected) break;
       measures.push({ number, title: stripLeadingMarks(numbered.text ?? ''), projects: [] });
       measureX = lineX;
-      measurePage = geometryOf(index)?.page;
+      measurePage = layout.pageOf(index);
       open = { kind: 'title' };
       // The number must stand apart from the title for its second word to be where the title starts.
       titleTextX = /^(?:\d{1,2}|[lIZ])\s?[.):,;]+["'‘’„“]?\s/.test(line) ? textX : undefined;

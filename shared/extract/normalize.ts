@@ -102,6 +102,23 @@ export function dropStrayPeriods(line: string): string {
   return cleaned.replace(/‚(?=[\p{L}\p{N}])/gu, '').replace(/(?<=\p{L})‘(?=\s|$)/gu, '');
 }
 
+/** Short words that never carry an umlaut, and none of whose umlauted spellings is a German word ("öder" is, so "oder" is not here). */
+const WORDS_WITHOUT_UMLAUT = ['und', 'von', 'zur', 'zum', 'das', 'auf', 'aus', 'nach', 'als', 'an', 'zu'];
+const UMLAUTED = new Map(
+  WORDS_WITHOUT_UMLAUT.flatMap((word) =>
+    [...word].flatMap((letter, index) => {
+      const umlaut = ({ a: 'ä', o: 'ö', u: 'ü' } as Record<string, string>)[letter];
+      return umlaut ? [[`${word.slice(0, index)}${umlaut}${word.slice(index + 1)}`, word] as const] : [];
+    }),
+  ),
+);
+const UMLAUTED_WORD = new RegExp(`(?<!\\p{L})(?:${[...UMLAUTED.keys()].join('|')})(?!\\p{L})`, 'gu');
+
+/** Specks OCR reads as an umlaut's dots over a word that has none ("ünd" → "und"). */
+export function withoutStrayUmlauts(line: string): string {
+  return line.replace(UMLAUTED_WORD, (word) => UMLAUTED.get(word) ?? word);
+}
+
 /** Collapses runs of spaces inside each cell and trims; the cell separator survives. */
 export function tidyLine(line: string): string {
   return line
@@ -113,8 +130,8 @@ export function tidyLine(line: string): string {
 
 /** "Seite", as OCR may misread it, and the punctuation a speck may put after it ("Selte", "Seite:"). */
 const PAGE_WORD = String.raw`s[eo][il1|!]t[eo][:.]?\s+[.,]?\s*`;
-/** "von" between the page number and the page count, as OCR may misread it ("1'yon", "von.2"). */
-const PAGE_OF = String.raw`\s*[.,'’‘]?\s*(?:[vy][o0]n|\/|of)\s*[.,]?\s*`;
+/** "von" between the page number and the page count, as OCR may misread it ("1'yon", "von.2", "1Vom2", "van"). */
+const PAGE_OF = String.raw`\s*[.,'’‘]?\s*(?:[vy][ao0][nm]|\/|of)\s*[.,]?\s*`;
 
 const PAGE_MARKERS = [
   // OCR may read a page number's digits as look-alike letters and garble the words ("Selte 1'yon Z").

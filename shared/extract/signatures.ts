@@ -25,11 +25,11 @@ const PLACE = String.raw`(?<place>[A-ZÄÖÜ][\p{L}.()\/'’-]*(?: [\p{L}.()\/'�
 /**
  * A place-date ends its line or is followed by the next column's place. OCR may read the comma after the
  * place as a semicolon or lose it before "den", and after the comma it may misspell "den" or "am"
- * ("dern", "dcn") or read a speck after it ("den.25.08.2025"): any short lowercase word between the
- * comma and the date takes their place.
+ * ("dern", "dcn") or read a speck after it ("den.25.08.2025", "den-26.01.2022"), or after the date
+ * ("04.05.2020."): any short lowercase word between the comma and the date takes their place.
  */
 const PLACE_DATE = new RegExp(
-  String.raw`${PLACE}(?:\s*[,;]\s*(?:\p{Ll}{2,4}(?:[.,:]\s*|\s+))?|\s+(?:den|am)\s+)(?<date>${GERMAN_DATE.source})(?=\s*$|\s+\p{Lu})`,
+  String.raw`${PLACE}(?:\s*[,;]\s*(?:\p{Ll}{2,4}(?:[-–.,:]\s*|\s+))?|\s+(?:den|am)\s+)(?<date>${GERMAN_DATE.source})(?=[.,]?\s*$|[.,]?\s+\p{Lu})`,
   'gu',
 );
 /** Where agreements are signed: the ministry's seat and those of the 26. */

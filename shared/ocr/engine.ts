@@ -38,13 +38,13 @@ export interface OcrWord {
 
 /** Letters a word needs to count towards a page's confidence. */
 const TEXT_WORD_LETTERS = 3;
+/** A line read with less confidence than this is no text at all: speckle, a stamp, a signature. */
+const NOISE_LINE_CONFIDENCE = 30;
 
-/**
- * How surely a page's text was read: the mean confidence of its words of three letters or more, each
- * weighted by its letters. What OCR makes of a stamp, a signature or specks ("a", "®", "nn") is read
- * with next to no confidence and would make a well-read page look bad, though none of it is text.
- */
-export function textConfidence(words: readonly { text: string; confidence: number }[]): number {
+type ReadWord = { text: string; confidence: number };
+
+/** The letters of a line's words of three letters or more, and their confidence weighted by letters. */
+function letterWeighted(words: readonly ReadWord[]): { letters: number; weighted: number } {
   let letters = 0;
   let weighted = 0;
   for (const word of words) {
@@ -52,6 +52,24 @@ export function textConfidence(words: readonly { text: string; confidence: numbe
     if (count < TEXT_WORD_LETTERS) continue;
     letters += count;
     weighted += count * word.confidence;
+  }
+  return { letters, weighted };
+}
+
+/**
+ * How surely a page's text was read: the mean confidence of the words of three letters or more in its
+ * text lines, each word weighted by its letters. What OCR makes of a stamp, a signature or speckle ("a",
+ * "®", "EEE PAD Ann") is read with next to no confidence, line by line, and would make a well-read page
+ * look bad, though none of it is text; a faded page's text is still read at 40–70 %.
+ */
+export function textConfidence(lines: readonly (readonly ReadWord[])[]): number {
+  let letters = 0;
+  let weighted = 0;
+  for (const line of lines) {
+    const read = letterWeighted(line);
+    if (read.letters === 0 || read.weighted / read.letters < NOISE_LINE_CONFIDENCE) continue;
+    letters += read.letters;
+    weighted += read.weighted;
   }
   return letters ? weighted / letters : 0;
 }

@@ -166,7 +166,7 @@ export class TesseractOcrEngine implements OcrEngine {
       const placed = wordsGeometry(line.words, this.dpi);
       return line.paragraphEnd ? [placed, undefined] : [placed];
     });
-    return { lines, geometry, confidence: textConfidence(words) };
+    return { lines, geometry, confidence: textConfidence(ordered.map((line) => line.words)) };
   }
 
   /** Words tesseract was unsure of, read once more alone and enlarged; see `takesSecondReading`. */

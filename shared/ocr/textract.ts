@@ -125,7 +125,7 @@ export function pagesFromBlocks(blocks: readonly Block[]): Map<number, OcrPage> 
         const words = row.flatMap((line) => line.words);
         return { words: words.map((word) => word.text), wordX: words.map((word) => word.left * PAGE_WIDTH_PT), endX: Number.NaN };
       }),
-      confidence: textConfidence(lines.flatMap((line) => line.words)),
+      confidence: textConfidence(lines.map((line) => line.words)),
     });
   }
   return pages;

@@ -193,12 +193,16 @@ describe('agreements in other layouts', () => {
     ]);
   });
 
-  it('reads a signature date after a "den" OCR misspelt or put a speck after', () => {
+  it.each([
+    ['Wiesbaden, dern 25.05.2020\tFriedberg (Hessen), dcn 10.06.2020'],
+    ['Wiesbaden, den-25.05.2020\tFriedberg (Hessen), den.10.06.2020'],
+    ['Wiesbaden, den 25.05.2020.\tFriedberg (Hessen), den 10.06.2020'],
+  ])('reads signature dates after a "den" OCR misspelt, or with specks around them: %s', (placeDates) => {
     const { agreement } = extractAgreement(
       clean(
         agreementLines({
           signatures: [
-            'Wiesbaden, dern 25.05.2020\tFriedberg (Hessen), den.10.06.2020',
+            placeDates,
             'Kai Klose\tJan Weckler',
             'Staatsminister\tLandrat',
             'Hessisches Ministerium für Soziales und Integration\tdes Wetteraukreises',

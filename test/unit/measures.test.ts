@@ -124,6 +124,8 @@ describe('a measure list as OCR reads it, with where its words start', () => {
       scanned(90, '& Sprungbrett'),
       scanned(90, 'x Jugendwerkstatt Süd'),
       scanned(90, 'o_ Berufssprachkurs Pflege'),
+      scanned(90, 'o- Coaching für Geflüchtete in Ausbildung'),
+      scanned(90, 'oJobBrücke'),
     ]);
     expect(measures).toEqual([
       {
@@ -135,7 +137,7 @@ describe('a measure list as OCR reads it, with where its words start', () => {
       {
         number: 3,
         title: 'Maßnahmen zur Integration von Menschen mit Migrationshintergrund in Ausbildung und Beschäftigung',
-        projects: ['Sprungbrett', 'Jugendwerkstatt Süd', 'Berufssprachkurs Pflege'],
+        projects: ['Sprungbrett', 'Jugendwerkstatt Süd', 'Berufssprachkurs Pflege', 'Coaching für Geflüchtete in Ausbildung', 'JobBrücke'],
       },
     ]);
   });

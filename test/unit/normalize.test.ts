@@ -9,6 +9,7 @@ import {
   stripPageFurniture,
   tidyLine,
   withoutMarkerRunIn,
+  withoutStrayUmlauts,
 } from '../../shared/extract/normalize.js';
 
 describe('character clean-up', () => {
@@ -98,7 +99,16 @@ describe('page furniture', () => {
     expect(isPageMarker('Seite 2 von.2')).toBe(true);
     expect(isPageMarker('Seite .1 von 2')).toBe(true);
     expect(isPageMarker('Seite: 1 von 2')).toBe(true);
+    expect(isPageMarker('Seite 1Vom2')).toBe(true);
+    expect(isPageMarker('Seite 2 van 2')).toBe(true);
     expect(isPageMarker('Seite für Seite')).toBe(false);
+  });
+
+  it('drops the umlaut dots specks put over a short word that has none, and only there', () => {
+    expect(withoutStrayUmlauts('des hessischen Ausbildungs- ünd Qualifizierungsbudgets')).toBe('des hessischen Ausbildungs- und Qualifizierungsbudgets');
+    expect(withoutStrayUmlauts('vön Menschen zür Integration')).toBe('von Menschen zur Integration');
+    expect(withoutStrayUmlauts('ein öder Ort für Gründer')).toBe('ein öder Ort für Gründer');
+    expect(withoutStrayUmlauts('Zündung')).toBe('Zündung');
   });
 
   it('takes a page marker OCR ran into a line off it, by the document\'s own page count', () => {

@@ -56,19 +56,27 @@ describe('a second reading of a doubtful word', () => {
 });
 
 describe('how surely a page was read', () => {
-  const words = (...read: [text: string, confidence: number][]) => read.map(([text, confidence]) => ({ text, confidence }));
+  const line = (...read: [text: string, confidence: number][]) => read.map(([text, confidence]) => ({ text, confidence }));
 
   it('weighs the words of its text by their letters', () => {
-    expect(textConfidence(words(['Wiesbaden,', 95], ['den', 60]))).toBeCloseTo((9 * 95 + 3 * 60) / 12);
+    expect(textConfidence([line(['Wiesbaden,', 95], ['den', 60])])).toBeCloseTo((9 * 95 + 3 * 60) / 12);
   });
 
-  it('leaves out what OCR made of a stamp, a signature or specks', () => {
-    const signaturePage = words(['Stefan', 93], ['Grüttner', 92], ['a', 38], ['®', 0], ['nn', 0], ['„>', 13], ['a2', 3], ['..yq', 48]);
+  it('leaves out what OCR made of a stamp, a signature or speckle: short words, and lines read with next to no confidence', () => {
+    const signaturePage = [
+      line(['Stefan', 93], ['Grüttner', 92], ['a', 38], ['®', 0], ['nn', 0]),
+      line(['EEE', 20], ['PAD', 27], ['Ann', 41], ['„>', 13], ['a2', 3], ['..yq', 48]),
+      line(['VERNTU', 0], ['.amszen', 0]),
+    ];
     expect(textConfidence(signaturePage)).toBeCloseTo((6 * 93 + 8 * 92) / 14);
   });
 
-  it('is nought for a page without a word', () => {
-    expect(textConfidence(words(['®', 0], ['a', 40]))).toBe(0);
+  it('keeps a faded page\'s lines, read at middling confidence', () => {
+    expect(textConfidence([line(['Ausbildung', 45], ['Beschäftigung', 55]), line(['Stefan', 95])])).toBeCloseTo((10 * 45 + 13 * 55 + 6 * 95) / 29);
+  });
+
+  it('is nought for a page without a line of text', () => {
+    expect(textConfidence([line(['®', 0], ['a', 40]), line(['EEE', 12])])).toBe(0);
     expect(textConfidence([])).toBe(0);
   });
 });
