@@ -14,7 +14,7 @@ import { CELL_SEPARATOR, foldForComparison, joinWrapped, similarity } from './no
 /** "1.", "1)", and OCR's "1,", "1;", "l." or "Z." (for 2) */
 const MEASURE_LINE = /^(?<number>\d{1,2}|[lIZ])\s?[.):,;]\s*(?<text>[^\d\s].*)$/;
 /** Bullets as typed, as Symbol/Wingdings fonts encode them, and as OCR misreads them ("o-", "x", "oBerufs…"). */
-const BULLET_LINE = /^(?:[-–—‐•▪■□●◦○·∙*+»«>°©®✓➢&\uF0A7\uF0B7\uF0D8\uF0FC]|[oesacvx]{1,2}[-.,;:_'‘’]?(?=\s+['‘’‚]?\p{Lu})|[oe](?=\p{Lu}\p{Ll}))\s*(?<text>\S.*)$/u;
+const BULLET_LINE = /^(?:[-–—‐•▪■□●◦○·∙*+»«>°©®✓➢&\uF0A7\uF0B7\uF0D8\uF0FC]|[oesacvx]{1,2}[-.,;:_!*'‘’]?(?=\s+[.,'‘’‚]?\p{Lu})|[oe](?=\p{Lu}\p{Ll}))\s*(?<text>\S.*)$/u;
 const LIST_INTRO = /folgende\s+(?:Projekte|Maßnahmen|Angebote)|Maßnahmenart(?:en)?\s*:?\s*$|in\s+den\s+(?:jeweiligen[.,]?\s+)?Maßnahmenarten/i;
 const SECTION_HEADING = /^(?:§|S|\$|8|&)\s?\d{1,2}\s*$|^(?:Artikel|Art\.)\s*\d+/;
 /** Sentence openings of the paragraph that follows the list; a list item does not start like this. */
@@ -31,7 +31,7 @@ export interface MeasureList {
 
 /** Stray dots, dashes and bars OCR leaves between a list mark and the item's text. */
 function stripLeadingMarks(text: string): string {
-  const stripped = text.replace(/^[\s.,:;_|'‘’*•·–-]+(?=\S)/u, '').trim();
+  const stripped = text.replace(/^[\s.,:;_|'‘’*•·–—-]+(?=\S)/u, '').trim();
   // A quote that opens nothing (no second one follows) is a speck too.
   return /^["“]/.test(stripped) && (stripped.match(/["“”]/g) ?? []).length === 1 ? stripped.slice(1).trim() : stripped;
 }
@@ -300,8 +300,8 @@ function readList(layout: ListLayout): { measures: Measure[]; endLine: number } 
         openProject(stripLeadingMarks(numbered?.text ?? line));
       } else if (bullet?.groups || misreadBullet) {
         openProject(stripLeadingMarks(bullet?.groups?.text ?? line));
-      } else if (!/\p{L}/u.test(line)) {
-        // Not a word in it: what OCR makes of a bullet or a speck on a line of its own.
+      } else if (!/\p{L}/u.test(line) || /^\p{Ll}{1,2}$/u.test(line)) {
+        // Not a word in it: what OCR makes of a bullet or a speck on a line of its own ("re").
         continue;
       } else {
         const sentenceLike = line.length >= referenceLength * 0.6 || /[.!?]$/.test(line);
@@ -329,12 +329,19 @@ function readList(layout: ListLayout): { measures: Measure[]; endLine: number } 
 }
 
 /**
- * A list item is a name, not sentences: a period between a word and the next one, or a colon before a
- * lower-case word, is a speck OCR read in a wide gap ("familiensorgenden. Tätigkeiten", "Integration:
- * von"). Abbreviations ("Dr. Müller", "e. V.") are short and keep theirs.
+ * A list item is a name, not sentences: a period between a word and the next one, a colon before a
+ * lower-case word, or a bar or colon standing alone, is a speck OCR read in a wide gap ("familiensorgenden.
+ * Tätigkeiten", "Integration: von", "Menschen | mit"). Abbreviations ("Dr. Müller", "e. V.") are short
+ * and keep theirs; German sets no space before a colon.
  */
 function withoutStrayPeriods(text: string): string {
-  return text.replace(/(?<=\p{Ll}{4})\.(?= \p{Lu})/gu, '').replace(/(?<=\p{Ll}{4}):(?= \p{Ll})/gu, '');
+  return (
+    text
+      .replace(/(?<=\p{Ll}{4})\.(?= \p{Lu})/gu, '')
+      .replace(/(?<=\p{Ll}{4}):(?= \p{Ll})/gu, '')
+      // A bar or a colon standing alone between two words ("Menschen | mit : Migrationshintergrund").
+      .replace(/(?<=\p{L}) [|:](?= \S)/gu, '')
+  );
 }
 
 /** How close a title must be to a standard measure type to be read as it: a few misread letters. */

@@ -126,6 +126,10 @@ describe('a measure list as OCR reads it, with where its words start', () => {
       scanned(90, 'o_ Berufssprachkurs Pflege'),
       scanned(90, 'o- Coaching für Geflüchtete in Ausbildung'),
       scanned(90, 'oJobBrücke'),
+      scanned(90, 're'),
+      scanned(90, 'Perspektive Beruf | (PerBe)'),
+      scanned(90, 'o .Ausbildungslotsen'),
+      scanned(90, 'o! Frauen : in Arbeit'),
     ]);
     expect(measures).toEqual([
       {
@@ -137,7 +141,7 @@ describe('a measure list as OCR reads it, with where its words start', () => {
       {
         number: 3,
         title: 'Maßnahmen zur Integration von Menschen mit Migrationshintergrund in Ausbildung und Beschäftigung',
-        projects: ['Sprungbrett', 'Jugendwerkstatt Süd', 'Berufssprachkurs Pflege', 'Coaching für Geflüchtete in Ausbildung', 'JobBrücke'],
+        projects: ['Sprungbrett', 'Jugendwerkstatt Süd', 'Berufssprachkurs Pflege', 'Coaching für Geflüchtete in Ausbildung', 'JobBrücke', 'Perspektive Beruf (PerBe)', 'Ausbildungslotsen', 'Frauen in Arbeit'],
       },
     ]);
   });
