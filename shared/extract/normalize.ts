@@ -71,6 +71,10 @@ export function dropOcrJunk(line: string): string {
 export function restoreDashes(line: string): string {
   return line
     .replace(/(?<=\S) (?:--|[-—=]) (?=\S)/g, ' – ')
+    // A dash that lost the space on one side: "TAff- Teilzeit", "Arbeit -FiA". A hyphen that ends a word
+    // before a space is a suspended one only before a lower-case word ("Ausbildungs- und").
+    .replace(/(?<=\p{L})[-—] (?=\p{Lu})/gu, ' – ')
+    .replace(/(?<=\p{L}) [-—](?=\p{L})/gu, ' – ')
     .replace(/„([^„“”"]*)[”"]/g, '„$1“')
     // A capital standing alone before a lower-case word is a word OCR split ("J ugend").
     .replace(/(?<![\p{L}.])(\p{Lu}) (\p{Ll}{2,})/gu, '$1$2');

@@ -35,6 +35,9 @@ describe('character clean-up', () => {
     expect(restoreDashes('EASY -- Entwicklung')).toBe('EASY – Entwicklung');
     expect(restoreDashes('Frauen in Arbeit = FiA')).toBe('Frauen in Arbeit – FiA');
     expect(restoreDashes('Main-Taunus-Kreis')).toBe('Main-Taunus-Kreis');
+    expect(restoreDashes('TAff- Teilzeitausbildung')).toBe('TAff – Teilzeitausbildung');
+    expect(restoreDashes('Frauen in Arbeit -FiA')).toBe('Frauen in Arbeit – FiA');
+    expect(restoreDashes('des Ausbildungs- und Qualifizierungsbudgets')).toBe('des Ausbildungs- und Qualifizierungsbudgets');
   });
 
   it('drops the periods OCR reads into the gaps of justified text, and keeps sentence ends and abbreviations', () => {
