@@ -15,9 +15,9 @@ const MONTH_NAMES = Object.keys(MONTHS)
 
 /**
  * Matches one written date; groups: day, month (number) or monthName, year. OCR reads a period now and
- * then as a colon, comma or semicolon, or doubles it ("01.06:2014", "28:2,2021", "26..März",
- * "07,.08.2012", "18, Juni 2022", "25; August 2013"), reads a speck after the day as a dash ("26.-August 2019"), or
- * loses the period before a four-digit year ("04.082017").
+ * then as a colon, comma or semicolon, or doubles it ("01.06:2014", "28:2,2021", "26..März", "07,.08.2012",
+ * "18, Juni 2022", "25; August 2013"), reads a speck after the day as a dash ("26.-August 2019"), or loses
+ * the period before a four-digit year ("04.082017").
  */
 export const GERMAN_DATE = new RegExp(
   String.raw`(?<day>\d{1,2})\s?[.,:;]{1,2}[-–]?\s?(?:(?<month>\d{1,2})(?:\s?[.,:;]{1,2}\s?|(?=(?:19|20)\d{2}(?!\d)))|(?<monthName>${MONTH_NAMES})\.?\s+)(?<year>\d{4}|\d{2})(?!\d)`,
