@@ -7,13 +7,18 @@ import type { Amount } from '../schema/record.js';
  * "3.073,054,00", "2.050,484 Euro": cents have two digits, never three) and a space lost after the
  * first group ("1559 443").
  */
-const CENTS = String.raw`,(?:\d{2}|-{1,2}|–)`;
+/** Cents, or the dash for none ("-", "--", "–"; OCR reads it as "=" too: "3.204.382,=- Euro"). */
+const CENTS = String.raw`,(?:\d{2}|[-–=]{1,2})`;
 const COMMA_GROUPED = String.raw`\d{1,3}(?:[.,]\d{3})*,\d{3}(?:[.,]\d{3})*(?:${CENTS})?`;
 const SPACE_LOST = String.raw`\d{4,6}(?: \d{3})+`;
 const NUMBER = [COMMA_GROUPED, String.raw`\d{1,3}(?:[. ]\d{3})+(?:${CENTS})?`, SPACE_LOST, String.raw`\d+(?:${CENTS})?`].join('|');
 
-/** A number in one of OCR's forms, written as the document did: "3.073,054,00" → "3.073.054,00", "1559 443" → "1 559 443". */
-function asWritten(number: string): string {
+/**
+ * A number in one of OCR's forms, written as the document did: "3.073,054,00" → "3.073.054,00",
+ * "1559 443" → "1 559 443", "3.204.382,=-" → "3.204.382,-".
+ */
+function asWritten(read: string): string {
+  const number = read.replace(/,[-–=]{1,2}$/, (dash) => `,${dash.slice(1).replace(/=/g, '') || '-'}`);
   if (new RegExp(`^(?:${COMMA_GROUPED})$`).test(number)) return number.replace(/,(?=\d{3})/g, '.');
   if (new RegExp(`^(?:${SPACE_LOST})$`).test(number)) return number.replace(/ /g, '').replace(/\B(?=(\d{3})+$)/g, ' ');
   return number;
@@ -34,7 +39,7 @@ const IN_WORDS = /^\s*\(\s*in\s+Worten\s*:?\s*([^)]{3,200})\)/i;
 
 /** Integer cents of a German-formatted number ("1.018.910" → 101891000, "987.654,50" → 98765450). */
 export function germanNumberToCents(number: string): number {
-  const fraction = /,(\d{2}|-{1,2}|–)$/.exec(number);
+  const fraction = /,(\d{2}|[-–=]{1,2})$/.exec(number);
   const whole = fraction ? number.slice(0, fraction.index) : number;
   const euros = Number(whole.replace(/[., ]/g, ''));
   const cents = fraction && /^\d{2}$/.test(fraction[1] ?? '') ? Number(fraction[1]) : 0;
