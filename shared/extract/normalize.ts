@@ -73,8 +73,8 @@ export function restoreDashes(line: string): string {
     .replace(/(?<=\S) (?:--|[-—=]) (?=\S)/g, ' – ')
     // A dash that lost the space on one side: "TAff- Teilzeit", "Arbeit -FiA". A hyphen that ends a word
     // before a space is a suspended one only before a lower-case word ("Ausbildungs- und").
-    .replace(/(?<=\p{L})[-—] (?=\p{Lu})/gu, ' – ')
-    .replace(/(?<=\p{L}) [-—](?=\p{L})/gu, ' – ')
+    .replace(/(?<=\p{L})[-—=] (?=\p{Lu})/gu, ' – ')
+    .replace(/(?<=\p{L}) [-—=](?=\p{L})/gu, ' – ')
     .replace(/„([^„“”"]*)[”"]/g, '„$1“')
     // A capital standing alone before a lower-case word is a word OCR split ("J ugend").
     .replace(/(?<![\p{L}.])(\p{Lu}) (\p{Ll}{2,})/gu, '$1$2');
@@ -152,6 +152,16 @@ function isGarbledPageNumber(line: string): boolean {
   return compact.length <= 6 && /\d/.test(compact) && (compact.match(/\p{L}/gu) ?? []).length <= 1;
 }
 
+/** The longest a page marker at a page's edge runs, however OCR garbled it ("Selte 1.varn' 2"). */
+const GARBLED_MARKER_LENGTH = 18;
+
+/** A short line at a page's edge that opens with "Seite" misread by a letter at most: a page marker OCR garbled ("Seite Lvom?"). */
+function isGarbledPageMarker(line: string): boolean {
+  const compact = line.replace(/\s+/g, ' ').trim();
+  const firstWord = (compact.split(' ')[0] ?? '').toLowerCase().replace(/[^\p{L}]/gu, '');
+  return compact.length <= GARBLED_MARKER_LENGTH && compact.includes(' ') && distance(firstWord, 'seite') <= 1;
+}
+
 export function isPageMarker(line: string): boolean {
   const compact = line.replace(/\t/g, ' ').trim();
   return PAGE_MARKERS.some((marker) => marker.test(compact));
@@ -214,6 +224,7 @@ export function contentLineIndexes(pages: readonly (readonly string[])[]): numbe
         .map(({ index }) => index),
     );
     if (pages.length > 1 && last && isGarbledPageNumber(last.line)) edgeIndexes.add(last.index);
+    for (const edge of [nonEmpty[0], last]) if (pages.length > 1 && edge && isGarbledPageMarker(edge.line)) edgeIndexes.add(edge.index);
     return content.filter(({ index }) => !edgeIndexes.has(index)).map(({ index }) => index);
   });
 }

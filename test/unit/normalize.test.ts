@@ -37,6 +37,7 @@ describe('character clean-up', () => {
     expect(restoreDashes('Main-Taunus-Kreis')).toBe('Main-Taunus-Kreis');
     expect(restoreDashes('TAff- Teilzeitausbildung')).toBe('TAff – Teilzeitausbildung');
     expect(restoreDashes('Frauen in Arbeit -FiA')).toBe('Frauen in Arbeit – FiA');
+    expect(restoreDashes('Frauen in Arbeit =FiA')).toBe('Frauen in Arbeit – FiA');
     expect(restoreDashes('des Ausbildungs- und Qualifizierungsbudgets')).toBe('des Ausbildungs- und Qualifizierungsbudgets');
   });
 
@@ -128,6 +129,17 @@ describe('page furniture', () => {
       ['Sprungbrett', 'Seite 2 von 2'],
     ];
     expect(stripPageFurniture(pages)).toEqual([['Zielvereinbarung 2023', '1. Ausbildungsvorbereitung', 'ÜSBZ'], ['Sprungbrett']]);
+  });
+
+  it('drops a page marker OCR garbled past reading at a page\'s top or foot, and keeps a line opening with "Seite" elsewhere', () => {
+    const pages = [
+      ['Zielvereinbarung 2023', '1. Ausbildungsvorbereitung', 'Seite für Seite gelesen', 'ÜSBZ', "Selte 1.varn' 2"],
+      ['Seite Lvom?', 'Sprungbrett', 'Ausbildungslotsen'],
+    ];
+    expect(stripPageFurniture(pages)).toEqual([
+      ['Zielvereinbarung 2023', '1. Ausbildungsvorbereitung', 'Seite für Seite gelesen', 'ÜSBZ'],
+      ['Sprungbrett', 'Ausbildungslotsen'],
+    ]);
   });
 
   it('keeps a single page whole', () => {
