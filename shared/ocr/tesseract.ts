@@ -71,7 +71,8 @@ function enlargedWord(page: GreyImage, word: PageWord): Buffer {
 
 /**
  * tesseract.js with a pool of workers (one per core by default) and one more for single words; pages
- * queue on the pool, unrendered until it can take them. Workers start lazily, on the first scanned page, so text-only batches never pay.
+ * queue on the pool, unrendered until it can take them. Workers start lazily, on the first scanned
+ * page, so text-only batches never pay.
  */
 export class TesseractOcrEngine implements OcrEngine {
   readonly name = 'tesseract.js';
@@ -90,7 +91,6 @@ export class TesseractOcrEngine implements OcrEngine {
   recognize(render: () => Promise<PageRaster>): Promise<OcrPage> {
     return this.pagesBeingRead(async () => this.read(await render()));
   }
-
 
   private startWorker(parameters: Record<string, string>): Promise<Worker> {
     return createWorker('deu', OEM.LSTM_ONLY, { langPath: germanModelPath(), gzip: true, cacheMethod: 'none' }).then(async (worker) => {
