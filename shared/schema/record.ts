@@ -59,6 +59,28 @@ export const recordIssueSchema = z.object({
   message: z.string().min(1).describe('What is wrong, for a person'),
 });
 
+export const evidenceSourceSchema = z.enum(['pdf-text', 'tesseract', 'textract']);
+
+/** A rectangle on a page in fractions of the page's width and height, origin top-left. */
+export const evidenceBoxSchema = z.object({
+  left: z.number().min(0).max(1),
+  top: z.number().min(0).max(1),
+  width: z.number().min(0).max(1),
+  height: z.number().min(0).max(1),
+});
+
+export const evidenceSchema = z.object({
+  path: z
+    .string()
+    .min(1)
+    .describe('The value, in the syntax `review accept --set` takes: "agreement.amount", "agreement.measures[2].projects[0]", "agreement.signatures[1].date"'),
+  page: z.number().int().positive().describe('The page the value was read on, from 1'),
+  box: evidenceBoxSchema.describe('Where the words the value was read from lie on the page, in fractions of the page, origin top-left'),
+  source: evidenceSourceSchema.describe('The reader: the text layer, tesseract.js or Amazon Textract'),
+  confidence: z.number().min(0).max(1).describe('Mean word confidence of OCR; 1 for a text layer'),
+  text: z.string().describe('The words as read, before normalisation'),
+});
+
 export const agreementRecordSchema = z.object({
   documentId: z.string().regex(/^sha256:[0-9a-f]{64}$/).describe('sha256 of the PDF bytes'),
   fileName: z.string(),
@@ -67,6 +89,10 @@ export const agreementRecordSchema = z.object({
   pages: z.number().int().nonnegative(),
   agreement: agreementSchema.partial().describe('Every field that could be read; a rejected document may have none'),
   issues: z.array(recordIssueSchema),
+  evidence: z
+    .array(evidenceSchema)
+    .optional()
+    .describe('Where each extracted value was read, one entry per value; absent in records stored before evidence existed'),
 });
 
 export type RecordStatus = z.infer<typeof recordStatusSchema>;
@@ -79,4 +105,7 @@ export type Measure = z.infer<typeof measureSchema>;
 export type Signature = z.infer<typeof signatureSchema>;
 export type Agreement = z.infer<typeof agreementSchema>;
 export type RecordIssue = z.infer<typeof recordIssueSchema>;
+export type EvidenceSource = z.infer<typeof evidenceSourceSchema>;
+export type EvidenceBox = z.infer<typeof evidenceBoxSchema>;
+export type Evidence = z.infer<typeof evidenceSchema>;
 export type AgreementRecord = z.infer<typeof agreementRecordSchema>;
