@@ -5,7 +5,7 @@ import { REPORT_FORMATS } from '../shared/report/report.js';
 import { recordStatusSchema } from '../shared/schema/record.js';
 import { addDeploymentOptions } from './deployment.js';
 import { runExtract } from './extract-command.js';
-import { UsageError } from './files.js';
+import { reportFailure } from './errors.js';
 import { runReport } from './report-command.js';
 import { runReprocess } from './reprocess-command.js';
 import { runReviewAccept, runReviewList } from './review-command.js';
@@ -23,6 +23,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 const program = new Command()
   .name('agreements')
   .description('Reads signed Hessian Zielvereinbarungen (PDF, digital or scanned) into validated records.')
+  .option('--debug', 'on failure, show the stack as well as the one-line reason', false)
   .showHelpAfterError();
 
 program
@@ -109,10 +110,7 @@ addDeploymentOptions(
 try {
   await program.parseAsync();
 } catch (error) {
-  if (error instanceof UsageError) {
-    process.stderr.write(`agreements: ${error.message}\n`);
-    process.exitCode = 2;
-  } else {
-    throw error;
-  }
+  const { exitCode, text } = reportFailure(error, { debug: program.opts<{ debug: boolean }>().debug });
+  process.stderr.write(text);
+  process.exitCode = exitCode;
 }

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { BatchesTable } from '../shared/store/batches.js';
 import { RecordsTable } from '../shared/store/records.js';
+import { describeCalls } from './errors.js';
 import { UsageError } from './files.js';
 
 /**
@@ -65,11 +66,13 @@ export function resolveDeployment(options: DeploymentOptions, { cwd = process.cw
   let s3: S3Client | undefined;
   let dynamodb: DynamoDBDocumentClient | undefined;
   const documentClient = () =>
-    (dynamodb ??= DynamoDBDocumentClient.from(new DynamoDBClient(endpoint ? { endpoint } : {}), { marshallOptions: { removeUndefinedValues: true } }));
+    (dynamodb ??= DynamoDBDocumentClient.from(describeCalls(new DynamoDBClient(endpoint ? { endpoint } : {}), endpoint), {
+      marshallOptions: { removeUndefinedValues: true },
+    }));
   return {
     s3Config,
     bucket: () => need(options.bucket ?? outputs.UploadBucketName, '--bucket', 'UploadBucketName'),
-    s3: () => (s3 ??= new S3Client(s3Config)),
+    s3: () => (s3 ??= describeCalls(new S3Client(s3Config), endpoint)),
     records: () => new RecordsTable(documentClient(), need(options.recordsTable ?? outputs.RecordsTableName, '--records-table', 'RecordsTableName')),
     batches: () => new BatchesTable(documentClient(), need(options.batchesTable ?? outputs.BatchesTableName, '--batches-table', 'BatchesTableName')),
   };

@@ -49,3 +49,32 @@ describe('agreements extract', () => {
     expect((await cli(['frobnicate'])).code).not.toBe(0);
   }, 60_000);
 });
+
+describe('errors against a deployment', () => {
+  const outputs = join(mkdtempSync(join(tmpdir(), 'agreements-outputs-')), 'cdk.outputs.json');
+  writeFileSync(outputs, JSON.stringify({ UploadBucketName: 'uploads', RecordsTableName: 'Records', BatchesTableName: 'Batches' }));
+  // Port 9 (discard) has no listener here: the emulator is "stopped".
+  const env = { ...process.env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_REGION: 'eu-central-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+  /** What the command printed itself, without the AWS SDK's Node.js version notice. */
+  const ownLines = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('agreements:'));
+
+  it.each([
+    [['status'], 'DynamoDB Scan on Batches'],
+    [['review', 'list'], 'DynamoDB Query on Records'],
+  ])('%j with the emulator stopped says in one line what failed and what to do, and exits 1', async (args, call) => {
+    const { stdout, stderr, code } = await agreements([...args, '--outputs', outputs], env);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(ownLines(stderr)).toEqual([
+      `agreements: cannot reach http://127.0.0.1:9 (connection refused) for ${call}. Is the local emulator running? Start it with \`npm run local:up\` (its settings: set -a; . .local/emulator.env; set +a), or pass --endpoint.`,
+    ]);
+    expect(stderr).not.toMatch(/ECONNREFUSED|triggerUncaughtException|\n\s+at /);
+  }, 60_000);
+
+  it('shows the stack as well with --debug', async () => {
+    const { stderr, code } = await agreements(['status', '--outputs', outputs, '--debug'], env);
+    expect(code).toBe(1);
+    expect(ownLines(stderr)).toHaveLength(1);
+    expect(stderr).toMatch(/Error: connect ECONNREFUSED 127\.0\.0\.1:9\n\s+at /);
+  }, 60_000);
+});
