@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ocrModeSchema } from '../shared/config.js';
+import { CSV_DIALECTS } from '../shared/report/csv.js';
 import { REPORT_FORMATS } from '../shared/report/report.js';
 import { recordStatusSchema } from '../shared/schema/record.js';
 import { addDeploymentOptions } from './deployment.js';
@@ -70,6 +71,9 @@ addDeploymentOptions(
     .option('--batch <id>', 'the documents of one upload batch')
     .option('--year <year>', 'the agreements of one budget year', positiveInteger)
     .addOption(new Option('--format <format>', 'output format (default: from --out, else md)').choices(REPORT_FORMATS))
+    .addOption(
+      new Option('--csv-dialect <dialect>', 'CSV for German Excel (";" and a decimal comma) or RFC 4180 ("," and a decimal point)').choices(CSV_DIALECTS).default('excel-de'),
+    )
     .option('--out <file>', 'write to this file instead of standard output'),
 ).action(async (options: Parameters<typeof runReport>[0]) => {
   await runReport(options);

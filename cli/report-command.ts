@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
+import type { CsvDialect } from '../shared/report/csv.js';
 import { REPORT_FORMATS, type ReportFormat, renderReport } from '../shared/report/report.js';
 import { makeReport, type ReportScope } from '../shared/store/reports.js';
 import { type DeploymentOptions, resolveDeployment } from './deployment.js';
@@ -11,6 +12,7 @@ export interface ReportCommandOptions extends DeploymentOptions {
   batch?: string;
   year?: number;
   format?: ReportFormat;
+  csvDialect?: CsvDialect;
   out?: string;
 }
 
@@ -36,7 +38,7 @@ export async function runReport(options: ReportCommandOptions): Promise<void> {
     scope = { kind: 'all', ...(options.year !== undefined ? { year: options.year } : {}) };
   }
   const report = await makeReport(scope, stores, new Date());
-  const body = await renderReport(report, format);
+  const body = await renderReport(report, format, { csvDialect: options.csvDialect });
   if (options.out) {
     await writeFile(options.out, body);
     const { totals } = report;

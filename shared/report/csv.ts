@@ -2,24 +2,36 @@ import type { Report } from './report.js';
 import { type Cell, COLUMNS, documentRow } from './rows.js';
 
 /**
- * `report.csv`: one row per document (RFC 4180: comma-separated, quoted where needed, CRLF line ends),
- * with a byte-order mark so that spreadsheet programs read it as UTF-8. Amounts are plain numbers in
- * euros with a decimal point. A cell that a spreadsheet would take for a formula is prefixed with an
- * apostrophe (text from a document must never run as a formula).
+ * `report.csv`: one row per document, quoted where needed (RFC 4180 rules), CRLF line ends, with a
+ * byte-order mark so that spreadsheet programs read it as UTF-8. Two dialects:
+ *  - `excel-de` (the default): what German Excel reads from a double-clicked file, one value per column:
+ *    semicolons between cells and amounts with a decimal comma (`3792534,11`);
+ *  - `rfc4180`: commas and a decimal point (`3792534.11`), for programs.
+ * A cell that a spreadsheet would take for a formula is prefixed with an apostrophe (text from a document
+ * must never run as a formula).
  */
+export const CSV_DIALECTS = ['excel-de', 'rfc4180'] as const;
+export type CsvDialect = (typeof CSV_DIALECTS)[number];
+
+const DIALECTS: Record<CsvDialect, { separator: string; decimal: string }> = {
+  'excel-de': { separator: ';', decimal: ',' },
+  rfc4180: { separator: ',', decimal: '.' },
+};
+
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-function csvCell(cell: Cell): string {
+function csvCell(cell: Cell, { separator, decimal }: (typeof DIALECTS)[CsvDialect]): string {
   if (cell === undefined) return '';
-  if (typeof cell === 'number') return String(cell);
+  if (typeof cell === 'number') return String(cell).replace('.', decimal);
   const text = FORMULA_START.test(cell) ? `'${cell}` : cell;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  return text.includes(separator) || /["\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-export function renderCsv(report: Report): string {
+export function renderCsv(report: Report, dialect: CsvDialect = 'excel-de'): string {
+  const format = DIALECTS[dialect];
   const lines = [
-    COLUMNS.map((column) => csvCell(column.header)),
-    ...report.documents.map((record) => documentRow(record, report.keys[record.documentId] ?? []).map(csvCell)),
+    COLUMNS.map((column) => csvCell(column.header, format)),
+    ...report.documents.map((record) => documentRow(record, report.keys[record.documentId] ?? []).map((cell) => csvCell(cell, format))),
   ];
-  return `\uFEFF${lines.map((cells) => cells.join(',')).join('\r\n')}\r\n`;
+  return `\uFEFF${lines.map((cells) => cells.join(format.separator)).join('\r\n')}\r\n`;
 }

@@ -3,9 +3,24 @@ import { COLUMNS, cellText, documentRow, formatEuro, STATUS_LABELS } from './row
 
 /** `--format md`: the report as Markdown, for a ticket, a wiki page or an e-mail. */
 
-/** Pipes would end the cell, and `<`/`>` would be read as HTML by most renderers; line breaks become `<br>`. */
-const escapeCell = (text: string) =>
-  text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('|', '\\|').replace(/\r?\n/g, '<br>');
+/**
+ * Text from documents, uploads and the caller, made inert: `&`, `<` and `>` as entities (renderers pass
+ * HTML through), and the characters that make Markdown inline markup — emphasis, code spans, links and
+ * images, table pipes, strike-through, and a heading's `#` where a line could start — escaped with a
+ * backslash, so that a project named `<img src=x onerror=…>` or `[klick](javascript:…)` stays text.
+ * `lineBreak` is what a line break becomes.
+ */
+const inline = (text: string, lineBreak = ' ') =>
+  text
+    .replace(/[\\`*_[\]|~]|^#/g, (character) => `\\${character}`)
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replace(/\r?\n|\r/g, lineBreak);
+/** A code or a batch name as code, where nothing is markup; one with a backquote in it as escaped text. */
+const code = (text: string) => (text.includes('`') || /[\r\n]/.test(text) ? inline(text) : `\`${text}\``);
+/** In a table cell a line break is `<br>`, the only way to keep it inside the cell. */
+const escapeCell = (text: string) => inline(text, '<br>');
 const table = (header: readonly string[], rows: readonly (readonly string[])[]) =>
   [`| ${header.map(escapeCell).join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.map(escapeCell).join(' | ')} |`)].join('\n');
 
@@ -14,8 +29,8 @@ export function renderMarkdown(report: Report): string {
   const collator = new Intl.Collator('de');
   const shown = COLUMNS.filter((column) => column.key !== 'documentId' && column.key !== 'keys');
   const sections = [
-    `# Extraktionsbericht: ${report.scope}`,
-    `Erstellt ${report.generatedAt}${report.batch ? ` · Batch \`${report.batch}\`` : ''}`,
+    `# Extraktionsbericht: ${inline(report.scope)}`,
+    `Erstellt ${report.generatedAt}${report.batch ? ` · Batch ${code(report.batch)}` : ''}`,
     `${totals.documents} Dokumente: ${totals.byStatus.valid} gültig, ${totals.byStatus.needs_review} zu prüfen, ${totals.byStatus.rejected} abgewiesen. Summe der gültigen Beträge: ${formatEuro(totals.amountCents)}.`,
     '## Je Haushaltsjahr',
     table(
@@ -42,17 +57,24 @@ export function renderMarkdown(report: Report): string {
     '## Zu prüfen',
     report.review.length === 0
       ? 'Kein Dokument muss geprüft werden.'
-      : report.review.map((item) => [`- **${item.fileName}** (${STATUS_LABELS[item.status]})`, ...item.issues.map((issue) => `  - \`${issue.code}\` ${issue.message}`)].join('\n')).join('\n'),
+      : report.review
+          .map((item) => [`- **${inline(item.fileName)}** (${STATUS_LABELS[item.status]})`, ...item.issues.map((issue) => `  - ${code(issue.code)} ${inline(issue.message)}`)].join('\n'))
+          .join('\n'),
     '## Widersprüche',
     report.conflicts.length === 0
       ? 'Keine.'
       : report.conflicts
-          .map((conflict) => `- ${conflict.recipient} ${conflict.budgetYear}: ${conflict.documents.map((document) => `${document.fileName} ${formatEuro(document.amountCents)}`).join(' · ')}`)
+          .map(
+            (conflict) =>
+              `- ${inline(conflict.recipient)} ${conflict.budgetYear}: ${conflict.documents.map((document) => `${inline(document.fileName)} ${formatEuro(document.amountCents)}`).join(' · ')}`,
+          )
           .join('\n'),
     '## Duplikate',
     report.duplicates.length === 0
       ? 'Keine.'
-      : report.duplicates.map((duplicate) => `- ${duplicate.kind}: ${duplicate.documents.map((document) => `${document.fileName} (${document.keys.join(', ')})`).join(' · ')}`).join('\n'),
+      : report.duplicates
+          .map((duplicate) => `- ${duplicate.kind}: ${duplicate.documents.map((document) => `${inline(document.fileName)} (${document.keys.map((key) => inline(key)).join(', ')})`).join(' · ')}`)
+          .join('\n'),
   ];
   return `${sections.join('\n\n')}\n`;
 }

@@ -1,5 +1,5 @@
 import type { AgreementRecord, RecordIssue, RecordStatus } from '../schema/record.js';
-import { renderCsv } from './csv.js';
+import { type CsvDialect, renderCsv } from './csv.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
 import { recipientOf } from './rows.js';
@@ -183,12 +183,17 @@ export function reportJson(report: Report): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
-export async function renderReport(report: Report, format: ReportFormat): Promise<string | Buffer> {
+export interface RenderOptions {
+  /** The CSV's dialect; German Excel's by default. */
+  csvDialect?: CsvDialect;
+}
+
+export async function renderReport(report: Report, format: ReportFormat, { csvDialect }: RenderOptions = {}): Promise<string | Buffer> {
   switch (format) {
     case 'html':
       return renderHtml(report);
     case 'csv':
-      return renderCsv(report);
+      return renderCsv(report, csvDialect);
     case 'json':
       return reportJson(report);
     case 'xlsx':

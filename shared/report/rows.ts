@@ -17,6 +17,8 @@ export interface Column {
   header: string;
   /** Characters, for the spreadsheet. */
   width: number;
+  /** The cell is a calendar date, ISO 8601 (YYYY-MM-DD): a real date in the spreadsheet. */
+  date?: true;
   value: (record: AgreementRecord, keys: readonly string[]) => Cell;
 }
 
@@ -41,10 +43,10 @@ export const COLUMNS: readonly Column[] = [
   { key: 'measures', header: 'Maßnahmen und Projekte', width: 70, value: (record) => record.agreement.measures?.map(formatMeasure).join('\n') || undefined },
   { key: 'projects', header: 'Projekte', width: 9, value: (record) => record.agreement.measures?.reduce((sum, measure) => sum + measure.projects.length, 0) },
   { key: 'funderPlace', header: 'Ort Ministerium', width: 16, value: (record) => signatureOf(record, 'funder')?.place },
-  { key: 'funderDate', header: 'Datum Ministerium', width: 16, value: (record) => signatureOf(record, 'funder')?.date },
+  { key: 'funderDate', header: 'Datum Ministerium', width: 16, date: true, value: (record) => signatureOf(record, 'funder')?.date },
   { key: 'funderSignatory', header: 'Unterzeichnet (Ministerium)', width: 30, value: (record) => signatory(record, 'funder') },
   { key: 'recipientPlace', header: 'Ort Empfänger', width: 16, value: (record) => signatureOf(record, 'recipient')?.place },
-  { key: 'recipientDate', header: 'Datum Empfänger', width: 16, value: (record) => signatureOf(record, 'recipient')?.date },
+  { key: 'recipientDate', header: 'Datum Empfänger', width: 16, date: true, value: (record) => signatureOf(record, 'recipient')?.date },
   { key: 'recipientSignatory', header: 'Unterzeichnet (Empfänger)', width: 30, value: (record) => signatory(record, 'recipient') },
   { key: 'issues', header: 'Hinweise', width: 60, value: (record) => record.issues.map((issue) => `${issue.code}: ${issue.message}`).join('\n') || undefined },
   { key: 'documentId', header: 'Dokument-ID', width: 20, value: (record) => record.documentId },

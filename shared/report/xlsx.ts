@@ -3,16 +3,26 @@ import type { Report } from './report.js';
 import { COLUMNS, documentRow, recipientOf, STATUS_LABELS } from './rows.js';
 
 /**
- * `report.xlsx`: the documents (the same columns as the CSV, amounts as numbers in a euro format), the
+ * `report.xlsx`: the documents (the same columns as the CSV, amounts as numbers in a euro format, signature
+ * dates as dates in German notation, so that they sort and filter as dates), the
  * measures with one row per project, the totals, the review list, conflicts and duplicates, each on a
  * sheet of its own with a frozen, filterable header row.
  */
 
 const EURO_FORMAT = '#,##0.00 "€"';
+const DATE_FORMAT = 'DD.MM.YYYY';
 
-function sheet(workbook: ExcelJS.Workbook, name: string, columns: { header: string; key: string; width: number; euro?: boolean }[]) {
+/** An ISO calendar date as the spreadsheet's date: midnight UTC, which exceljs stores as a whole day number. */
+const calendarDate = (iso: string) => new Date(`${iso}T00:00:00Z`);
+
+function sheet(workbook: ExcelJS.Workbook, name: string, columns: { header: string; key: string; width: number; euro?: boolean; date?: boolean }[]) {
   const worksheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
-  worksheet.columns = columns.map(({ header, key, width, euro }) => ({ header, key, width, ...(euro ? { style: { numFmt: EURO_FORMAT } } : {}) }));
+  worksheet.columns = columns.map(({ header, key, width, euro, date }) => ({
+    header,
+    key,
+    width,
+    ...(euro ? { style: { numFmt: EURO_FORMAT } } : date ? { style: { numFmt: DATE_FORMAT } } : {}),
+  }));
   worksheet.getRow(1).font = { bold: true };
   worksheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
   return worksheet;
@@ -23,9 +33,14 @@ export async function renderXlsx(report: Report): Promise<Buffer> {
   workbook.creator = 'zielvereinbarungen';
   workbook.created = new Date(report.generatedAt);
 
-  const documents = sheet(workbook, 'Dokumente', COLUMNS.map((column) => ({ header: column.header, key: column.key, width: column.width, euro: column.key === 'amountEuro' })));
+  const documents = sheet(
+    workbook,
+    'Dokumente',
+    COLUMNS.map((column) => ({ header: column.header, key: column.key, width: column.width, euro: column.key === 'amountEuro', date: column.date })),
+  );
   for (const record of report.documents) {
-    const row = documents.addRow(documentRow(record, report.keys[record.documentId] ?? []));
+    const cells = documentRow(record, report.keys[record.documentId] ?? []);
+    const row = documents.addRow(cells.map((cell, index) => (COLUMNS[index]?.date && typeof cell === 'string' ? calendarDate(cell) : cell)));
     row.alignment = { vertical: 'top', wrapText: true };
   }
 

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import ExcelJS from 'exceljs';
+import MarkdownIt from 'markdown-it';
+import { readSheet } from 'read-excel-file/node';
 import { describe, expect, it } from 'vitest';
 import { renderCsv } from '../../shared/report/csv.js';
 import { renderHtml } from '../../shared/report/html.js';
@@ -94,10 +96,11 @@ const CSV_HEADERS = [
 const column = (header: string) => CSV_HEADERS.indexOf(header);
 
 /**
- * A strict RFC 4180 reader: CRLF line ends, quotes only around whole cells, doubled inside them. It
- * throws on anything else, so that a quoting mistake in the writer cannot be read back as intended.
+ * A strict RFC 4180 reader (with `separator` between cells): CRLF line ends, quotes only around whole
+ * cells, doubled inside them. It throws on anything else, so that a quoting mistake in the writer cannot
+ * be read back as intended.
  */
-function parseCsv(text: string): string[][] {
+function parseCsv(text: string, separator = ','): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let cell = '';
@@ -118,8 +121,8 @@ function parseCsv(text: string): string[][] {
         }
       }
       index++;
-      if (index < text.length && text[index] !== ',' && text[index] !== '\r') throw new Error(`text after a closing quote at ${index}`);
-    } else if (character === ',') {
+      if (index < text.length && text[index] !== separator && text[index] !== '\r') throw new Error(`text after a closing quote at ${index}`);
+    } else if (character === separator) {
       row.push(cell);
       cell = '';
       index++;
@@ -272,8 +275,8 @@ describe('buildReport', () => {
   });
 });
 
-describe('CSV', () => {
-  const csv = renderCsv(report);
+describe('CSV, RFC 4180', () => {
+  const csv = renderCsv(report, 'rfc4180');
   // Read inside each test, so that a file the strict reader refuses fails those tests, not the whole file.
   const readRows = () => parseCsv(csv.slice(1));
 
@@ -349,7 +352,7 @@ describe('CSV', () => {
       agreement: {},
       issues: [{ path: 'document', code: 'pdf.not_pdf', message: 'Kein PDF, sondern Text:\r\nZeile 1\nZeile 2' }],
     };
-    const oddCsv = renderCsv(buildReport({ scope: 'odd', generatedAt: new Date(0), entries: [{ record: odd, keys: ['incoming/a,b.pdf'] }] }));
+    const oddCsv = renderCsv(buildReport({ scope: 'odd', generatedAt: new Date(0), entries: [{ record: odd, keys: ['incoming/a,b.pdf'] }] }), 'rfc4180');
     expect(oddCsv.split('\r\n')[1]).toBe('"Vertrag ""final"", Kopie.pdf",abgewiesen,,,,,,,,,,,,,,"pdf.not_pdf: Kein PDF, sondern Text:');
     expect(oddCsv).toContain(`"pdf.not_pdf: Kein PDF, sondern Text:\r\nZeile 1\nZeile 2",${odd.documentId},"incoming/a,b.pdf"\r\n`);
     expect(parseCsv(oddCsv.slice(1))[1]).toEqual([
@@ -368,7 +371,7 @@ describe('CSV', () => {
       keys: [`incoming/${fileName}`],
     });
     const fileNames = ['=HYPERLINK("http://example.com","klick").pdf', '+49 Kopie.pdf', '-Entwurf.pdf', '@SUMME(A1).pdf', 'harmlos=+-@.pdf'];
-    const injectionCsv = renderCsv(buildReport({ scope: 'injection', generatedAt: new Date(0), entries: fileNames.map(named) }));
+    const injectionCsv = renderCsv(buildReport({ scope: 'injection', generatedAt: new Date(0), entries: fileNames.map(named) }), 'rfc4180');
     const fileColumn = parseCsv(injectionCsv.slice(1))
       .slice(1)
       .map((row) => row[0]);
@@ -376,6 +379,34 @@ describe('CSV', () => {
     expect(fileColumn).toEqual(["'-Entwurf.pdf", "'@SUMME(A1).pdf", "'+49 Kopie.pdf", "'=HYPERLINK(\"http://example.com\",\"klick\").pdf", 'harmlos=+-@.pdf']);
     expect(injectionCsv).toContain('\r\n"\'=HYPERLINK(""http://example.com"",""klick"").pdf",abgewiesen,');
     expect(injectionCsv).toContain("\r\n'-Entwurf.pdf,abgewiesen,");
+  });
+});
+
+describe('CSV for German Excel (the default)', () => {
+  const withCents: AgreementRecord = {
+    ...structuredClone(fulda),
+    documentId: documentIdOf('cents'),
+    fileName: 'Fulda; Nachtrag.pdf',
+    agreement: { ...structuredClone(fulda.agreement), amount: { cents: 379_253_411, currency: 'EUR', text: '3.792.534,11 Euro' } },
+  };
+  const csv = renderCsv(buildReport({ scope: 'Excel', generatedAt: new Date(0), entries: [{ record: withCents, keys: [] }, { record: kassel, keys: [] }] }));
+
+  it('is what renderReport writes unless another dialect is asked for', async () => {
+    await expect(renderReport(report, 'csv')).resolves.toBe(renderCsv(report, 'excel-de'));
+    await expect(renderReport(report, 'csv', { csvDialect: 'rfc4180' })).resolves.toBe(renderCsv(report, 'rfc4180'));
+  });
+
+  it('separates cells with semicolons, keeps the byte-order mark and CRLF, and writes amounts with a decimal comma', () => {
+    expect(csv.startsWith('\uFEFFDatei;Status;Empfänger;Art;Haushaltsjahr;Betrag (EUR);Betrag laut Dokument;')).toBe(true);
+    const rows = parseCsv(csv.slice(1), ';');
+    expect(rows[0]).toEqual(CSV_HEADERS);
+    expect(rows[1]!.slice(0, 7)).toEqual(['Fulda; Nachtrag.pdf', 'gültig', 'Landkreis Fulda', 'Landkreis', '2011', '3792534,11', '3.792.534,11 Euro']);
+    expect(rows[2]!.slice(0, 7)).toEqual(['zv-2013-stadt-kassel.pdf', 'gültig', 'Stadt Kassel', 'kreisfreie Stadt', '2013', '3301472', '3.301.472,- Euro']);
+  });
+
+  it('quotes cells with a semicolon, a quote or a line break, and leaves commas bare', () => {
+    expect(csv).toContain('\r\n"Fulda; Nachtrag.pdf";gültig;Landkreis Fulda;Landkreis;2011;3792534,11;3.792.534,11 Euro;');
+    expect(csv).toContain('\r\nzv-2013-stadt-kassel.pdf;gültig;Stadt Kassel;kreisfreie Stadt;2013;3301472;3.301.472,- Euro;"1. Qualifizierungsprojekte zur Arbeitsmarktintegration, Fachkräftesicherung: ');
   });
 });
 
@@ -508,6 +539,7 @@ describe('XLSX', () => {
   const rowValues = (worksheet: ExcelJS.Worksheet, rowNumber: number, count: number) =>
     Array.from({ length: count }, (_, index) => worksheet.getRow(rowNumber).getCell(index + 1).value ?? null);
   const NUMERIC_COLUMNS = ['Haushaltsjahr', 'Betrag (EUR)', 'Projekte'];
+  const DATE_COLUMNS = ['Datum Ministerium', 'Datum Empfänger'];
 
   it('has the sheets documents, measures, totals, review, conflicts and duplicates', async () => {
     const workbook = await load(await renderXlsx(report));
@@ -519,10 +551,11 @@ describe('XLSX', () => {
     const documents = workbook.getWorksheet('Dokumente')!;
     expect(rowValues(documents, 1, CSV_HEADERS.length)).toEqual(CSV_HEADERS);
     expect(documents.rowCount).toBe(1 + expectedOrder.length);
-    const csvRows = parseCsv(renderCsv(report).slice(1));
+    const csvRows = parseCsv(renderCsv(report, 'rfc4180').slice(1));
     for (let rowNumber = 2; rowNumber <= documents.rowCount; rowNumber++) {
       const expected = csvRows[rowNumber - 1]!.map((cell, index) => {
         if (cell === '') return null;
+        if (DATE_COLUMNS.includes(CSV_HEADERS[index]!)) return new Date(`${cell}T00:00:00Z`);
         return NUMERIC_COLUMNS.includes(CSV_HEADERS[index]!) ? Number(cell) : cell;
       });
       expect(rowValues(documents, rowNumber, CSV_HEADERS.length)).toEqual(expected);
@@ -532,6 +565,23 @@ describe('XLSX', () => {
     expect(amount.type).toBe(ExcelJS.ValueType.Number);
     expect(amount.numFmt).toBe('#,##0.00 "€"');
     expect(documents.getRow(4).getCell(column('Haushaltsjahr') + 1).type).toBe(ExcelJS.ValueType.Number);
+  });
+
+  it('writes signature dates as dates in German notation, as a reader other than exceljs sees them', async () => {
+    const buffer = await renderXlsx(report);
+    const rows = await readSheet(buffer, 'Dokumente');
+    expect(rows[0]).toEqual(CSV_HEADERS);
+    const mainTaunusRow = rows.find((row) => row[0] === 'zielvereinbarung-2025-main-taunus-kreis.pdf')!;
+    expect(mainTaunusRow[column('Datum Ministerium')]).toEqual(new Date('2025-08-02T00:00:00Z'));
+    expect(mainTaunusRow[column('Datum Empfänger')]).toEqual(new Date('2025-08-18T00:00:00Z'));
+    expect(mainTaunusRow[column('Betrag (EUR)')]).toBe(1_018_910);
+    expect(mainTaunusRow[column('Haushaltsjahr')]).toBe(2025);
+    const emptyRow = rows.find((row) => row[0] === 'empty.pdf')!;
+    expect(emptyRow[column('Datum Ministerium')]).toBeNull();
+    const workbook = await load(buffer);
+    const date = workbook.getWorksheet('Dokumente')!.getRow(4).getCell(column('Datum Ministerium') + 1);
+    expect(date.type).toBe(ExcelJS.ValueType.Date);
+    expect(date.numFmt).toBe('DD.MM.YYYY');
   });
 
   it('stores text that looks like a formula as text, not as a formula', async () => {
@@ -652,5 +702,93 @@ describe('HTML', () => {
     expect(html).toContain(`<tr class="rejected" data-document-id="${empty.documentId}"><td class="fileName">empty.pdf</td><td class="status">abgewiesen</td><td class="recipient"></td>`);
     expect(html).toContain(`<div class="review-item needs_review" data-document-id="${landkreisKasselReview.documentId}"><h3>zv-2020-landkreis-kassel-unscharf.pdf — zu prüfen</h3>`);
     expect(html).toContain('<summary>Gelesener Text (2 Seiten)</summary><pre class="source">--- Seite 1 ---\nZielvereinbarung 2020\nLandkreis Kassel\n\n--- Seite 2 ---\n528.970 Euro\nKassel, den 10.06.2020</pre>');
+  });
+});
+
+describe('every format, with hostile text from documents, uploads and the caller', () => {
+  const strings = [
+    '<img src=x onerror=alert(1)>',
+    '<script>alert("x")</script>',
+    '[klick](javascript:alert(1))',
+    '![bild](http://example.com/x.png)',
+    '**fett** _kursiv_ `code` ~~weg~~',
+    '=HYPERLINK("http://example.com","klick")',
+    'Zeile 1\n# Überschrift\n| a | b |',
+    '&lt;b&gt; &amp;',
+  ];
+  const hostileRecord = (text: string, index: number): AgreementRecord => ({
+    ...structuredClone(mainTaunus),
+    documentId: documentIdOf(`hostile ${index}`),
+    fileName: `${text}.pdf`,
+    status: 'needs_review',
+    agreement: {
+      ...structuredClone(mainTaunus.agreement),
+      title: text,
+      parties: [
+        { role: 'funder', name: text },
+        { role: 'recipient', name: `Kreis ${text}`, kind: 'landkreis' },
+      ],
+      amount: { cents: 100 + index, currency: 'EUR', text },
+      measures: [{ number: 1, title: text, projects: [text, `Projekt ${text}`] }],
+      signatures: [{ party: 'funder', place: text, date: '2025-08-02', name: text, title: text }],
+    },
+    issues: [{ path: text, code: text, message: text }],
+  });
+  const records = strings.map(hostileRecord);
+  const hostileReport = buildReport({
+    batch: strings[0]!,
+    scope: strings[2]!,
+    generatedAt: new Date('2025-11-25T08:30:00Z'),
+    entries: records.map((record, index) => ({ record, keys: [`incoming/${strings[index]}.pdf`, `incoming/kopie-${index}.pdf`], text: strings[index] })),
+  });
+
+  it('HTML: no element, attribute or link comes from the text', () => {
+    const html = renderHtml(hostileReport);
+    expect(html).not.toMatch(/<img|<script|<a[ >]|href=|<em>|<[^>]*onerror/i);
+    expect(html).toContain('&#60;img src=x onerror=alert(1)&#62;');
+  });
+
+  it('Markdown: a Markdown renderer makes no element from the text, and shows it as written', () => {
+    const markdown = renderMarkdown(hostileReport);
+    const html = new MarkdownIt({ html: true, linkify: false }).render(markdown);
+    expect(html).not.toMatch(/<img|<script|<a[ >]|<em>|<s>|<del>|<[^>]*onerror/i);
+    // The only elements are the report's own: its headings, tables, lists and code spans for codes and the batch.
+    expect(new Set(html.match(/<[a-z0-9]+/g))).toEqual(new Set(['<h1', '<p', '<h2', '<table', '<thead', '<tr', '<th', '<tbody', '<td', '<br', '<ul', '<li', '<strong', '<code']));
+    expect(html.match(/<h2/g)).toHaveLength(6);
+    expect(html.match(/<h1/g)).toHaveLength(1);
+    // <strong> only around the file names of the review list, which markdown-it renders as plain text.
+    expect(html.match(/<strong>/g)).toHaveLength(strings.length);
+    const text = html.replace(/<[^>]+>/g, '').replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&quot;', '"').replaceAll('&amp;', '&');
+    for (const string of strings) expect(text).toContain(string.replaceAll('\n', ' '));
+  });
+
+  it('CSV, in both dialects: the text reads back as written, formulas prefixed with an apostrophe', () => {
+    for (const [dialect, separator] of [['excel-de', ';'], ['rfc4180', ',']] as const) {
+      const rows = parseCsv(renderCsv(hostileReport, dialect).slice(1), separator);
+      const fileNames = rows.slice(1).map((row) => row[column('Datei')]);
+      expect(fileNames.sort()).toEqual(strings.map((string) => (/^[=+\-@]/.test(string) ? `'${string}.pdf` : `${string}.pdf`)).sort());
+    }
+  });
+
+  it('XLSX: every text is a string cell, never a formula', async () => {
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(new Uint8Array(await renderXlsx(hostileReport)).buffer);
+    let cells = 0;
+    for (const worksheet of workbook.worksheets) {
+      worksheet.eachRow((row) =>
+        row.eachCell((cell) => {
+          cells++;
+          expect(cell.formula).toBeUndefined();
+          expect([ExcelJS.ValueType.String, ExcelJS.ValueType.Number, ExcelJS.ValueType.Date]).toContain(cell.type);
+        }),
+      );
+    }
+    expect(cells).toBeGreaterThan(strings.length * 20);
+    const fileNames = (await readSheet(await renderXlsx(hostileReport), 'Dokumente')).slice(1).map((row) => row[0]);
+    expect(fileNames.sort()).toEqual(strings.map((string) => `${string}.pdf`).sort());
+  });
+
+  it('JSON: the text is data and reads back as written', () => {
+    expect(JSON.parse(reportJson(hostileReport)).documents.map((record: AgreementRecord) => record.agreement.title).sort()).toEqual([...strings].sort());
   });
 });
