@@ -12,6 +12,7 @@ import type { AgreementRecord } from '../shared/schema/record.js';
 import { fixtureBytes, loadFixtures } from '../test/support/fixtures.js';
 import { type Accuracy, accuracy } from './field-accuracy.js';
 import { printedAgreementAccuracy } from './printed-agreements.js';
+import { mergeBenchResults } from './results.js';
 
 /**
  * Extraction speed and memory against native baselines measured in the same run:
@@ -23,7 +24,7 @@ import { printedAgreementAccuracy } from './printed-agreements.js';
  *   scans, made from seeds no test uses;
  * - peak resident memory of the CLI extracting every fixture (bad inputs included), and of this process
  *   over all of the above.
- * `--json` also writes bench-results.json. Ratios are ours divided by the baseline's, medians.
+ * `--json` also writes these figures as the `extraction` section of bench-results.json. Ratios are ours divided by the baseline's, medians.
  */
 
 const run = promisify(execFile);
@@ -169,6 +170,6 @@ for (const [category, measured] of Object.entries(results.fieldAccuracy)) {
 }
 console.log(`peak memory: CLI on all ${fixtures.length} fixtures ${results.cliPeakRssMiB} MiB resident; this benchmark process ${results.peakRssMiB} MiB`);
 if (writeJson) {
-  writeFileSync(join(root, 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  console.log('wrote bench-results.json');
+  mergeBenchResults('extraction', results);
+  console.log('wrote the extraction section of bench-results.json');
 }

@@ -1,10 +1,8 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { bulkAgreements } from '../fixtures/generator/bulk.js';
+import { mergeBenchResults } from './results.js';
 import { deployLocalPipeline } from '../scripts/local-emulator.js';
 import { extractionConfigSchema } from '../shared/config.js';
 import { documentIdOf, extractDocument } from '../shared/extract/extract-document.js';
@@ -13,10 +11,9 @@ import { RecordsTable } from '../shared/store/records.js';
 /**
  * 100 digital agreements through the local pipeline (S3 → SQS → Lambda → DynamoDB in the emulator)
  * against the in-process extraction of the same documents in the same run, two at a time as the CLI
- * does. The ratio of the two times is the pipeline's overhead. `--json` writes bench-pipeline.json.
+ * does. The ratio of the two times is the pipeline's overhead. `--json` writes the `pipeline` section of bench-results.json.
  */
 const DOCUMENTS = Number(process.env.BENCH_DOCUMENTS ?? 100);
-const root = fileURLToPath(new URL('..', import.meta.url));
 const documents = await bulkAgreements(DOCUMENTS, { prefix: 'bench' });
 const seconds = (start: number) => (performance.now() - start) / 1000;
 
@@ -65,4 +62,4 @@ const round = (value: number) => Math.round(value * 100) / 100;
 console.log(`in-process extraction: ${round(inProcessSeconds)} s for ${DOCUMENTS} documents (${round(results.inProcessDocumentsPerMinute)}/min)`);
 console.log(`local pipeline: uploads done after ${round(uploadedSeconds)} s, last record after ${round(pipelineSeconds)} s (${round(results.pipelineDocumentsPerMinute)}/min)`);
 console.log(`pipeline overhead: ${round(results.pipelineOverhead)}× the in-process time`);
-if (process.argv.includes('--json')) writeFileSync(join(root, 'bench-pipeline.json'), `${JSON.stringify(results, null, 2)}\n`);
+if (process.argv.includes('--json')) mergeBenchResults('pipeline', results);

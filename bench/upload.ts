@@ -6,6 +6,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { resolveDeployment } from '../cli/deployment.js';
 import { uploadBatch } from '../cli/upload.js';
 import { bulkAgreements } from '../fixtures/generator/bulk.js';
+import { mergeBenchResults } from './results.js';
 import { deployLocalPipeline } from '../scripts/local-emulator.js';
 import { documentIdOf } from '../shared/extract/extract-document.js';
 
@@ -13,7 +14,7 @@ import { documentIdOf } from '../shared/extract/extract-document.js';
  * `npm run bench:upload`: 200 agreement PDFs to the local pipeline with `agreements upload` (hashing,
  * manifest, checksums, four files at a time) against a plain sequential PutObject loop of 200 such files
  * in the same run; then the time from the last upload to the batch's finished report. `--json` writes
- * bench-upload.json.
+ * the `upload` section of bench-results.json.
  *
  * Both go under incoming/, where every object starts an extraction that competes for the same cores as
  * the upload, and each gets bytes the pipeline has not seen; the baseline's documents are processed
@@ -80,4 +81,4 @@ console.log(`${FILES} PDFs, ${round(megabytes)} MB`);
 console.log(`sequential PutObject: ${round(baselineSeconds)} s (${round(results.baseline.filesPerSecond)} files/s, ${round(results.baseline.megabytesPerSecond)} MB/s)`);
 console.log(`agreements upload:    ${round(uploadSeconds)} s (${round(results.upload.filesPerSecond)} files/s, ${round(results.upload.megabytesPerSecond)} MB/s) — ${round(results.speedupOverSequentialPut)}× the baseline's throughput`);
 console.log(`last upload to finished report: ${round(reportSeconds)} s`);
-if (process.argv.includes('--json')) writeFileSync(join(root, 'bench-upload.json'), `${JSON.stringify(results, null, 2)}\n`);
+if (process.argv.includes('--json')) mergeBenchResults('upload', results);
