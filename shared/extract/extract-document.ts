@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ExtractionConfig } from '../config.js';
 import type { OcrEngine, OcrPage } from '../ocr/engine.js';
+import { type StructuralDamage, structuralDamage } from '../pdf/damage.js';
 import { PdfDocument, PdfRejected } from '../pdf/document.js';
 import type { LineGeometry } from '../pdf/text-layer.js';
 import { checkEnvelope, checkStructure, type Rejection } from '../pdf/preflight.js';
@@ -37,6 +38,8 @@ export function documentIdOf(bytes: Uint8Array): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
+class LimitExceeded extends Error {}
+
 interface PageReading {
   number: number;
   source: 'pdf-text' | 'ocr';
@@ -45,8 +48,6 @@ interface PageReading {
   geometry?: (LineGeometry | undefined)[];
   confidence?: number;
 }
-
-class LimitExceeded extends Error {}
 
 /** A record and the text its fields were read from. */
 export interface Extraction {
@@ -71,7 +72,41 @@ export async function extractDocumentWithText(bytes: Uint8Array, fileName: strin
     const { pages, unreadPages } = await readDocument(document, dependencies);
     return buildRecord({ documentId: documentIdOf(bytes), fileName }, pages, unreadPages, document.pageCount, dependencies);
   });
-  return outcome.kind === 'rejected' ? { record: outcome.record, text: '' } : outcome.value;
+  if (outcome.kind === 'rejected') return { record: outcome.record, text: '' };
+  return { ...outcome.value, record: withRepairNoted(outcome.value.record, outcome.damage) };
+}
+
+/**
+ * A file read despite a damaged structure may have lost objects on the way (a page's text, a line of a
+ * list), so its record goes to review, saying what was wrong.
+ */
+function withRepairNoted(record: AgreementRecord, damage: StructuralDamage): AgreementRecord {
+  if (damage.findings.length === 0) return record;
+  return {
+    ...record,
+    status: record.status === 'valid' ? 'needs_review' : record.status,
+    issues: [
+      ...record.issues,
+      {
+        path: 'document',
+        code: 'pdf.repaired',
+        message: `The file is damaged (${damage.findings.join('; ')}); its text was recovered, so check that nothing is missing.`,
+      },
+    ],
+  };
+}
+
+/** A record for a document that cannot be read at all; `issues` says why. */
+export function rejectedRecord(bytes: Uint8Array, fileName: string, rejection: Rejection, pages = 0): AgreementRecord {
+  return {
+    documentId: documentIdOf(bytes),
+    fileName,
+    status: 'rejected',
+    textSource: 'pdf-text',
+    pages,
+    agreement: {},
+    issues: [{ path: 'document', ...rejection }],
+  };
 }
 
 /**
@@ -91,31 +126,24 @@ export async function planOcr(bytes: Uint8Array, fileName: string, dependencies:
   return outcome.value.length > 0 ? { kind: 'ocr', pages: outcome.value } : { kind: 'ready' };
 }
 
-/** Preflight, opening and a deadline around work on one document; any failure becomes a rejected record. */
+/**
+ * Preflight, opening and a deadline around work on one document; any failure becomes a rejected record.
+ * What is done comes with the damage the file's structure showed, if any (see `structuralDamage`).
+ */
 async function withDocument<T>(
   bytes: Uint8Array,
   fileName: string,
   { config }: ExtractionDependencies,
   work: (document: PdfDocument) => Promise<T>,
-): Promise<{ kind: 'done'; value: T } | { kind: 'rejected'; record: AgreementRecord }> {
-  const rejected = (rejection: Rejection, pages = 0) => ({
-    kind: 'rejected' as const,
-    record: {
-      documentId: documentIdOf(bytes),
-      fileName,
-      status: 'rejected' as const,
-      textSource: 'pdf-text' as const,
-      pages,
-      agreement: {},
-      issues: [{ path: 'document', ...rejection }],
-    },
-  });
+): Promise<{ kind: 'done'; value: T; damage: StructuralDamage } | { kind: 'rejected'; record: AgreementRecord }> {
+  const rejected = (rejection: Rejection, pages = 0) => ({ kind: 'rejected' as const, record: rejectedRecord(bytes, fileName, rejection, pages) });
 
   const { limits } = config;
   const envelope = checkEnvelope(bytes, limits);
   if (envelope) return rejected(envelope);
   const structure = await checkStructure(bytes, limits);
   if (structure) return rejected(structure);
+  const damage = structuralDamage(bytes);
 
   let document: PdfDocument | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -127,9 +155,9 @@ async function withDocument<T>(
       document = await PdfDocument.open(bytes, limits);
       return work(document);
     })();
-    return { kind: 'done', value: await Promise.race([working, deadline]) };
+    return { kind: 'done', value: await Promise.race([working, deadline]), damage };
   } catch (error) {
-    if (error instanceof PdfRejected) return rejected(error.rejection, error.pages);
+    if (error instanceof PdfRejected) return rejected(damage.findings.length > 0 ? unreadableDamage(error.rejection, damage) : error.rejection, error.pages);
     if (error instanceof LimitExceeded) {
       return rejected(
         { code: 'limit.time', message: `Reading the document took longer than the limit of ${limits.timeoutMs} ms.` },
@@ -137,11 +165,21 @@ async function withDocument<T>(
       );
     }
     const message = error instanceof Error ? error.message : String(error);
+    if (damage.findings.length > 0) return rejected(unreadableDamage({ code: 'pdf.corrupt', message }, damage), document?.pageCount ?? 0);
     return rejected({ code: 'pdf.unreadable', message: `The document could not be processed: ${message}` }, document?.pageCount ?? 0);
   } finally {
     clearTimeout(timer);
     await document?.close().catch(() => undefined);
   }
+}
+
+/** Why a damaged file whose pages could not be read is rejected: its damage, in words. */
+function unreadableDamage(rejection: Rejection, { findings, truncated }: StructuralDamage): Rejection {
+  if (rejection.code !== 'pdf.corrupt') return rejection;
+  return {
+    code: truncated ? 'pdf.truncated' : 'pdf.corrupt',
+    message: `The file is ${truncated ? 'truncated' : 'damaged'} (${findings.join('; ')}) and its pages cannot be read, not even by rebuilding its structure.`,
+  };
 }
 
 async function pageWantsOcr(document: PdfDocument, page: { number: number; letters: number }, config: ExtractionConfig): Promise<boolean> {

@@ -3,8 +3,8 @@ import type { ExtractionConfig } from '../config.js';
 
 /**
  * Checks the raw bytes before any PDF library sees them, for the inputs that would otherwise cost
- * unbounded time or memory inside the parser: files that are not PDFs at all, truncated files,
- * decompression bombs and absurdly deep object nesting.
+ * unbounded time or memory inside the parser: files that are not PDFs at all, decompression bombs and
+ * absurdly deep object nesting. A damaged structure is no reason to reject a file here: see damage.ts.
  */
 
 export interface Rejection {
@@ -12,8 +12,8 @@ export interface Rejection {
   message: string;
 }
 
-const HEADER_WINDOW = 1024;
-const TRAILER_WINDOW = 2048;
+/** How far into a file its %PDF- header may lie (readers allow some junk before it). */
+export const PDF_HEADER_WINDOW = 1024;
 
 const KNOWN_SIGNATURES: [RegExp, string][] = [
   [/^PK\x03\x04/, 'a ZIP archive (perhaps a Word or Excel file)'],
@@ -35,6 +35,16 @@ function latin1(bytes: Uint8Array, start: number, end: number): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset + start, Math.max(0, Math.min(end, bytes.length) - start)).toString('latin1');
 }
 
+/**
+ * Why the bytes, a file's first `PDF_HEADER_WINDOW` of them at least, are not a PDF ("it has no %PDF-
+ * header and looks like a PNG image"), or undefined when they carry the header.
+ */
+export function notPdfReason(head: Uint8Array): string | undefined {
+  if (head.length === 0) return 'it is empty';
+  const text = latin1(head, 0, PDF_HEADER_WINDOW);
+  return text.includes('%PDF-') ? undefined : `it has no %PDF- header and looks like ${describeContent(text)}`;
+}
+
 export function checkEnvelope(bytes: Uint8Array, limits: ExtractionConfig['limits']): Rejection | undefined {
   if (bytes.length === 0) return { code: 'pdf.empty', message: 'The file is empty (0 bytes).' };
   if (bytes.length > limits.maxFileBytes) {
@@ -43,18 +53,8 @@ export function checkEnvelope(bytes: Uint8Array, limits: ExtractionConfig['limit
       message: `The file has ${bytes.length} bytes, more than the limit of ${limits.maxFileBytes} bytes.`,
     };
   }
-  const head = latin1(bytes, 0, HEADER_WINDOW);
-  if (!head.includes('%PDF-')) {
-    return { code: 'pdf.not_pdf', message: `This is not a PDF: it has no %PDF- header and looks like ${describeContent(head)}.` };
-  }
-  const tail = latin1(bytes, Math.max(0, bytes.length - TRAILER_WINDOW), bytes.length);
-  if (!tail.includes('%%EOF')) {
-    return {
-      code: 'pdf.truncated',
-      message: `The PDF is truncated: its ${bytes.length} bytes end without the %%EOF marker, so pages may be missing.`,
-    };
-  }
-  return undefined;
+  const notPdf = notPdfReason(bytes);
+  return notPdf ? { code: 'pdf.not_pdf', message: `This is not a PDF: ${notPdf}.` } : undefined;
 }
 
 const STREAM = Buffer.from('stream');

@@ -23,7 +23,7 @@ import { type DeployedPipeline, deployPipeline, waitFor } from '../support/emula
 import { fixturesRoot } from '../support/fixtures.js';
 
 /**
- * The bulk workflow against the deployed stack in the emulator, as users run it: a folder of 56 PDFs
+ * The bulk workflow against the deployed stack in the emulator, as users run it: a folder of 59 PDFs
  * (every fixture, generated agreements, a contradicting second agreement, a copy of one file and one
  * agreement that needs review) uploaded as one batch — interrupted once, then resumed with
  * `agreements upload` — processed by the pipeline, and reported on automatically; the report checked
@@ -107,7 +107,7 @@ beforeAll(async () => {
 
 describe('bulk upload, batch tracking and the automatic report', () => {
   it('resumes an interrupted upload: the second run skips what arrived and sends only the rest', async () => {
-    expect(files.size).toBe(56);
+    expect(files.size).toBe(59);
     const controller = new AbortController();
     let arrived = 0;
     const interrupted = await uploadBatch({

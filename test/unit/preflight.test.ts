@@ -1,7 +1,7 @@
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { extractionConfigSchema } from '../../shared/config.js';
-import { checkEnvelope, checkStructure } from '../../shared/pdf/preflight.js';
+import { checkEnvelope, checkStructure, notPdfReason } from '../../shared/pdf/preflight.js';
 
 const limits = extractionConfigSchema.parse({}).limits;
 const bytes = (text: string) => new Uint8Array(Buffer.from(text, 'latin1'));
@@ -21,8 +21,14 @@ describe('envelope checks', () => {
     expect(checkEnvelope(bytes('Sehr geehrte Damen und Herren'), limits)?.message).toContain('plain text');
   });
 
-  it('rejects a truncated PDF', () => {
-    expect(checkEnvelope(bytes('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n'), limits)?.code).toBe('pdf.truncated');
+  it('leaves a PDF that ends without %%EOF to the reader, which may still read its pages', () => {
+    expect(checkEnvelope(bytes('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n'), limits)).toBeUndefined();
+  });
+
+  it('says why bytes are not a PDF, for a file looked at before it is sent anywhere', () => {
+    expect(notPdfReason(bytes('\x89PNG\r\n'))).toBe('it has no %PDF- header and looks like a PNG image');
+    expect(notPdfReason(new Uint8Array())).toBe('it is empty');
+    expect(notPdfReason(bytes('junk\n%PDF-1.4\n'))).toBeUndefined();
   });
 
   it('rejects a file over the size limit, naming the limit', () => {
