@@ -5,7 +5,7 @@ import { type ExtractionConfig, extractionConfigSchema, type OcrMode } from '../
 import { extractDocument } from '../shared/extract/extract-document.js';
 import { TesseractOcrEngine } from '../shared/ocr/tesseract.js';
 import type { AgreementRecord } from '../shared/schema/record.js';
-import { collectPdfFiles } from './files.js';
+import { findPdfFiles, UsageError } from './files.js';
 import { formatSummary, formatTable } from './table.js';
 
 export interface ExtractOptions {
@@ -32,8 +32,18 @@ function progressReporter(total: number) {
   };
 }
 
+/**
+ * Finds the files (see `findPdfFiles`; what is passed over is listed on stderr), extracts a record from
+ * each and prints them. A named folder without any PDF is named on stderr and makes the exit code 1; with
+ * no file at all to read, that is a usage error.
+ */
 export async function runExtract(paths: readonly string[], options: ExtractOptions): Promise<AgreementRecord[]> {
-  const files = await collectPdfFiles(paths);
+  const found = await findPdfFiles(paths, { namedFiles: 'any' });
+  for (const { path, reason } of found.skipped) process.stderr.write(`skipped ${path}: ${reason}\n`);
+  if (found.files.length === 0) throw new UsageError(`no PDF files found in ${paths.join(', ')}`);
+  for (const folder of found.foldersWithoutPdf) process.stderr.write(`agreements: no PDF files in ${folder}\n`);
+  if (found.foldersWithoutPdf.length > 0) process.exitCode = 1;
+  const files = found.files.map((file) => file.path);
   const config: ExtractionConfig = extractionConfigSchema.parse({ ocr: options.ocr });
   const ocr = new TesseractOcrEngine(undefined, config.ocrDpi);
   const progress = progressReporter(files.length);

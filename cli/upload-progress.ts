@@ -103,7 +103,11 @@ export function createUploadProgress(stream: NodeJS.WritableStream & { isTTY?: b
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const sum = (outcomes: readonly { bytes: number }[]) => outcomes.reduce((total, outcome) => total + outcome.bytes, 0);
 
-/** The end-of-run summary: counts and bytes per outcome, reasons, throughput, and what to do next. */
+/**
+ * The end-of-run summary: counts and bytes per outcome, reasons, throughput, and what to do next. Every
+ * file passed over is listed with its reason (a user must be able to see what did not go); failures,
+ * which repeat one cause, are cut at `limit`.
+ */
 export function formatUploadSummary(result: UploadResult, bucket: string, limit = 20): string {
   const sent = sum(result.uploaded);
   const lines = [
@@ -115,8 +119,7 @@ export function formatUploadSummary(result: UploadResult, bucket: string, limit 
   for (const file of result.failed.slice(0, limit)) lines.push(`    ${file.relativePath}: ${file.reason}`);
   if (result.failed.length > limit) lines.push(`    … and ${result.failed.length - limit} more`);
   lines.push(`  ignored   ${plural(result.ignored.length, 'file')}`);
-  for (const entry of result.ignored.slice(0, limit)) lines.push(`    ${entry.path}: ${entry.reason}`);
-  if (result.ignored.length > limit) lines.push(`    … and ${result.ignored.length - limit} more`);
+  for (const entry of result.ignored) lines.push(`    ${entry.path}: ${entry.reason}`);
   lines.push(`  ${formatBytes(sent)} sent in ${(result.elapsedMs / 1000).toFixed(1)} s (${formatRate(sent, result.elapsedMs)})`);
   if (result.failed.length > 0) lines.push(`some files failed; run again with --batch ${result.batch} to retry them (files already uploaded are skipped)`);
   return lines.join('\n');

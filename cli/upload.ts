@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import {
   DeleteObjectCommand,
@@ -17,7 +16,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { z } from 'zod';
 import { type BatchManifest, batchManifestSchema, manifestKey as batchManifestKey } from '../shared/store/batches.js';
 import { resolveDeployment } from './deployment.js';
-import { UsageError } from './files.js';
+import { findPdfFiles, type FoundFile, UsageError } from './files.js';
 import { createUploadProgress, formatUploadSummary } from './upload-progress.js';
 
 /**
@@ -73,7 +72,7 @@ export interface UploadProgressSink {
 export interface UploadOptions {
   s3: S3Client;
   bucket: string;
-  /** Files or folders; folders are walked recursively. */
+  /** Files or folders, found by the rules of `findPdfFiles` (a named file is sent only if its content is a PDF). */
   paths: string[];
   /** Batch name; default `upload-<UTC yyyyMMdd-HHmmss>`; sanitized to [A-Za-z0-9._-], at most 64 characters. */
   batch?: string;
@@ -125,98 +124,6 @@ export function defaultBatchName(now: Date): string {
 }
 
 export const incomingKey = (batch: string, relativePath: string) => `incoming/${batch}/${relativePath}`;
-
-/* ------------------------------------------------------------------------------------------------ */
-/* Finding the files                                                                                 */
-
-export interface FoundFile {
-  path: string;
-  relativePath: string;
-}
-
-export interface CollectedFiles {
-  /** The common root of the given paths; relative paths are relative to it. */
-  root: string;
-  files: FoundFile[];
-  ignored: { path: string; reason: string }[];
-}
-
-const isPdfName = (name: string) => /\.pdf$/i.test(name);
-
-/** The deepest folder that contains all the given folders. */
-function commonFolder(folders: string[]): string {
-  const split = folders.map((folder) => folder.split(sep));
-  const first = split[0] ?? [];
-  let length = first.length;
-  for (const parts of split) {
-    let i = 0;
-    while (i < length && i < parts.length && parts[i] === first[i]) i++;
-    length = i;
-  }
-  const joined = first.slice(0, length).join(sep);
-  return joined === '' ? sep : joined;
-}
-
-/**
- * The PDFs under the given files and folders: folders are walked recursively, in name order; a file is
- * taken when its name ends in .pdf (any case); anything else is ignored with a reason, as are hidden
- * entries (named with a leading '.') found while walking. Symbolic links are followed, and each real
- * folder is walked once, so a link back up the tree does not loop.
- */
-export async function collectUploadFiles(paths: readonly string[]): Promise<CollectedFiles> {
-  if (paths.length === 0) throw new UsageError('no files or folders given');
-  const given: { path: string; folder: boolean }[] = [];
-  for (const path of paths) {
-    const info = await stat(path).catch(() => undefined);
-    if (!info) throw new UsageError(`no such file or folder: ${path}`);
-    given.push({ path: resolve(path), folder: info.isDirectory() });
-  }
-  const root = commonFolder(given.map(({ path, folder }) => (folder ? path : dirname(path))));
-  const files: FoundFile[] = [];
-  const ignored: { path: string; reason: string }[] = [];
-  const seenFiles = new Set<string>();
-  const walkedFolders = new Set<string>();
-
-  const take = (path: string) => {
-    if (seenFiles.has(path)) return;
-    seenFiles.add(path);
-    if (!isPdfName(path)) ignored.push({ path, reason: 'not a .pdf file' });
-    else files.push({ path, relativePath: relative(root, path).split(sep).join('/') });
-  };
-
-  const walk = async (folder: string): Promise<void> => {
-    const real = await realpath(folder);
-    if (walkedFolders.has(real)) {
-      ignored.push({ path: folder, reason: 'folder already walked (a symbolic link back into the tree)' });
-      return;
-    }
-    walkedFolders.add(real);
-    const entries = await readdir(folder, { withFileTypes: true });
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
-      const path = join(folder, entry.name);
-      let kind: 'folder' | 'file' | 'other' = entry.isDirectory() ? 'folder' : entry.isFile() ? 'file' : 'other';
-      if (entry.isSymbolicLink()) {
-        const target = await stat(path).catch(() => undefined);
-        if (!target) {
-          ignored.push({ path, reason: 'broken symbolic link' });
-          continue;
-        }
-        kind = target.isDirectory() ? 'folder' : target.isFile() ? 'file' : 'other';
-      }
-      if (entry.name.startsWith('.')) ignored.push({ path, reason: kind === 'folder' ? 'hidden folder' : 'hidden file' });
-      else if (kind === 'folder') await walk(path);
-      else if (kind === 'file') take(path);
-      else ignored.push({ path, reason: 'not a regular file' });
-    }
-  };
-
-  for (const { path, folder } of given) {
-    if (folder) await walk(path);
-    else take(path);
-  }
-  return { root, files, ignored };
-}
 
 /* ------------------------------------------------------------------------------------------------ */
 /* Hashing                                                                                           */
@@ -445,9 +352,10 @@ export async function uploadBatch(options: UploadOptions): Promise<UploadResult>
   const manifestKey = batchManifestKey(batch);
   const progress = options.progress;
 
-  const collected = await collectUploadFiles(options.paths);
-  if (collected.files.length === 0) {
-    const others = collected.ignored.length ? ` (${collected.ignored.length} other ${collected.ignored.length === 1 ? 'entry' : 'entries'} ignored)` : '';
+  const found = await findPdfFiles(options.paths, { namedFiles: 'pdf-content' });
+  const ignored = [...found.skipped, ...found.foldersWithoutPdf.map((path) => ({ path, reason: 'no PDF files in this folder' }))];
+  if (found.files.length === 0) {
+    const others = found.skipped.length ? ` (${found.skipped.length} other ${found.skipped.length === 1 ? 'entry' : 'entries'} ignored)` : '';
     throw new UsageError(`no PDF files found in ${options.paths.join(', ')}${others}`);
   }
 
@@ -461,8 +369,8 @@ export async function uploadBatch(options: UploadOptions): Promise<UploadResult>
   };
 
   // 1. Hash every file first: the manifest names each file's digest before any of them is sent.
-  const planned: (PlannedFile | undefined)[] = new Array(collected.files.length);
-  await runPool(collected.files, concurrency, async (file, index) => {
+  const planned: (PlannedFile | undefined)[] = new Array(found.files.length);
+  await runPool(found.files, concurrency, async (file, index) => {
     const key = incomingKey(batch, file.relativePath);
     const base = { ...file, key, bytes: 0, sha256: '', multipart: false, attempts: 0 };
     if (Buffer.byteLength(key) > MAX_KEY_BYTES) {
@@ -501,7 +409,7 @@ export async function uploadBatch(options: UploadOptions): Promise<UploadResult>
     sha256: file.digest.sha256,
     multipart: file.multipart,
   });
-  const result = (): UploadResult => ({ batch, manifestKey, uploaded, skipped, failed, ignored: collected.ignored, elapsedMs: Date.now() - started });
+  const result = (): UploadResult => ({ batch, manifestKey, uploaded, skipped, failed, ignored, elapsedMs: Date.now() - started });
   const cancelAll = () => {
     for (const file of files) record({ ...baseOf(file), status: 'failed', attempts: 0, reason: 'cancelled before it was uploaded' });
     return result();

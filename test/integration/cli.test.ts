@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -41,6 +41,37 @@ describe('agreements extract', () => {
     expect(record.status).toBe('rejected');
     expect(record.issues[0].code).toBe('pdf.not_pdf');
   }, 60_000);
+
+  it('follows symbolic links to PDFs and folders, lists what it passes over, and names a folder without any PDF', async () => {
+    const seed = join(fixturesRoot, 'pdf', 'digital', 'zielvereinbarung-2025-main-taunus-kreis.pdf');
+    const elsewhere = mkdtempSync(join(tmpdir(), 'agreements-cli-target-'));
+    copyFileSync(seed, join(elsewhere, 'kreis.pdf'));
+    const folder = mkdtempSync(join(tmpdir(), 'agreements-cli-links-'));
+    symlinkSync(join(elsewhere, 'kreis.pdf'), join(folder, 'linked.pdf'));
+    symlinkSync(elsewhere, join(folder, 'archive'));
+    symlinkSync(folder, join(folder, 'loop'));
+    writeFileSync(join(folder, 'notes.txt'), 'not an agreement');
+    const linked = await cli(['extract', folder, '--json', '--ocr', 'never']);
+    expect(linked.code).toBe(0);
+    expect(linked.stdout.trim().split('\n').map((line) => [JSON.parse(line).fileName, JSON.parse(line).status])).toEqual([
+      ['kreis.pdf', 'valid'],
+      ['linked.pdf', 'valid'],
+    ]);
+    expect(linked.stderr).toContain(`skipped ${join(folder, 'loop')}: symbolic link loop: it leads back to ${folder}\n`);
+    expect(linked.stderr).toContain(`skipped ${join(folder, 'notes.txt')}: not a .pdf file\n`);
+
+    const withoutPdf = mkdtempSync(join(tmpdir(), 'agreements-cli-nopdf-'));
+    mkdirSync(join(withoutPdf, 'sub'));
+    writeFileSync(join(withoutPdf, 'sub', 'scan.tif'), 'II*\0');
+    const none = await cli(['extract', withoutPdf]);
+    expect(none.code).toBe(2);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toBe(`skipped ${join(withoutPdf, 'sub', 'scan.tif')}: not a .pdf file\nagreements: no PDF files found in ${withoutPdf}\n`);
+    const partly = await cli(['extract', withoutPdf, seed, '--json']);
+    expect(partly.code).toBe(1);
+    expect(partly.stderr).toContain(`agreements: no PDF files in ${withoutPdf}\n`);
+    expect(JSON.parse(partly.stdout).fileName).toBe('zielvereinbarung-2025-main-taunus-kreis.pdf');
+  }, 120_000);
 
   it('exits non-zero on usage errors', async () => {
     expect((await cli(['extract', '/no/such/folder'])).code).not.toBe(0);

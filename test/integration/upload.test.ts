@@ -131,7 +131,7 @@ const IGNORED = (tree: Tree) =>
     { path: tree.file('.DS_Store'), reason: 'hidden file' },
     { path: tree.file('.cache'), reason: 'hidden folder' },
     { path: tree.file('digital/.~lock.zv-2013-stadt-kassel.pdf#'), reason: 'hidden file' },
-    { path: tree.file('loop'), reason: 'folder already walked (a symbolic link back into the tree)' },
+    { path: tree.file('loop'), reason: `symbolic link loop: it leads back to ${tree.root}` },
     { path: tree.file('notes.txt'), reason: 'not a .pdf file' },
   ].sort(byPath);
 
@@ -759,6 +759,11 @@ describe('runUpload', () => {
     writeFileSync(join(onlyText, 'notes.txt'), 'x');
     writeFileSync(join(onlyText, '.hidden.pdf'), 'x');
     await expect(runUpload([onlyText], { bucket }, io)).rejects.toThrow(new UsageError(`no PDF files found in ${onlyText} (2 other entries ignored)`));
+    // A file named directly is sent only if its content is a PDF, whatever its name.
+    writeFileSync(join(onlyText, 'scan.pdf'), 'Sehr geehrte Damen und Herren');
+    await expect(runUpload([join(onlyText, 'scan.pdf')], { bucket }, io)).rejects.toThrow(
+      new UsageError(`no PDF files found in ${join(onlyText, 'scan.pdf')} (1 other entry ignored)`),
+    );
     await expect(runUpload(['/no/such/folder'], { bucket }, io)).rejects.toThrow(new UsageError('no such file or folder: /no/such/folder'));
     const empty = mkdtempSync(join(tmpdir(), 'upload-cwd-'));
     await expect(runUpload([twoPdfs()], {}, { ...io, cwd: empty })).rejects.toThrow(UsageError);
