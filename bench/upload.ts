@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { resolveDeployment } from '../cli/deployment.js';
-import { uploadBatch } from '../cli/upload.js';
+import { uploadBatch } from '../cli/upload/batch.js';
 import { bulkAgreements } from '../fixtures/generator/bulk.js';
 import { mergeBenchResults } from './results.js';
 import { deployLocalPipeline } from '../scripts/local-emulator.js';

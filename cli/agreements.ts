@@ -11,7 +11,9 @@ import { runReport } from './report-command.js';
 import { runReprocess } from './reprocess-command.js';
 import { runReviewAccept, runReviewList } from './review-command.js';
 import { runStatus } from './status-command.js';
-import { runUpload } from './upload.js';
+import { runUpload } from './upload-command.js';
+import { DEFAULT_PART_SIZE, DEFAULT_RETRIES, DEFAULT_UPLOAD_CONCURRENCY } from './upload/batch.js';
+import { MiB } from './upload/digest.js';
 
 function positiveInteger(value: string): number {
   const parsed = Number(value);
@@ -44,9 +46,9 @@ addDeploymentOptions(
     .description('upload PDFs (folders are searched recursively) to the deployed pipeline as one batch; a second run of the same batch skips what arrived')
     .argument('<paths...>', 'PDF files or folders')
     .option('--batch <name>', 'batch name (default: upload-<UTC date-time>)')
-    .option('--concurrency <n>', 'files uploaded at once', '4')
-    .option('--part-size <MiB>', 'files larger than this go in parts of this size (at least 5)', '8')
-    .option('--retries <n>', 'further attempts after a network error, a 5xx or throttling', '4')
+    .option('--concurrency <n>', `files uploaded at once (default: ${DEFAULT_UPLOAD_CONCURRENCY})`)
+    .option('--part-size <MiB>', `files larger than this go in parts of this size, at least 5 (default: ${DEFAULT_PART_SIZE / MiB})`)
+    .option('--retries <n>', `further attempts after a network error, a 5xx or throttling (default: ${DEFAULT_RETRIES})`)
     .option('--json', 'print the result as JSON instead of a summary', false),
 ).action(async (paths: string[], options: Parameters<typeof runUpload>[1]) => {
   await runUpload(paths, options);

@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { resolveDeployment } from '../cli/deployment.js';
 import { formatSummary, formatTable } from '../cli/table.js';
-import { defaultBatchName, uploadBatch } from '../cli/upload.js';
-import { createUploadProgress, formatUploadSummary } from '../cli/upload-progress.js';
+import { defaultBatchName, uploadBatch } from '../cli/upload/batch.js';
+import { createUploadProgress, formatUploadSummary } from '../cli/upload/progress.js';
 import type { Report } from '../shared/report/report.js';
 import { deployLocalPipeline } from './local-emulator.js';
 

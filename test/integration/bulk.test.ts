@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { uploadBatch } from '../../cli/upload.js';
+import { uploadBatch } from '../../cli/upload/batch.js';
 import { bulkAgreements } from '../../fixtures/generator/bulk.js';
 import { renderAgreement } from '../../fixtures/generator/render-digital.js';
 import { extractionConfigSchema } from '../../shared/config.js';

@@ -19,18 +19,9 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../cli/files.js';
-import { resolveDeployment } from '../../cli/deployment.js';
-import {
-  defaultBatchName,
-  type FileOutcome,
-  isRetryable,
-  runUpload,
-  sanitizeBatchName,
-  type UploadOptions,
-  type UploadProgressSink,
-  type UploadResult,
-  uploadBatch,
-} from '../../cli/upload.js';
+import { runUpload } from '../../cli/upload-command.js';
+import { type UploadOptions, uploadBatch } from '../../cli/upload/batch.js';
+import type { FileOutcome, UploadProgressSink, UploadResult } from '../../cli/upload/model.js';
 import type { BatchManifest } from '../../shared/store/batches.js';
 import { type Emulator, startEmulator } from '../support/emulator.js';
 
@@ -581,11 +572,6 @@ describe('uploadBatch', () => {
     const result = await uploadBatch({ s3, bucket, paths: [tree.file('digital/zv-2011-landkreis-fulda.pdf')], now: () => NOW });
     expect(result.batch).toBe('upload-20250304-050607');
     expect(keysOf(result.uploaded)).toEqual(['incoming/upload-20250304-050607/zv-2011-landkreis-fulda.pdf']);
-    expect(defaultBatchName(new Date('1999-12-31T23:59:58.999Z'))).toBe('upload-19991231-235958');
-    expect(sanitizeBatchName('März 2025 / Kreis #1')).toBe('Marz-2025-Kreis-1');
-    expect(sanitizeBatchName('a'.repeat(80))).toBe('a'.repeat(64));
-    expect(sanitizeBatchName('../etc')).toBe('etc');
-    expect(() => sanitizeBatchName('///')).toThrow(UsageError);
     const named = await uploadBatch(options(tree, 'Lieferung Mai/2025', { paths: [tree.file('digital/zv-2011-landkreis-fulda.pdf')] }));
     expect(named.batch).toBe('Lieferung-Mai-2025');
     expect((await head('incoming/Lieferung-Mai-2025/zv-2011-landkreis-fulda.pdf'))?.Metadata?.batch).toBe('Lieferung-Mai-2025');
@@ -626,22 +612,6 @@ describe('uploadBatch', () => {
     const result = await uploadBatch(options(tree, 'parallel', { s3: client, concurrency: 3, paths: [tree.file('digital')] }));
     expect(keysOf(result.uploaded)).toEqual(keys('parallel', Object.keys(SMALL_PDFS).flatMap((path) => (path.startsWith('digital/') ? [path.slice('digital/'.length)] : []))));
     expect(peak).toBe(3);
-  });
-
-  it('classifies errors for retrying', () => {
-    expect(isRetryable(serverError('InternalError', 500, 'x'))).toBe(true);
-    expect(isRetryable(serverError('ServiceUnavailable', 503, 'x'))).toBe(true);
-    expect(isRetryable(serverError('SlowDown', 503, 'x'))).toBe(true);
-    expect(isRetryable(serverError('TooManyRequestsException', 429, 'x'))).toBe(true);
-    expect(isRetryable(serverError('RequestTimeout', 400, 'x'))).toBe(true);
-    expect(isRetryable(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBe(true);
-    expect(isRetryable(Object.assign(new Error('timed out'), { name: 'TimeoutError' }))).toBe(true);
-    expect(isRetryable(serverError('BadDigest', 400, 'x'))).toBe(false);
-    expect(isRetryable(serverError('InvalidDigest', 400, 'x'))).toBe(false);
-    expect(isRetryable(serverError('AccessDenied', 403, 'x'))).toBe(false);
-    expect(isRetryable(serverError('NoSuchBucket', 404, 'x'))).toBe(false);
-    expect(isRetryable(Object.assign(new Error('no such file'), { code: 'ENOENT' }))).toBe(false);
-    expect(isRetryable(Object.assign(new Error('aborted'), { name: 'AbortError' }))).toBe(false);
   });
 });
 
@@ -777,15 +747,5 @@ describe('runUpload', () => {
     await expect(runUpload([twoPdfs()], { bucket, partSize: '4' }, io)).rejects.toThrow(/^invalid option --part-size/);
     await expect(runUpload([twoPdfs()], { bucket, endpoint: 'not a url' }, io)).rejects.toThrow(/^invalid option --endpoint/);
     expect(calls).toEqual([]);
-  });
-
-  it('reads the bucket from --outputs, flat or under the stack name', () => {
-    const cwd = cwdWithOutputs({});
-    writeFileSync(join(cwd, 'stack.json'), JSON.stringify({ ZielvereinbarungenPipeline: { UploadBucketName: 'from-stack' } }));
-    expect(resolveDeployment({ outputs: 'stack.json' }, { cwd }).bucket()).toBe('from-stack');
-    expect(resolveDeployment({ outputs: join(cwd, 'stack.json') }, { cwd: '/' }).bucket()).toBe('from-stack');
-    expect(resolveDeployment({ bucket: 'given', outputs: 'stack.json' }, { cwd }).bucket()).toBe('given');
-    expect(() => resolveDeployment({ outputs: 'missing.json' }, { cwd }).bucket()).toThrow(UsageError);
-    rmSync(cwd, { recursive: true });
   });
 });
