@@ -9,7 +9,7 @@ import { runExtract } from './extract-command.js';
 import { reportFailure } from './errors.js';
 import { runReport } from './report-command.js';
 import { runReprocess } from './reprocess-command.js';
-import { runReviewAccept, runReviewList } from './review-command.js';
+import { runReviewAccept, runReviewList, runReviewReject } from './review-command.js';
 import { runStatus } from './status-command.js';
 import { runUpload } from './upload-command.js';
 import { DEFAULT_PART_SIZE, DEFAULT_RETRIES, DEFAULT_UPLOAD_CONCURRENCY } from './upload/batch.js';
@@ -90,12 +90,22 @@ addDeploymentOptions(review.command('list').description('the review queue: docum
 addDeploymentOptions(
   review
     .command('accept')
-    .description('correct fields and mark the record valid; the extractor\'s record and an audit entry are kept')
+    .description('correct fields and mark the record valid; the extractor\'s record and an audit entry are kept, the batch\'s report is written again')
     .argument('<documentId>', 'sha256:<hex>, or the first hex digits shown by review list')
-    .option('--set <path=value>', 'a correction, e.g. agreement.budgetYear=2025 or "agreement.amount=1.018.910 Euro" (repeatable)', collect, [])
+    .option('--set <path=value>', 'a correction, e.g. agreement.budgetYear=2025, "agreement.amount=1.018.910 Euro" or agreement.signatures[1].date=2.8.2025 (repeatable)', collect, [])
     .option('--by <name>', 'who accepts (default: the OS user)'),
 ).action(async (documentId: string, options: Parameters<typeof runReviewAccept>[1]) => {
   await runReviewAccept(documentId, options);
+});
+addDeploymentOptions(
+  review
+    .command('reject')
+    .description('mark the record rejected, with the reason; the extractor\'s record and an audit entry are kept, the batch\'s report is written again')
+    .argument('<documentId>', 'sha256:<hex>, or the first hex digits shown by review list')
+    .requiredOption('--reason <text>', 'why the document is rejected, e.g. "Entwurf, nicht unterschrieben"')
+    .option('--by <name>', 'who rejects (default: the OS user)'),
+).action(async (documentId: string, options: Parameters<typeof runReviewReject>[1]) => {
+  await runReviewReject(documentId, options);
 });
 
 addDeploymentOptions(

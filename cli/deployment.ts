@@ -2,12 +2,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { BatchesTable } from '../shared/store/batches.js';
 import { RecordsTable } from '../shared/store/records.js';
 import { describeCalls } from './errors.js';
+import { type BatchReports, reportQueueRequester } from '../shared/store/report-requests.js';
 import { UsageError } from './files.js';
 
 /**
@@ -21,10 +23,11 @@ export interface DeploymentOptions {
   bucket?: string;
   recordsTable?: string;
   batchesTable?: string;
+  reportQueue?: string;
   endpoint?: string;
 }
 
-const stackOutputsSchema = z.object({ UploadBucketName: z.string(), RecordsTableName: z.string(), BatchesTableName: z.string() }).partial();
+const stackOutputsSchema = z.object({ UploadBucketName: z.string(), RecordsTableName: z.string(), BatchesTableName: z.string(), ReportQueueUrl: z.string() }).partial();
 type StackOutputs = z.infer<typeof stackOutputsSchema>;
 
 export function addDeploymentOptions(command: Command): Command {
@@ -33,6 +36,7 @@ export function addDeploymentOptions(command: Command): Command {
     .option('--bucket <name>', 'upload bucket (default: UploadBucketName from the outputs)')
     .option('--records-table <name>', 'records table (default: RecordsTableName from the outputs)')
     .option('--batches-table <name>', 'batches table (default: BatchesTableName from the outputs)')
+    .option('--report-queue <url>', 'queue that asks for a batch\'s report again after a change (default: ReportQueueUrl from the outputs)')
     .option('--endpoint <url>', 'AWS endpoint, e.g. a local emulator (default: AWS_ENDPOINT_URL or AWS)');
 }
 
@@ -64,6 +68,7 @@ export function resolveDeployment(options: DeploymentOptions, { cwd = process.cw
   // Emulators serve buckets by path, not by virtual-hosted DNS names.
   const s3Config: S3ClientConfig = endpoint ? { endpoint, forcePathStyle: true } : {};
   let s3: S3Client | undefined;
+  let sqs: SQSClient | undefined;
   let dynamodb: DynamoDBDocumentClient | undefined;
   const documentClient = () =>
     (dynamodb ??= DynamoDBDocumentClient.from(describeCalls(new DynamoDBClient(endpoint ? { endpoint } : {}), endpoint), {
@@ -75,6 +80,13 @@ export function resolveDeployment(options: DeploymentOptions, { cwd = process.cw
     s3: () => (s3 ??= describeCalls(new S3Client(s3Config), endpoint)),
     records: () => new RecordsTable(documentClient(), need(options.recordsTable ?? outputs.RecordsTableName, '--records-table', 'RecordsTableName')),
     batches: () => new BatchesTable(documentClient(), need(options.batchesTable ?? outputs.BatchesTableName, '--batches-table', 'BatchesTableName')),
+    /** Asking for batch reports again after a record changed: the batches table and the report queue. */
+    batchReports: (): BatchReports => {
+      const queueUrl = need(options.reportQueue ?? outputs.ReportQueueUrl, '--report-queue', 'ReportQueueUrl');
+      // Requests go to the configured endpoint, whatever host the queue's URL names (as in the functions).
+      sqs ??= describeCalls(new SQSClient(endpoint ? { endpoint, useQueueUrlAsEndpoint: false } : {}), endpoint);
+      return { table: new BatchesTable(documentClient(), need(options.batchesTable ?? outputs.BatchesTableName, '--batches-table', 'BatchesTableName')), requestReport: reportQueueRequester(sqs, queueUrl) };
+    },
   };
 }
 export type Deployment = ReturnType<typeof resolveDeployment>;

@@ -3,6 +3,7 @@ import { EXTRACTOR_VERSION } from '../shared/extract/version.js';
 import { TesseractOcrEngine } from '../shared/ocr/tesseract.js';
 import type { StoredDocument } from '../shared/store/records.js';
 import { type ReprocessOutcome, reprocessDocument } from '../shared/store/reprocess.js';
+import { batchesReporting } from '../shared/store/report-requests.js';
 import { type DeploymentOptions, resolveDeployment } from './deployment.js';
 import { UsageError } from './files.js';
 
@@ -52,24 +53,31 @@ export async function runReprocess(options: ReprocessOptions): Promise<Reprocess
     for await (const stored of table.scan()) selected.push(stored);
   }
 
+  // Reports are asked for again only when something is stored; resolved first, so that a missing queue stops the run before any work.
+  const reports = options.dryRun ? undefined : deployment.batchReports();
   const config = extractionConfigSchema.parse({ ocr: options.ocr });
   const ocr = new TesseractOcrEngine(undefined, config.ocrDpi);
   const dependencies = { s3: deployment.s3(), bucket: deployment.bucket(), table, config, ocr };
   const outcomes: ReprocessOutcome[] = [];
+  const changedBatches = new Set<string>();
   try {
     for (const stored of selected) {
       const outcome = await reprocessDocument(stored, dependencies, { now: new Date(), dryRun: options.dryRun });
       outcomes.push(outcome);
       process.stdout.write(options.json ? `${JSON.stringify(outcome)}\n` : `${describe(outcome)}\n`);
+      if (reports && outcome.kind === 'changed') for (const batchId of await batchesReporting(stored, reports.table)) changedBatches.add(batchId);
     }
   } finally {
     await ocr.close();
+    // What was stored before a failure changed its batches' reports too.
+    for (const batchId of changedBatches) await reports?.requestReport(batchId);
   }
   if (!options.json) {
     const count = (kind: ReprocessOutcome['kind']) => outcomes.filter((outcome) => outcome.kind === kind).length;
     process.stdout.write(
       `${outcomes.length} document${outcomes.length === 1 ? '' : 's'}: ${count('changed')} changed, ${count('unchanged')} unchanged, ${count('kept')} kept, ${count('failed')} failed${options.dryRun ? ' (dry run: nothing stored)' : ''}\n`,
     );
+    if (changedBatches.size > 0) process.stdout.write(`report asked for again: ${[...changedBatches].join(', ')}\n`);
   }
   return outcomes;
 }

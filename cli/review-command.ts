@@ -1,11 +1,12 @@
 import { userInfo } from 'node:os';
-import { CorrectionError, parseAssignment } from '../shared/review/corrections.js';
+import { applyAssignments, CorrectionError, parseAssignment } from '../shared/review/corrections.js';
 import { recipientOf } from '../shared/report/rows.js';
-import { acceptReview, findDocument, reviewQueue } from '../shared/store/review.js';
+import { type StoredDocument, VersionConflictError } from '../shared/store/records.js';
+import { acceptReview, type Decision, findDocument, rejectReview, type ReviewStores, reviewQueue } from '../shared/store/review.js';
 import { type DeploymentOptions, resolveDeployment } from './deployment.js';
 import { UsageError } from './files.js';
 
-/** `agreements review list` and `agreements review accept`: the review queue, and a person's decision on it. */
+/** `agreements review list`, `review accept` and `review reject`: the review queue, and a person's decisions on it. */
 
 const shortId = (documentId: string) => documentId.slice('sha256:'.length, 'sha256:'.length + 12);
 const truncate = (text: string, width: number) => (text.length <= width ? text : `${text.slice(0, width - 1)}…`);
@@ -45,20 +46,65 @@ export interface AcceptOptions extends DeploymentOptions {
   by?: string;
 }
 
-export async function runReviewAccept(reference: string, options: AcceptOptions): Promise<void> {
+export interface RejectOptions extends DeploymentOptions {
+  reason: string;
+  by?: string;
+}
+
+const show = (value: unknown) => (value === undefined ? '—' : JSON.stringify(value));
+
+/**
+ * Reads the document, makes the decision and writes it over the version read. A correction that cannot
+ * be applied is a usage error; a record someone else changed in between is reported with its current
+ * state, and nothing is saved.
+ */
+async function decideOnCommandLine(reference: string, options: DeploymentOptions & { by?: string }, decide: (stored: StoredDocument, stores: ReviewStores, by: string) => Promise<Decision>): Promise<Decision> {
   const deployment = resolveDeployment(options);
   const table = deployment.records();
+  const stores = { s3: deployment.s3(), bucket: deployment.bucket(), table, reports: deployment.batchReports() };
+  const by = options.by ?? userInfo().username;
   try {
-    const assignments = options.set.map(parseAssignment);
-    const stored = await findDocument(table, reference);
-    const by = options.by ?? userInfo().username;
-    const { record, entry } = await acceptReview(stored, assignments, by, { s3: deployment.s3(), bucket: deployment.bucket(), table }, new Date());
-    process.stdout.write(`accepted ${record.documentId} (${record.fileName}) as valid, by ${by}\n`);
-    const show = (value: unknown) => (value === undefined ? '—' : JSON.stringify(value));
-    for (const change of entry.changes) process.stdout.write(`  ${change.path}: ${show(change.from)} → ${show(change.to)}\n`);
-    if (entry.resolvedIssues.length > 0) process.stdout.write(`  resolved: ${entry.resolvedIssues.map((issue) => issue.code).join(', ')}\n`);
+    return await decide(await findDocument(table, reference), stores, by);
   } catch (error) {
     if (error instanceof CorrectionError) throw new UsageError(error.message);
+    if (error instanceof VersionConflictError) {
+      const current = await table.get(error.documentId);
+      const last = current?.audit.at(-1);
+      // One line on stderr and exit code 1, as for any failure (cli/errors.ts).
+      throw new Error(
+        `${error.message}.\n  now: ${current?.record?.status ?? 'no record'}${last ? `, ${last.action === 'accept' ? 'accepted' : 'rejected'} by ${last.by} at ${last.at}` : ''}; look at it again (review list), then decide`,
+      );
+    }
     throw error;
   }
+}
+
+function printReports(decision: Decision): void {
+  if (decision.reportsRequested.length > 0) process.stdout.write(`  report asked for again: ${decision.reportsRequested.join(', ')}\n`);
+}
+
+export async function runReviewAccept(reference: string, options: AcceptOptions): Promise<void> {
+  const assignments = (() => {
+    try {
+      return options.set.map(parseAssignment);
+    } catch (error) {
+      throw error instanceof CorrectionError ? new UsageError(error.message) : error;
+    }
+  })();
+  const decision = await decideOnCommandLine(reference, options, (stored, stores, by) =>
+    acceptReview(stored, applyAssignments(stored.record?.agreement ?? {}, assignments), by, stores, new Date()),
+  );
+  const { record, entry } = decision;
+  process.stdout.write(`accepted ${record.documentId} (${record.fileName}) as valid, by ${entry.by}\n`);
+  if (entry.action === 'accept') {
+    for (const change of entry.changes) process.stdout.write(`  ${change.path}: ${show(change.from)} → ${show(change.to)}\n`);
+    if (entry.resolvedIssues.length > 0) process.stdout.write(`  resolved: ${entry.resolvedIssues.map((issue) => issue.code).join(', ')}\n`);
+  }
+  printReports(decision);
+}
+
+export async function runReviewReject(reference: string, options: RejectOptions): Promise<void> {
+  const decision = await decideOnCommandLine(reference, options, (stored, stores, by) => rejectReview(stored, options.reason, by, stores, new Date()));
+  process.stdout.write(`rejected ${decision.record.documentId} (${decision.record.fileName}), by ${decision.entry.by}: ${options.reason.trim()}\n`);
+  printReports(decision);
 }

@@ -1,12 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { TextractClient } from '@aws-sdk/client-textract';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TextractOcrService } from '../../shared/ocr/textract.js';
 import { BatchesTable } from '../../shared/store/batches.js';
 import type { IngestDependencies } from '../../shared/store/ingest.js';
 import { RecordsTable } from '../../shared/store/records.js';
+import { reportQueueRequester } from '../../shared/store/report-requests.js';
 import { tracer } from './powertools.js';
 import { functionSettings } from './settings.js';
 
@@ -28,12 +29,7 @@ export async function pipelineDependencies(env: Record<string, string | undefine
     bucket: settings.bucket,
     config: settings.extraction,
     batchesTable,
-    batches: {
-      table: batchesTable,
-      requestReport: async (batchId: string) => {
-        await sqs.send(new SendMessageCommand({ QueueUrl: settings.reportQueueUrl, MessageBody: JSON.stringify({ batchId }) }));
-      },
-    },
+    batches: { table: batchesTable, requestReport: reportQueueRequester(sqs, settings.reportQueueUrl) },
   };
   switch (settings.ocr.engine) {
     case 'textract': {

@@ -1,27 +1,41 @@
 import { z } from 'zod';
-import { pickTotalAmount } from '../extract/amount.js';
-import { type AgreementRecord, agreementRecordSchema, agreementSchema } from '../schema/record.js';
+import { type Agreement, type AgreementRecord, agreementRecordSchema, agreementSchema, recordIssueSchema } from '../schema/record.js';
+import { checkCompleteAgreement } from '../validate/rules.js';
+import { type FieldError, pathOf, readAgreementInput } from './input.js';
 
 /**
- * A person's review of a record: corrections given as `path=value` assignments (`agreement.budgetYear=2025`,
- * `agreement.signatures[1].date=2025-08-18`, `agreement.amount=1.018.910 Euro`), applied to the record,
- * which then counts as valid. What changed, when and by whom is kept as an audit entry.
+ * A person's decision on a record. Accepting takes the agreement as corrected — from the web app as
+ * typed, or from `path=value` assignments (`agreement.budgetYear=2025`, `agreement.signatures[1].date=2.8.2025`,
+ * `agreement.amount=1.018.910 Euro`) — reads it for people, checks it against the schema and the business
+ * rules, and marks the record valid. Rejecting needs a reason. Either way, what changed, when, by whom and
+ * why is kept as an audit entry.
  */
 
 export const changeSchema = z.object({ path: z.string(), from: z.unknown(), to: z.unknown() });
 export type Change = z.infer<typeof changeSchema>;
 
-export const auditEntrySchema = z.object({
-  action: z.literal('accept'),
-  at: z.iso.datetime(),
-  by: z.string().min(1),
-  changes: z.array(changeSchema),
-  /** The issues the record carried when it was accepted. */
-  resolvedIssues: z.array(z.object({ path: z.string(), code: z.string(), message: z.string() })),
-});
+const decisionBase = { at: z.iso.datetime(), by: z.string().min(1) };
+export const auditEntrySchema = z.discriminatedUnion('action', [
+  z.object({
+    action: z.literal('accept'),
+    ...decisionBase,
+    changes: z.array(changeSchema),
+    /** The issues the record carried when it was accepted. */
+    resolvedIssues: z.array(recordIssueSchema),
+  }),
+  z.object({ action: z.literal('reject'), ...decisionBase, reason: z.string().min(1) }),
+]);
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
-export class CorrectionError extends Error {}
+/** A correction that cannot be applied; `errors` name the fields, when the problem lies in fields. */
+export class CorrectionError extends Error {
+  constructor(
+    message: string,
+    readonly errors: readonly FieldError[] = [],
+  ) {
+    super(errors.length === 0 ? message : `${message}:\n  ${errors.map((error) => `${error.path}: ${error.message}`).join('\n  ')}`);
+  }
+}
 
 export interface Assignment {
   path: string;
@@ -48,20 +62,15 @@ export function parseAssignment(text: string): Assignment {
 }
 
 /**
- * The value to store: an amount written in any German form for `agreement.amount`; JSON (a number, a
- * list, an object) where the field does not hold text; the text itself otherwise.
+ * The value to set: a JSON list or object where one is given (`agreement.signatures[1]={…}`), the text
+ * itself otherwise — read for people afterwards with the rest of the agreement.
  */
-function valueFor(path: string, text: string, current: unknown): unknown {
-  if (path === 'agreement.amount') {
-    const amount = pickTotalAmount(text);
-    if (!amount) throw new CorrectionError(`"${text}" is not an amount (such as "1.018.910 Euro" or "2.345.678,00 EUR")`);
-    return { cents: amount.cents, currency: 'EUR', text: amount.text };
-  }
-  if (typeof current === 'string') return text;
+function valueFor(path: string, text: string): unknown {
+  if (!/^\s*[[{]/.test(text)) return text;
   try {
     return JSON.parse(text);
   } catch {
-    return text;
+    throw new CorrectionError(`${path}: "${text}" is not a JSON list or object`);
   }
 }
 
@@ -86,7 +95,7 @@ function setAt(target: Record<string | number, unknown>, segments: readonly Segm
   }
   const last = segments.at(-1)!;
   checkIndex(container, last);
-  container[last] = valueFor(path, text, container[last]);
+  container[last] = valueFor(path, text);
 }
 
 /** What differs between two JSON values, leaf by leaf, as paths such as "agreement.measures[2].title". */
@@ -103,25 +112,58 @@ export function diffValues(before: unknown, after: unknown, path = ''): Change[]
   return [...new Set([...Object.keys(a), ...Object.keys(b)])].flatMap((key) => diffValues(a[key], b[key], join(key)));
 }
 
-/**
- * The record with the assignments applied, marked valid, its issues resolved. A valid record must be
- * complete, so the result has to hold every field of the agreement; what is still missing is named.
- */
-export function acceptRecord(record: AgreementRecord, assignments: readonly Assignment[], by: string, at: Date): { record: AgreementRecord; entry: AuditEntry } {
-  if (record.status === 'rejected' && assignments.length === 0) {
-    throw new CorrectionError('a rejected document holds no agreement; give its fields with --set');
-  }
-  const corrected = structuredClone(record) as AgreementRecord & Record<string, unknown>;
-  for (const assignment of assignments) setAt(corrected, segmentsOf(assignment.path), assignment.value, assignment.path);
+/** The agreement with `path=value` assignments applied, values as typed (for `acceptRecord`). */
+export function applyAssignments(agreement: Partial<Agreement>, assignments: readonly Assignment[]): unknown {
+  const target = { agreement: structuredClone(agreement) } as Record<string | number, unknown>;
+  for (const assignment of assignments) setAt(target, segmentsOf(assignment.path), assignment.value, assignment.path);
+  return target.agreement;
+}
 
-  const complete = agreementSchema.safeParse(corrected.agreement);
+/** The schema's complaint about a value, for a person. */
+function describeSchemaIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is missing';
+  if (issue.code === 'too_small' && issue.origin === 'string') return 'must not be empty';
+  return issue.message;
+}
+
+/** The value at a path such as "agreement.measures[2].title", if there is one. */
+function valueAt(root: unknown, path: string): unknown {
+  return segmentsOf(path).reduce<unknown>((value, segment) => (typeof value === 'object' && value !== null ? (value as Record<string | number, unknown>)[segment] : undefined), { agreement: root });
+}
+
+/**
+ * The record with the corrected agreement, marked valid, its issues resolved. The agreement is read for
+ * people, must be complete and well-formed, and must pass the business rules; every problem is named at
+ * its field. Evidence is kept for the values left as they were read.
+ */
+export function acceptRecord(record: AgreementRecord, corrected: unknown, by: string, at: Date): { record: AgreementRecord; entry: AuditEntry } {
+  const { agreement, errors } = readAgreementInput(corrected, record.agreement);
+  if (errors.length > 0) throw new CorrectionError('some values cannot be read', errors);
+  const complete = agreementSchema.safeParse(agreement);
   if (!complete.success) {
-    const problems = complete.error.issues.map((issue) => `agreement.${issue.path.join('.')}: ${issue.message}`);
-    throw new CorrectionError(`the corrected record is not complete or not well-formed:\n  ${problems.join('\n  ')}`);
+    throw new CorrectionError(
+      'the corrected agreement is not complete or not well-formed',
+      complete.error.issues.map((issue) => ({ path: pathOf(['agreement', ...(issue.path as Segment[])]), message: describeSchemaIssue(issue) })),
+    );
   }
-  const accepted = agreementRecordSchema.parse({ ...corrected, agreement: complete.data, status: 'valid', issues: [] });
+  const problems = checkCompleteAgreement(complete.data, at);
+  if (problems.length > 0) throw new CorrectionError('the corrected agreement breaks the rules a valid one keeps', problems.map(({ path, message }) => ({ path, message })));
+
+  const evidence = record.evidence?.filter((entry) => JSON.stringify(valueAt(record.agreement, entry.path)) === JSON.stringify(valueAt(complete.data, entry.path)));
+  const accepted = agreementRecordSchema.parse({ ...record, agreement: complete.data, status: 'valid', issues: [], ...(evidence ? { evidence } : {}) });
   return {
     record: accepted,
     entry: { action: 'accept', at: at.toISOString(), by, changes: diffValues(record.agreement, accepted.agreement, 'agreement'), resolvedIssues: record.issues },
+  };
+}
+
+/** The record marked rejected with the person's reason as its issue; its fields stay as they are. */
+export function rejectRecord(record: AgreementRecord, reason: string, by: string, at: Date): { record: AgreementRecord; entry: AuditEntry } {
+  const why = reason.replace(/\s+/g, ' ').trim();
+  if (!why) throw new CorrectionError('a rejection needs a reason', [{ path: 'reason', message: 'must not be empty' }]);
+  const issues = [...record.issues.filter((issue) => issue.code !== 'review.rejected'), { path: 'document', code: 'review.rejected', message: `Rejected in review by ${by}: ${why}` }];
+  return {
+    record: agreementRecordSchema.parse({ ...record, status: 'rejected', issues }),
+    entry: { action: 'reject', at: at.toISOString(), by, reason: why },
   };
 }

@@ -5,8 +5,9 @@ import { type Extraction, extractDocumentWithText, planOcr } from '../extract/ex
 import { EXTRACTOR_VERSION } from '../extract/version.js';
 import type { AsyncOcrService, OcrEngine, OcrPage } from '../ocr/engine.js';
 import type { AgreementRecord } from '../schema/record.js';
-import { type BatchesTable, batchManifestSchema, manifestKey } from './batches.js';
-import type { RecordsTable } from './records.js';
+import { batchManifestSchema, manifestKey } from './batches.js';
+import { type RecordsTable, VersionConflictError } from './records.js';
+import type { BatchReports } from './report-requests.js';
 
 /**
  * One uploaded object through the pipeline: size checked before download, record extracted (or taken
@@ -28,7 +29,7 @@ export interface IngestDependencies {
   /** OCR in the background (Textract); takes precedence over `ocr`. */
   asyncOcr?: AsyncOcrService;
   /** Batch progress; with it, the document that completes a batch asks for the batch's report. */
-  batches?: { table: BatchesTable; requestReport: (batchId: string) => Promise<void> };
+  batches?: BatchReports;
   now?: () => Date;
 }
 
@@ -47,7 +48,28 @@ export const baseName = (key: string) => key.slice(key.lastIndexOf('/') + 1);
 /** The batch an object was uploaded in, from its `x-amz-meta-batch` metadata. */
 const batchOf = (metadata: Record<string, string> | undefined) => metadata?.batch || undefined;
 
-export async function ingestObject(key: string, dependencies: IngestDependencies): Promise<IngestOutcome> {
+/** How often a write that lost a race with another writer of the same document is tried again. */
+const CONFLICT_ATTEMPTS = 3;
+
+/**
+ * Runs `step` again when another writer stored the same document between its read and its write (two
+ * deliveries of the same bytes): the next attempt reads what the other one stored.
+ */
+async function retryingConflicts<T>(step: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      if (!(error instanceof VersionConflictError) || attempt >= CONFLICT_ATTEMPTS) throw error;
+    }
+  }
+}
+
+export function ingestObject(key: string, dependencies: IngestDependencies): Promise<IngestOutcome> {
+  return retryingConflicts(() => ingestOnce(key, dependencies));
+}
+
+async function ingestOnce(key: string, dependencies: IngestDependencies): Promise<IngestOutcome> {
   const { s3, table, bucket, config } = dependencies;
   if (!isPdfKey(key)) return { kind: 'skipped', key, reason: 'not a .pdf key' };
   const now = dependencies.now?.() ?? new Date();
@@ -69,7 +91,13 @@ export async function ingestObject(key: string, dependencies: IngestDependencies
       agreement: {},
       issues: [{ path: 'document', code: 'limit.file_size', message: `The file has ${size} bytes, more than the limit of ${config.limits.maxFileBytes} bytes.` }],
     };
-    await storeRecord({ record, text: '' }, key, dependencies, now, batchId);
+    const stored = await table.get(record.documentId);
+    if (stored?.record) {
+      await table.addKey(record.documentId, key);
+      await trackBatch(batchId, key, record.documentId, dependencies, now);
+      return { kind: 'stored', key, record: stored.record, reused: true };
+    }
+    await storeRecord({ record, text: '' }, key, dependencies, now, stored?.version ?? 0, batchId);
     return { kind: 'stored', key, record, reused: false };
   }
 
@@ -96,14 +124,14 @@ export async function ingestObject(key: string, dependencies: IngestDependencies
     const plan = await planOcr(bytes, baseName(key), { config });
     if (plan.kind === 'ocr') {
       const jobId = await dependencies.asyncOcr.start({ documentId, bytes, pages: plan.pages, attempt: Math.floor(now.getTime() / OCR_JOB_PATIENCE_MS) });
-      await table.putAwaitingOcr(documentId, key, { jobId, pages: plan.pages, key, startedAt: now.toISOString() }, now, batchId);
+      await table.putAwaitingOcr(documentId, key, { jobId, pages: plan.pages, key, startedAt: now.toISOString() }, now, known?.version ?? 0, batchId);
       return { kind: 'awaiting-ocr', key, documentId, pages: plan.pages };
     }
     extraction = plan.kind === 'rejected' ? { record: plan.record, text: '' } : await extractDocumentWithText(bytes, baseName(key), { config, now: dependencies.now });
   } else {
     extraction = await extractDocumentWithText(bytes, baseName(key), { config, ocr: dependencies.ocr, now: dependencies.now });
   }
-  await storeRecord(extraction, key, dependencies, now, batchId);
+  await storeRecord(extraction, key, dependencies, now, known?.version ?? 0, batchId);
   return { kind: 'stored', key, record: extraction.record, reused: false };
 }
 
@@ -126,7 +154,11 @@ export interface OcrCompletion {
  * place of the scanned ones and the extraction runs as it would have in one step. A failed job still
  * yields a record, for review, saying why. A repeated completion message changes nothing.
  */
-export async function completeOcr(completion: OcrCompletion, dependencies: IngestDependencies): Promise<IngestOutcome> {
+export function completeOcr(completion: OcrCompletion, dependencies: IngestDependencies): Promise<IngestOutcome> {
+  return retryingConflicts(() => completeOcrOnce(completion, dependencies));
+}
+
+async function completeOcrOnce(completion: OcrCompletion, dependencies: IngestDependencies): Promise<IngestOutcome> {
   const { s3, table, bucket, config, asyncOcr } = dependencies;
   if (!asyncOcr) throw new Error('completeOcr needs an asynchronous OCR service');
   const stored = await table.get(completion.documentId);
@@ -159,7 +191,7 @@ export async function completeOcr(completion: OcrCompletion, dependencies: Inges
         issues: [...extracted.record.issues, { path: 'document', code: 'ocr.failed', message: `The scanned pages could not be read: ${failure}` }],
       }
     : extracted.record;
-  await storeRecord({ record, text: extracted.text }, job.key, dependencies, now, stored.batchId);
+  await storeRecord({ record, text: extracted.text }, job.key, dependencies, now, stored.version, stored.batchId);
   return { kind: 'stored', key: job.key, record, reused: false };
 }
 
@@ -171,29 +203,45 @@ export const recordKey = (documentId: string) => `records/${documentId.slice('sh
 export const recordTextKey = (documentId: string) => `records/${documentId.slice('sha256:'.length)}.txt`;
 
 /**
- * Writes an extraction: the record as `records/<sha256>.json` and its text beside it, a rejected
- * original copied to `quarantine/`, and — last, so that a record in the table means the rest exists
- * too — the table's item.
+ * Writes an extraction over the version of the document that was read: the record as
+ * `records/<sha256>.json` and its text beside it, a rejected original copied to `quarantine/`, and —
+ * last, so that a record in the table means the rest exists too — the table's item. When another writer
+ * came first, `records/<sha256>.json` is set back to the record that writer stored, and the
+ * `VersionConflictError` is thrown on.
  */
 export async function saveExtraction(
   { record, text }: Extraction,
   key: string,
   { s3, table, bucket }: Pick<IngestDependencies, 's3' | 'table' | 'bucket'>,
   now: Date,
+  expectedVersion: number,
   batchId?: string,
 ): Promise<void> {
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: recordKey(record.documentId), Body: JSON.stringify(record, null, 2), ContentType: 'application/json' }));
+  await writeRecordObject(s3, bucket, record);
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: recordTextKey(record.documentId), Body: text, ContentType: 'text/plain; charset=utf-8' }));
   if (record.status === 'rejected') {
     await s3.send(
       new CopyObjectCommand({ Bucket: bucket, Key: quarantineKey(key), CopySource: `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}` }),
     );
   }
-  await table.put(record, { key, now, extractorVersion: EXTRACTOR_VERSION, batchId });
+  try {
+    await table.put(record, { key, now, extractorVersion: EXTRACTOR_VERSION, batchId, expectedVersion });
+  } catch (error) {
+    if (error instanceof VersionConflictError) {
+      const current = await table.get(record.documentId);
+      if (current?.record) await writeRecordObject(s3, bucket, current.record);
+    }
+    throw error;
+  }
 }
 
-async function storeRecord(extraction: Extraction, key: string, dependencies: IngestDependencies, now: Date, batchId?: string) {
-  await saveExtraction(extraction, key, dependencies, now, batchId);
+/** `records/<sha256>.json`: the record as stored in the table, for readers of the bucket. */
+export async function writeRecordObject(s3: S3Client, bucket: string, record: AgreementRecord): Promise<void> {
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: recordKey(record.documentId), Body: JSON.stringify(record, null, 2), ContentType: 'application/json' }));
+}
+
+async function storeRecord(extraction: Extraction, key: string, dependencies: IngestDependencies, now: Date, expectedVersion: number, batchId?: string) {
+  await saveExtraction(extraction, key, dependencies, now, expectedVersion, batchId);
   await trackBatch(batchId, key, extraction.record.documentId, dependencies, now);
 }
 

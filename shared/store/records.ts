@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
@@ -16,6 +17,11 @@ import type { AgreementRecord } from '../schema/record.js';
  * the attributes its indexes are built on — recipient and year, status, batch — plus every object key
  * the same bytes were uploaded under. While an asynchronous OCR job reads a document's scanned pages, its
  * item holds the job instead of a record.
+ *
+ * Every item carries a version, counted up by each write of its record or job. Such a write names the
+ * version it read and fails with a `VersionConflictError` when another writer came first (two reviewers,
+ * a reviewer and `reprocess`, two deliveries of the same bytes), so that nothing is overwritten unseen.
+ * Items stored before versions existed count as version 0.
  */
 
 export interface OcrJob {
@@ -39,6 +45,19 @@ export interface StoredDocument {
   original?: AgreementRecord;
   /** What people did to the record, oldest first. */
   audit: AuditEntry[];
+  /** Counted up by every write of the record or job; 0 for a document not stored yet. */
+  version: number;
+  updatedAt?: string;
+}
+
+/** Another writer changed the document since `expectedVersion` was read; nothing was written. */
+export class VersionConflictError extends Error {
+  constructor(
+    readonly documentId: string,
+    readonly expectedVersion: number,
+  ) {
+    super(`${documentId} was changed by someone else since it was read (version ${expectedVersion}); nothing was saved`);
+  }
 }
 
 const toStored = (item: Record<string, unknown>): StoredDocument => ({
@@ -50,14 +69,18 @@ const toStored = (item: Record<string, unknown>): StoredDocument => ({
   extractorVersion: item.extractorVersion as string | undefined,
   original: item.original as AgreementRecord | undefined,
   audit: (item.audit as AuditEntry[] | undefined) ?? [],
+  version: (item.version as number | undefined) ?? 0,
+  updatedAt: item.updatedAt as string | undefined,
 });
 
-/** Where a record is written: the object key it arrived under, when, in which batch, by which extractor. */
+/** Where a record is written: the object key it arrived under, when, in which batch, by which extractor, over which version. */
 export interface RecordWrite {
   key: string;
   now: Date;
   extractorVersion: string;
   batchId?: string;
+  /** The version the writer read: `StoredDocument.version`, 0 when there was no item. */
+  expectedVersion: number;
 }
 
 export class RecordsTable {
@@ -113,18 +136,18 @@ export class RecordsTable {
     return documents;
   }
 
-  /** Writes the record and adds `key` to the keys it was seen under; idempotent. */
-  async put(record: AgreementRecord, { key, now, extractorVersion, batchId }: RecordWrite): Promise<void> {
-    await this.update(record.documentId, key, { ...indexedAttributes(record, now), extractorVersion, ...(batchId ? { batchId } : {}) }, ['ocrJob']);
+  /** Writes the record and adds `key` to the keys it was seen under, over the version read. */
+  async put(record: AgreementRecord, { key, now, extractorVersion, batchId, expectedVersion }: RecordWrite): Promise<void> {
+    await this.update(record.documentId, key, { ...indexedAttributes(record, now), extractorVersion, ...(batchId ? { batchId } : {}) }, ['ocrJob'], expectedVersion);
   }
 
   /**
-   * Replaces the record with a person's corrected one and appends the audit entry; the extractor's
-   * record is kept as `original` the first time. Fails if the document has no record.
+   * Replaces the record with a person's decision and appends the audit entry; the extractor's record
+   * is kept as `original` the first time. Fails unless the document has a record at the version read.
    */
-  async putReviewed(record: AgreementRecord, original: AgreementRecord, entry: AuditEntry, now: Date): Promise<void> {
+  async putReviewed(record: AgreementRecord, original: AgreementRecord, entry: AuditEntry, now: Date, expectedVersion: number): Promise<void> {
     const set = indexedAttributes(record, now);
-    const names: Record<string, string> = { '#original': 'original', '#audit': 'audit' };
+    const names: Record<string, string> = { '#original': 'original', '#audit': 'audit', '#record': 'record' };
     const values: Record<string, unknown> = { ':original': original, ':none': [], ':entry': [entry] };
     const assignments = ['#original = if_not_exists(#original, :original)', '#audit = list_append(if_not_exists(#audit, :none), :entry)'];
     for (const [attribute, value] of Object.entries(set)) {
@@ -132,29 +155,42 @@ export class RecordsTable {
       values[`:${attribute}`] = value;
       assignments.push(`#${attribute} = :${attribute}`);
     }
-    await this.client.send(
+    const version = versionGuard(expectedVersion);
+    await this.send(
+      record.documentId,
+      expectedVersion,
       new UpdateCommand({
         TableName: this.tableName,
         Key: { documentId: record.documentId },
-        UpdateExpression: `SET ${assignments.join(', ')}`,
-        ConditionExpression: 'attribute_exists(#record)',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
+        UpdateExpression: `SET ${[...assignments, version.assignment].join(', ')}`,
+        ConditionExpression: `attribute_exists(#record) AND ${version.condition}`,
+        ExpressionAttributeNames: { ...names, ...version.names },
+        ExpressionAttributeValues: { ...values, ...version.values },
       }),
     );
   }
 
   /** Records that an OCR job is reading the document; the record follows when the job completes. */
-  async putAwaitingOcr(id: string, key: string, job: OcrJob, now: Date, batchId?: string): Promise<void> {
-    await this.update(id, key, { ocrJob: job, status: 'awaiting_ocr', updatedAt: now.toISOString(), ...(batchId ? { batchId } : {}) }, []);
+  async putAwaitingOcr(id: string, key: string, job: OcrJob, now: Date, expectedVersion: number, batchId?: string): Promise<void> {
+    await this.update(id, key, { ocrJob: job, status: 'awaiting_ocr', updatedAt: now.toISOString(), ...(batchId ? { batchId } : {}) }, [], expectedVersion);
   }
 
-  /** Adds another key the same bytes were seen under, without touching the record. */
+  /** Adds another key the same bytes were seen under, without touching the record or its version. */
   async addKey(documentId: string, key: string): Promise<void> {
     await this.update(documentId, key, {}, []);
   }
 
-  private async update(id: string, key: string, set: Record<string, unknown>, remove: string[]): Promise<void> {
+  private async send(documentId: string, expectedVersion: number, command: UpdateCommand): Promise<void> {
+    try {
+      await this.client.send(command);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new VersionConflictError(documentId, expectedVersion);
+      throw error;
+    }
+  }
+
+  /** Sets and removes attributes and adds `key`; with `expectedVersion`, only over that version, and counts it up. */
+  private async update(id: string, key: string, set: Record<string, unknown>, remove: string[], expectedVersion?: number): Promise<void> {
     const names: Record<string, string> = { '#keys': 'keys' };
     const values: Record<string, unknown> = { ':key': new Set([key]) };
     const assignments = Object.entries(set).map(([attribute, value]) => {
@@ -164,7 +200,11 @@ export class RecordsTable {
       return attribute === 'batchId' ? '#batchId = if_not_exists(#batchId, :batchId)' : `#${attribute} = :${attribute}`;
     });
     for (const attribute of remove) names[`#${attribute}`] = attribute;
-    await this.client.send(
+    const version = expectedVersion === undefined ? undefined : versionGuard(expectedVersion);
+    if (version) assignments.push(version.assignment);
+    await this.send(
+      id,
+      expectedVersion ?? 0,
       new UpdateCommand({
         TableName: this.tableName,
         Key: { documentId: id },
@@ -175,11 +215,25 @@ export class RecordsTable {
         ]
           .filter(Boolean)
           .join(' '),
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
+        ...(version ? { ConditionExpression: version.condition } : {}),
+        ExpressionAttributeNames: { ...names, ...version?.names },
+        ExpressionAttributeValues: { ...values, ...version?.values },
       }),
     );
   }
+}
+
+/**
+ * The condition that the item is still at the version read, and the assignment that counts it up.
+ * Version 0 is an item not stored yet or stored before versions existed: it has no version attribute.
+ */
+function versionGuard(expectedVersion: number) {
+  return {
+    condition: expectedVersion === 0 ? 'attribute_not_exists(#version)' : '#version = :expectedVersion',
+    assignment: '#version = :nextVersion',
+    names: { '#version': 'version' },
+    values: { ':nextVersion': expectedVersion + 1, ...(expectedVersion === 0 ? {} : { ':expectedVersion': expectedVersion }) },
+  };
 }
 
 /** The record and the attributes the table's indexes are built on. */

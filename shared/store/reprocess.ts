@@ -3,12 +3,12 @@ import { extractDocumentWithText } from '../extract/extract-document.js';
 import { EXTRACTOR_VERSION } from '../extract/version.js';
 import { type Change, diffValues } from '../review/corrections.js';
 import { type IngestDependencies, quarantineKey, saveExtraction } from './ingest.js';
-import type { StoredDocument } from './records.js';
+import { type StoredDocument, VersionConflictError } from './records.js';
 
 /**
  * Runs the current extractor again on a stored document's PDF and stores the new record when it
- * differs (or was made by another extractor version). A record a person has accepted is kept as it is:
- * a machine never overwrites a human correction.
+ * differs (or was made by another extractor version), over the version it read. A record a person has
+ * accepted or rejected is kept as it is: a machine never overwrites a human decision.
  */
 
 export type ReprocessOutcome =
@@ -38,8 +38,8 @@ export async function reprocessDocument(
   const fileName = stored.record?.fileName ?? stored.keys[0]?.slice(stored.keys[0].lastIndexOf('/') + 1) ?? '';
   const base = { documentId: stored.documentId, fileName };
   if (!stored.record) return { ...base, kind: 'kept', reason: 'its scanned pages are still being read' };
-  const accepted = stored.audit.findLast((entry) => entry.action === 'accept');
-  if (accepted) return { ...base, kind: 'kept', reason: `accepted in review by ${accepted.by} on ${accepted.at}` };
+  const decided = stored.audit.at(-1);
+  if (decided) return { ...base, kind: 'kept', reason: `${decided.action === 'accept' ? 'accepted' : 'rejected'} in review by ${decided.by} on ${decided.at}` };
 
   const source = await originalBytes(stored, dependencies);
   if (!source) return { ...base, kind: 'failed', reason: `the PDF is no longer in the bucket under ${stored.keys.join(', ')}` };
@@ -48,7 +48,12 @@ export async function reprocessDocument(
   const previousVersion = stored.extractorVersion;
   if (changes.length === 0 && previousVersion === EXTRACTOR_VERSION) return { ...base, kind: 'unchanged', previousVersion };
   if (!options.dryRun) {
-    await saveExtraction(extraction, source.key, dependencies, options.now);
+    try {
+      await saveExtraction(extraction, source.key, dependencies, options.now, stored.version);
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+      return { ...base, kind: 'failed', reason: 'the record was changed by someone else while it was read again; nothing was saved (run reprocess again)' };
+    }
     // A document that is readable now no longer belongs in quarantine.
     if (stored.record.status === 'rejected' && extraction.record.status !== 'rejected') {
       await dependencies.s3.send(new DeleteObjectCommand({ Bucket: dependencies.bucket, Key: quarantineKey(source.key) }));

@@ -1,21 +1,28 @@
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { type Assignment, acceptRecord, type AuditEntry, CorrectionError } from '../review/corrections.js';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { acceptRecord, type AuditEntry, CorrectionError, rejectRecord } from '../review/corrections.js';
 import type { AgreementRecord } from '../schema/record.js';
-import { recordKey } from './ingest.js';
-import type { RecordsTable, StoredDocument } from './records.js';
+import { writeRecordObject } from './ingest.js';
+import { type RecordsTable, type StoredDocument, VersionConflictError } from './records.js';
+import { type BatchReports, requestReportsAfterChange } from './report-requests.js';
 
 /**
  * The review queue and a person's decisions on it: the records that need review or were rejected, and
- * accepting one (with corrections), which rewrites the record in the table and under records/ while the
- * table keeps the extractor's original and the audit trail.
+ * accepting one (with corrections) or rejecting one (with a reason). A decision is written over the
+ * version of the record the person saw — never over someone else's newer one — to the table, which keeps
+ * the extractor's original and the audit trail, and to `records/<sha256>.json`; then the report of each
+ * batch the document belongs to is asked for again.
  */
 
 export const REVIEW_STATUSES = ['needs_review', 'rejected'] as const;
 
+/** Documents that need review and rejected ones, most recently changed first. */
 export async function reviewQueue(table: RecordsTable): Promise<StoredDocument[]> {
   const queues = await Promise.all(REVIEW_STATUSES.map((status) => table.withStatus(status)));
-  return queues.flat();
+  return queues.flat().sort((a, b) => (b.updatedAt ?? '').localeCompare(a.updatedAt ?? ''));
 }
+
+/** `sha256:<64 hex>`: checked before any call to the table or the bucket. */
+export const isDocumentId = (text: string) => /^sha256:[0-9a-f]{64}$/.test(text);
 
 /**
  * The document a person means: a full `sha256:<hex>`, the bare hex, or a prefix of it (at least 8
@@ -42,19 +49,51 @@ export interface ReviewStores {
   s3: S3Client;
   bucket: string;
   table: RecordsTable;
+  reports: BatchReports;
 }
 
-/** Accepts the document's record with the corrections; returns the accepted record and its audit entry. */
-export async function acceptReview(
+export interface Decision {
+  record: AgreementRecord;
+  entry: AuditEntry;
+  /** The version the document has now. */
+  version: number;
+  /** The batches whose report was asked for again. */
+  reportsRequested: string[];
+}
+
+/** Accepts the document's record with the agreement as corrected (see `acceptRecord`), over the version read. */
+export function acceptReview(stored: StoredDocument, corrected: unknown, by: string, stores: ReviewStores, now: Date): Promise<Decision> {
+  return decide(stored, (record) => acceptRecord(record, corrected, by, now), stores, now);
+}
+
+/** Rejects the document's record with a reason, over the version read. */
+export function rejectReview(stored: StoredDocument, reason: string, by: string, stores: ReviewStores, now: Date): Promise<Decision> {
+  return decide(stored, (record) => rejectRecord(record, reason, by, now), stores, now);
+}
+
+/**
+ * Writes a decision: `records/<sha256>.json` first, then the table's item on condition that it is still
+ * at the version the person saw. When someone else came first, the bucket's copy is set back to what the
+ * table holds and the `VersionConflictError` is thrown on: the caller shows the current values.
+ */
+async function decide(
   stored: StoredDocument,
-  assignments: readonly Assignment[],
-  by: string,
-  { s3, bucket, table }: ReviewStores,
+  make: (record: AgreementRecord) => { record: AgreementRecord; entry: AuditEntry },
+  { s3, bucket, table, reports }: ReviewStores,
   now: Date,
-): Promise<{ record: AgreementRecord; entry: AuditEntry }> {
+): Promise<Decision> {
   if (!stored.record) throw new CorrectionError(`${stored.documentId} has no record yet (its scanned pages are still being read)`);
-  const { record, entry } = acceptRecord(stored.record, assignments, by, now);
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: recordKey(record.documentId), Body: JSON.stringify(record, null, 2), ContentType: 'application/json' }));
-  await table.putReviewed(record, stored.original ?? stored.record, entry, now);
-  return { record, entry };
+  const { record, entry } = make(stored.record);
+  await writeRecordObject(s3, bucket, record);
+  try {
+    await table.putReviewed(record, stored.original ?? stored.record, entry, now, stored.version);
+  } catch (error) {
+    if (error instanceof VersionConflictError) {
+      const current = await table.get(stored.documentId);
+      if (current?.record) await writeRecordObject(s3, bucket, current.record);
+    }
+    throw error;
+  }
+  const reportsRequested = await requestReportsAfterChange(stored, reports);
+  return { record, entry, version: stored.version + 1, reportsRequested };
 }

@@ -2,7 +2,7 @@ import { GEBIETSKOERPERSCHAFTEN } from '../data/gebietskoerperschaften.js';
 import type { ExtractionFindings } from '../extract/agreement.js';
 import { numberWordsToCents } from '../extract/number-words.js';
 import { ministryForYear } from '../extract/parties.js';
-import { agreementSchema, type RecordIssue, type RecordStatus } from '../schema/record.js';
+import { type Agreement, agreementSchema, type Amount, type RecordIssue, type RecordStatus } from '../schema/record.js';
 
 /**
  * Decides a record's status from what was extracted: the zod schema checks shape, the business rules
@@ -15,6 +15,7 @@ export const FIRST_BUDGET_YEAR = 2011;
 /** Plausible totals for one county's or city's budget: from 10 000 € to 50 million €. */
 const MIN_AMOUNT_CENTS = 10_000 * 100;
 const MAX_AMOUNT_CENTS = 50_000_000 * 100;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface ValidationContext {
   /** The year agreements cannot lie beyond (normally the current one). */
@@ -30,10 +31,51 @@ export interface Validation {
   issues: RecordIssue[];
 }
 
+/** A business rule a value breaks: a stable code and a message for a person. */
+export interface Problem {
+  code: string;
+  message: string;
+}
+
+/** Agreements exist from 2011 and are made for the coming year at the latest. */
+export function yearProblem(year: number, today: Date): Problem | undefined {
+  const latestYear = today.getUTCFullYear() + 1;
+  if (year >= FIRST_BUDGET_YEAR && year <= latestYear) return undefined;
+  return { code: 'year.implausible', message: `Budget year ${year} is outside ${FIRST_BUDGET_YEAR}–${latestYear}.` };
+}
+
+/** The ministry bore one name in each year. */
+export function funderNameProblem(name: string, year: number): Problem | undefined {
+  const expected = ministryForYear(year);
+  if (!expected || name === expected.name) return undefined;
+  return { code: 'party.funder_name_year', message: `In ${year} the ministry was called "${expected.name}", but the document names "${name}".` };
+}
+
+export function recipientProblem(name: string): Problem | undefined {
+  if (GEBIETSKOERPERSCHAFTEN.some((entity) => entity.name === name)) return undefined;
+  return { code: 'party.recipient_unknown', message: `"${name}" is not one of Hesse's 26 Landkreise and kreisfreie Städte.` };
+}
+
+export function amountProblem(amount: Amount): Problem | undefined {
+  if (amount.cents >= MIN_AMOUNT_CENTS && amount.cents <= MAX_AMOUNT_CENTS) return undefined;
+  return { code: 'amount.implausible', message: `The amount ${amount.text} is outside the plausible range of 10.000 to 50.000.000 Euro for one budget.` };
+}
+
+/** A signature is dated on a day that has come, within a year of the budget year. */
+export function signatureDateProblem(isoDate: string, year: number | undefined, today: Date): Problem | undefined {
+  const signed = new Date(`${isoDate}T00:00:00Z`);
+  if (signed.getTime() > today.getTime() + DAY_MS) return { code: 'signature.date_future', message: `The signature date ${isoDate} lies in the future.` };
+  if (year !== undefined && (signed.getUTCFullYear() < year - 1 || signed.getUTCFullYear() > year + 1)) {
+    return { code: 'signature.date_implausible', message: `The signature date ${isoDate} is implausible for budget year ${year}.` };
+  }
+  return undefined;
+}
+
 export function validateFindings(findings: ExtractionFindings, context: ValidationContext): Validation {
   const { agreement, evidence } = findings;
   const issues: RecordIssue[] = [];
   const add = (path: string, code: string, message: string) => issues.push({ path, code, message });
+  const report = (path: string, problem: Problem | undefined) => problem && add(path, problem.code, problem.message);
 
   for (const page of context.unreadPages) {
     add('document', 'ocr.skipped', `Page ${page} has no text layer and was not read by OCR.`);
@@ -58,21 +100,13 @@ export function validateFindings(findings: ExtractionFindings, context: Validati
   if (!agreement.program) add('agreement.program', 'program.missing', 'The budget the agreement implements was not found.');
 
   const year = agreement.budgetYear;
-  const latestYear = context.today.getUTCFullYear() + 1;
   if (year === undefined) add('agreement.budgetYear', 'year.missing', 'The budget year was not found.');
-  else if (year < FIRST_BUDGET_YEAR || year > latestYear) {
-    add('agreement.budgetYear', 'year.implausible', `Budget year ${year} is outside ${FIRST_BUDGET_YEAR}–${latestYear}.`);
-  }
+  else report('agreement.budgetYear', yearProblem(year, context.today));
 
   const funder = agreement.parties?.find((party) => party.role === 'funder');
   const recipient = agreement.parties?.find((party) => party.role === 'recipient');
   if (!funder) add('agreement.parties', 'party.funder_missing', 'The funding ministry was not found among the parties.');
-  else if (year !== undefined) {
-    const expected = ministryForYear(year);
-    if (expected && funder.name !== expected.name) {
-      add('agreement.parties.0.name', 'party.funder_name_year', `In ${year} the ministry was called "${expected.name}", but the document names "${funder.name}".`);
-    }
-  }
+  else if (year !== undefined) report('agreement.parties.0.name', funderNameProblem(funder.name, year));
   if (!recipient) {
     if (evidence.ambiguousRecipients?.length) {
       add('agreement.parties', 'party.recipient_ambiguous', `The recipient could be ${evidence.ambiguousRecipients.map((entity) => entity.name).join(' or ')}; the document does not say which.`);
@@ -81,15 +115,13 @@ export function validateFindings(findings: ExtractionFindings, context: Validati
         ? `"${evidence.recipientPhrase}" is not one of Hesse's 26 Landkreise and kreisfreie Städte.`
         : 'The recipient (Landkreis or kreisfreie Stadt) was not found.');
     }
-  } else if (!GEBIETSKOERPERSCHAFTEN.some((entity) => entity.name === recipient.name)) {
-    add('agreement.parties', 'party.recipient_unknown', `"${recipient.name}" is not one of Hesse's 26 Landkreise and kreisfreie Städte.`);
+  } else {
+    report('agreement.parties', recipientProblem(recipient.name));
   }
 
   const amount = agreement.amount;
   if (!amount) add('agreement.amount', 'amount.missing', 'No amount in euro was found.');
-  else if (amount.cents < MIN_AMOUNT_CENTS || amount.cents > MAX_AMOUNT_CENTS) {
-    add('agreement.amount', 'amount.implausible', `The amount ${amount.text} is outside the plausible range of 10.000 to 50.000.000 Euro for one budget.`);
-  }
+  else report('agreement.amount', amountProblem(amount));
 
   if (amount && evidence.amountInWords) {
     const writtenOut = numberWordsToCents(evidence.amountInWords);
@@ -115,7 +147,6 @@ export function validateFindings(findings: ExtractionFindings, context: Validati
   return { status: issues.length === 0 ? 'valid' : 'needs_review', issues };
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 function validateSignatures(
   { evidence }: ExtractionFindings,
@@ -135,14 +166,53 @@ function validateSignatures(
     if (!block.date) {
       add(path, 'signature.date_invalid', `The signature date "${block.writtenDate.text}" does not exist in the calendar (read from: ${block.source}).`);
     } else {
-      const signed = new Date(`${block.date}T00:00:00Z`);
-      if (signed.getTime() > today.getTime() + DAY_MS) {
-        add(path, 'signature.date_future', `The signature date ${block.date} lies in the future.`);
-      } else if (year !== undefined && (signed.getUTCFullYear() < year - 1 || signed.getUTCFullYear() > year + 1)) {
-        add(path, 'signature.date_implausible', `The signature date ${block.date} is implausible for budget year ${year}.`);
-      }
+      const problem = signatureDateProblem(block.date, year, today);
+      if (problem) add(path, problem.code, problem.message);
     }
     if (!block.name) add(path, 'signature.name_missing', `The signatory's name was not found (read from: ${block.source}).`);
     if (!block.title) add(path, 'signature.title_missing', `The signatory's office was not found (read from: ${block.source}).`);
   }
+}
+
+/**
+ * The business rules a complete agreement has to pass to count as valid when a person has corrected it:
+ * the same plausibility rules as for an extracted one, each problem at the path of the value that
+ * breaks it (in the syntax `review accept --set` takes).
+ */
+export function checkCompleteAgreement(agreement: Agreement, today: Date): (Problem & { path: string })[] {
+  const problems: (Problem & { path: string })[] = [];
+  const report = (path: string, problem: Problem | undefined) => problem && problems.push({ path, ...problem });
+
+  report('agreement.budgetYear', yearProblem(agreement.budgetYear, today));
+  for (const role of ['funder', 'recipient'] as const) {
+    const indexes = agreement.parties.flatMap((party, index) => (party.role === role ? [index] : []));
+    const label = role === 'funder' ? 'the ministry' : 'the recipient';
+    if (indexes.length !== 1) {
+      report('agreement.parties', { code: `party.${role}_count`, message: `The agreement needs ${label} as exactly one party, not ${indexes.length}.` });
+      continue;
+    }
+    const index = indexes[0]!;
+    const name = agreement.parties[index]!.name;
+    report(`agreement.parties[${index}].name`, role === 'funder' ? funderNameProblem(name, agreement.budgetYear) : recipientProblem(name));
+  }
+  report('agreement.amount', amountProblem(agreement.amount));
+  if (agreement.measures.length === 0) report('agreement.measures', { code: 'measures.missing', message: 'The agreement needs at least one measure.' });
+  const numbers = agreement.measures.map((measure) => measure.number);
+  for (const [index, number] of numbers.entries()) {
+    if (numbers.indexOf(number) !== index) report(`agreement.measures[${index}].number`, { code: 'measures.number_repeated', message: `Measure number ${number} is given twice.` });
+  }
+  for (const role of ['funder', 'recipient'] as const) {
+    const indexes = agreement.signatures.flatMap((signature, index) => (signature.party === role ? [index] : []));
+    if (indexes.length !== 1) {
+      const label = role === 'funder' ? 'the ministry' : 'the recipient';
+      report('agreement.signatures', { code: 'signature.count', message: `The agreement needs exactly one signature of ${label}, not ${indexes.length}.` });
+      continue;
+    }
+    const index = indexes[0]!;
+    const signature = agreement.signatures[index]!;
+    if (!signature.name) report(`agreement.signatures[${index}].name`, { code: 'signature.name_missing', message: 'The signatory\'s name is missing.' });
+    if (!signature.title) report(`agreement.signatures[${index}].title`, { code: 'signature.title_missing', message: 'The signatory\'s office is missing.' });
+    report(`agreement.signatures[${index}].date`, signatureDateProblem(signature.date, agreement.budgetYear, today));
+  }
+  return problems;
 }

@@ -315,13 +315,16 @@ describe('review and reprocessing', () => {
     const before = (await records.get(reviewDocumentId))!.record!;
     const funder = before.agreement.signatures!.find((signature) => signature.party === 'funder')!;
     const signature = { party: 'recipient', place: 'Heppenheim', date: `${before.agreement.budgetYear}-02-28`, name: 'Katrin Vogel', title: 'Landrätin' };
+    const acceptedAt = new Date().toISOString();
     const accepted = await agreements([
       'review', 'accept', reviewDocumentId.slice('sha256:'.length, 'sha256:'.length + 12),
-      '--set', `agreement.signatures[1]=${JSON.stringify(signature)}`,
+      // The date as people write it.
+      '--set', `agreement.signatures[1]=${JSON.stringify({ ...signature, date: `28.2.${before.agreement.budgetYear}` })}`,
       '--by', 'Prüferin Test',
     ]);
     expect(accepted.code, accepted.stderr).toBe(0);
     expect(accepted.stdout).toContain(`accepted ${reviewDocumentId}`);
+    expect(accepted.stdout).toContain(`report asked for again: ${batch}\n`);
 
     const stored = (await records.get(reviewDocumentId))!;
     expect(stored.record).toEqual({ ...before, status: 'valid', issues: [], agreement: { ...before.agreement, signatures: [funder, signature] } });
@@ -336,12 +339,49 @@ describe('review and reprocessing', () => {
     const fromBucket = JSON.parse((await objectBytes(`records/${reviewDocumentId.slice('sha256:'.length)}.json`)).toString('utf8'));
     expect(fromBucket).toEqual(stored.record);
 
+    // The pipeline writes the batch's report again, with the record now valid.
+    await waitFor(`the report of batch ${batch} written again after ${acceptedAt}`, async () => {
+      const current = await batches.get(batch);
+      return current?.reportedAt && current.reportedAt > acceptedAt ? current : undefined;
+    });
+    const rewritten: Report = JSON.parse((await objectBytes(`reports/${batch}/report.json`)).toString('utf8'));
+    expect(rewritten.documents.find((record) => record.documentId === reviewDocumentId)).toEqual(stored.record);
+    expect(rewritten.totals.byStatus.valid).toBe(report.totals.byStatus.valid + 1);
+
     const out = join(folder, 'after-review.json');
     const reported = await agreements(['report', '--batch', batch, '--out', out]);
     expect(reported.code, reported.stderr).toBe(0);
     const after: Report = JSON.parse(readFileSync(out, 'utf8'));
     expect(after.totals.byStatus.valid).toBe(report.totals.byStatus.valid + 1);
     expect(after.totals.amountCents).toBe(report.totals.amountCents + stored.record!.agreement.amount!.cents);
+  }, 120_000);
+
+  it('rejects a record with the reviewer\'s reason, keeping the original and an audit entry, and writes the report again', async () => {
+    const documentId = documentIdOf(files.get('generated/zv-000-nachtrag.pdf')!);
+    const before = (await records.get(documentId))!;
+    const refused = await agreements(['review', 'reject', documentId, '--reason', ' ', '--by', 'Prüfer Test']);
+    expect(refused).toMatchObject({ code: 2, stderr: 'agreements: a rejection needs a reason:\n  reason: must not be empty\n' });
+
+    const rejectedAt = new Date().toISOString();
+    const rejected = await agreements(['review', 'reject', documentId, '--reason', 'Nachtrag ohne Unterschrift', '--by', 'Prüfer Test']);
+    expect(rejected.code, rejected.stderr).toBe(0);
+    expect(rejected.stdout).toBe(`rejected ${documentId} (zv-000-nachtrag.pdf), by Prüfer Test: Nachtrag ohne Unterschrift\n  report asked for again: ${batch}\n`);
+    const stored = (await records.get(documentId))!;
+    expect(stored.version).toBe(before.version + 1);
+    expect(stored.record).toEqual({
+      ...before.record,
+      status: 'rejected',
+      issues: [...before.record!.issues, { path: 'document', code: 'review.rejected', message: 'Rejected in review by Prüfer Test: Nachtrag ohne Unterschrift' }],
+    });
+    expect(stored.original).toEqual(before.record);
+    expect(stored.audit).toEqual([{ action: 'reject', at: expect.any(String), by: 'Prüfer Test', reason: 'Nachtrag ohne Unterschrift' }]);
+    expect(JSON.parse((await objectBytes(`records/${documentId.slice('sha256:'.length)}.json`)).toString('utf8'))).toEqual(stored.record);
+    await waitFor(`the report of batch ${batch} written again after ${rejectedAt}`, async () => {
+      const current = await batches.get(batch);
+      return current?.reportedAt && current.reportedAt > rejectedAt ? current : undefined;
+    });
+    const rewritten: Report = JSON.parse((await objectBytes(`reports/${batch}/report.json`)).toString('utf8'));
+    expect(rewritten.documents.find((record) => record.documentId === documentId)?.status).toBe('rejected');
   }, 120_000);
 
   it('reprocesses stored PDFs with the current extractor: a stale record is replaced, an accepted one kept', async () => {
@@ -355,7 +395,7 @@ describe('review and reprocessing', () => {
       agreement: { ...current.record!.agreement, amount: { cents: 100, currency: 'EUR', text: '1 Euro' } },
       issues: [{ path: 'agreement.amount', code: 'amount.implausible', message: 'implausible' }],
     };
-    await records.put(stale, { key: current.keys[0]!, now: new Date(), extractorVersion: '2000.1.0' });
+    await records.put(stale, { key: current.keys[0]!, now: new Date(), extractorVersion: '2000.1.0', expectedVersion: current.version });
 
     const dryRun = await agreements(['reprocess', '--status', 'needs_review', '--dry-run', '--json']);
     expect(dryRun.code, dryRun.stderr).toBe(0);
@@ -374,12 +414,14 @@ describe('review and reprocessing', () => {
         { path: 'agreement.amount.cents', from: 100, to: current.record!.agreement.amount!.cents },
       ]),
     );
-    expect(outcomes.find((outcome) => outcome.documentId === reviewDocumentId)).toMatchObject({ kind: 'kept', reason: expect.stringContaining('Prüferin Test') });
+    expect(outcomes.find((outcome) => outcome.documentId === reviewDocumentId)).toMatchObject({ kind: 'kept', reason: expect.stringContaining('accepted in review by Prüferin Test') });
+    const rejectedInReview = documentIdOf(files.get('generated/zv-000-nachtrag.pdf')!);
+    expect(outcomes.find((outcome) => outcome.documentId === rejectedInReview)).toMatchObject({ kind: 'kept', reason: expect.stringContaining('rejected in review by Prüfer Test') });
 
     const restored = (await records.get(documentId))!;
     expect(restored.record).toEqual(await extractDocument(bytes, 'zv-005.pdf', { config: extractionConfigSchema.parse({ ocr: 'never' }) }));
     // Every other document of the batch was read as before.
-    for (const outcome of outcomes.filter((candidate) => ![documentId, reviewDocumentId].includes(candidate.documentId))) {
+    for (const outcome of outcomes.filter((candidate) => ![documentId, reviewDocumentId, rejectedInReview].includes(candidate.documentId))) {
       expect(outcome, outcome.fileName).toMatchObject({ kind: 'unchanged', previousVersion: EXTRACTOR_VERSION });
     }
     expect(restored.extractorVersion).toBe(EXTRACTOR_VERSION);
