@@ -120,7 +120,7 @@ addDeploymentOptions(
     .option('--json', 'one JSON object per document', false),
 ).action(async (options: Parameters<typeof runReprocess>[0]) => {
   const outcomes = await runReprocess(options);
-  if (outcomes.some((outcome) => outcome.kind === 'failed')) process.exitCode = 1;
+  if (outcomes.some((outcome) => outcome.kind === 'failed' || outcome.kind === 'conflict')) process.exitCode = 1;
 });
 
 try {

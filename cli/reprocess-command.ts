@@ -32,6 +32,7 @@ function describe(outcome: ReprocessOutcome): string {
       return outcome.previousVersion === EXTRACTOR_VERSION ? head : `${head}; made by extractor ${outcome.previousVersion ?? 'of unknown version'}, now ${EXTRACTOR_VERSION}`;
     case 'kept':
     case 'failed':
+    case 'conflict':
       return `${head}: ${outcome.reason}`;
   }
 }
@@ -75,7 +76,7 @@ export async function runReprocess(options: ReprocessOptions): Promise<Reprocess
   if (!options.json) {
     const count = (kind: ReprocessOutcome['kind']) => outcomes.filter((outcome) => outcome.kind === kind).length;
     process.stdout.write(
-      `${outcomes.length} document${outcomes.length === 1 ? '' : 's'}: ${count('changed')} changed, ${count('unchanged')} unchanged, ${count('kept')} kept, ${count('failed')} failed${options.dryRun ? ' (dry run: nothing stored)' : ''}\n`,
+      `${outcomes.length} document${outcomes.length === 1 ? '' : 's'}: ${count('changed')} changed, ${count('unchanged')} unchanged, ${count('kept')} kept, ${count('failed') + count('conflict')} failed${options.dryRun ? ' (dry run: nothing stored)' : ''}\n`,
     );
     if (changedBatches.size > 0) process.stdout.write(`report asked for again: ${[...changedBatches].join(', ')}\n`);
   }

@@ -23,14 +23,21 @@ export function reportQueueRequester(sqs: SQSClient, queueUrl: string): (batchId
 const batchInKey = (key: string) => /^incoming\/([^/]+)\/./.exec(key)?.[1];
 
 /**
- * The batches whose report shows the document and is due already: of the batch it first arrived in and
- * the batches of the other keys it was uploaded under, those whose report has been asked for (a batch
- * still being uploaded gets its report when it is complete).
+ * The batches a document may belong to: the one it first arrived in, and those the other keys it was
+ * uploaded under name. A key's folder may be no batch at all; the batches table has the last word.
+ */
+export function batchesNamedBy(stored: Pick<StoredDocument, 'batchId' | 'keys'>): string[] {
+  return [...new Set([stored.batchId, ...stored.keys.map(batchInKey)].filter((batchId): batchId is string => batchId !== undefined))];
+}
+
+/**
+ * The batches whose report shows the document and is due already: of the batches it was named in (see
+ * `batchesNamedBy`), those that hold it and whose report has been asked for (a batch still being
+ * uploaded gets its report when it is complete).
  */
 export async function batchesReporting(stored: Pick<StoredDocument, 'documentId' | 'batchId' | 'keys'>, table: BatchesTable): Promise<string[]> {
-  const candidates = new Set([stored.batchId, ...stored.keys.map(batchInKey)].filter((batchId): batchId is string => batchId !== undefined));
   const reporting: string[] = [];
-  for (const batchId of candidates) {
+  for (const batchId of batchesNamedBy(stored)) {
     const batch = await table.get(batchId);
     if (batch?.reportRequestedAt && batch.documentIds.includes(stored.documentId)) reporting.push(batchId);
   }

@@ -1,7 +1,7 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { buildReport, renderReport, type Report, type ReportEntry, type ReportFormat } from '../report/report.js';
 import type { BatchesTable } from './batches.js';
-import { recordTextKey } from './ingest.js';
+import { readRecordText } from './document-objects.js';
 import type { RecordsTable, StoredDocument } from './records.js';
 
 /**
@@ -35,21 +35,10 @@ export function describeScope(scope: ReportScope): string {
   return scope.year === undefined ? 'Alle gespeicherten Dokumente' : `Alle gespeicherten Dokumente des Haushaltsjahres ${scope.year}`;
 }
 
-/** The text a record was read from; documents stored before texts were kept have none. */
-async function textOf(documentId: string, { s3, bucket }: ReportStores): Promise<string | undefined> {
-  try {
-    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: recordTextKey(documentId) }));
-    return await object.Body!.transformToString('utf8');
-  } catch (error) {
-    if (error instanceof Error && error.name === 'NoSuchKey') return undefined;
-    throw error;
-  }
-}
-
 /** A stored document as a report entry; the text is fetched for documents under review only. */
 async function entryOf(stored: StoredDocument, stores: ReportStores): Promise<ReportEntry | undefined> {
   if (!stored.record) return undefined;
-  const text = stored.record.status === 'valid' ? undefined : await textOf(stored.documentId, stores);
+  const text = stored.record.status === 'valid' ? undefined : await readRecordText(stored.documentId, stores);
   return { record: stored.record, keys: stored.keys, ...(stored.batchId ? { batch: stored.batchId } : {}), ...(text ? { text } : {}) };
 }
 

@@ -1,7 +1,8 @@
-import { DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { extractDocumentWithText } from '../extract/extract-document.js';
 import { EXTRACTOR_VERSION } from '../extract/version.js';
 import { type Change, diffValues } from '../review/corrections.js';
+import { openOriginal } from './document-objects.js';
 import { type IngestDependencies, quarantineKey, saveExtraction } from './ingest.js';
 import { type StoredDocument, VersionConflictError } from './records.js';
 
@@ -15,20 +16,9 @@ export type ReprocessOutcome =
   | { kind: 'changed'; documentId: string; fileName: string; changes: Change[]; previousVersion?: string }
   | { kind: 'unchanged'; documentId: string; fileName: string; previousVersion?: string }
   | { kind: 'kept'; documentId: string; fileName: string; reason: string }
-  | { kind: 'failed'; documentId: string; fileName: string; reason: string };
-
-/** The PDF's bytes from the first of its keys still in the bucket. */
-async function originalBytes(stored: StoredDocument, { s3, bucket }: Pick<IngestDependencies, 's3' | 'bucket'>): Promise<{ key: string; bytes: Uint8Array } | undefined> {
-  for (const key of stored.keys) {
-    try {
-      const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      return { key, bytes: await object.Body!.transformToByteArray() };
-    } catch (error) {
-      if (!(error instanceof Error && error.name === 'NoSuchKey')) throw error;
-    }
-  }
-  return undefined;
-}
+  | { kind: 'failed'; documentId: string; fileName: string; reason: string }
+  /** Someone else changed the record while it was read again; nothing was stored. */
+  | { kind: 'conflict'; documentId: string; fileName: string; reason: string };
 
 export async function reprocessDocument(
   stored: StoredDocument,
@@ -41,9 +31,10 @@ export async function reprocessDocument(
   const decided = stored.audit.at(-1);
   if (decided) return { ...base, kind: 'kept', reason: `${decided.action === 'accept' ? 'accepted' : 'rejected'} in review by ${decided.by} on ${decided.at}` };
 
-  const source = await originalBytes(stored, dependencies);
+  const source = await openOriginal(stored, dependencies);
   if (!source) return { ...base, kind: 'failed', reason: `the PDF is no longer in the bucket under ${stored.keys.join(', ')}` };
-  const extraction = await extractDocumentWithText(source.bytes, stored.record.fileName, { config: dependencies.config, ocr: dependencies.ocr, now: () => options.now });
+  const bytes = await source.object.Body!.transformToByteArray();
+  const extraction = await extractDocumentWithText(bytes, stored.record.fileName, { config: dependencies.config, ocr: dependencies.ocr, now: () => options.now });
   const changes = diffValues(stored.record, extraction.record);
   const previousVersion = stored.extractorVersion;
   if (changes.length === 0 && previousVersion === EXTRACTOR_VERSION) return { ...base, kind: 'unchanged', previousVersion };
@@ -52,7 +43,7 @@ export async function reprocessDocument(
       await saveExtraction(extraction, source.key, dependencies, options.now, stored.version);
     } catch (error) {
       if (!(error instanceof VersionConflictError)) throw error;
-      return { ...base, kind: 'failed', reason: 'the record was changed by someone else while it was read again; nothing was saved (run reprocess again)' };
+      return { ...base, kind: 'conflict', reason: 'the record was changed by someone else while it was read again; nothing was saved (run reprocess again)' };
     }
     // A document that is readable now no longer belongs in quarantine.
     if (stored.record.status === 'rejected' && extraction.record.status !== 'rejected') {

@@ -119,7 +119,7 @@ describe('versioned record writes', () => {
 
     const outcome = await reprocessDocument(seenByReprocess, { s3, bucket: pipeline.bucket, table, config }, { now: new Date(), dryRun: false });
     expect(outcome).toEqual({
-      kind: 'failed',
+      kind: 'conflict',
       documentId,
       fileName: 'reprocess-race.pdf',
       reason: 'the record was changed by someone else while it was read again; nothing was saved (run reprocess again)',
