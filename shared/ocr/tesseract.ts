@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { createScheduler, createWorker, OEM, PSM, type Scheduler, type Worker } from 'tesseract.js';
+import type { Scheduler, Worker } from 'tesseract.js';
 import type { PageRaster } from '../pdf/document.js';
 import { type OcrEngine, type OcrPage, type OcrWord, textConfidence, wordsGeometry, wordsToLine } from './engine.js';
 import { cleanScan, type GreyImage, pgmRows } from './preprocess.js';
@@ -9,6 +9,13 @@ import { capitalFs, restoreCapitalE } from './capital-e.js';
 import { type CapitalBox, restoreCapitalUmlauts, umlautCapitals } from './umlauts.js';
 
 const resolvePackage = createRequire(import.meta.url);
+
+/**
+ * tesseract.js itself, loaded when the first worker starts. A static import would be hoisted to the top
+ * of a bundle that holds this module, and so loaded by every function of the pipeline, including those
+ * deployed without the package because another engine reads their scans.
+ */
+const tesseractJs = () => import('tesseract.js');
 
 /** Share of the page height the two bands overlap by, so that no line is cut in both. */
 const BAND_OVERLAP = 0.04;
@@ -92,16 +99,16 @@ export class TesseractOcrEngine implements OcrEngine {
     return this.pagesBeingRead(async () => this.read(await render()));
   }
 
-  private startWorker(parameters: Record<string, string>): Promise<Worker> {
-    return createWorker('deu', OEM.LSTM_ONLY, { langPath: germanModelPath(), gzip: true, cacheMethod: 'none' }).then(async (worker) => {
-      await worker.setParameters(parameters);
-      return worker;
-    });
+  private async startWorker(parameters: Record<string, string>): Promise<Worker> {
+    const { createWorker, OEM } = await tesseractJs();
+    const worker = await createWorker('deu', OEM.LSTM_ONLY, { langPath: germanModelPath(), gzip: true, cacheMethod: 'none' });
+    await worker.setParameters(parameters);
+    return worker;
   }
 
   private start(): Promise<Scheduler> {
     this.scheduler ??= (async () => {
-      const scheduler = createScheduler();
+      const scheduler = (await tesseractJs()).createScheduler();
       // PGM carries no resolution; pages are rendered at a known one, so tesseract need not guess.
       const started = await Promise.all(Array.from({ length: this.workers }, () => this.startWorker({ user_defined_dpi: String(this.dpi) })));
       for (const worker of started) scheduler.addWorker(worker);
@@ -173,7 +180,7 @@ export class TesseractOcrEngine implements OcrEngine {
   private async rereadDoubtfulWords(page: GreyImage, words: PageWord[]): Promise<void> {
     const doubtful = words.filter((word) => word.confidence < REREAD_BELOW_CONFIDENCE && /\p{L}{2}/u.test(word.text));
     if (doubtful.length === 0) return;
-    this.wordReader ??= this.startWorker({ user_defined_dpi: String(this.dpi * REREAD_SCALE), tessedit_pageseg_mode: PSM.SINGLE_WORD });
+    this.wordReader ??= tesseractJs().then(({ PSM }) => this.startWorker({ user_defined_dpi: String(this.dpi * REREAD_SCALE), tessedit_pageseg_mode: PSM.SINGLE_WORD }));
     const reader = await this.wordReader;
     for (const word of doubtful) {
       const { data } = await reader.recognize(enlargedWord(page, word));

@@ -1,7 +1,7 @@
 import type { Canvas, SKRSContext2D } from '@napi-rs/canvas';
-import { PDFParse } from 'pdf-parse';
-import { getDocument, OPS, type PageViewport, type PDFDocumentProxy, type PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { PageViewport, PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { ExtractionConfig } from '../config.js';
+import { PDFParse, pdfjs } from './pdfjs.js';
 import type { Rejection } from './preflight.js';
 import { assembleLines, type LineGeometry, type PageBox, type TextItem, withDrawnBullets } from './text-layer.js';
 
@@ -41,6 +41,8 @@ function describeOpenError(error: unknown): Rejection {
   }
   return { code: 'pdf.corrupt', message: `The PDF cannot be read: ${message}` };
 }
+
+const { getDocument, OPS } = pdfjs;
 
 /** Operators that paint the path just constructed (fill, stroke or both). */
 const PATH_PAINTING = new Set<number>([
