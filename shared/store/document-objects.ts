@@ -1,5 +1,5 @@
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
-import { recordTextKey } from './ingest.js';
+import { recordTextKey } from './keys.js';
 import type { StoredDocument } from './records.js';
 
 /** What the bucket holds of a stored document beside its record: the PDF as uploaded, and the text it was read from. */

@@ -6,6 +6,7 @@ import { EXTRACTOR_VERSION } from '../extract/version.js';
 import type { AsyncOcrService, OcrEngine, OcrPage } from '../ocr/engine.js';
 import type { AgreementRecord } from '../schema/record.js';
 import { batchManifestSchema, manifestKey } from './batches.js';
+import { quarantineKey, recordKey, recordTextKey } from './keys.js';
 import { type RecordsTable, VersionConflictError } from './records.js';
 import type { BatchReports } from './report-requests.js';
 
@@ -194,13 +195,6 @@ async function completeOcrOnce(completion: OcrCompletion, dependencies: IngestDe
   await storeRecord({ record, text: extracted.text }, job.key, dependencies, now, stored.version, stored.batchId);
   return { kind: 'stored', key: job.key, record, reused: false };
 }
-
-/** Where a rejected original is copied: incoming/<path> → quarantine/<path>. */
-export const quarantineKey = (key: string) => `quarantine/${key.replace(/^incoming\//, '')}`;
-
-export const recordKey = (documentId: string) => `records/${documentId.slice('sha256:'.length)}.json`;
-/** The text a record was read from, beside it. */
-export const recordTextKey = (documentId: string) => `records/${documentId.slice('sha256:'.length)}.txt`;
 
 /**
  * Writes an extraction over the version of the document that was read: the record as

@@ -3,7 +3,8 @@ import { extractDocumentWithText } from '../extract/extract-document.js';
 import { EXTRACTOR_VERSION } from '../extract/version.js';
 import { type Change, diffValues } from '../review/corrections.js';
 import { openOriginal } from './document-objects.js';
-import { type IngestDependencies, quarantineKey, saveExtraction } from './ingest.js';
+import { type IngestDependencies, saveExtraction } from './ingest.js';
+import { quarantineKey } from './keys.js';
 import { type StoredDocument, VersionConflictError } from './records.js';
 
 /**
