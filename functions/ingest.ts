@@ -2,11 +2,11 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, S3Event, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ingestObject } from '../shared/store/ingest.js';
-import { pipelineDependencies } from './commons/pipeline.js';
+import { ingestDependencies } from './commons/pipeline.js';
 import { logger, metrics, tracer } from './commons/powertools.js';
 
 /** SQS batch of S3 notifications → one record per uploaded PDF; failed messages alone are retried. */
-const dependencies = await pipelineDependencies(process.env);
+const dependencies = await ingestDependencies(process.env);
 const processor = new BatchProcessor(EventType.SQS);
 
 /** S3 puts keys in notifications URL-encoded, with "+" for spaces. */

@@ -2,14 +2,14 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SNSEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { completeOcr } from '../shared/store/ingest.js';
-import { pipelineDependencies } from './commons/pipeline.js';
+import { ocrCompleteDependencies } from './commons/pipeline.js';
 import { logger, metrics, tracer } from './commons/powertools.js';
 
 /**
  * Textract's completion notices (through SNS) → the finished record of each document whose scanned
  * pages the job read. A failure is thrown so that SNS retries the delivery; the work is idempotent.
  */
-const dependencies = await pipelineDependencies(process.env);
+const dependencies = ocrCompleteDependencies(process.env);
 
 /** The message Textract publishes when an asynchronous job ends; JobTag carries the document's sha256. */
 const textractCompletionSchema = z.object({

@@ -1,20 +1,20 @@
 import type { Context, EventBridgeEvent, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { publishReport, type ReportScope } from '../shared/store/reports.js';
-import { pipelineDependencies } from './commons/pipeline.js';
+import { reportDependencies } from './commons/pipeline.js';
 import { logger, metrics, tracer } from './commons/powertools.js';
 
 /**
  * Writes extraction reports to the bucket: a batch's report when its last document has been stored
  * (a request on the report queue), and the report over everything stored on a schedule (EventBridge).
  */
-const dependencies = await pipelineDependencies(process.env);
+const stores = reportDependencies(process.env);
 const reportRequestSchema = z.object({ batchId: z.string().min(1) });
 
 async function report(scope: ReportScope) {
   const now = new Date();
-  const keys = await publishReport(scope, { s3: dependencies.s3, bucket: dependencies.bucket, records: dependencies.table, batches: dependencies.batchesTable }, now);
-  if (scope.kind === 'batch') await dependencies.batchesTable.markReported(scope.batchId, keys, now);
+  const keys = await publishReport(scope, stores, now);
+  if (scope.kind === 'batch') await stores.batches.markReported(scope.batchId, keys, now);
   logger.info('report written', { scope, keys });
 }
 

@@ -47,6 +47,11 @@ export const pipelineSettingsSchema = z.object({
   visibilityTimeoutSeconds: z.coerce.number().int().min(10).max(43_200).optional(),
   /** Keep the bucket and the table when the stack is deleted (production) or not (local runs). */
   retainData: z.coerce.boolean().default(true),
+  /**
+   * Local deployments only: where the functions reach Textract instead of AWS (the project's Textract
+   * stand-in), handed to the AWS SDK as AWS_ENDPOINT_URL_TEXTRACT.
+   */
+  textractEndpoint: z.url().optional(),
 });
 export type PipelineSettings = z.infer<typeof pipelineSettingsSchema>;
 
@@ -69,7 +74,17 @@ export interface PipelineStackProps extends StackProps {
   settings: PipelineSettings;
 }
 
-const TESSERACT_PACKAGES = ['tesseract.js', '@tesseract.js-data/deu', '@napi-rs/canvas'];
+/**
+ * What a function does with a PDF decides the packages it ships beside its bundle (they load files at
+ * run time): nothing (reports), reading the text layer and finding the scanned pages (pdf.js), or also
+ * rendering scanned pages and reading them with tesseract.js (a canvas binding and the German model).
+ */
+type PdfWork = 'none' | 'read' | 'render';
+const READ_PACKAGES = ['pdf-parse', 'pdfjs-dist'];
+const RENDER_PACKAGES = [...READ_PACKAGES, 'tesseract.js', '@tesseract.js-data/deu', '@napi-rs/canvas'];
+
+/** npm's names for the Lambda architectures, to install native bindings for the target, not the build machine. */
+const NPM_CPU = { arm64: 'arm64', x86_64: 'x64' } as const;
 
 export class PipelineStack extends Stack {
   readonly uploadBucket: s3.Bucket;
@@ -167,7 +182,7 @@ export class PipelineStack extends Stack {
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: settings.maxReceiveCount },
     });
 
-    const pipelineFunction = (id: string, entry: string, props: Partial<NodejsFunctionProps>) =>
+    const pipelineFunction = (id: string, entry: string, pdfWork: PdfWork, props: Partial<NodejsFunctionProps> & { environment: Record<string, string> }) =>
       new NodejsFunction(this, id, {
         entry: fileURLToPath(new URL(`../functions/${entry}`, import.meta.url)),
         runtime: lambda.Runtime.NODEJS_22_X,
@@ -177,34 +192,55 @@ export class PipelineStack extends Stack {
         logGroup: new logs.LogGroup(this, `${id}Logs`, { retention: logs.RetentionDays.THREE_MONTHS, removalPolicy }),
         tracing: lambda.Tracing.ACTIVE,
         ...props,
-        environment: {
-          UPLOAD_BUCKET: this.uploadBucket.bucketName,
-          RECORDS_TABLE: this.recordsTable.tableName,
-          BATCHES_TABLE: this.batchesTable.tableName,
-          REPORT_QUEUE_URL: this.reportQueue.queueUrl,
-          OCR_ENGINE: settings.ocr,
-          // A document that takes too long is rejected for it before the function itself times out.
-          EXTRACTION_TIMEOUT_MS: String(Math.floor(settings.functionTimeoutSeconds * 800)),
-          ...props.environment,
-        },
         bundling: {
           format: OutputFormat.ESM,
           target: 'node22',
-          // pdf.js, tesseract.js and the canvas binding load files at run time, so they ship as packages;
-          // unless tesseract.js is the engine, the functions never load it, and it is left out.
-          nodeModules: ['pdf-parse', 'pdfjs-dist', ...(settings.ocr === 'tesseract' ? TESSERACT_PACKAGES : [])],
-          // The AWS SDK is bundled: a pinned version, and emulators' Node.js runtimes do not provide one.
-          externalModules: settings.ocr === 'tesseract' ? [] : TESSERACT_PACKAGES,
+          // The AWS SDK is bundled (a pinned version; emulators' Node.js runtimes do not provide one); the
+          // packages that load files at run time ship beside the bundle where the function uses them, and
+          // are left out everywhere else.
+          nodeModules: pdfWork === 'render' ? RENDER_PACKAGES : pdfWork === 'read' ? READ_PACKAGES : [],
+          externalModules: RENDER_PACKAGES,
+          // Native bindings for the architecture the function runs on, whatever the build machine's.
+          environment: { npm_config_cpu: NPM_CPU[settings.architecture], npm_config_os: 'linux', npm_config_libc: 'glibc' },
+          // pdf-parse brings a canvas binding of its own, which nothing loads (pdf.js loads the one beside
+          // it); a function that reads PDFs but renders none needs neither, and pdf.js gets a
+          // pure-JavaScript DOMMatrix instead.
+          commandHooks: {
+            beforeBundling: () => [],
+            beforeInstall: () => [],
+            afterBundling: (_input: string, output: string) =>
+              pdfWork === 'read'
+                ? [`find "${output}/node_modules" -type d -name @napi-rs -prune -exec rm -rf {} +`]
+                : pdfWork === 'render'
+                  ? [`rm -rf "${output}/node_modules/pdf-parse/node_modules/@napi-rs"`]
+                  : [],
+          },
           // Packages bundled into ESM may still call require(); give them one.
           banner: "import { createRequire as createRequireForBundle } from 'module'; const require = createRequireForBundle(import.meta.url);",
         },
       });
 
+    /** Where records are stored, for every function. */
+    const storageEnvironment = { UPLOAD_BUCKET: this.uploadBucket.bucketName, RECORDS_TABLE: this.recordsTable.tableName };
+    /** What the functions that read documents and store their records need. */
+    const readingEnvironment = {
+      ...storageEnvironment,
+      BATCHES_TABLE: this.batchesTable.tableName,
+      REPORT_QUEUE_URL: this.reportQueue.queueUrl,
+      // A document that takes too long is rejected for it before the function itself times out.
+      EXTRACTION_TIMEOUT_MS: String(Math.floor(settings.functionTimeoutSeconds * 800)),
+    };
+
     const textract = settings.ocr === 'textract' ? this.textractChannel() : undefined;
-    this.ingestFunction = pipelineFunction('Ingest', 'ingest.ts', {
+    const textractEnvironment = textract && {
+      TEXTRACT_TOPIC_ARN: textract.topic.topicArn,
+      TEXTRACT_ROLE_ARN: textract.role.roleArn,
+      ...(settings.textractEndpoint ? { AWS_ENDPOINT_URL_TEXTRACT: settings.textractEndpoint } : {}),
+    };
+    this.ingestFunction = pipelineFunction('Ingest', 'ingest.ts', settings.ocr === 'tesseract' ? 'render' : 'read', {
       // tesseract.js reads pages in parallel workers of a few hundred MB each.
       memorySize: settings.ocr === 'tesseract' ? 3008 : 1024,
-      environment: textract ? { TEXTRACT_TOPIC_ARN: textract.topic.topicArn, TEXTRACT_ROLE_ARN: textract.role.roleArn } : {},
+      environment: { ...readingEnvironment, OCR_ENGINE: settings.ocr, ...textractEnvironment },
     });
     this.ingestFunction.addEventSource(new SqsEventSource(this.ingestQueue, { batchSize: 5, reportBatchItemFailures: true }));
     this.uploadBucket.grantRead(this.ingestFunction, 'incoming/*');
@@ -219,8 +255,8 @@ export class PipelineStack extends Stack {
       this.ingestFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['textract:StartDocumentTextDetection'], resources: ['*'] }));
       textract.role.grantPassRole(this.ingestFunction.grantPrincipal);
 
-      this.ocrCompleteFunction = pipelineFunction('OcrComplete', 'ocr-complete.ts', {
-        environment: { TEXTRACT_TOPIC_ARN: textract.topic.topicArn, TEXTRACT_ROLE_ARN: textract.role.roleArn },
+      this.ocrCompleteFunction = pipelineFunction('OcrComplete', 'ocr-complete.ts', 'read', {
+        environment: { ...readingEnvironment, ...textractEnvironment },
         // A completion that fails on SNS's retries is parked with the ingest queue's dead letters.
         deadLetterQueue: this.deadLetterQueue,
       });
@@ -234,7 +270,9 @@ export class PipelineStack extends Stack {
     }
 
     // Reports: a batch's when its last document is stored, and everything stored every night.
-    this.reportFunction = pipelineFunction('Report', 'report.ts', {});
+    this.reportFunction = pipelineFunction('Report', 'report.ts', 'none', {
+      environment: { ...storageEnvironment, BATCHES_TABLE: this.batchesTable.tableName },
+    });
     this.reportFunction.addEventSource(new SqsEventSource(this.reportQueue, { batchSize: 1 }));
     new events.Rule(this, 'NightlyReport', {
       description: 'Writes the report over every stored record to reports/all/',

@@ -33,8 +33,26 @@ export const extractionConfigSchema = z.object({
 export type ExtractionConfig = z.infer<typeof extractionConfigSchema>;
 export type ExtractionConfigInput = z.input<typeof extractionConfigSchema>;
 
+/**
+ * The environment variables the same settings are read from, each optional (the default applies);
+ * their values are checked by `extractionConfigSchema`.
+ */
+export const extractionEnvSchema = z.object({
+  EXTRACTION_OCR: z.string().optional(),
+  EXTRACTION_MIN_TEXT_CHARS_PER_PAGE: z.string().optional(),
+  EXTRACTION_OCR_DPI: z.string().optional(),
+  EXTRACTION_MIN_OCR_CONFIDENCE: z.string().optional(),
+  EXTRACTION_MAX_FILE_BYTES: z.string().optional(),
+  EXTRACTION_MAX_PAGES: z.string().optional(),
+  EXTRACTION_MAX_PAGE_SIDE_PT: z.string().optional(),
+  EXTRACTION_MAX_DECOMPRESSED_STREAM_BYTES: z.string().optional(),
+  EXTRACTION_MAX_NESTING_DEPTH: z.string().optional(),
+  EXTRACTION_TIMEOUT_MS: z.string().optional(),
+});
+
 /** Reads the same settings from environment variables (EXTRACTION_OCR, EXTRACTION_MAX_PAGES, …). */
-export function extractionConfigFromEnv(env: Record<string, string | undefined>): ExtractionConfig {
+export function extractionConfigFromEnv(environment: Record<string, string | undefined>): ExtractionConfig {
+  const env = extractionEnvSchema.parse(environment);
   const defined = <T extends Record<string, unknown>>(values: T) =>
     Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined && value !== ''));
   return extractionConfigSchema.parse(

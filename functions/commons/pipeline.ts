@@ -8,34 +8,48 @@ import { BatchesTable } from '../../shared/store/batches.js';
 import type { IngestDependencies } from '../../shared/store/ingest.js';
 import { RecordsTable } from '../../shared/store/records.js';
 import { reportQueueRequester } from '../../shared/store/report-requests.js';
+import type { ReportStores } from '../../shared/store/reports.js';
 import { tracer } from './powertools.js';
-import { functionSettings } from './settings.js';
+import { ingestSettings, ocrCompleteSettings, type ReadingSettings, reportSettings, type StorageSettings, type TextractSettings } from './settings.js';
 
 /**
- * The adapters every function of the pipeline works with, built once per cold start from the parsed
+ * The adapters each function of the pipeline works with, built once per cold start from its parsed
  * environment: S3, the records and batches tables, the report queue, and the OCR engine the deployment
- * chose — Textract in AWS, tesseract.js where no Textract exists (the local emulator), or none.
+ * chose — Textract in AWS, tesseract.js inside the ingest function, or none.
  */
-export async function pipelineDependencies(env: Record<string, string | undefined>): Promise<IngestDependencies & { batchesTable: BatchesTable }> {
-  const settings = functionSettings(env);
+
+function stores(env: Record<string, string | undefined>, settings: StorageSettings) {
   // Emulators serve buckets by path, not by virtual-hosted DNS names.
   const s3 = tracer.captureAWSv3Client(new S3Client({ forcePathStyle: Boolean(env.AWS_ENDPOINT_URL) }));
   const dynamodb = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), { marshallOptions: { removeUndefinedValues: true } });
+  return { s3, records: new RecordsTable(dynamodb, settings.tableName), batches: new BatchesTable(dynamodb, settings.batchesTableName) };
+}
+
+/** What a function that reads documents and stores their records needs, whatever reads its scans. */
+function readingDependencies(env: Record<string, string | undefined>, settings: ReadingSettings): IngestDependencies {
+  const { s3, records, batches } = stores(env, settings);
   const sqs = tracer.captureAWSv3Client(new SQSClient({ useQueueUrlAsEndpoint: false }));
-  const batchesTable = new BatchesTable(dynamodb, settings.batchesTableName);
-  const base = {
+  return {
     s3,
-    table: new RecordsTable(dynamodb, settings.tableName),
+    table: records,
     bucket: settings.bucket,
     config: settings.extraction,
-    batchesTable,
-    batches: { table: batchesTable, requestReport: reportQueueRequester(sqs, settings.reportQueueUrl) },
+    batches: { table: batches, requestReport: reportQueueRequester(sqs, settings.reportQueueUrl) },
   };
+}
+
+function textractService(base: IngestDependencies, settings: TextractSettings): TextractOcrService {
+  // The endpoint is the SDK's own choice: Textract's, or AWS_ENDPOINT_URL_TEXTRACT where a local deployment set it.
+  const textract = tracer.captureAWSv3Client(new TextractClient({}));
+  return new TextractOcrService({ textract, s3: base.s3, bucket: base.bucket, notification: settings });
+}
+
+export async function ingestDependencies(env: Record<string, string | undefined>): Promise<IngestDependencies> {
+  const settings = ingestSettings(env);
+  const base = readingDependencies(env, settings);
   switch (settings.ocr.engine) {
-    case 'textract': {
-      const textract = tracer.captureAWSv3Client(new TextractClient({}));
-      return { ...base, asyncOcr: new TextractOcrService({ textract, s3, bucket: settings.bucket, notification: settings.ocr }) };
-    }
+    case 'textract':
+      return { ...base, asyncOcr: textractService(base, settings.ocr) };
     case 'tesseract': {
       // tesseract.js, a canvas binding and the German model are loaded only where this engine is chosen.
       const { TesseractOcrEngine } = await import('../../shared/ocr/tesseract.js');
@@ -44,4 +58,16 @@ export async function pipelineDependencies(env: Record<string, string | undefine
     case 'none':
       return { ...base, config: { ...settings.extraction, ocr: 'never' } };
   }
+}
+
+export function ocrCompleteDependencies(env: Record<string, string | undefined>): IngestDependencies {
+  const settings = ocrCompleteSettings(env);
+  const base = readingDependencies(env, settings);
+  return { ...base, asyncOcr: textractService(base, settings.textract) };
+}
+
+export function reportDependencies(env: Record<string, string | undefined>): ReportStores {
+  const settings = reportSettings(env);
+  const { s3, records, batches } = stores(env, settings);
+  return { s3, bucket: settings.bucket, records, batches };
 }

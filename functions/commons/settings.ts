@@ -1,36 +1,95 @@
 import { z } from 'zod';
-import { extractionConfigFromEnv } from '../../shared/config.js';
+import { type ExtractionConfig, extractionConfigFromEnv, extractionEnvSchema } from '../../shared/config.js';
 
-/** What the pipeline's functions read from their environment, parsed once at cold start. */
-const storageSchema = z.object({
+/**
+ * What each of the pipeline's functions reads from its environment: one schema per function, parsed
+ * once at cold start. The stack gives each function these variables and no others (the infrastructure
+ * test parses every function's environment in every configuration with its schema); the variables the
+ * Lambda runtime sets itself (AWS_REGION, …) are not ours and are ignored.
+ */
+
+/** The bucket (uploads, records, reports) and the records table. */
+const storageEnv = {
   UPLOAD_BUCKET: z.string().min(1),
   RECORDS_TABLE: z.string().min(1),
-  BATCHES_TABLE: z.string().min(1),
-  /** Where the document that completes a batch asks for its report. */
-  REPORT_QUEUE_URL: z.url(),
-});
+};
 
-const ocrSchema = z.discriminatedUnion('OCR_ENGINE', [
-  z.object({ OCR_ENGINE: z.literal('none') }),
-  z.object({ OCR_ENGINE: z.literal('tesseract') }),
-  z.object({
-    OCR_ENGINE: z.literal('textract'),
-    /** The SNS topic Textract reports finished jobs to, and the role it publishes with. */
-    TEXTRACT_TOPIC_ARN: z.string().startsWith('arn:'),
-    TEXTRACT_ROLE_ARN: z.string().startsWith('arn:'),
-  }),
+/** Batch progress: the batches table, and the queue on which the document that completes a batch asks for its report. */
+const batchTrackingEnv = {
+  BATCHES_TABLE: z.string().min(1),
+  REPORT_QUEUE_URL: z.url(),
+};
+
+/** Amazon Textract's asynchronous text detection. */
+const textractEnv = {
+  /** The SNS topic Textract reports finished jobs to, and the role it publishes with. */
+  TEXTRACT_TOPIC_ARN: z.string().startsWith('arn:'),
+  TEXTRACT_ROLE_ARN: z.string().startsWith('arn:'),
+  /**
+   * Where the AWS SDK sends Textract's requests instead of Textract's own endpoint; only a local
+   * deployment sets it (to the project's Textract stand-in). The SDK reads it, no code of ours does.
+   */
+  AWS_ENDPOINT_URL_TEXTRACT: z.url().optional(),
+};
+
+const readingEnv = { ...storageEnv, ...batchTrackingEnv, ...extractionEnvSchema.shape };
+
+/** The ingest function reads uploads; its OCR engine decides what else it needs. */
+export const ingestEnvSchema = z.discriminatedUnion('OCR_ENGINE', [
+  z.object({ ...readingEnv, OCR_ENGINE: z.literal('none') }),
+  z.object({ ...readingEnv, OCR_ENGINE: z.literal('tesseract') }),
+  z.object({ ...readingEnv, OCR_ENGINE: z.literal('textract'), ...textractEnv }),
 ]);
 
-export function functionSettings(env: Record<string, string | undefined>) {
-  const defined = Object.fromEntries(Object.entries(env).filter(([, value]) => value));
-  const storage = storageSchema.parse(defined);
-  const ocr = ocrSchema.parse({ OCR_ENGINE: 'none', ...defined });
+/** The OCR-complete function finishes the documents Textract has read. */
+export const ocrCompleteEnvSchema = z.object({ ...readingEnv, ...textractEnv });
+
+/** The report function reads records and batches and writes reports; it reads no PDF. */
+export const reportEnvSchema = z.object({ ...storageEnv, BATCHES_TABLE: batchTrackingEnv.BATCHES_TABLE });
+
+/** The environment without empty values, which count as unset. */
+const defined = (env: Record<string, string | undefined>) => Object.fromEntries(Object.entries(env).filter(([, value]) => value));
+
+export interface StorageSettings {
+  bucket: string;
+  tableName: string;
+  batchesTableName: string;
+}
+
+export interface ReadingSettings extends StorageSettings {
+  reportQueueUrl: string;
+  extraction: ExtractionConfig;
+}
+
+export interface TextractSettings {
+  topicArn: string;
+  roleArn: string;
+}
+
+function readingSettings(env: z.infer<typeof ocrCompleteEnvSchema> | z.infer<typeof ingestEnvSchema>): ReadingSettings {
   return {
-    bucket: storage.UPLOAD_BUCKET,
-    tableName: storage.RECORDS_TABLE,
-    batchesTableName: storage.BATCHES_TABLE,
-    reportQueueUrl: storage.REPORT_QUEUE_URL,
-    ocr: ocr.OCR_ENGINE === 'textract' ? { engine: ocr.OCR_ENGINE, topicArn: ocr.TEXTRACT_TOPIC_ARN, roleArn: ocr.TEXTRACT_ROLE_ARN } : { engine: ocr.OCR_ENGINE },
+    bucket: env.UPLOAD_BUCKET,
+    tableName: env.RECORDS_TABLE,
+    batchesTableName: env.BATCHES_TABLE,
+    reportQueueUrl: env.REPORT_QUEUE_URL,
     extraction: extractionConfigFromEnv(env),
   };
+}
+
+export function ingestSettings(env: Record<string, string | undefined>): ReadingSettings & { ocr: { engine: 'none' | 'tesseract' } | ({ engine: 'textract' } & TextractSettings) } {
+  const parsed = ingestEnvSchema.parse(defined(env));
+  return {
+    ...readingSettings(parsed),
+    ocr: parsed.OCR_ENGINE === 'textract' ? { engine: 'textract', topicArn: parsed.TEXTRACT_TOPIC_ARN, roleArn: parsed.TEXTRACT_ROLE_ARN } : { engine: parsed.OCR_ENGINE },
+  };
+}
+
+export function ocrCompleteSettings(env: Record<string, string | undefined>): ReadingSettings & { textract: TextractSettings } {
+  const parsed = ocrCompleteEnvSchema.parse(defined(env));
+  return { ...readingSettings(parsed), textract: { topicArn: parsed.TEXTRACT_TOPIC_ARN, roleArn: parsed.TEXTRACT_ROLE_ARN } };
+}
+
+export function reportSettings(env: Record<string, string | undefined>): StorageSettings {
+  const parsed = reportEnvSchema.parse(defined(env));
+  return { bucket: parsed.UPLOAD_BUCKET, tableName: parsed.RECORDS_TABLE, batchesTableName: parsed.BATCHES_TABLE };
 }

@@ -106,7 +106,7 @@ describe('pipeline stack', () => {
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda' });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
-      Environment: { Variables: Match.objectLike({ OCR_ENGINE: 'textract' }) },
+      Environment: { Variables: Match.objectLike({ TEXTRACT_TOPIC_ARN: Match.anyValue(), TEXTRACT_ROLE_ARN: Match.anyValue() }) },
       DeadLetterConfig: { TargetArn: Match.anyValue() },
     });
     const completion = functionStatements('OcrComplete').flatMap(actionsOf);

@@ -170,9 +170,9 @@ describe('OCR with Textract', () => {
   }, 60_000);
 
   it('starts another job when the first has not reported back within the hour', async () => {
-    const { pipelineDependencies } = await import('../../functions/commons/pipeline.js');
+    const { ingestDependencies } = await import('../../functions/commons/pipeline.js');
     const later = new Date(Date.now() + 61 * 60_000);
-    const outcome = await ingestObject(keyOf(scanned), { ...(await pipelineDependencies(process.env)), now: () => later });
+    const outcome = await ingestObject(keyOf(scanned), { ...(await ingestDependencies(process.env)), now: () => later });
     expect(outcome.kind).toBe('awaiting-ocr');
     const tokens = textract
       .commandCalls(StartDocumentTextDetectionCommand)
