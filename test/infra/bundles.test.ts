@@ -1,0 +1,103 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, openSync, readdirSync, readSync, closeSync, rmSync } from 'node:fs';
+import { arch, tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARCHITECTURES, functionEnvironment, pipelineFunctions, synthesizeApp } from '../support/template.js';
+
+/**
+ * The functions as they are shipped: each configuration's assets bundled as `cdk synth` bundles them
+ * (esbuild, then npm installing the packages that ship beside the bundle, for the function's
+ * architecture), then read for the native bindings they hold and, for this machine's architecture,
+ * loaded as the Lambda runtime loads them.
+ */
+const run = promisify(execFile);
+
+interface BundledFunction {
+  id: 'Ingest' | 'OcrComplete' | 'Report';
+  directory: string;
+  environment: Record<string, string>;
+}
+
+const outdir = mkdtempSync(join(tmpdir(), 'bundles-'));
+const bundled = new Map<string, BundledFunction[]>();
+const configurations = ARCHITECTURES.flatMap((architecture) => (['textract', 'tesseract'] as const).map((ocr) => ({ architecture, ocr })));
+const nameOf = ({ architecture, ocr }: { architecture: string; ocr: string }) => `${ocr}-${architecture}`;
+
+beforeAll(async () => {
+  for (const configuration of configurations) {
+    const directory = join(outdir, nameOf(configuration));
+    const template = await synthesizeApp(configuration, directory);
+    bundled.set(
+      nameOf(configuration),
+      pipelineFunctions(template).map(({ id, logicalId, resource }) => ({
+        id,
+        directory: join(directory, resource.Metadata!['aws:asset:path'] as string),
+        environment: functionEnvironment(template, logicalId),
+      })),
+    );
+  }
+}, 600_000);
+
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+function filesUnder(directory: string): string[] {
+  return readdirSync(directory, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(directory, join(entry.parentPath, entry.name)));
+}
+
+/** The machine an ELF shared object is built for, from its header's e_machine field. */
+function elfMachine(path: string): string {
+  const header = Buffer.alloc(20);
+  const descriptor = openSync(path, 'r');
+  readSync(descriptor, header, 0, 20, 0);
+  closeSync(descriptor);
+  const machine = header.readUInt16LE(18);
+  return machine === 62 ? 'x86_64' : machine === 183 ? 'arm64' : `machine ${machine}`;
+}
+
+const NPM_CPU = { arm64: 'arm64', x86_64: 'x64' } as const;
+
+describe('bundled functions', () => {
+  for (const configuration of configurations) {
+    const { architecture, ocr } = configuration;
+
+    it(`holds native bindings for ${architecture} only where ocr=${ocr} renders pages, and none elsewhere`, () => {
+      const functions = bundled.get(nameOf(configuration))!;
+      expect(functions.map((fn) => fn.id).sort()).toEqual(ocr === 'textract' ? ['Ingest', 'OcrComplete', 'Report'] : ['Ingest', 'Report']);
+      for (const fn of functions) {
+        const files = filesUnder(fn.directory);
+        const bindings = files.filter((file) => file.endsWith('.node'));
+        if (fn.id === 'Ingest' && ocr === 'tesseract') {
+          // One canvas binding, for the function's architecture.
+          expect(bindings).toEqual([`node_modules/@napi-rs/canvas-linux-${NPM_CPU[architecture]}-gnu/skia.linux-${NPM_CPU[architecture]}-gnu.node`]);
+          expect(elfMachine(join(fn.directory, bindings[0]!))).toBe(architecture);
+          expect(files.filter((file) => file.endsWith('@napi-rs/canvas/package.json'))).toEqual(['node_modules/@napi-rs/canvas/package.json']);
+          expect(existsSync(join(fn.directory, 'node_modules/tesseract.js/package.json'))).toBe(true);
+        } else {
+          expect(bindings, `${fn.id} never renders a page`).toEqual([]);
+          expect(files.filter((file) => file.includes('@napi-rs/') || file.includes('tesseract')), fn.id).toEqual([]);
+        }
+        // The report function reads no PDF: nothing ships beside its bundle.
+        if (fn.id === 'Report') expect(files.filter((file) => file.startsWith('node_modules/'))).toEqual([]);
+      }
+    });
+
+    if (architecture === (arch() === 'arm64' ? 'arm64' : 'x86_64')) {
+      it(`loads every handler module of ocr=${ocr} on this machine, with the environment it is deployed with`, async () => {
+        for (const fn of bundled.get(nameOf(configuration))!) {
+          const loaded = await run(
+            process.execPath,
+            ['--input-type=module', '-e', 'const { handler } = await import(process.argv[1]); process.stdout.write(typeof handler);', join(fn.directory, 'index.mjs')],
+            { env: { PATH: process.env.PATH, AWS_REGION: 'eu-central-1', ...fn.environment } },
+          );
+          expect(loaded.stdout, `${fn.id}: ${loaded.stderr}`).toBe('function');
+          // pdf.js finds a DOMMatrix, from canvas or the pure-JavaScript one, and says nothing about it.
+          expect(loaded.stderr, fn.id).not.toMatch(/DOMMatrix/);
+        }
+      }, 120_000);
+    }
+  }
+});
