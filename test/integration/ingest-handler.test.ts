@@ -39,6 +39,7 @@ beforeAll(async () => {
   process.env.RECORDS_TABLE = pipeline.table;
   process.env.BATCHES_TABLE = pipeline.batchesTable;
   process.env.REPORT_QUEUE_URL = pipeline.reportQueueUrl;
+  process.env.OCR_ENGINE = 'none';
   process.env.EXTRACTION_OCR = 'never';
   table = new RecordsTable(DynamoDBDocumentClient.from(new DynamoDBClient({})), pipeline.table);
   const s3 = new S3Client({ forcePathStyle: true });
