@@ -427,7 +427,7 @@ describe('review and reprocessing', () => {
     expect(restored.record).toEqual(await extractDocument(bytes, 'zv-005.pdf', { config: extractionConfigSchema.parse({ ocr: 'never' }) }));
     // Every other document of the batch was read as before.
     for (const outcome of outcomes.filter((candidate) => ![documentId, reviewDocumentId, rejectedInReview].includes(candidate.documentId))) {
-      expect(outcome, outcome.fileName).toMatchObject({ kind: 'unchanged', previousVersion: EXTRACTOR_VERSION });
+      expect(outcome, `${outcome.fileName}: ${JSON.stringify(outcome.changes)}`).toMatchObject({ kind: 'unchanged', previousVersion: EXTRACTOR_VERSION });
     }
     expect(restored.extractorVersion).toBe(EXTRACTOR_VERSION);
   }, 600_000);
