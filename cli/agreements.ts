@@ -109,6 +109,22 @@ addDeploymentOptions(
 });
 
 addDeploymentOptions(
+  review
+    .command('serve')
+    .description('the review web app on 127.0.0.1: the queue, each PDF beside its fields with the evidence highlighted, corrections, accept and reject; prints the address to open first')
+    .option('--port <n>', 'port to listen on (default: a free one)', (value: string) => {
+      const port = Number(value);
+      if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new InvalidArgumentError('must be a port number (0–65535)');
+      return port;
+    }, 0)
+    .option('--open', 'open the address in the desktop\'s browser', false),
+).action(async (options: import('./review-serve-command.js').ServeOptions) => {
+  // The web app's bundler and the server load only for this command.
+  const { runReviewServe } = await import('./review-serve-command.js');
+  await runReviewServe(options);
+});
+
+addDeploymentOptions(
   program
     .command('reprocess')
     .description('run the current extractor again on stored PDFs and print what changed (records accepted in review are kept)')

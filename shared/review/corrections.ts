@@ -45,8 +45,10 @@ export interface Assignment {
 type Segment = string | number;
 
 /** "agreement.parties[1].name" or "agreement.parties.1.name" → ["agreement", "parties", 1, "name"]. */
+const PATH = /^agreement(\.[A-Za-z]+|\[\d+\]|\.\d+)*$/;
+
 function segmentsOf(path: string): Segment[] {
-  if (!/^agreement(\.[A-Za-z]+|\[\d+\]|\.\d+)*$/.test(path)) {
+  if (!PATH.test(path)) {
     throw new CorrectionError(`"${path}" is not a path into the agreement (such as agreement.budgetYear or agreement.signatures[1].date)`);
   }
   return path
@@ -126,8 +128,9 @@ function describeSchemaIssue(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
-/** The value at a path such as "agreement.measures[2].title", if there is one. */
+/** The value at a path such as "agreement.measures[2].title", if there is one (none for a path outside the agreement). */
 function valueAt(root: unknown, path: string): unknown {
+  if (!PATH.test(path)) return undefined;
   return segmentsOf(path).reduce<unknown>((value, segment) => (typeof value === 'object' && value !== null ? (value as Record<string | number, unknown>)[segment] : undefined), { agreement: root });
 }
 

@@ -1,9 +1,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { uploadBatch } from '../../cli/upload/batch.js';
@@ -15,11 +13,11 @@ import { EXTRACTOR_VERSION } from '../../shared/extract/version.js';
 import type { Report } from '../../shared/report/report.js';
 import { COLUMNS, documentRow, recipientOf } from '../../shared/report/rows.js';
 import type { AgreementRecord } from '../../shared/schema/record.js';
-import { BatchesTable, type BatchState } from '../../shared/store/batches.js';
-import { RecordsTable } from '../../shared/store/records.js';
+import type { BatchesTable, BatchState } from '../../shared/store/batches.js';
+import type { RecordsTable } from '../../shared/store/records.js';
 import { openHtml } from '../support/browser.js';
 import { agreements } from '../support/cli.js';
-import { type DeployedPipeline, deployPipeline, waitFor } from '../support/emulator.js';
+import { type DeployedPipeline, deployPipeline, pipelineStores, waitFor } from '../support/emulator.js';
 import { fixturesRoot } from '../support/fixtures.js';
 
 /**
@@ -98,10 +96,7 @@ const distinctDocumentIds = () => [...new Set([...files.values()].map((bytes) =>
 
 beforeAll(async () => {
   pipeline = deployPipeline();
-  s3 = new S3Client({ forcePathStyle: true });
-  const client = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
-  records = new RecordsTable(client, pipeline.table);
-  batches = new BatchesTable(client, pipeline.batchesTable);
+  ({ s3, records, batches } = pipelineStores(pipeline));
   await buildFolder();
 }, 600_000);
 

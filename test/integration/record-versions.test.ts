@@ -1,17 +1,14 @@
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { extractionConfigSchema } from '../../shared/config.js';
 import { documentIdOf } from '../../shared/extract/extract-document.js';
-import { BatchesTable } from '../../shared/store/batches.js';
 import { ingestObject } from '../../shared/store/ingest.js';
 import { recordKey } from '../../shared/store/keys.js';
-import { RecordsTable, type StoredDocument, VersionConflictError } from '../../shared/store/records.js';
+import { type RecordsTable, type StoredDocument, VersionConflictError } from '../../shared/store/records.js';
 import { reprocessDocument } from '../../shared/store/reprocess.js';
 import { acceptReview, rejectReview, type ReviewStores } from '../../shared/store/review.js';
 import type { AgreementRecord } from '../../shared/schema/record.js';
-import { type DeployedPipeline, deployPipeline } from '../support/emulator.js';
+import { type DeployedPipeline, deployPipeline, pipelineStores } from '../support/emulator.js';
 import { fixtureBytes, loadFixtures } from '../support/fixtures.js';
 
 /**
@@ -64,10 +61,8 @@ async function caught(promise: Promise<unknown>): Promise<unknown> {
 
 beforeAll(async () => {
   pipeline = deployPipeline();
-  s3 = new S3Client({ forcePathStyle: true });
-  const client = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
-  table = new RecordsTable(client, pipeline.table);
-  const batches = new BatchesTable(client, pipeline.batchesTable);
+  const { batches, ...stored } = pipelineStores(pipeline);
+  ({ s3, records: table } = stored);
   stores = { s3, bucket: pipeline.bucket, table, reports: { table: batches, requestReport: async (batchId) => void requested.push(batchId) } };
 }, 600_000);
 

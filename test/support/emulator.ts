@@ -1,4 +1,9 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { deployLocalPipeline, type LocalEmulator } from '../../scripts/local-emulator.js';
+import { BatchesTable } from '../../shared/store/batches.js';
+import { RecordsTable } from '../../shared/store/records.js';
 
 export { startLocalEmulator as startEmulator, type LocalEmulator as Emulator } from '../../scripts/local-emulator.js';
 
@@ -26,6 +31,12 @@ export function deployPipeline(): DeployedPipeline {
     reportQueueUrl: outputs.ReportQueueUrl!,
     deadLetterQueueUrl: outputs.DeadLetterQueueUrl!,
   };
+}
+
+/** The deployed bucket's client and the records and batches tables, as the tests read and write them. */
+export function pipelineStores(pipeline: DeployedPipeline) {
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+  return { s3: new S3Client({ forcePathStyle: true }), records: new RecordsTable(client, pipeline.table), batches: new BatchesTable(client, pipeline.batchesTable) };
 }
 
 /** Polls until `probe` returns a value or the deadline passes; the error says what was awaited. */
