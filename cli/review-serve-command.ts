@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { extractionConfigFromEnv, extractionConfigSchema } from '../shared/config.js';
+import { type ExtractionConfig, extractionConfigFromEnv, extractionConfigSchema } from '../shared/config.js';
 import type { OcrEngine } from '../shared/ocr/engine.js';
 import { TesseractOcrEngine } from '../shared/ocr/tesseract.js';
 import { type DeploymentOptions, resolveDeployment } from './deployment.js';
@@ -17,6 +17,12 @@ export interface ServeOptions extends DeploymentOptions {
   port: number;
   open: boolean;
 }
+
+/**
+ * The OCR confidence below which the app flags a value: the extractor's own floor, on the 0–1 scale of
+ * each value's confidence (the extractor's setting is in per cent).
+ */
+export const confidenceFloorOf = (config: ExtractionConfig) => config.minOcrConfidence / 100;
 
 /** Hands the address to the desktop's browser; a machine without one just shows the address. */
 function openInBrowser(url: string): void {
@@ -38,8 +44,7 @@ export async function runReviewServe(options: ServeOptions): Promise<void> {
       bucket: deployment.bucket(),
       table: deployment.records(),
       reports: deployment.batchReports(),
-      // The extractor's page setting is in per cent; the app compares it with each value's confidence (0–1).
-      confidenceFloor: environment.minOcrConfidence / 100,
+      confidenceFloor: confidenceFloorOf(environment),
       // Reading a document again runs the extractor here, tesseract.js for scans, as `agreements reprocess` does.
       reprocessing: { config: extractionConfigSchema.parse({ ...environment, ocr: 'auto' }), ocr: () => (ocr ??= new TesseractOcrEngine(undefined, environment.ocrDpi)) },
       now: () => new Date(),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { confidenceFloorOf } from '../../cli/review-serve-command.js';
 import { type ReviewServer, startReviewServer } from '../../cli/review-server.js';
 import { extractionConfigSchema } from '../../shared/config.js';
 import type { ReviewApiContext } from '../../shared/review-api/routes.js';
@@ -102,5 +103,10 @@ describe('review server', () => {
     expect(log.at(-1)).toMatch(/^GET \/api\/meta 200 \d+ ms$/);
     expect(log.some((line) => /^POST \/api\/documents\/aaaaaaaaaaaa…\/reject 403 \d+ ms$/.test(line))).toBe(true);
     expect(log.join('\n')).not.toContain('Kassel');
+  });
+
+  it('flags values below the extractor\'s own confidence floor, 60 % unless configured', () => {
+    expect(confidenceFloorOf(extractionConfigSchema.parse({}))).toBe(0.6);
+    expect(confidenceFloorOf(extractionConfigSchema.parse({ minOcrConfidence: 75 }))).toBe(0.75);
   });
 });
