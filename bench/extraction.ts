@@ -6,7 +6,7 @@ import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { extractionConfigSchema } from '../shared/config.js';
 import { extractDocument } from '../shared/extract/extract-document.js';
-import { type PageRaster, PdfDocument } from '../shared/pdf/document.js';
+import { PdfDocument, type RgbaRaster } from '../shared/pdf/document.js';
 import { TesseractOcrEngine } from '../shared/ocr/tesseract.js';
 import type { AgreementRecord } from '../shared/schema/record.js';
 import { fixtureBytes, loadFixtures } from '../test/support/fixtures.js';
@@ -30,7 +30,7 @@ import { mergeBenchResults } from './results.js';
 const run = promisify(execFile);
 
 /** The rendered page as a PNG file's bytes, for native tesseract to read. */
-function pngOf({ width, height, rgba }: PageRaster): Buffer {
+function pngOf({ width, height, rgba }: RgbaRaster): Buffer {
   const canvas = createCanvas(width, height);
   canvas.getContext('2d').putImageData(new ImageData(rgba, width, height), 0, 0);
   return canvas.toBuffer('image/png');

@@ -35,8 +35,8 @@ program
   .argument('<paths...>', 'PDF files or folders')
   .option('--json', 'print one record per line (JSON Lines) instead of a table', false)
   .addOption(new Option('--ocr <mode>', 'when to read pages by OCR').choices(ocrModeSchema.options).default('auto'))
-  .option('--concurrency <n>', 'documents processed at once', positiveInteger, 2)
-  .action(async (paths: string[], options: { json: boolean; ocr: 'auto' | 'always' | 'never'; concurrency: number }) => {
+  .option('--concurrency <n>', 'documents read at once, each by a reader process of its own (default: 1, or 2 with --ocr never)', positiveInteger)
+  .action(async (paths: string[], options: { json: boolean; ocr: 'auto' | 'always' | 'never'; concurrency?: number }) => {
     await runExtract(paths, options);
   });
 

@@ -26,6 +26,15 @@ export const extractionConfigSchema = z.object({
       maxNestingDepth: z.coerce.number().int().positive().default(256),
       /** Wall-clock time for one document, OCR included. */
       timeoutMs: z.coerce.number().int().positive().default(300_000),
+      /**
+       * Time the reader may work on one page (its text, its images, its rendering) or on opening the
+       * document without moving on; time a page waits for OCR does not count.
+       */
+      pageTimeoutMs: z.coerce.number().int().positive().default(20_000),
+      /** Resident memory of the process that reads one document, in MiB. */
+      memoryMiB: z.coerce.number().int().min(128).default(400),
+      /** Largest page image rendered for OCR, in pixels (an A4 page at 300 dpi has 8.7 million). */
+      maxRenderPixels: z.coerce.number().int().positive().default(25_000_000),
     })
     .prefault({}),
 });
@@ -68,6 +77,9 @@ export function extractionConfigFromEnv(environment: Record<string, string | und
         maxDecompressedStreamBytes: env.EXTRACTION_MAX_DECOMPRESSED_STREAM_BYTES,
         maxNestingDepth: env.EXTRACTION_MAX_NESTING_DEPTH,
         timeoutMs: env.EXTRACTION_TIMEOUT_MS,
+        pageTimeoutMs: env.EXTRACTION_PAGE_TIMEOUT_MS,
+        memoryMiB: env.EXTRACTION_MEMORY_MIB,
+        maxRenderPixels: env.EXTRACTION_MAX_RENDER_PIXELS,
       }),
     }),
   );

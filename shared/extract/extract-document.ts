@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { ExtractionConfig } from '../config.js';
 import type { OcrEngine, OcrPage } from '../ocr/engine.js';
+import { greyForOcr } from '../ocr/preprocess.js';
 import { type StructuralDamage, structuralDamage } from '../pdf/damage.js';
-import { PdfDocument, PdfRejected } from '../pdf/document.js';
+import { type PageObserver, PdfDocument, PdfRejected } from '../pdf/document.js';
 import type { LineGeometry } from '../pdf/text-layer.js';
 import { checkEnvelope, checkStructure, type Rejection } from '../pdf/preflight.js';
 import { type AgreementRecord, agreementRecordSchema, type TextSource } from '../schema/record.js';
@@ -26,6 +27,8 @@ export interface ExtractionDependencies {
    */
   ocrReadings?: ReadonlyMap<number, OcrPage>;
   now?: () => Date;
+  /** Told as work on each page begins: how the process that watches this one tells a slow page from a hung one. */
+  onPage?: PageObserver;
 }
 
 /** What an asynchronous OCR service has to read before the document can be extracted. */
@@ -37,8 +40,6 @@ export type OcrPlan =
 export function documentIdOf(bytes: Uint8Array): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
-
-class LimitExceeded extends Error {}
 
 interface PageReading {
   number: number;
@@ -127,13 +128,14 @@ export async function planOcr(bytes: Uint8Array, fileName: string, dependencies:
 }
 
 /**
- * Preflight, opening and a deadline around work on one document; any failure becomes a rejected record.
+ * Preflight and opening around work on one document; any failure becomes a rejected record. Time and
+ * memory are limited from outside, by the process that runs this one (shared/isolation).
  * What is done comes with the damage the file's structure showed, if any (see `structuralDamage`).
  */
-async function withDocument<T>(
+export async function withDocument<T>(
   bytes: Uint8Array,
   fileName: string,
-  { config }: ExtractionDependencies,
+  { config, onPage }: Pick<ExtractionDependencies, 'config' | 'onPage'>,
   work: (document: PdfDocument) => Promise<T>,
 ): Promise<{ kind: 'done'; value: T; damage: StructuralDamage } | { kind: 'rejected'; record: AgreementRecord }> {
   const rejected = (rejection: Rejection, pages = 0) => ({ kind: 'rejected' as const, record: rejectedRecord(bytes, fileName, rejection, pages) });
@@ -146,29 +148,15 @@ async function withDocument<T>(
   const damage = structuralDamage(bytes);
 
   let document: PdfDocument | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new LimitExceeded()), limits.timeoutMs);
-  });
   try {
-    const working = (async () => {
-      document = await PdfDocument.open(bytes, limits);
-      return work(document);
-    })();
-    return { kind: 'done', value: await Promise.race([working, deadline]), damage };
+    document = await PdfDocument.open(bytes, limits, onPage);
+    return { kind: 'done', value: await work(document), damage };
   } catch (error) {
     if (error instanceof PdfRejected) return rejected(damage.findings.length > 0 ? unreadableDamage(error.rejection, damage) : error.rejection, error.pages);
-    if (error instanceof LimitExceeded) {
-      return rejected(
-        { code: 'limit.time', message: `Reading the document took longer than the limit of ${limits.timeoutMs} ms.` },
-        document?.pageCount ?? 0,
-      );
-    }
     const message = error instanceof Error ? error.message : String(error);
     if (damage.findings.length > 0) return rejected(unreadableDamage({ code: 'pdf.corrupt', message }, damage), document?.pageCount ?? 0);
     return rejected({ code: 'pdf.unreadable', message: `The document could not be processed: ${message}` }, document?.pageCount ?? 0);
   } finally {
-    clearTimeout(timer);
     await document?.close().catch(() => undefined);
   }
 }
@@ -208,7 +196,9 @@ async function readDocument(
     if (readAlready) {
       readings.push(Promise.resolve(read(readAlready)));
     } else if (ocr && (await pageWantsOcr(document, page, config))) {
-      const reading = ocr.recognize(() => document.renderPage(page.number, config.ocrDpi)).then(read);
+      // Rendered grey, coloured ink dropped, straight from the canvas: OCR needs no more, and a full-size
+      // RGBA copy of each page would cost four times the memory.
+      const reading = ocr.recognize(() => document.renderPageWith(page.number, config.ocrDpi, greyForOcr)).then(read);
       // A page that fails while later pages are still being classified is reported by `Promise.all`
       // below; until then it must not count as an unhandled rejection, which would end the process.
       reading.catch(() => undefined);

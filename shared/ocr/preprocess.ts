@@ -1,7 +1,8 @@
-import type { PageRaster } from '../pdf/document.js';
+import type { GreyRaster, PageRaster } from '../pdf/document.js';
 
 /**
- * Prepares a rendered page for tesseract: grey values with coloured ink dropped, then a 3×3 median filter, which removes the
+ * Prepares a rendered page for tesseract: grey values with coloured ink dropped (`greyForOcr`; a page a
+ * reader process sent is grey already), then a 3×3 median filter, which removes the
  * salt-and-pepper speckle of old scanners and fax copies while keeping letter strokes (they are wider
  * than one pixel at OCR resolution), and a global Otsu threshold to black and white, so that shaded
  * paper and faint boxes do not make tesseract take text regions for pictures. The result is a binary
@@ -13,7 +14,18 @@ export interface GreyImage {
   pixels: Uint8Array;
 }
 
-export function cleanScan({ width, height, rgba }: PageRaster): GreyImage {
+export function cleanScan(raster: PageRaster): GreyImage {
+  const { width, height } = raster;
+  const grey = raster.grey ?? greyForOcr(raster).grey;
+  return { width, height, pixels: median3x3(grey, width, height) };
+}
+
+/**
+ * The page in grey with coloured ink dropped out, as document scanners do it: print is black, while
+ * signatures (blue ink) and stamps (red) are coloured; lifting coloured pixels towards white keeps them
+ * out of the text. Near-black pixels are print, even under a stamp's tint, and stay as they are.
+ */
+export function greyForOcr({ width, height, rgba }: { width: number; height: number; rgba: ArrayLike<number> }): GreyRaster {
   const grey = new Uint8Array(width * height);
   for (let index = 0, offset = 0; index < grey.length; index++, offset += 4) {
     const red = rgba[offset] ?? 0;
@@ -21,12 +33,9 @@ export function cleanScan({ width, height, rgba }: PageRaster): GreyImage {
     const blue = rgba[offset + 2] ?? 0;
     const brightest = Math.max(red, green, blue);
     const saturation = brightest - Math.min(red, green, blue);
-    // Colour drop-out, as document scanners do it: print is black, while signatures (blue ink) and
-    // stamps (red) are coloured; lifting coloured pixels towards white keeps them out of the text.
-    // Near-black pixels are print, even under a stamp's tint, and stay as they are.
     grey[index] = brightest > 90 ? Math.min(255, brightest + 2 * saturation) : brightest;
   }
-  return { width, height, pixels: median3x3(grey, width, height) };
+  return { width, height, grey };
 }
 
 /** Rows `top` to `bottom` (exclusive) of the image as a binary PGM file. */

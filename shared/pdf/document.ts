@@ -93,11 +93,29 @@ async function paintedPaths(page: PDFPageProxy, viewport: PageViewport): Promise
 /** What pdf.js is given to open a document: no script evaluation, no XFA, no noise on the console. */
 const LOAD_OPTIONS = { isEvalSupported: false, enableXfa: false, stopAtErrors: false, verbosity: 0 } as const;
 
-/** A rendered page: RGBA pixels, row by row, as a canvas gives them. */
-export interface PageRaster {
+/**
+ * A rendered page: RGBA pixels, row by row, as a canvas gives them; or, as a reader process sends a
+ * page for OCR (a quarter of the bytes), one grey value per pixel, made by `greyForOcr`.
+ */
+export type PageRaster = RgbaRaster | GreyRaster;
+export interface RgbaRaster {
   width: number;
   height: number;
   rgba: Uint8ClampedArray;
+  grey?: undefined;
+}
+export interface GreyRaster {
+  width: number;
+  height: number;
+  grey: Uint8Array;
+  rgba?: undefined;
+}
+
+/** A canvas's RGBA pixels, row by row, as a view of the canvas itself: valid only while it is being read. */
+export interface CanvasPixels {
+  width: number;
+  height: number;
+  rgba: Uint8Array;
 }
 
 /** A canvas from pdf.js's canvas factory, which in Node makes them with @napi-rs/canvas. */
@@ -127,18 +145,29 @@ function paintedImageSize(operator: number, args: unknown[] | null): { width: nu
   return undefined;
 }
 
+/** Told when work on a page begins, with the document's page count: a watchdog's sign of life. */
+export type PageObserver = (page: number, pageCount: number) => void;
+
 export class PdfDocument {
   private constructor(
     private readonly pdf: PDFDocumentProxy,
     readonly pageCount: number,
+    private readonly limits: ExtractionConfig['limits'],
+    private readonly onPage: PageObserver,
   ) {}
+
+  /** The page, once the observer knows work on it begins. */
+  private page(pageNumber: number): Promise<PDFPageProxy> {
+    this.onPage(pageNumber, this.pageCount);
+    return this.pdf.getPage(pageNumber);
+  }
 
   /**
    * Checks the PDF with pdf-parse (it opens, it is not locked, page count and page sizes within the
    * limits; throws PdfRejected otherwise), then opens it in pdf.js for the text, the images and the
    * rendering of its pages.
    */
-  static async open(bytes: Uint8Array, limits: ExtractionConfig['limits']): Promise<PdfDocument> {
+  static async open(bytes: Uint8Array, limits: ExtractionConfig['limits'], onPage: PageObserver = () => undefined): Promise<PdfDocument> {
     // pdf.js may take ownership of the buffer it is given, so each opening gets a copy.
     const parser = new PDFParse({ data: new Uint8Array(bytes), ...LOAD_OPTIONS });
     let pageCount: number;
@@ -168,7 +197,7 @@ export class PdfDocument {
       await parser.destroy().catch(() => undefined);
     }
     try {
-      return new PdfDocument(await getDocument({ data: new Uint8Array(bytes), ...LOAD_OPTIONS }).promise, pageCount);
+      return new PdfDocument(await getDocument({ data: new Uint8Array(bytes), ...LOAD_OPTIONS }).promise, pageCount, limits, onPage);
     } catch (error) {
       throw new PdfRejected(describeOpenError(error), pageCount);
     }
@@ -178,7 +207,7 @@ export class PdfDocument {
   async pageTexts(): Promise<PdfPageText[]> {
     const pages: PdfPageText[] = [];
     for (let number = 1; number <= this.pageCount; number++) {
-      const page = await this.pdf.getPage(number);
+      const page = await this.page(number);
       const viewport = page.getViewport({ scale: 1 });
       const content = await page.getTextContent();
       const items = content.items.flatMap((item): TextItem[] => ('str' in item ? [item] : []));
@@ -203,7 +232,7 @@ export class PdfDocument {
    * decodes the images, and rendering decodes them again, so they are let go of at once.
    */
   async pageHasImages(pageNumber: number): Promise<boolean> {
-    const page = await this.pdf.getPage(pageNumber);
+    const page = await this.page(pageNumber);
     const { fnArray, argsArray } = await page.getOperatorList();
     page.cleanup();
     return fnArray.some((operator, index) => {
@@ -212,22 +241,42 @@ export class PdfDocument {
     });
   }
 
+  /** Renders one page at the given resolution, as RGBA pixels of its own. */
+  renderPage(pageNumber: number, dpi: number): Promise<RgbaRaster> {
+    return this.renderPageWith(pageNumber, dpi, ({ width, height, rgba }) => ({ width, height, rgba: new Uint8ClampedArray(rgba) }));
+  }
+
   /**
-   * Renders one page at the given resolution. The canvas is released at once rather than left to the
-   * garbage collector, which does not see its pixels and so would let many pages' worth pile up.
+   * Renders one page at the given resolution and hands the canvas's own pixels to `read`, which makes
+   * of them what it needs (a copy, a grey image) without a full-size copy in between. The canvas is
+   * released at once rather than left to the garbage collector, which does not see its pixels and so
+   * would let many pages' worth pile up.
    */
-  async renderPage(pageNumber: number, dpi: number): Promise<PageRaster> {
-    const page = await this.pdf.getPage(pageNumber);
+  async renderPageWith<T>(pageNumber: number, dpi: number, read: (pixels: CanvasPixels) => T): Promise<T> {
+    const page = await this.page(pageNumber);
     const viewport = page.getViewport({ scale: dpi / 72 });
     const width = Math.ceil(viewport.width);
     const height = Math.ceil(viewport.height);
+    if (width * height > this.limits.maxRenderPixels) {
+      page.cleanup();
+      throw new PdfRejected(
+        {
+          code: 'limit.render_size',
+          message: `Page ${pageNumber} would be ${width} × ${height} pixels at ${dpi} dpi, more than the limit of ${this.limits.maxRenderPixels} pixels for a page rendered for OCR (EXTRACTION_MAX_RENDER_PIXELS).`,
+        },
+        this.pageCount,
+      );
+    }
     const canvasFactory = this.pdf.canvasFactory as CanvasFactory;
     const target = canvasFactory.create(width, height);
     try {
       // pdf.js is typed for the browser's canvas; @napi-rs/canvas implements the same API.
       const canvas = { canvasContext: target.context, canvas: target.canvas } as unknown as Pick<RenderParameters, 'canvasContext' | 'canvas'>;
-      await page.render({ ...canvas, viewport }).promise;
-      return { width, height, rgba: target.context.getImageData(0, 0, width, height).data };
+      await page.render({ ...canvas, viewport }).promise.catch((error: unknown) => {
+        throw new Error(`page ${pageNumber} could not be rendered (${error instanceof Error ? error.message : String(error)})`);
+      });
+      // The canvas is opaque (pdf.js paints the page white first), so its premultiplied pixels are plain RGBA.
+      return read({ width, height, rgba: target.canvas.data() });
     } finally {
       canvasFactory.destroy(target);
       page.cleanup();

@@ -1,35 +1,34 @@
 import { basename } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractionConfigSchema } from '../../shared/config.js';
-import { extractDocument } from '../../shared/extract/extract-document.js';
+import { ReaderPool } from '../../shared/isolation/reader-pool.js';
 import { TesseractOcrEngine } from '../../shared/ocr/tesseract.js';
 import { type AgreementRecord, agreementRecordSchema } from '../../shared/schema/record.js';
 import { fixtureBytes, loadFixtures } from '../support/fixtures.js';
 import { seedExpectedRecord } from '../support/seed.js';
 
 /**
- * Every fixture through the real extraction (pdf-parse text layer, tesseract.js OCR), compared with its
- * expected record field by field. Documents are extracted once, up front, two at a time.
+ * Every fixture through the real extraction as the product runs it (a reader process per document:
+ * pdf-parse and pdf.js text layer, pages rendered there and read by tesseract.js here), compared with
+ * its expected record field by field. Documents are extracted once, up front, two at a time.
  */
 const fixtures = loadFixtures();
 const ocr = new TesseractOcrEngine();
+const readers = new ReaderPool(2);
 const config = extractionConfigSchema.parse({});
 const now = () => new Date('2026-11-25T00:00:00Z');
 const records = new Map<string, AgreementRecord>();
 
 beforeAll(async () => {
-  let next = 0;
-  const worker = async () => {
-    while (next < fixtures.length) {
-      const fixture = fixtures[next++]!;
-      records.set(fixture.path, await extractDocument(fixtureBytes(fixture), basename(fixture.path), { config, ocr, now }));
-    }
-  };
-  await Promise.all([worker(), worker()]);
+  await Promise.all(
+    fixtures.map(async (fixture) => {
+      records.set(fixture.path, (await readers.extract(fixtureBytes(fixture), basename(fixture.path), { config, ocr, now })).record);
+    }),
+  );
 });
 
 afterAll(async () => {
-  await ocr.close();
+  await Promise.all([ocr.close(), readers.close()]);
 });
 
 describe('the seed PDF', () => {
