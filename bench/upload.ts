@@ -9,7 +9,7 @@ import { resolveDeployment } from '../cli/deployment.js';
 import { DEFAULT_UPLOAD_CONCURRENCY } from '../cli/upload/batch.js';
 import { bulkAgreements } from '../fixtures/generator/bulk.js';
 import { deployLocalPipeline } from '../scripts/local-emulator.js';
-import { documentIdOf } from '../shared/extract/extract-document.js';
+import { documentIdOf } from '../shared/extract/rejected.js';
 import { mergeBenchResults } from './results.js';
 
 /**

@@ -1,5 +1,6 @@
-import { extractionConfigSchema, type OcrMode } from '../shared/config.js';
+import { type ExtractionConfig, extractionConfigFromEnv, type OcrMode } from '../shared/config.js';
 import { EXTRACTOR_VERSION } from '../shared/extract/version.js';
+import { ReaderPool } from '../shared/isolation/reader-pool.js';
 import { TesseractOcrEngine } from '../shared/ocr/tesseract.js';
 import type { StoredDocument } from '../shared/store/records.js';
 import { type ReprocessOutcome, reprocessDocument } from '../shared/store/reprocess.js';
@@ -56,9 +57,11 @@ export async function runReprocess(options: ReprocessOptions): Promise<Reprocess
 
   // Reports are asked for again only when something is stored; resolved first, so that a missing queue stops the run before any work.
   const reports = options.dryRun ? undefined : deployment.batchReports();
-  const config = extractionConfigSchema.parse({ ocr: options.ocr });
+  const config: ExtractionConfig = { ...extractionConfigFromEnv(process.env), ocr: options.ocr };
   const ocr = new TesseractOcrEngine(undefined, config.ocrDpi);
-  const dependencies = { s3: deployment.s3(), bucket: deployment.bucket(), table, config, ocr };
+  // One document after another, each in a reader process under the limits, as `extract` reads them.
+  const reader = new ReaderPool(1);
+  const dependencies = { s3: deployment.s3(), bucket: deployment.bucket(), table, config, ocr, reader };
   const outcomes: ReprocessOutcome[] = [];
   const changedBatches = new Set<string>();
   try {
@@ -69,7 +72,7 @@ export async function runReprocess(options: ReprocessOptions): Promise<Reprocess
       if (reports && outcome.kind === 'changed') for (const batchId of await batchesReporting(stored, reports.table)) changedBatches.add(batchId);
     }
   } finally {
-    await ocr.close();
+    await Promise.all([ocr.close(), reader.close()]);
     // What was stored before a failure changed its batches' reports too.
     for (const batchId of changedBatches) await reports?.requestReport(batchId);
   }

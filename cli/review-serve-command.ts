@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { type ExtractionConfig, extractionConfigFromEnv, extractionConfigSchema } from '../shared/config.js';
+import { ReaderPool } from '../shared/isolation/reader-pool.js';
 import type { OcrEngine } from '../shared/ocr/engine.js';
 import { TesseractOcrEngine } from '../shared/ocr/tesseract.js';
 import { type DeploymentOptions, resolveDeployment } from './deployment.js';
@@ -36,6 +37,8 @@ export async function runReviewServe(options: ServeOptions): Promise<void> {
   const deployment = resolveDeployment(options);
   const environment = extractionConfigFromEnv(process.env);
   let ocr: OcrEngine | undefined;
+  // A document read again is read in a reader process under the limits, as everywhere.
+  const reader = new ReaderPool(1);
   const server = await startReviewServer({
     port: options.port,
     assets: await buildReviewAssets(),
@@ -46,7 +49,7 @@ export async function runReviewServe(options: ServeOptions): Promise<void> {
       reports: deployment.batchReports(),
       confidenceFloor: confidenceFloorOf(environment),
       // Reading a document again runs the extractor here, tesseract.js for scans, as `agreements reprocess` does.
-      reprocessing: { config: extractionConfigSchema.parse({ ...environment, ocr: 'auto' }), ocr: () => (ocr ??= new TesseractOcrEngine(undefined, environment.ocrDpi)) },
+      reprocessing: { config: extractionConfigSchema.parse({ ...environment, ocr: 'auto' }), ocr: () => (ocr ??= new TesseractOcrEngine(undefined, environment.ocrDpi)), reader },
       now: () => new Date(),
     },
     log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
@@ -57,5 +60,5 @@ export async function runReviewServe(options: ServeOptions): Promise<void> {
 
   await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
   await server.close();
-  await ocr?.close();
+  await Promise.all([ocr?.close(), reader.close()]);
 }

@@ -1,3 +1,4 @@
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -85,6 +86,43 @@ const RENDER_PACKAGES = [...READ_PACKAGES, 'tesseract.js', '@tesseract.js-data/d
 
 /** npm's names for the Lambda architectures, to install native bindings for the target, not the build machine. */
 const NPM_CPU = { arm64: 'arm64', x86_64: 'x64' } as const;
+
+const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+/** Packages bundled into ESM may still call require(); give them one. */
+const REQUIRE_BANNER = "import { createRequire as createRequireForBundle } from 'module'; const require = createRequireForBundle(import.meta.url);";
+/** Each document is read in a reader process (shared/isolation), whose entry is bundled beside the handler. */
+const READER_ENTRY = fileURLToPath(new URL('../shared/isolation/reader-process.ts', import.meta.url));
+/** What bundles the reader from source in development; no bundle needs it. */
+const DEVELOPMENT_ONLY = ['esbuild'];
+
+/**
+ * What a function's own process needs beside its readers: the runtime with the SDK and Powertools
+ * loaded (about 150 MB), and the bytes of the document it reads, twice while they are handed to the
+ * reader (200 MB for a file at the default size limit of 100 MiB).
+ */
+const OWN_MEMORY_MIB = 384;
+/** The same, with tesseract.js reading pages in the function's process: a worker per core and one for single words, with the pages they read. */
+const OWN_MEMORY_WITH_OCR_MIB = 1280;
+
+/**
+ * How a function that reads documents shares its memory and time: the function's own process keeps
+ * `ownMemoryMiB`; the rest is split evenly among its reader processes, each stopped at its share. Every
+ * message of a batch is read at once, so each document may take the function's timeout but for a margin
+ * to store its record: a document past a limit is rejected and recorded before the function itself would
+ * be stopped (by its timeout, or at its memory size), and no hostile file is ever retried into the
+ * dead-letter queue.
+ */
+export function readerBudget({ memorySizeMiB, timeoutSeconds, readers, ownMemoryMiB }: { memorySizeMiB: number; timeoutSeconds: number; readers: number; ownMemoryMiB: number }) {
+  const memoryMiB = Math.floor((memorySizeMiB - ownMemoryMiB) / readers);
+  if (memoryMiB < 256) throw new Error(`${readers} readers in ${memorySizeMiB} MB, ${ownMemoryMiB} MB kept for the function, leave each less than 256 MiB`);
+  // A fifth of the timeout, at least 15 s, to store the record (S3, DynamoDB, the batch) after a document is stopped.
+  const timeoutMs = Math.floor((timeoutSeconds - Math.max(15, timeoutSeconds / 5)) * 1000);
+  return {
+    environment: { EXTRACTION_READERS: String(readers), EXTRACTION_MEMORY_MIB: String(memoryMiB), EXTRACTION_TIMEOUT_MS: String(timeoutMs) },
+    /** Messages per invocation: one per reader. */
+    batchSize: readers,
+  };
+}
 
 export class PipelineStack extends Stack {
   readonly uploadBucket: s3.Bucket;
@@ -199,24 +237,37 @@ export class PipelineStack extends Stack {
           // packages that load files at run time ship beside the bundle where the function uses them, and
           // are left out everywhere else.
           nodeModules: pdfWork === 'render' ? RENDER_PACKAGES : pdfWork === 'read' ? READ_PACKAGES : [],
-          externalModules: RENDER_PACKAGES,
+          externalModules: [...RENDER_PACKAGES, ...DEVELOPMENT_ONLY],
           // Native bindings for the architecture the function runs on, whatever the build machine's.
           environment: { npm_config_cpu: NPM_CPU[settings.architecture], npm_config_os: 'linux', npm_config_libc: 'glibc' },
           // pdf-parse brings a canvas binding of its own, which nothing loads (pdf.js loads the one beside
           // it); a function that reads PDFs but renders none needs neither, and pdf.js gets a
-          // pure-JavaScript DOMMatrix instead.
+          // pure-JavaScript DOMMatrix instead. A function that reads PDFs reads each in a reader process,
+          // whose entry is bundled beside the handler's (reader-pool.ts looks for it there).
           commandHooks: {
             beforeBundling: () => [],
             beforeInstall: () => [],
-            afterBundling: (_input: string, output: string) =>
-              pdfWork === 'read'
+            afterBundling: (input: string, output: string) => [
+              ...(pdfWork === 'read'
                 ? [`find "${output}/node_modules" -type d -name @napi-rs -prune -exec rm -rf {} +`]
                 : pdfWork === 'render'
                   ? [`rm -rf "${output}/node_modules/pdf-parse/node_modules/@napi-rs"`]
-                  : [],
+                  : []),
+              ...(pdfWork === 'none'
+                ? []
+                : [
+                    [
+                      'npx --no-install esbuild',
+                      `"${join(input, relative(projectRoot, READER_ENTRY))}"`,
+                      '--bundle --platform=node --format=esm --target=node22 --log-level=warning',
+                      ...[...RENDER_PACKAGES, ...DEVELOPMENT_ONLY].map((name) => `--external:${name}`),
+                      `"--banner:js=${REQUIRE_BANNER}"`,
+                      `"--outfile=${join(output, 'reader-process.mjs')}"`,
+                    ].join(' '),
+                  ]),
+            ],
           },
-          // Packages bundled into ESM may still call require(); give them one.
-          banner: "import { createRequire as createRequireForBundle } from 'module'; const require = createRequireForBundle(import.meta.url);",
+          banner: REQUIRE_BANNER,
         },
       });
 
@@ -227,8 +278,6 @@ export class PipelineStack extends Stack {
       ...storageEnvironment,
       BATCHES_TABLE: this.batchesTable.tableName,
       REPORT_QUEUE_URL: this.reportQueue.queueUrl,
-      // A document that takes too long is rejected for it before the function itself times out.
-      EXTRACTION_TIMEOUT_MS: String(Math.floor(settings.functionTimeoutSeconds * 800)),
     };
 
     const textract = settings.ocr === 'textract' ? this.textractChannel() : undefined;
@@ -237,12 +286,20 @@ export class PipelineStack extends Stack {
       TEXTRACT_ROLE_ARN: textract.role.roleArn,
       ...(settings.textractEndpoint ? { AWS_ENDPOINT_URL_TEXTRACT: settings.textractEndpoint } : {}),
     };
-    this.ingestFunction = pipelineFunction('Ingest', 'ingest.ts', settings.ocr === 'tesseract' ? 'render' : 'read', {
-      // tesseract.js reads pages in parallel workers of a few hundred MB each.
-      memorySize: settings.ocr === 'tesseract' ? 3008 : 1024,
-      environment: { ...readingEnvironment, OCR_ENGINE: settings.ocr, ...textractEnvironment },
+    // tesseract.js reads pages in this function's own process, in workers of a hundred MB and more each;
+    // two documents at once then keep its workers busy while one is between pages.
+    const ingestMemoryMiB = settings.ocr === 'tesseract' ? 3008 : 1024;
+    const ingestReaders = readerBudget({
+      memorySizeMiB: ingestMemoryMiB,
+      timeoutSeconds: settings.functionTimeoutSeconds,
+      readers: settings.ocr === 'tesseract' ? 2 : 1,
+      ownMemoryMiB: settings.ocr === 'tesseract' ? OWN_MEMORY_WITH_OCR_MIB : OWN_MEMORY_MIB,
     });
-    this.ingestFunction.addEventSource(new SqsEventSource(this.ingestQueue, { batchSize: 5, reportBatchItemFailures: true }));
+    this.ingestFunction = pipelineFunction('Ingest', 'ingest.ts', settings.ocr === 'tesseract' ? 'render' : 'read', {
+      memorySize: ingestMemoryMiB,
+      environment: { ...readingEnvironment, ...ingestReaders.environment, OCR_ENGINE: settings.ocr, ...textractEnvironment },
+    });
+    this.ingestFunction.addEventSource(new SqsEventSource(this.ingestQueue, { batchSize: ingestReaders.batchSize, reportBatchItemFailures: true }));
     this.uploadBucket.grantRead(this.ingestFunction, 'incoming/*');
     this.uploadBucket.grantPut(this.ingestFunction, 'records/*');
     this.uploadBucket.grantPut(this.ingestFunction, 'quarantine/*');
@@ -255,8 +312,11 @@ export class PipelineStack extends Stack {
       this.ingestFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['textract:StartDocumentTextDetection'], resources: ['*'] }));
       textract.role.grantPassRole(this.ingestFunction.grantPrincipal);
 
+      // SNS delivers one completion notice per invocation: one reader.
+      const completionReaders = readerBudget({ memorySizeMiB: 1024, timeoutSeconds: settings.functionTimeoutSeconds, readers: 1, ownMemoryMiB: OWN_MEMORY_MIB });
       this.ocrCompleteFunction = pipelineFunction('OcrComplete', 'ocr-complete.ts', 'read', {
-        environment: { ...readingEnvironment, ...textractEnvironment },
+        memorySize: 1024,
+        environment: { ...readingEnvironment, ...completionReaders.environment, ...textractEnvironment },
         // A completion that fails on SNS's retries is parked with the ingest queue's dead letters.
         deadLetterQueue: this.deadLetterQueue,
       });

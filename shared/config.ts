@@ -57,6 +57,9 @@ export const extractionEnvSchema = z.object({
   EXTRACTION_MAX_DECOMPRESSED_STREAM_BYTES: z.string().optional(),
   EXTRACTION_MAX_NESTING_DEPTH: z.string().optional(),
   EXTRACTION_TIMEOUT_MS: z.string().optional(),
+  EXTRACTION_PAGE_TIMEOUT_MS: z.string().optional(),
+  EXTRACTION_MEMORY_MIB: z.string().optional(),
+  EXTRACTION_MAX_RENDER_PIXELS: z.string().optional(),
 });
 
 /** Reads the same settings from environment variables (EXTRACTION_OCR, EXTRACTION_MAX_PAGES, …). */

@@ -3,6 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { TextractClient } from '@aws-sdk/client-textract';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ReaderPool } from '../../shared/isolation/reader-pool.js';
 import { TextractOcrService } from '../../shared/ocr/textract.js';
 import { BatchesTable } from '../../shared/store/batches.js';
 import type { IngestDependencies } from '../../shared/store/ingest.js';
@@ -14,8 +15,9 @@ import { ingestSettings, ocrCompleteSettings, type ReadingSettings, reportSettin
 
 /**
  * The adapters each function of the pipeline works with, built once per cold start from its parsed
- * environment: S3, the records and batches tables, the report queue, and the OCR engine the deployment
- * chose — Textract in AWS, tesseract.js inside the ingest function, or none.
+ * environment: S3, the records and batches tables, the report queue, the reader processes documents are
+ * read in, and the OCR engine the deployment chose — Textract in AWS, tesseract.js inside the ingest
+ * function, or none.
  */
 
 function stores(env: Record<string, string | undefined>, settings: StorageSettings) {
@@ -34,6 +36,8 @@ function readingDependencies(env: Record<string, string | undefined>, settings: 
     table: records,
     bucket: settings.bucket,
     config: settings.extraction,
+    // Reader processes start on the first document and live as long as the function's instance.
+    reader: new ReaderPool(settings.readers),
     batches: { table: batches, requestReport: reportQueueRequester(sqs, settings.reportQueueUrl) },
   };
 }

@@ -32,7 +32,10 @@ const textractEnv = {
   AWS_ENDPOINT_URL_TEXTRACT: z.url().optional(),
 };
 
-const readingEnv = { ...storageEnv, ...batchTrackingEnv, ...extractionEnvSchema.shape };
+/** How many documents a function reads at once, each in a reader process of its own (`readerBudget` in the stack). */
+const readersEnv = { EXTRACTION_READERS: z.coerce.number().int().min(1).default(1) };
+
+const readingEnv = { ...storageEnv, ...batchTrackingEnv, ...extractionEnvSchema.shape, ...readersEnv };
 
 /** The ingest function reads uploads; its OCR engine decides what else it needs. */
 export const ingestEnvSchema = z.discriminatedUnion('OCR_ENGINE', [
@@ -58,6 +61,7 @@ export interface StorageSettings {
 
 export interface ReadingSettings extends StorageSettings {
   reportQueueUrl: string;
+  readers: number;
   extraction: ExtractionConfig;
 }
 
@@ -72,7 +76,8 @@ function readingSettings(env: z.infer<typeof ocrCompleteEnvSchema> | z.infer<typ
     tableName: env.RECORDS_TABLE,
     batchesTableName: env.BATCHES_TABLE,
     reportQueueUrl: env.REPORT_QUEUE_URL,
-    extraction: extractionConfigFromEnv(env),
+    readers: env.EXTRACTION_READERS,
+    extraction: extractionConfigFromEnv({ ...env, EXTRACTION_READERS: undefined }),
   };
 }
 

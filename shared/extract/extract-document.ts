@@ -1,14 +1,14 @@
-import { createHash } from 'node:crypto';
 import type { ExtractionConfig } from '../config.js';
 import type { OcrEngine, OcrPage } from '../ocr/engine.js';
 import { greyForOcr } from '../ocr/preprocess.js';
 import { type StructuralDamage, structuralDamage } from '../pdf/damage.js';
-import { type PageObserver, PdfDocument, PdfRejected } from '../pdf/document.js';
+import { type PageObserver, PdfDocument } from '../pdf/document.js';
 import type { LineGeometry } from '../pdf/text-layer.js';
-import { checkEnvelope, checkStructure, type Rejection } from '../pdf/preflight.js';
+import { checkEnvelope, checkStructure, PdfRejected, type Rejection } from '../pdf/preflight.js';
 import { type AgreementRecord, agreementRecordSchema, type TextSource } from '../schema/record.js';
 import { validateFindings } from '../validate/rules.js';
 import { extractAgreement } from './agreement.js';
+import { documentIdOf, rejectedRecord } from './rejected.js';
 import { restoreMonthNames } from './dates.js';
 import { contentLineIndexes, dropOcrJunk, dropStrayPeriods, normalizeCharacters, repairDigits, restoreDashes, tidyLine, withoutMarkerRunIn, withoutStrayUmlauts } from './normalize.js';
 
@@ -36,10 +36,6 @@ export type OcrPlan =
   | { kind: 'ready' }
   | { kind: 'ocr'; pages: number[] }
   | { kind: 'rejected'; record: AgreementRecord };
-
-export function documentIdOf(bytes: Uint8Array): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-}
 
 interface PageReading {
   number: number;
@@ -97,18 +93,6 @@ function withRepairNoted(record: AgreementRecord, damage: StructuralDamage): Agr
   };
 }
 
-/** A record for a document that cannot be read at all; `issues` says why. */
-export function rejectedRecord(bytes: Uint8Array, fileName: string, rejection: Rejection, pages = 0): AgreementRecord {
-  return {
-    documentId: documentIdOf(bytes),
-    fileName,
-    status: 'rejected',
-    textSource: 'pdf-text',
-    pages,
-    agreement: {},
-    issues: [{ path: 'document', ...rejection }],
-  };
-}
 
 /**
  * The scanned pages an asynchronous OCR service must read before `extractDocument` can run with their

@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { ExtractionConfig } from '../config.js';
-import { type Extraction, type OcrPlan, rejectedRecord } from '../extract/extract-document.js';
+import type { Extraction, OcrPlan } from '../extract/extract-document.js';
+import { rejectedRecord } from '../extract/rejected.js';
 import type { OcrEngine, OcrPage } from '../ocr/engine.js';
-import { type PageRaster, PdfRejected } from '../pdf/document.js';
-import type { Rejection } from '../pdf/preflight.js';
+import type { PageRaster } from '../pdf/document.js';
+import { PdfRejected, type Rejection } from '../pdf/preflight.js';
 import { MemoryWatchdog } from './memory-watchdog.js';
 import type { FromReader, PageFailure, ReaderTask, RenderOutcome, TaskResult, ToReader } from './protocol.js';
 
@@ -117,7 +118,7 @@ type PageReader = (render: () => Promise<PageRaster>, page: number | undefined) 
 class ReaderProcess {
   private readonly child: ChildProcess;
   private stderrTail = '';
-  private exit?: { code: number | null; signal: NodeJS.Signals | null };
+  private exit?: { code: number | null; signal: NodeJS.Signals | null; error?: Error };
   private killed = false;
   private readonly exitListeners = new Set<() => void>();
   /** Settles once the process has ended; its slot is free for another only then. */
@@ -142,15 +143,20 @@ class ReaderProcess {
       this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_TAIL);
     });
     this.exited = new Promise((resolve) => {
-      this.child.on('exit', (code, signal) => {
-        this.exit = { code, signal };
+      const ended = (exit: NonNullable<ReaderProcess['exit']>) => {
+        if (this.exit) return;
+        this.exit = exit;
         this.watchdog.unwatch(this.slot);
         for (const listener of this.exitListeners) listener();
         resolve();
+      };
+      this.child.on('exit', (code, signal) => ended({ code, signal }));
+      // A process that could not be started reports no exit; other errors (a message that could not be
+      // sent to a process that has just died) are followed by its exit.
+      this.child.on('error', (error) => {
+        if (this.child.pid === undefined) ended({ code: null, signal: null, error });
       });
     });
-    // A spawn failure also ends in 'exit'; the error itself needs a listener not to be thrown.
-    this.child.on('error', () => undefined);
     this.idle();
   }
 
@@ -285,7 +291,9 @@ class ReaderProcess {
       const onExit = () => {
         if (settled) return;
         finish();
-        reject(new ReaderStopped(this.endRejection(limits, page), pageCount));
+        // A reader that could not run at all is this machine's failure, not the document's.
+        const error = this.exit?.error;
+        reject(error ? new Error(`the reader process failed: ${error.message}`) : new ReaderStopped(this.endRejection(limits, page), pageCount));
       };
 
       // The page clock runs while the reader works on its own: not while all it has left is waiting for

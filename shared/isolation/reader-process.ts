@@ -1,7 +1,8 @@
 import { extractDocumentWithText, planOcr, withDocument } from '../extract/extract-document.js';
 import type { OcrEngine, OcrPage } from '../ocr/engine.js';
 import { greyForOcr } from '../ocr/preprocess.js';
-import { type PageRaster, PdfRejected } from '../pdf/document.js';
+import type { PageRaster } from '../pdf/document.js';
+import { PdfRejected } from '../pdf/preflight.js';
 import type { FromReader, PageFailure, ReaderTask, TaskResult, ToReader } from './protocol.js';
 
 /**

@@ -2,7 +2,7 @@ import type { Canvas, SKRSContext2D } from '@napi-rs/canvas';
 import type { PageViewport, PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { ExtractionConfig } from '../config.js';
 import { PDFParse, pdfjs } from './pdfjs.js';
-import type { Rejection } from './preflight.js';
+import { PdfRejected, type Rejection } from './preflight.js';
 import { assembleLines, type LineGeometry, type PageBox, type TextItem, withDrawnBullets } from './text-layer.js';
 
 /**
@@ -18,16 +18,6 @@ export interface PdfPageText {
   geometry: LineGeometry[];
   /** Letters in the page's text layer; few or none means the page is a scan. */
   letters: number;
-}
-
-export class PdfRejected extends Error {
-  constructor(
-    readonly rejection: Rejection,
-    /** Page count, when the PDF could be opened far enough to know it. */
-    readonly pages = 0,
-  ) {
-    super(rejection.message);
-  }
 }
 
 function describeOpenError(error: unknown): Rejection {

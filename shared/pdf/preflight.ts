@@ -12,6 +12,17 @@ export interface Rejection {
   message: string;
 }
 
+/** Thrown where reading stops for a reason that becomes the document's rejection. */
+export class PdfRejected extends Error {
+  constructor(
+    readonly rejection: Rejection,
+    /** Page count, when the PDF could be opened far enough to know it. */
+    readonly pages = 0,
+  ) {
+    super(rejection.message);
+  }
+}
+
 /** How far into a file its %PDF- header may lie (readers allow some junk before it). */
 export const PDF_HEADER_WINDOW = 1024;
 

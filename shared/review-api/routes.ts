@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ExtractionConfig } from '../config.js';
 import { GEBIETSKOERPERSCHAFTEN } from '../data/gebietskoerperschaften.js';
 import { MINISTRIES } from '../data/ministries.js';
+import type { ReaderPool } from '../isolation/reader-pool.js';
 import type { OcrEngine } from '../ocr/engine.js';
 import { CorrectionError } from '../review/corrections.js';
 import type { AgreementRecord } from '../schema/record.js';
@@ -50,7 +51,7 @@ export interface ReviewApiContext {
   /** OCR confidence (0–1) below which a value is flagged for a reviewer. */
   confidenceFloor: number;
   /** What `reprocess` needs: the extraction settings and an OCR engine, made on first use. */
-  reprocessing: { config: ExtractionConfig; ocr: () => OcrEngine };
+  reprocessing: { config: ExtractionConfig; ocr: () => OcrEngine; reader: ReaderPool };
   now: () => Date;
 }
 
@@ -163,8 +164,8 @@ const documentRoutes: Record<string, Record<string, Handler>> = {
   '/reprocess': {
     POST: (request, context, documentId) =>
       writeBody(reprocessSchema, request, context, documentId, async (stored) => {
-        const { config, ocr } = context.reprocessing;
-        const outcome = await reprocessDocument(stored, { s3: context.s3, bucket: context.bucket, table: context.table, config, ocr: ocr() }, { now: context.now(), dryRun: false });
+        const { config, ocr, reader } = context.reprocessing;
+        const outcome = await reprocessDocument(stored, { s3: context.s3, bucket: context.bucket, table: context.table, config, ocr: ocr(), reader }, { now: context.now(), dryRun: false });
         if (outcome.kind === 'conflict') throw new VersionConflictError(documentId, stored.version);
         const reportsRequested = outcome.kind === 'changed' ? await requestReportsAfterChange(stored, context.reports) : [];
         return { outcome, reportsRequested };

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ExtractionConfig } from '../config.js';
-import { type Extraction, extractDocumentWithText, planOcr } from '../extract/extract-document.js';
+import type { Extraction } from '../extract/extract-document.js';
 import { EXTRACTOR_VERSION } from '../extract/version.js';
+import type { ReaderPool } from '../isolation/reader-pool.js';
 import type { AsyncOcrService, OcrEngine, OcrPage } from '../ocr/engine.js';
 import type { AgreementRecord } from '../schema/record.js';
 import { batchManifestSchema, manifestKey } from './batches.js';
@@ -25,6 +26,8 @@ export interface IngestDependencies {
   table: RecordsTable;
   bucket: string;
   config: ExtractionConfig;
+  /** The reader processes every document is read in, under the limits of `config`. */
+  reader: ReaderPool;
   /** OCR in this process (tesseract.js). */
   ocr?: OcrEngine;
   /** OCR in the background (Textract); takes precedence over `ocr`. */
@@ -122,15 +125,15 @@ async function ingestOnce(key: string, dependencies: IngestDependencies): Promis
 
   let extraction: Extraction;
   if (dependencies.asyncOcr) {
-    const plan = await planOcr(bytes, baseName(key), { config });
+    const plan = await dependencies.reader.planOcr(bytes, baseName(key), { config });
     if (plan.kind === 'ocr') {
       const jobId = await dependencies.asyncOcr.start({ documentId, bytes, pages: plan.pages, attempt: Math.floor(now.getTime() / OCR_JOB_PATIENCE_MS) });
       await table.putAwaitingOcr(documentId, key, { jobId, pages: plan.pages, key, startedAt: now.toISOString() }, now, known?.version ?? 0, batchId);
       return { kind: 'awaiting-ocr', key, documentId, pages: plan.pages };
     }
-    extraction = plan.kind === 'rejected' ? { record: plan.record, text: '' } : await extractDocumentWithText(bytes, baseName(key), { config, now: dependencies.now });
+    extraction = plan.kind === 'rejected' ? { record: plan.record, text: '' } : await dependencies.reader.extract(bytes, baseName(key), { config, now: dependencies.now });
   } else {
-    extraction = await extractDocumentWithText(bytes, baseName(key), { config, ocr: dependencies.ocr, now: dependencies.now });
+    extraction = await dependencies.reader.extract(bytes, baseName(key), { config, ocr: dependencies.ocr, now: dependencies.now });
   }
   await storeRecord(extraction, key, dependencies, now, known?.version ?? 0, batchId);
   return { kind: 'stored', key, record: extraction.record, reused: false };
@@ -184,7 +187,7 @@ async function completeOcrOnce(completion: OcrCompletion, dependencies: IngestDe
     failure = error instanceof Error ? error.message : String(error);
     readings = new Map();
   }
-  const extracted = await extractDocumentWithText(bytes, baseName(job.key), { config, ocrReadings: readings, now: dependencies.now });
+  const extracted = await dependencies.reader.extract(bytes, baseName(job.key), { config, ocrReadings: readings, now: dependencies.now });
   const record: AgreementRecord = failure
     ? {
         ...extracted.record,

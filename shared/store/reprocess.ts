@@ -1,5 +1,4 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
-import { extractDocumentWithText } from '../extract/extract-document.js';
 import { EXTRACTOR_VERSION } from '../extract/version.js';
 import { type Change, diffValues } from '../review/corrections.js';
 import { openOriginal } from './document-objects.js';
@@ -23,7 +22,7 @@ export type ReprocessOutcome =
 
 export async function reprocessDocument(
   stored: StoredDocument,
-  dependencies: Pick<IngestDependencies, 's3' | 'bucket' | 'table' | 'config' | 'ocr'>,
+  dependencies: Pick<IngestDependencies, 's3' | 'bucket' | 'table' | 'config' | 'ocr' | 'reader'>,
   options: { now: Date; dryRun: boolean },
 ): Promise<ReprocessOutcome> {
   const fileName = stored.record?.fileName ?? stored.keys[0]?.slice(stored.keys[0].lastIndexOf('/') + 1) ?? '';
@@ -35,7 +34,7 @@ export async function reprocessDocument(
   const source = await openOriginal(stored, dependencies);
   if (!source) return { ...base, kind: 'failed', reason: `the PDF is no longer in the bucket under ${stored.keys.join(', ')}` };
   const bytes = await source.object.Body!.transformToByteArray();
-  const extraction = await extractDocumentWithText(bytes, stored.record.fileName, { config: dependencies.config, ocr: dependencies.ocr, now: () => options.now });
+  const extraction = await dependencies.reader.extract(bytes, stored.record.fileName, { config: dependencies.config, ocr: dependencies.ocr, now: () => options.now });
   const changes = diffValues(stored.record, extraction.record);
   const previousVersion = stored.extractorVersion;
   if (changes.length === 0 && previousVersion === EXTRACTOR_VERSION) return { ...base, kind: 'unchanged', previousVersion };

@@ -2,7 +2,7 @@ import { App, Aspects } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { PipelineStack, pipelineSettingsSchema } from '../../infra/pipeline-stack.js';
+import { PipelineStack, pipelineSettingsSchema, readerBudget } from '../../infra/pipeline-stack.js';
 
 /** Synthesises the stack as `cdk synth` does, without bundling the function code (that is esbuild's job). */
 function synthesize(settings: Record<string, unknown> = {}) {
@@ -73,9 +73,48 @@ describe('pipeline stack', () => {
       Environment: { Variables: Match.objectLike({ OCR_ENGINE: 'textract', TEXTRACT_TOPIC_ARN: Match.anyValue(), TEXTRACT_ROLE_ARN: Match.anyValue() }) },
     });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      BatchSize: 5,
+      BatchSize: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
+  });
+
+  it.each(['textract', 'tesseract', 'none'])(
+    'gives every function that reads documents (ocr=%s) readers whose limits fit its memory, and time to store a stopped document',
+    (ocr) => {
+      const { template: synthesized } = synthesize({ ocr, functionTimeoutSeconds: 90 });
+      const functions = Object.values(synthesized.findResources('AWS::Lambda::Function')).filter((fn) => fn.Properties.Environment?.Variables?.EXTRACTION_READERS);
+      expect(functions.length).toBe(ocr === 'textract' ? 2 : 1);
+      const mappings = Object.values(synthesized.findResources('AWS::Lambda::EventSourceMapping'));
+      for (const { Properties: fn } of functions) {
+        const readers = Number(fn.Environment.Variables.EXTRACTION_READERS);
+        const readerMemory = Number(fn.Environment.Variables.EXTRACTION_MEMORY_MIB);
+        const documentTimeout = Number(fn.Environment.Variables.EXTRACTION_TIMEOUT_MS);
+        // The function's own process keeps at least 384 MiB (1280 with tesseract.js in it).
+        expect(fn.MemorySize - readers * readerMemory).toBeGreaterThanOrEqual(ocr === 'tesseract' && readers === 2 ? 1280 : 384);
+        expect(readerMemory).toBeGreaterThanOrEqual(512);
+        // Every message of a batch is read at once; each has at least 15 s left to be stored.
+        expect(documentTimeout).toBeLessThanOrEqual((fn.Timeout - 15) * 1000);
+        expect(documentTimeout).toBeGreaterThan(0);
+      }
+      const ingestMapping = mappings.find((mapping) => mapping.Properties.FunctionResponseTypes);
+      const ingest = functions.find(({ Properties: fn }) => fn.MemorySize === (ocr === 'tesseract' ? 3008 : 1024) && fn.Environment.Variables.EXTRACTION_READERS === String(ingestMapping?.Properties.BatchSize));
+      expect(ingest).toBeDefined();
+    },
+  );
+
+  it('fits readers into a function, or says why not', () => {
+    expect(readerBudget({ memorySizeMiB: 1024, timeoutSeconds: 300, readers: 1, ownMemoryMiB: 384 })).toEqual({
+      environment: { EXTRACTION_READERS: '1', EXTRACTION_MEMORY_MIB: '640', EXTRACTION_TIMEOUT_MS: '240000' },
+      batchSize: 1,
+    });
+    expect(readerBudget({ memorySizeMiB: 3008, timeoutSeconds: 60, readers: 2, ownMemoryMiB: 1280 }).environment).toEqual({
+      EXTRACTION_READERS: '2',
+      EXTRACTION_MEMORY_MIB: '864',
+      EXTRACTION_TIMEOUT_MS: '45000',
+    });
+    expect(() => readerBudget({ memorySizeMiB: 512, timeoutSeconds: 300, readers: 2, ownMemoryMiB: 384 })).toThrow(
+      '2 readers in 512 MB, 384 MB kept for the function, leave each less than 256 MiB',
+    );
   });
 
   it('grants the ingest function reads under incoming/, writes under records/, quarantine/ and ocr-input/ only', () => {

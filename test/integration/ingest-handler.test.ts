@@ -5,7 +5,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { extractionConfigSchema } from '../../shared/config.js';
-import { documentIdOf } from '../../shared/extract/extract-document.js';
+import { documentIdOf } from '../../shared/extract/rejected.js';
+import { ReaderPool } from '../../shared/isolation/reader-pool.js';
 import { ingestObject } from '../../shared/store/ingest.js';
 import { RecordsTable } from '../../shared/store/records.js';
 import { type DeployedPipeline, deployPipeline } from '../support/emulator.js';
@@ -82,7 +83,9 @@ describe('ingest handler', () => {
       },
     });
     const config = extractionConfigSchema.parse({ ocr: 'never', limits: { maxFileBytes: 1000 } });
-    const dependencies = { s3: counting, table, bucket: pipeline.bucket, config };
+    // A file over the size limit is rejected before any reader would open it.
+    const reader = new ReaderPool(1);
+    const dependencies = { s3: counting, table, bucket: pipeline.bucket, config, reader };
     for (const key of [checked, plain]) {
       const outcome = await ingestObject(key, dependencies);
       // The same bytes under the second key are known by then: their record is taken, not written again.
@@ -98,6 +101,7 @@ describe('ingest handler', () => {
         issues: [{ path: 'document', code: 'limit.file_size', message: `The file has ${bytes.length} bytes, more than the limit of 1000 bytes.` }],
       });
     }
+    await reader.close();
     expect(reads).toEqual([plain]);
     expect((await table.get(documentIdOf(bytes)))?.keys).toEqual([checked, plain].sort());
   }, 120_000);

@@ -1,16 +1,20 @@
-import { basename } from 'node:path';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { uploadBatch } from '../../cli/upload/batch.js';
 import { extractionConfigSchema } from '../../shared/config.js';
-import { documentIdOf, extractDocument } from '../../shared/extract/extract-document.js';
+import { extractDocument } from '../../shared/extract/extract-document.js';
+import { documentIdOf } from '../../shared/extract/rejected.js';
 import { TesseractOcrEngine } from '../../shared/ocr/tesseract.js';
 import type { AgreementRecord } from '../../shared/schema/record.js';
 import { RecordsTable } from '../../shared/store/records.js';
 import { type DeployedPipeline, deployPipeline, waitFor } from '../support/emulator.js';
-import { type Fixture, fixtureBytes, loadFixtures } from '../support/fixtures.js';
+import { type Fixture, fixtureBytes, fixturesRoot, loadFixtures } from '../support/fixtures.js';
 
 /**
  * The deployed stack in the local emulator, driven over HTTP with the real AWS SDK: PDFs uploaded under
@@ -148,6 +152,51 @@ describe('the local pipeline', () => {
       expect(record.agreement).toEqual(document.expected.agreement);
     }
   }, 320_000);
+
+  it('rejects hostile files in an uploaded batch, reads the agreement beside them, parks nothing, and writes the batch report', async () => {
+    // A reader that hangs on a page and one that grows without end: the function stops each, records
+    // it as rejected, and is done long before its own timeout, so nothing is retried. The grower meets
+    // whichever limit comes first with the reader's share of the function's memory: its heap fills, and
+    // the garbage collector slows it down as it does.
+    const folder = mkdtempSync(join(tmpdir(), 'hostile-batch-'));
+    const files = { 'endless-content.pdf': /^limit\.time$/, 'jbig2-symbol-dictionary.pdf': /^limit\.(time|memory)$/ };
+    // A comment after the end of file makes the bytes new to the table, which other runs fill too.
+    const fresh = (bytes: Buffer) => Buffer.concat([bytes, Buffer.from(`\n% ${runId}\n`)]);
+    for (const name of Object.keys(files)) writeFileSync(join(folder, name), fresh(readFileSync(join(fixturesRoot, 'hostile', name))));
+    writeFileSync(join(folder, 'zv-2019-hochtaunuskreis.pdf'), fresh(fixtureBytes(pick('digital/zv-2019-hochtaunuskreis.pdf'))));
+    const batch = `hostile-${runId}`;
+    const upload = await uploadBatch({ s3, bucket: pipeline.bucket, paths: [folder], batch });
+    expect(upload.uploaded).toHaveLength(3);
+
+    for (const [name, code] of Object.entries(files)) {
+      const documentId = documentIdOf(readFileSync(join(folder, name)));
+      const { record } = await waitFor(`the record of ${name}`, stored(documentId), 300_000);
+      expect(record.status).toBe('rejected');
+      expect(record.issues).toHaveLength(1);
+      expect(record.issues[0]?.code).toMatch(code);
+    }
+    const agreement = await waitFor('the record of the agreement', stored(documentIdOf(readFileSync(join(folder, 'zv-2019-hochtaunuskreis.pdf')))), 300_000);
+    expect(agreement.record.status).toBe('valid');
+
+    const report = await waitFor(
+      `the report of batch ${batch}`,
+      () =>
+        s3
+          .send(new GetObjectCommand({ Bucket: pipeline.bucket, Key: `reports/${batch}/report.json` }))
+          .then(async (object) => JSON.parse(await object.Body!.transformToString()) as { documents: AgreementRecord[] })
+          .catch(() => undefined),
+      300_000,
+    );
+    expect(report.documents.map((record) => [record.fileName, record.status]).sort()).toEqual([
+      ['endless-content.pdf', 'rejected'],
+      ['jbig2-symbol-dictionary.pdf', 'rejected'],
+      ['zv-2019-hochtaunuskreis.pdf', 'valid'],
+    ]);
+    // Nothing of the batch in the dead-letter queue (looked at without hiding what others wait for).
+    const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
+    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: pipeline.deadLetterQueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }));
+    expect((Messages ?? []).filter((message) => message.Body?.includes(batch))).toEqual([]);
+  }, 620_000);
 
   it('parks a message that fails on every delivery in the dead-letter queue', async () => {
     const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });

@@ -1,7 +1,8 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractionConfigSchema } from '../../shared/config.js';
-import { documentIdOf } from '../../shared/extract/extract-document.js';
+import { documentIdOf } from '../../shared/extract/rejected.js';
+import { ReaderPool } from '../../shared/isolation/reader-pool.js';
 import { ingestObject } from '../../shared/store/ingest.js';
 import { recordKey } from '../../shared/store/keys.js';
 import { type RecordsTable, type StoredDocument, VersionConflictError } from '../../shared/store/records.js';
@@ -22,6 +23,8 @@ let table: RecordsTable;
 let stores: ReviewStores;
 const run = `versions-${Date.now().toString(36)}`;
 const config = extractionConfigSchema.parse({ ocr: 'never' });
+const reader = new ReaderPool(1);
+afterAll(() => reader.close());
 const fixture = loadFixtures().find((candidate) => candidate.path === 'digital/zv-2013-stadt-kassel.pdf')!;
 /** Report requests the review asked for; none here, since these documents are in no batch. */
 const requested: string[] = [];
@@ -69,7 +72,7 @@ beforeAll(async () => {
 describe('versioned record writes', () => {
   it('stores a new document at version 1 and counts each write up', async () => {
     const { key, documentId } = await upload('first.pdf', 'first');
-    const outcome = await ingestObject(key, { s3, table, bucket: pipeline.bucket, config });
+    const outcome = await ingestObject(key, { s3, table, bucket: pipeline.bucket, config, reader });
     expect(outcome).toMatchObject({ kind: 'stored', reused: false });
     expect((await table.get(documentId))!.version).toBe(1);
     const reviewed = await needingReview(documentId);
@@ -81,7 +84,7 @@ describe('versioned record writes', () => {
 
   it('refuses the second of two reviewers who read the same version, and keeps the first one\'s decision in the table and the bucket', async () => {
     const { key, documentId } = await upload('two-reviewers.pdf', 'two reviewers');
-    await ingestObject(key, { s3, table, bucket: pipeline.bucket, config });
+    await ingestObject(key, { s3, table, bucket: pipeline.bucket, config, reader });
     const seen = await needingReview(documentId);
     const signatures = fixture.expected.agreement.signatures!;
 
@@ -109,11 +112,11 @@ describe('versioned record writes', () => {
 
   it('does not let reprocess overwrite a decision made while it was reading the document', async () => {
     const { key, documentId } = await upload('reprocess-race.pdf', 'reprocess race');
-    await ingestObject(key, { s3, table, bucket: pipeline.bucket, config });
+    await ingestObject(key, { s3, table, bucket: pipeline.bucket, config, reader });
     const seenByReprocess = await needingReview(documentId);
     const decision = await rejectReview(seenByReprocess, 'Entwurf', 'Prüferin', stores, new Date());
 
-    const outcome = await reprocessDocument(seenByReprocess, { s3, bucket: pipeline.bucket, table, config }, { now: new Date(), dryRun: false });
+    const outcome = await reprocessDocument(seenByReprocess, { s3, bucket: pipeline.bucket, table, config, reader }, { now: new Date(), dryRun: false });
     expect(outcome).toEqual({
       kind: 'conflict',
       documentId,
@@ -137,13 +140,13 @@ describe('versioned record writes', () => {
           const read = await target.get(documentId);
           if (!raced) {
             raced = true;
-            await ingestObject(secondKey, { s3, table, bucket: pipeline.bucket, config });
+            await ingestObject(secondKey, { s3, table, bucket: pipeline.bucket, config, reader });
           }
           return read;
         };
       },
     });
-    const outcome = await ingestObject(first.key, { s3, table: racing, bucket: pipeline.bucket, config });
+    const outcome = await ingestObject(first.key, { s3, table: racing, bucket: pipeline.bucket, config, reader });
     expect(raced).toBe(true);
     expect(outcome).toMatchObject({ kind: 'stored', reused: true });
     const stored = (await table.get(first.documentId))!;

@@ -13,7 +13,7 @@ import { catalogue } from '../../fixtures/generator/catalogue.js';
 import { Random } from '../../fixtures/generator/random.js';
 import { renderAgreement } from '../../fixtures/generator/render-digital.js';
 import { imagePdf, scanPages } from '../../fixtures/generator/scan.js';
-import { documentIdOf } from '../../shared/extract/extract-document.js';
+import { documentIdOf } from '../../shared/extract/rejected.js';
 import type { Report } from '../../shared/report/report.js';
 import type { AgreementRecord } from '../../shared/schema/record.js';
 import type { BatchesTable } from '../../shared/store/batches.js';

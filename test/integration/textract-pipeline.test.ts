@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { catalogue } from '../../fixtures/generator/catalogue.js';
 import { renderAgreement } from '../../fixtures/generator/render-digital.js';
 import { extractionConfigSchema } from '../../shared/config.js';
-import { documentIdOf } from '../../shared/extract/extract-document.js';
+import { documentIdOf } from '../../shared/extract/rejected.js';
 import { PdfDocument } from '../../shared/pdf/document.js';
 import { ingestObject } from '../../shared/store/ingest.js';
 import { RecordsTable } from '../../shared/store/records.js';

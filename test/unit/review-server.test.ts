@@ -21,7 +21,7 @@ const api: ReviewApiContext = {
   table: unusedStore as ReviewApiContext['table'],
   reports: unusedStore as ReviewApiContext['reports'],
   confidenceFloor: 0.6,
-  reprocessing: { config: extractionConfigSchema.parse({}), ocr: () => unusedStore as never },
+  reprocessing: { config: extractionConfigSchema.parse({}), ocr: () => unusedStore as never, reader: unusedStore as never },
   now: () => new Date(),
 };
 
