@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { PageRaster } from '../../shared/pdf/document.js';
+import { extractionConfigSchema } from '../../shared/config.js';
+import { PdfDocument, type PageRaster } from '../../shared/pdf/document.js';
 import { TesseractOcrEngine } from '../../shared/ocr/tesseract.js';
 
 /** A small white page with a few black bars, as a page rendered for OCR. */
@@ -36,9 +38,19 @@ describe('TesseractOcrEngine', () => {
   });
 
   it('passes on a page that could not be rendered, and goes on with the next', async () => {
-    const failed = engine.recognize(() => Promise.reject(new Error('page 1 could not be rendered')));
-    const next = engine.recognize(async () => barsPage());
-    await expect(failed).rejects.toThrow('page 1 could not be rendered');
-    await expect(next).resolves.toMatchObject({ lines: expect.any(Array) });
+    const scan = await PdfDocument.open(
+      await readFile('fixtures/pdf/scanned/scan-2025-landkreis-marburg-biedenkopf.pdf'),
+      extractionConfigSchema.parse({}).limits,
+    );
+    try {
+      const failed = engine.recognize(() => Promise.reject(new Error('page 1 could not be rendered')));
+      const next = engine.recognize(() => scan.renderPage(1, 300));
+      await expect(failed).rejects.toThrow('page 1 could not be rendered');
+      const { lines } = await next;
+      expect(lines.slice(0, 3)).toEqual(['Zielvereinbarung', '2025', 'zwischen']);
+      expect(lines).toContain('und dem Landkreis Marburg-Biedenkopf');
+    } finally {
+      await scan.close();
+    }
   });
 });
