@@ -243,7 +243,7 @@ export class PipelineStack extends Stack {
           // pdf-parse brings a canvas binding of its own, which nothing loads (pdf.js loads the one beside
           // it); a function that reads PDFs but renders none needs neither, and pdf.js gets a
           // pure-JavaScript DOMMatrix instead. A function that reads PDFs reads each in a reader process,
-          // whose entry is bundled beside the handler's (reader-pool.ts looks for it there).
+          // whose entry is bundled beside the handler's (reader-entry.ts looks for it there).
           commandHooks: {
             beforeBundling: () => [],
             beforeInstall: () => [],

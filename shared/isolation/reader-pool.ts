@@ -1,9 +1,4 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { ExtractionConfig } from '../config.js';
 import type { Extraction, OcrPlan } from '../extract/extract-document.js';
@@ -12,6 +7,7 @@ import type { OcrEngine, OcrPage } from '../ocr/engine.js';
 import type { PageRaster } from '../pdf/document.js';
 import { PdfRejected, type Rejection } from '../pdf/preflight.js';
 import { MemoryWatchdog } from './memory-watchdog.js';
+import { readerEntry } from './reader-entry.js';
 import type { FromReader, PageFailure, ReaderTask, RenderOutcome, TaskResult, ToReader } from './protocol.js';
 
 /**
@@ -70,46 +66,6 @@ const failureOf = (error: unknown): PageFailure => ({
 });
 const errorOf = (failure: PageFailure | undefined) =>
   failure?.rejection ? new PdfRejected(failure.rejection) : new Error(failure?.message ?? 'the page could not be rendered');
-
-/**
- * The reader's entry beside this module: compiled JavaScript (dist/), or a bundle's .mjs (a Lambda
- * function's asset). Run from TypeScript source (tests, tsx), the reader is bundled to one JavaScript
- * file with esbuild first, once per process: a reader started through tsx's loader would spend hundreds
- * of MiB on it, a good part of its memory limit.
- */
-let sourceBundle: Promise<string> | undefined;
-async function readerEntry(): Promise<string> {
-  const folder = fileURLToPath(new URL('.', import.meta.url));
-  for (const name of ['reader-process.js', 'reader-process.mjs']) {
-    if (existsSync(join(folder, name))) return join(folder, name);
-  }
-  sourceBundle ??= (async () => {
-    const { build } = await import('esbuild');
-    const built = await build({
-      entryPoints: [join(folder, 'reader-process.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
-      write: false,
-      logLevel: 'silent',
-    });
-    const code = built.outputFiles[0]!.contents;
-    // Beside the project's node_modules, which the bundle imports its packages from; named by content,
-    // so that concurrent runs from different versions of the source never share a file.
-    const cache = join(folder, '..', '..', 'node_modules', '.cache', 'readers');
-    const path = join(cache, `reader-process-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
-    if (!existsSync(path)) {
-      await mkdir(cache, { recursive: true });
-      const partial = `${path}.${process.pid}`;
-      await writeFile(partial, code);
-      await rename(partial, path);
-    }
-    return path;
-  })();
-  return sourceBundle;
-}
 
 /** What the owner does with a page a reader wants read: render it when ready (`render`), then read it. */
 type PageReader = (render: () => Promise<PageRaster>, page: number | undefined) => Promise<OcrPage | undefined>;
