@@ -1,4 +1,3 @@
-import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -9,7 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SnsEventSource, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
@@ -18,6 +17,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct, Node } from 'constructs';
 import { z } from 'zod';
+import { functionBundling, type PdfWork } from './function-bundling.js';
 
 /**
  * The pipeline, in the order a document travels:
@@ -74,26 +74,6 @@ export function pipelineSettingsFromContext(node: Node): PipelineSettings {
 export interface PipelineStackProps extends StackProps {
   settings: PipelineSettings;
 }
-
-/**
- * What a function does with a PDF decides the packages it ships beside its bundle (they load files at
- * run time): nothing (reports), reading the text layer and finding the scanned pages (pdf.js), or also
- * rendering scanned pages and reading them with tesseract.js (a canvas binding and the German model).
- */
-type PdfWork = 'none' | 'read' | 'render';
-const READ_PACKAGES = ['pdf-parse', 'pdfjs-dist'];
-const RENDER_PACKAGES = [...READ_PACKAGES, 'tesseract.js', '@tesseract.js-data/deu', '@napi-rs/canvas'];
-
-/** npm's names for the Lambda architectures, to install native bindings for the target, not the build machine. */
-const NPM_CPU = { arm64: 'arm64', x86_64: 'x64' } as const;
-
-const projectRoot = fileURLToPath(new URL('..', import.meta.url));
-/** Packages bundled into ESM may still call require(); give them one. */
-const REQUIRE_BANNER = "import { createRequire as createRequireForBundle } from 'module'; const require = createRequireForBundle(import.meta.url);";
-/** Each document is read in a reader process (shared/isolation), whose entry is bundled beside the handler. */
-const READER_ENTRY = fileURLToPath(new URL('../shared/isolation/reader-process.ts', import.meta.url));
-/** What bundles the reader from source in development; no bundle needs it. */
-const DEVELOPMENT_ONLY = ['esbuild'];
 
 /**
  * What a function's own process needs beside its readers: the runtime with the SDK and Powertools
@@ -230,45 +210,7 @@ export class PipelineStack extends Stack {
         logGroup: new logs.LogGroup(this, `${id}Logs`, { retention: logs.RetentionDays.THREE_MONTHS, removalPolicy }),
         tracing: lambda.Tracing.ACTIVE,
         ...props,
-        bundling: {
-          format: OutputFormat.ESM,
-          target: 'node22',
-          // The AWS SDK is bundled (a pinned version; emulators' Node.js runtimes do not provide one); the
-          // packages that load files at run time ship beside the bundle where the function uses them, and
-          // are left out everywhere else.
-          nodeModules: pdfWork === 'render' ? RENDER_PACKAGES : pdfWork === 'read' ? READ_PACKAGES : [],
-          externalModules: [...RENDER_PACKAGES, ...DEVELOPMENT_ONLY],
-          // Native bindings for the architecture the function runs on, whatever the build machine's.
-          environment: { npm_config_cpu: NPM_CPU[settings.architecture], npm_config_os: 'linux', npm_config_libc: 'glibc' },
-          // pdf-parse brings a canvas binding of its own, which nothing loads (pdf.js loads the one beside
-          // it); a function that reads PDFs but renders none needs neither, and pdf.js gets a
-          // pure-JavaScript DOMMatrix instead. A function that reads PDFs reads each in a reader process,
-          // whose entry is bundled beside the handler's (reader-entry.ts looks for it there).
-          commandHooks: {
-            beforeBundling: () => [],
-            beforeInstall: () => [],
-            afterBundling: (input: string, output: string) => [
-              ...(pdfWork === 'read'
-                ? [`find "${output}/node_modules" -type d -name @napi-rs -prune -exec rm -rf {} +`]
-                : pdfWork === 'render'
-                  ? [`rm -rf "${output}/node_modules/pdf-parse/node_modules/@napi-rs"`]
-                  : []),
-              ...(pdfWork === 'none'
-                ? []
-                : [
-                    [
-                      'npx --no-install esbuild',
-                      `"${join(input, relative(projectRoot, READER_ENTRY))}"`,
-                      '--bundle --platform=node --format=esm --target=node22 --log-level=warning',
-                      ...[...RENDER_PACKAGES, ...DEVELOPMENT_ONLY].map((name) => `--external:${name}`),
-                      `"--banner:js=${REQUIRE_BANNER}"`,
-                      `"--outfile=${join(output, 'reader-process.mjs')}"`,
-                    ].join(' '),
-                  ]),
-            ],
-          },
-          banner: REQUIRE_BANNER,
-        },
+        bundling: functionBundling(pdfWork, settings.architecture),
       });
 
     /** Where records are stored, for every function. */

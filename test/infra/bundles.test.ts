@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, readdirSync, readSync, closeSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readdirSync, readSync, closeSync, rmSync, statSync } from 'node:fs';
 import { arch, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
@@ -82,6 +82,23 @@ describe('bundled functions', () => {
         }
         // The report function reads no PDF: nothing ships beside its bundle.
         if (fn.id === 'Report') expect(files.filter((file) => file.startsWith('node_modules/'))).toEqual([]);
+      }
+    });
+
+    it(`ships ocr=${ocr} for ${architecture} without source maps, type declarations or the packages' unused builds${ocr === 'textract' ? ', each function in at most 50 MB' : ''}`, () => {
+      for (const fn of bundled.get(nameOf(configuration))!) {
+        const files = filesUnder(fn.directory);
+        expect(files.filter((file) => /\.map$|\.d\.[mc]?ts$/.test(file)), fn.id).toEqual([]);
+        if (fn.id !== 'Report') {
+          // What runs: pdf.js's legacy build, its worker, and pdf-parse's ESM build.
+          expect(files.filter((file) => file.startsWith('node_modules/pdfjs-dist/') && file.endsWith('.mjs')).sort(), fn.id).toEqual([
+            'node_modules/pdfjs-dist/legacy/build/pdf.mjs',
+            'node_modules/pdfjs-dist/legacy/build/pdf.worker.mjs',
+          ]);
+          expect(files.filter((file) => file.startsWith('node_modules/pdf-parse/dist/') && !file.startsWith('node_modules/pdf-parse/dist/pdf-parse/esm/')), fn.id).toEqual([]);
+        }
+        // The default configuration is what users deploy: Lambda's limit is 250 MB, and cold starts grow with the asset.
+        if (ocr === 'textract') expect(files.reduce((bytes, file) => bytes + statSync(join(fn.directory, file)).size, 0), fn.id).toBeLessThanOrEqual(50 * 1024 * 1024);
       }
     });
 
