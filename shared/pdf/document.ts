@@ -32,7 +32,7 @@ function describeOpenError(error: unknown): Rejection {
   return { code: 'pdf.corrupt', message: `The PDF cannot be read: ${message}` };
 }
 
-const { getDocument, OPS } = pdfjs;
+const { OPS } = pdfjs;
 
 /** Operators that paint the path just constructed (fill, stroke or both). */
 const PATH_PAINTING = new Set<number>([
@@ -135,6 +135,15 @@ function paintedImageSize(operator: number, args: unknown[] | null): { width: nu
   return undefined;
 }
 
+/**
+ * The pdf.js document a PDFParse has opened. pdf-parse keeps it once any of its getters has loaded it
+ * (`load()` returns it, loading it only the first time) but declares that method private; the unit test
+ * of PdfDocument fails should a version of pdf-parse stop keeping it.
+ */
+function openedDocument(parser: InstanceType<typeof PDFParse>): Promise<PDFDocumentProxy> {
+  return (parser as unknown as { load(): Promise<PDFDocumentProxy> }).load();
+}
+
 /** Told when work on a page begins, with the document's page count: a watchdog's sign of life. */
 export type PageObserver = (page: number, pageCount: number) => void;
 
@@ -153,17 +162,15 @@ export class PdfDocument {
   }
 
   /**
-   * Checks the PDF with pdf-parse (it opens, it is not locked, page count and page sizes within the
-   * limits; throws PdfRejected otherwise), then opens it in pdf.js for the text, the images and the
-   * rendering of its pages.
+   * Opens the PDF with pdf-parse and checks it (it opens, it is not locked, page count and page sizes
+   * within the limits; throws PdfRejected otherwise). The text, the images and the rendering of its pages
+   * are then read from the document pdf-parse opened: each PDF is parsed once.
    */
   static async open(bytes: Uint8Array, limits: ExtractionConfig['limits'], onPage: PageObserver = () => undefined): Promise<PdfDocument> {
-    // pdf.js may take ownership of the buffer it is given, so each opening gets a copy.
+    // pdf.js may take ownership of the buffer it is given, so the opening gets a copy.
     const parser = new PDFParse({ data: new Uint8Array(bytes), ...LOAD_OPTIONS });
-    let pageCount: number;
     try {
       const info = await parser.getInfo();
-      pageCount = info.total;
       if (info.total > limits.maxPages) {
         throw new PdfRejected({
           code: 'limit.pages',
@@ -180,16 +187,11 @@ export class PdfDocument {
           }, info.total);
         }
       }
+      return new PdfDocument(await openedDocument(parser), info.total, limits, onPage);
     } catch (error) {
+      await parser.destroy().catch(() => undefined);
       if (error instanceof PdfRejected) throw error;
       throw new PdfRejected(describeOpenError(error));
-    } finally {
-      await parser.destroy().catch(() => undefined);
-    }
-    try {
-      return new PdfDocument(await getDocument({ data: new Uint8Array(bytes), ...LOAD_OPTIONS }).promise, pageCount, limits, onPage);
-    } catch (error) {
-      throw new PdfRejected(describeOpenError(error), pageCount);
     }
   }
 

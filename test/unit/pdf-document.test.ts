@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractionConfigSchema } from '../../shared/config.js';
 import { PdfDocument } from '../../shared/pdf/document.js';
+import { PDFParse } from '../../shared/pdf/pdfjs.js';
 import { handWrittenPdf, streamObject } from '../../fixtures/generator/bad-inputs.js';
 
 const limits = extractionConfigSchema.parse({}).limits;
@@ -21,6 +22,22 @@ const imageMaskPage = () => pageWithImage('/Width 400 /Height 400 /ImageMask tru
 const greyImagePage = (side: number) => pageWithImage(`/Width ${side} /Height ${side} /ColorSpace /DeviceGray /BitsPerComponent 8`, Buffer.alloc(side * side, 0));
 
 describe('PdfDocument', () => {
+  it('reads the document pdf-parse opened, which pdf-parse keeps once loaded, and lets it go on close', async () => {
+    // PdfDocument.open relies on this: the document every getter of pdf-parse loads is loaded once and kept.
+    const parser = new PDFParse({ data: new Uint8Array(greyImagePage(400)) });
+    const info = await parser.getInfo();
+    const loaded = await (parser as unknown as { load(): Promise<{ numPages: number }> }).load();
+    expect(loaded.numPages).toBe(info.total);
+    expect(await (parser as unknown as { load(): Promise<unknown> }).load()).toBe(loaded);
+    await parser.destroy();
+
+    const document = await PdfDocument.open(greyImagePage(400), limits);
+    expect(document.pageCount).toBe(1);
+    expect(await document.pageHasImages(1)).toBe(true);
+    await document.close();
+    await expect(document.pageHasImages(1)).rejects.toThrow();
+  });
+
   it('counts a page-sized image as a scan, whether a grey image or a black-and-white image mask', async () => {
     for (const pdf of [greyImagePage(400), imageMaskPage()]) {
       const document = await PdfDocument.open(pdf, limits);
