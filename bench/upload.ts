@@ -26,13 +26,13 @@ import { mergeBenchResults } from './results.js';
  * Last, once the pipeline has caught up, one more upload and the time from its end to the batch's report.
  * `--json` writes the `upload` section of bench-results.json.
  */
+const root = fileURLToPath(new URL('..', import.meta.url));
 const SCAN_COPIES = 2;
 const scans = ['scanned', 'mixed'].flatMap((folder) => readdirSync(join(root, 'fixtures/pdf', folder)).map((name) => join(root, 'fixtures/pdf', folder, name)));
 const DIGITAL = Number(process.env.BENCH_DIGITAL_FILES ?? 196);
 const FILES = DIGITAL + scans.length * SCAN_COPIES;
 const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 5));
 const CONCURRENCIES = [4, 8, 10, 16];
-const root = fileURLToPath(new URL('..', import.meta.url));
 const run = promisify(execFile);
 const stamp = Date.now().toString(36);
 const seconds = (start: number) => (performance.now() - start) / 1000;
