@@ -1,0 +1,112 @@
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { AuditEntry } from '../../shared/review/corrections.js';
+import type { AgreementRecord } from '../../shared/schema/record.js';
+import { RecordsTable, VersionConflictError } from '../../shared/store/records.js';
+import { seedExpectedRecord } from '../support/seed.js';
+
+/**
+ * The records table's requests as DynamoDB receives them: the conditions that keep two writers from
+ * overwriting each other unseen, and how items come back. Against the emulator, the same table is
+ * exercised by the record-versions and pipeline tests.
+ */
+const dynamo = mockClient(DynamoDBDocumentClient);
+const table = new RecordsTable(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-central-1' })), 'records');
+const record: AgreementRecord = { ...seedExpectedRecord(), fileName: 'zv-2025.pdf' };
+const documentId = record.documentId;
+const write = { key: 'incoming/zv-2025/zv-2025.pdf', now: new Date('2026-11-29T10:00:00Z'), extractorVersion: '7', batchId: 'zv-2025' };
+const conflict = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+const updates = () => dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+
+beforeEach(() => dynamo.reset());
+
+describe('RecordsTable', () => {
+  it('reads an item strongly consistent, keys sorted, and counts an item from before versions as version 0', async () => {
+    dynamo.on(GetCommand).resolves({ Item: { documentId, record, keys: new Set(['incoming/b/x.pdf', 'incoming/a/x.pdf']), batchId: 'a' } });
+    expect(await table.get(documentId)).toEqual({
+      documentId,
+      record,
+      ocrJob: undefined,
+      keys: ['incoming/a/x.pdf', 'incoming/b/x.pdf'],
+      batchId: 'a',
+      extractorVersion: undefined,
+      original: undefined,
+      audit: [],
+      version: 0,
+      updatedAt: undefined,
+    });
+    expect(dynamo.commandCalls(GetCommand)[0]!.args[0].input).toEqual({ TableName: 'records', Key: { documentId }, ConsistentRead: true });
+  });
+
+  it('writes a new record only if no one stored one first, with its index attributes, and counts the version up', async () => {
+    dynamo.on(UpdateCommand).resolves({});
+    await table.put(record, { ...write, expectedVersion: 0 });
+    const [input] = updates();
+    expect(input!.ConditionExpression).toBe('attribute_not_exists(#version)');
+    expect(input!.UpdateExpression).toBe(
+      'SET #record = :record, #status = :status, #updatedAt = :updatedAt, #recipient = :recipient, #budgetYear = :budgetYear, #extractorVersion = :extractorVersion, #batchId = if_not_exists(#batchId, :batchId), #version = :nextVersion REMOVE #ocrJob ADD #keys :key',
+    );
+    expect(input!.ExpressionAttributeValues).toEqual({
+      ':key': new Set([write.key]),
+      ':record': record,
+      ':status': 'valid',
+      ':updatedAt': '2026-11-29T10:00:00.000Z',
+      ':recipient': 'Main-Taunus-Kreis',
+      ':budgetYear': 2025,
+      ':extractorVersion': '7',
+      ':batchId': 'zv-2025',
+      ':nextVersion': 1,
+    });
+  });
+
+  it('writes over a stored record only at the version read, and says so when another writer came first', async () => {
+    dynamo.on(UpdateCommand).rejects(conflict());
+    const failure = table.put(record, { ...write, expectedVersion: 3 });
+    await expect(failure).rejects.toBeInstanceOf(VersionConflictError);
+    await expect(failure).rejects.toThrow(`${documentId} was changed by someone else since it was read (version 3); nothing was saved`);
+    const [input] = updates();
+    expect(input!.ConditionExpression).toBe('#version = :expectedVersion');
+    expect(input!.ExpressionAttributeValues).toMatchObject({ ':expectedVersion': 3, ':nextVersion': 4 });
+  });
+
+  it("keeps the extractor's record as the original the first time a person decides, and appends to the audit", async () => {
+    dynamo.on(UpdateCommand).resolves({});
+    const entry: AuditEntry = { action: 'accept', at: '2026-11-29T11:00:00.000Z', by: 'Frau Beispiel', changes: [], resolvedIssues: [] };
+    await table.putReviewed({ ...record, status: 'valid' }, { ...record, status: 'needs_review' }, entry, new Date('2026-11-29T11:00:00Z'), 2);
+    const [input] = updates();
+    expect(input!.ConditionExpression).toBe('attribute_exists(#record) AND #version = :expectedVersion');
+    expect(input!.UpdateExpression).toContain('#original = if_not_exists(#original, :original)');
+    expect(input!.UpdateExpression).toContain('#audit = list_append(if_not_exists(#audit, :none), :entry)');
+    expect(input!.ExpressionAttributeValues).toMatchObject({ ':original': { status: 'needs_review' }, ':entry': [entry], ':none': [], ':nextVersion': 3 });
+  });
+
+  it('adds another key of the same bytes without a condition and without touching the version', async () => {
+    dynamo.on(UpdateCommand).resolves({});
+    await table.addKey(documentId, 'incoming/nachtrag/zv-2025.pdf');
+    expect(updates()).toEqual([
+      {
+        TableName: 'records',
+        Key: { documentId },
+        UpdateExpression: 'ADD #keys :key',
+        ExpressionAttributeNames: { '#keys': 'keys' },
+        ExpressionAttributeValues: { ':key': new Set(['incoming/nachtrag/zv-2025.pdf']) },
+      },
+    ]);
+  });
+
+  it('reads many documents 100 per request and asks again for what DynamoDB left unprocessed', async () => {
+    const ids = Array.from({ length: 150 }, (_, index) => `sha256:${index.toString(16).padStart(64, '0')}`);
+    const item = (id: string) => ({ documentId: id, keys: new Set([`incoming/${id}.pdf`]) });
+    dynamo
+      .on(BatchGetCommand)
+      .resolvesOnce({ Responses: { records: ids.slice(0, 98).map(item) }, UnprocessedKeys: { records: { Keys: [{ documentId: ids[98] }, { documentId: ids[99] }] } } })
+      .resolvesOnce({ Responses: { records: ids.slice(98, 100).map(item) } })
+      .resolvesOnce({ Responses: { records: ids.slice(100).map(item) } });
+    const found = await table.getMany(ids);
+    expect(found.map((stored) => stored.documentId)).toEqual(ids);
+    const requested = dynamo.commandCalls(BatchGetCommand).map((call) => call.args[0].input.RequestItems!.records!.Keys!.length);
+    expect(requested).toEqual([100, 2, 50]);
+  });
+});
