@@ -13,8 +13,8 @@ export const extractionConfigSchema = z.object({
   minTextCharsPerPage: z.coerce.number().int().nonnegative().default(40),
   /** Resolution scanned pages are rendered at for OCR. */
   ocrDpi: z.coerce.number().int().min(72).max(600).default(300),
-  /** Mean OCR word confidence below which a record goes to review. */
-  minOcrConfidence: z.coerce.number().min(0).max(100).default(60),
+  /** A page's OCR confidence (0–1, see `textConfidence`) below which its record goes to review. */
+  minOcrConfidence: z.coerce.number().min(0).max(1).default(0.6),
   limits: z
     .object({
       maxFileBytes: z.coerce.number().int().positive().default(100 * 1024 * 1024),

@@ -1,7 +1,8 @@
 import type { Gebietskoerperschaft } from '../data/gebietskoerperschaften.js';
 import type { LineGeometry } from '../pdf/text-layer.js';
-import type { Agreement, Party, RecipientKind } from '../schema/record.js';
+import type { Agreement, Party, PartyRole, RecipientKind } from '../schema/record.js';
 import { type AmountCandidate, pickTotalAmount } from './amount.js';
+import { type LineSpan, locate, textRangeSpans, type ValueSource, wholeLines } from './evidence.js';
 import { extractMeasures } from './measures.js';
 import { CELL_SEPARATOR, foldForComparison, joinWrapped } from './normalize.js';
 import { kindHint, matchMinistry, ministryForYear, ministryNominative, resolveRecipient } from './parties.js';
@@ -14,8 +15,10 @@ import { extractSignatures, type SignatureBlock } from './signatures.js';
 
 export interface ExtractionFindings {
   agreement: Partial<Agreement>;
+  /** For each value of `agreement`, by its path in the record, the stretches of the lines it was read from. */
+  sources: ValueSource[];
   /** Facts the validation needs beyond the record's fields. */
-  evidence: {
+  facts: {
     isAgreement: boolean;
     titleFound: boolean;
     ambiguousRecipients?: Gebietskoerperschaft[];
@@ -36,22 +39,32 @@ function isTitleStart(line: string): boolean {
   return foldForComparison(line).startsWith('zielvereinbarung') || /Zielverein|Zlelverein|Zielvere1n/i.test(line);
 }
 
-function titleBlock(lines: readonly string[]): { title: string; endLine: number } | undefined {
+interface TitleBlock {
+  title: string;
+  endLine: number;
+  /** The lines the title was read from. */
+  lineIndexes: number[];
+}
+
+function titleBlock(lines: readonly string[]): TitleBlock | undefined {
   const start = lines.findIndex((line) => isTitleStart(line));
   if (start < 0) return undefined;
   const parts: string[] = [];
+  const lineIndexes: number[] = [];
   let end = start;
   for (let index = start; index < Math.min(lines.length, start + TITLE_MAX_LINES); index++) {
     const line = (lines[index] ?? '').split(CELL_SEPARATOR).join(' ').trim();
     if (!line) continue;
     if (index > start && TITLE_STOP.test(line)) break;
     parts.push(line);
+    lineIndexes.push(index);
     end = index + 1;
     if (PROGRAM_WORD.test(line)) {
       // A budget year may still follow on its own line ("für das Jahr 2025", "2025").
       const following = (lines[index + 1] ?? '').trim();
       if (/^(?:(?:für\s+das\s+(?:Haushalts)?jahr|im\s+Jahr?)\s+)?\d{4}$/i.test(following)) {
         parts.push(following);
+        lineIndexes.push(index + 1);
         end = index + 2;
       }
       break;
@@ -59,26 +72,40 @@ function titleBlock(lines: readonly string[]): { title: string; endLine: number 
   }
   // A title ends without punctuation; a colon or comma after it is a speck OCR read.
   const title = parts.reduce((joined, part) => (joined ? joinWrapped(joined, part) : part), '').replace(/\s*[.:;,]+$/, '');
-  return { title, endLine: end };
+  return { title, endLine: end, lineIndexes };
 }
 
 const YEAR = /\b(20[1-3]\d)\b/;
 
-function budgetYear(title: string | undefined, text: string): number | undefined {
+/**
+ * A value found in the title (its evidence is then sought among the title's lines) or at a place in the
+ * document's text (characters `index` to `index + length` of the lines joined by line breaks).
+ */
+type Found<T> = { value: T; in: 'title'; written: string } | { value: T; in: 'text'; index: number; length: number };
+
+function budgetYear(title: string | undefined, text: string): Found<number> | undefined {
   const inTitle = title ? YEAR.exec(title) : null;
-  if (inTitle) return Number(inTitle[1]);
+  if (inTitle?.[1]) return { value: Number(inTitle[1]), in: 'title', written: inTitle[1] };
   const cued = /(?:budget(?:s|es)?|Haushaltsjahr|im\s+Jahr|für\s+das\s+Jahr)\s+(20[1-3]\d)\b/gi;
-  const counts = new Map<number, number>();
-  for (const match of text.matchAll(cued)) counts.set(Number(match[1]), (counts.get(Number(match[1])) ?? 0) + 1);
-  const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1]);
-  return ranked[0]?.[0];
+  const counts = new Map<number, { count: number; index: number }>();
+  for (const match of text.matchAll(cued)) {
+    const year = Number(match[1]);
+    const seen = counts.get(year);
+    // The year's first mention is the one its evidence points to.
+    counts.set(year, { count: (seen?.count ?? 0) + 1, index: seen?.index ?? match.index + match[0].length - 4 });
+  }
+  const ranked = [...counts.entries()].sort((a, b) => b[1].count - a[1].count);
+  const [year, found] = ranked[0] ?? [];
+  return year !== undefined && found ? { value: year, in: 'text', index: found.index, length: 4 } : undefined;
 }
 
 /** "Ausbildungs- und Qualifizierungsbudgets" → "Ausbildungs- und Qualifizierungsbudget". */
-function program(title: string | undefined, text: string): string | undefined {
+function program(title: string | undefined, text: string): Found<string> | undefined {
   const pattern = /((?:[A-ZÄÖÜ][\p{L}]*-\s(?:und|sowie)\s)?[A-ZÄÖÜ][\p{L}]*budget)(?:s|es)?\b/u;
-  const source = [title, text].find((candidate) => candidate && pattern.test(candidate));
-  return source ? pattern.exec(source)?.[1]?.replace(/\s+/g, ' ') : undefined;
+  const inTitle = title ? pattern.exec(title) : null;
+  if (inTitle?.[1]) return { value: inTitle[1].replace(/\s+/g, ' '), in: 'title', written: inTitle[0] };
+  const inText = pattern.exec(text);
+  return inText?.[1] ? { value: inText[1].replace(/\s+/g, ' '), in: 'text', index: inText.index, length: inText[0].length } : undefined;
 }
 
 function splitParties(title: string): { funderPhrase?: string; recipientPhrase?: string } {
@@ -117,14 +144,17 @@ function shortNameUsed(text: string, known: string | undefined): string | undefi
   return defined ?? known;
 }
 
-function funderParty(phrase: string | undefined, text: string, year: number | undefined): Party | undefined {
+/** The funding ministry, named in the title or, failing that, in the text. */
+function funderParty(phrase: string | undefined, text: string, year: number | undefined): Found<Party> | undefined {
   const nominative = phrase ? ministryNominative(phrase) : undefined;
   const known = nominative ? matchMinistry(nominative) : undefined;
-  const fromText = !phrase ? /(Hessische[sn]?\s+(?:Sozialministerium|Ministerium\s+für\s+[^(\n.]{3,80}?))(?=\s*\(|\s+(?:und|setzt|stellt|verfolgt)\b)/.exec(text)?.[1] : undefined;
-  const name = known?.name ?? nominative ?? (fromText ? ministryNominative(fromText) : undefined);
+  const fromText = !phrase ? /(Hessische[sn]?\s+(?:Sozialministerium|Ministerium\s+für\s+[^(\n.]{3,80}?))(?=\s*\(|\s+(?:und|setzt|stellt|verfolgt)\b)/.exec(text) : null;
+  const name = known?.name ?? nominative ?? (fromText?.[1] ? ministryNominative(fromText[1]) : undefined);
   if (!name) return undefined;
   const shortName = shortNameUsed(text, known?.shortName ?? (year ? ministryForYear(year)?.shortName : undefined));
-  return { role: 'funder', name, ...(shortName ? { shortName } : {}) };
+  const party: Party = { role: 'funder', name, ...(shortName ? { shortName } : {}) };
+  if (phrase) return { value: party, in: 'title', written: nominative ?? phrase };
+  return { value: party, in: 'text', index: fromText?.index ?? 0, length: fromText?.[1]?.length ?? 0 };
 }
 
 /** Tallies the kinds the document's own wording gives a place ("des Landkreises Kassel", "Landrat"). */
@@ -143,20 +173,26 @@ function documentKindHint(text: string, candidates: readonly Gebietskoerperschaf
 
 const RECIPIENT_MENTION = /\b(?:dem|der|des)\s+((?:Land)?[Kk]reis(?:es)?\s+[^\s,.;]+(?:\s+[^\s,.;]+)?|(?:Wissenschafts|Landeshaupt|Universitäts)?[Ss]tadt\s+[^\s,.;]+(?:\s+am\s+Main)?|[A-ZÄÖÜ][\p{L}-]*kreis(?:es)?)/gu;
 
+/** The recipient, named in the title or, failing that, mentioned in the text ("dem Landkreis Kassel"). */
 function recipientParty(
   phrase: string | undefined,
   text: string,
   signatureOffices: string,
-): { party?: Party; ambiguous?: Gebietskoerperschaft[] } {
-  const phrases = phrase ? [phrase] : [...text.matchAll(RECIPIENT_MENTION)].map((match) => match[0]);
-  for (const candidate of phrases) {
+): { party?: Found<Party>; ambiguous?: Gebietskoerperschaft[] } {
+  const phrases: { candidate: string; index?: number }[] = phrase
+    ? [{ candidate: phrase }]
+    : [...text.matchAll(RECIPIENT_MENTION)].map((match) => ({ candidate: match[0], index: match.index }));
+  for (const { candidate, index } of phrases) {
     const resolution = resolveRecipient(candidate);
     const entity =
       resolution.entity ??
       (resolution.ambiguousBetween
         ? resolveRecipient(candidate, documentKindHint(text, resolution.ambiguousBetween) ?? kindHint(signatureOffices)).entity
         : undefined);
-    if (entity) return { party: { role: 'recipient', name: entity.name, kind: entity.kind } };
+    if (entity) {
+      const value: Party = { role: 'recipient', name: entity.name, kind: entity.kind };
+      return { party: index === undefined ? { value, in: 'title', written: candidate } : { value, in: 'text', index, length: candidate.length } };
+    }
     if (resolution.ambiguousBetween) return { ambiguous: resolution.ambiguousBetween };
   }
   return {};
@@ -177,31 +213,73 @@ export function extractAgreement(lines: readonly string[], geometry: readonly (L
   const signatureBlocks = extractSignatures(lines, measureList?.endLine ?? heading?.endLine ?? 0);
   const signatureOffices = signatureBlocks.map((block) => block.title ?? '').join(' ');
 
-  const funder = funderParty(funderPhrase, text, year);
+  const funder = funderParty(funderPhrase, text, year?.value);
   const recipient = recipientParty(recipientPhrase, text, signatureOffices);
-  const parties = [funder, recipient.party].filter((party): party is Party => party !== undefined);
+  const parties = [funder, recipient.party].filter((party): party is Found<Party> => party !== undefined);
 
   // The total is stated before the list of measures; amounts inside the list are parts of it.
   const amountText = measureList ? lines.slice(0, measureList.startLine).join('\n') : text;
   const amount: AmountCandidate | undefined = pickTotalAmount(amountText) ?? pickTotalAmount(text);
+  const programName = program(title, text);
 
   const agreement: Partial<Agreement> = {};
-  if (title) agreement.title = funderPhrase ? withKnownMinistryName(title, funderPhrase) : title;
-  const programName = program(title, text);
-  if (programName) agreement.program = programName;
-  if (year !== undefined) agreement.budgetYear = year;
-  if (parties.length > 0) agreement.parties = parties;
-  if (amount) agreement.amount = { cents: amount.cents, currency: 'EUR', text: amount.text };
+  const sources: ValueSource[] = [];
+  const titleLines = wholeLines(lines, heading?.lineIndexes ?? []);
+  /** The stretch a value was found at: among the title's lines, or at its place in the text. */
+  const spansOf = (found: Found<unknown>, sought: string): LineSpan[] => {
+    const region = found.in === 'title' ? titleLines : textRangeSpans(lines, found.index, found.index + found.length);
+    return locate(lines, region, sought) ?? region;
+  };
+  if (title) {
+    agreement.title = funderPhrase ? withKnownMinistryName(title, funderPhrase) : title;
+    sources.push({ path: 'agreement.title', spans: titleLines });
+  }
+  if (programName) {
+    agreement.program = programName.value;
+    sources.push({ path: 'agreement.program', spans: spansOf(programName, programName.in === 'title' ? programName.written : programName.value) });
+  }
+  if (year !== undefined) {
+    agreement.budgetYear = year.value;
+    sources.push({ path: 'agreement.budgetYear', spans: spansOf(year, String(year.value)) });
+  }
+  if (parties.length > 0) {
+    agreement.parties = parties.map((party) => party.value);
+    parties.forEach((party, index) => {
+      // The party's own name where the phrase that names it holds it ("dem Landkreis Kassel" → "Landkreis Kassel").
+      const region = spansOf(party, party.in === 'title' ? party.written : party.value.name);
+      sources.push({ path: `agreement.parties[${index}].name`, spans: locate(lines, region, party.value.name) ?? region });
+    });
+  }
+  if (amount) {
+    agreement.amount = { cents: amount.cents, currency: 'EUR', text: amount.text };
+    sources.push({ path: 'agreement.amount', spans: textRangeSpans(lines, amount.index, amount.index + amount.length) });
+  }
   agreement.measures = measureList?.measures ?? [];
-  // A signature whose name or office could not be read still says who signed where and when.
-  agreement.signatures = signatureBlocks.flatMap(({ party, place, date, name, title }) =>
-    party && date ? [{ party, place, date, ...(name ? { name } : {}), ...(title ? { title } : {}) }] : [],
-  );
+  measureList?.sources.forEach((measure, index) => {
+    sources.push({ path: `agreement.measures[${index}].title`, spans: measure.title });
+    measure.projects.forEach((spans, project) => sources.push({ path: `agreement.measures[${index}].projects[${project}]`, spans }));
+  });
+  // A signature whose date, name or office could not be read still says who signed where.
+  const signed = signatureBlocks.filter((block): block is SignatureBlock & { party: PartyRole } => block.party !== undefined);
+  agreement.signatures = signed.map(({ party, place, date, name, title }) => ({
+    party,
+    place,
+    ...(date ? { date } : {}),
+    ...(name ? { name } : {}),
+    ...(title ? { title } : {}),
+  }));
+  signed.forEach((block, index) => {
+    for (const key of ['place', 'date', 'name', 'title'] as const) {
+      const spans = block.sources[key];
+      if (agreement.signatures?.[index]?.[key] !== undefined && spans) sources.push({ path: `agreement.signatures[${index}].${key}`, spans });
+    }
+  });
 
   const amountContext = amount ? text.slice(Math.max(0, amount.index - 80), amount.index + amount.text.length) : undefined;
   return {
     agreement,
-    evidence: {
+    sources,
+    facts: {
       isAgreement: Boolean(heading) || /Zielvereinbarung/i.test(text),
       titleFound: Boolean(heading),
       ambiguousRecipients: recipient.ambiguous,
@@ -209,7 +287,7 @@ export function extractAgreement(lines: readonly string[], geometry: readonly (L
       funderPhrase,
       amountContext: amountContext?.replace(/\s+/g, ' '),
       amountInWords: amount?.inWords,
-      signatureBlocks,
+      signatureBlocks: signed,
     },
   };
 }

@@ -30,7 +30,9 @@ const AMOUNT = new RegExp(
 );
 
 export interface AmountCandidate extends Amount {
+  /** Where the amount stands in the text searched, and how many characters it takes there. */
   index: number;
+  length: number;
   /** The amount as the document writes it out after the digits, "(in Worten: …)", if it does. */
   inWords?: string;
 }
@@ -57,6 +59,7 @@ export function findAmounts(text: string): AmountCandidate[] {
       currency: 'EUR',
       text: match[0].replace(number, asWritten(number)).replace(/\s+/g, ' ').trim(),
       index: match.index,
+      length: match[0].length,
       ...(inWords ? { inWords } : {}),
     });
   }

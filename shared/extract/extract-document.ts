@@ -1,13 +1,14 @@
 import type { ExtractionConfig } from '../config.js';
-import type { OcrEngine, OcrPage } from '../ocr/engine.js';
+import { geometryOnPage, type OcrEngine, type OcrPage } from '../ocr/engine.js';
 import { greyForOcr } from '../ocr/preprocess.js';
 import { type StructuralDamage, structuralDamage } from '../pdf/damage.js';
-import { type PageObserver, PdfDocument } from '../pdf/document.js';
+import { type PageObserver, type PageSize, PdfDocument, type PdfPageText } from '../pdf/document.js';
 import type { LineGeometry } from '../pdf/text-layer.js';
 import { checkEnvelope, checkStructure, PdfRejected, type Rejection } from '../pdf/preflight.js';
-import { type AgreementRecord, agreementRecordSchema, type TextSource } from '../schema/record.js';
+import { type AgreementRecord, agreementRecordSchema, type Evidence, type EvidenceSource, type TextSource } from '../schema/record.js';
 import { validateFindings } from '../validate/rules.js';
 import { extractAgreement } from './agreement.js';
+import { alignToWords, evidenceOf, type PageOrigin, type SourceLine } from './evidence.js';
 import { documentIdOf, rejectedRecord } from './rejected.js';
 import { restoreMonthNames } from './dates.js';
 import { contentLineIndexes, dropOcrJunk, dropStrayPeriods, normalizeCharacters, repairDigits, restoreDashes, tidyLine, withoutMarkerRunIn, withoutStrayUmlauts } from './normalize.js';
@@ -39,11 +40,25 @@ export type OcrPlan =
 
 interface PageReading {
   number: number;
-  source: 'pdf-text' | 'ocr';
+  source: EvidenceSource;
   lines: string[];
-  /** Where the words of each line lie on the page, when the reading knows it. */
-  geometry?: (LineGeometry | undefined)[];
+  /** Where the words of each line lie on the page, in points from its top-left corner. */
+  geometry: (LineGeometry | undefined)[];
+  size: PageSize;
+  /** For a page read by OCR, how surely its text was read (0–1). */
   confidence?: number;
+}
+
+/** An OCR reading of a page with its words placed in points, as the text layer places them. */
+function ocrReading(page: PdfPageText, result: OcrPage): PageReading {
+  return {
+    number: page.number,
+    source: result.reader,
+    lines: result.lines,
+    geometry: geometryOnPage(result, page.size),
+    size: page.size,
+    confidence: result.confidence,
+  };
 }
 
 /** A record and the text its fields were read from. */
@@ -169,13 +184,7 @@ async function readDocument(
   const unreadPages: number[] = [];
   const readings: Promise<PageReading>[] = [];
   for (const page of texts) {
-    const read = (result: OcrPage): PageReading => ({
-      number: page.number,
-      source: 'ocr',
-      lines: result.lines,
-      geometry: result.geometry,
-      confidence: result.confidence,
-    });
+    const read = (result: OcrPage): PageReading => ocrReading(page, result);
     const readAlready = ocrReadings?.get(page.number);
     if (readAlready) {
       readings.push(Promise.resolve(read(readAlready)));
@@ -189,7 +198,7 @@ async function readDocument(
       readings.push(reading);
     } else {
       if (await pageWantsOcr(document, page, { ...config, ocr: 'auto' })) unreadPages.push(page.number);
-      readings.push(Promise.resolve({ number: page.number, source: 'pdf-text', lines: page.lines, geometry: page.geometry }));
+      readings.push(Promise.resolve({ number: page.number, source: 'pdf-text', lines: page.lines, geometry: page.geometry, size: page.size }));
     }
   }
   const pages = await Promise.all(readings);
@@ -197,10 +206,29 @@ async function readDocument(
 }
 
 function textSourceOf(pages: readonly PageReading[]): TextSource {
-  const ocrPages = pages.filter((page) => page.source === 'ocr').length;
+  const ocrPages = pages.filter((page) => page.source !== 'pdf-text').length;
   if (ocrPages === 0) return 'pdf-text';
   return ocrPages === pages.length ? 'ocr' : 'mixed';
 }
+
+/** A line as the field extractors read it: OCR's noise repaired, characters and spaces normalised. */
+function cleanLine(line: string, readByOcr: boolean, pageCount: number): string {
+  const clean = tidyLine(repairDigits(normalizeCharacters(line)));
+  if (!readByOcr) return clean;
+  return restoreMonthNames(withoutStrayUmlauts(restoreDashes(dropStrayPeriods(dropOcrJunk(withoutMarkerRunIn(clean, pageCount))))));
+}
+
+/** Boxes to a tenth of a millimetre on A4, confidences to a tenth of a percent: what a person can see, and no more digits. */
+const rounded = (evidence: Evidence): Evidence => ({
+  ...evidence,
+  box: {
+    left: Math.round(evidence.box.left * 1e4) / 1e4,
+    top: Math.round(evidence.box.top * 1e4) / 1e4,
+    width: Math.round(evidence.box.width * 1e4) / 1e4,
+    height: Math.round(evidence.box.height * 1e4) / 1e4,
+  },
+  confidence: Math.round(evidence.confidence * 1e3) / 1e3,
+});
 
 function buildRecord(
   base: { documentId: string; fileName: string },
@@ -209,13 +237,7 @@ function buildRecord(
   pageCount: number,
   { config, now }: ExtractionDependencies,
 ): Extraction {
-  const tidied = pages.map((page) =>
-    page.lines.map((line) => {
-      const clean = tidyLine(repairDigits(normalizeCharacters(line)));
-      if (page.source !== 'ocr') return clean;
-      return restoreMonthNames(withoutStrayUmlauts(restoreDashes(dropStrayPeriods(dropOcrJunk(withoutMarkerRunIn(clean, pageCount))))));
-    }),
-  );
+  const tidied = pages.map((page) => page.lines.map((line) => cleanLine(line, page.source !== 'pdf-text', pageCount)));
   // A page's end is not a paragraph's: blank lines OCR leaves at the bottom of a page would end a list
   // that goes on over the page break.
   const kept = contentLineIndexes(tidied).map((indexes, page) => {
@@ -223,14 +245,26 @@ function buildRecord(
     while (end > 0 && !tidied[page]?.[indexes[end - 1] ?? -1]) end--;
     return indexes.slice(0, end);
   });
-  const cleaned = kept.map((indexes, page) => indexes.map((index) => tidied[page]?.[index] ?? ''));
-  const geometry = kept.flatMap((indexes, page) =>
-    indexes.map((index) => {
-      const placed = pages[page]?.geometry?.[index];
-      return placed && { ...placed, page };
-    }),
-  );
-  const findings = extractAgreement(cleaned.flat(), geometry);
+  const lines: string[] = [];
+  const geometry: (LineGeometry | undefined)[] = [];
+  const sourceLines: SourceLine[] = [];
+  kept.forEach((indexes, pageIndex) => {
+    const page = pages[pageIndex];
+    if (!page) return;
+    for (const index of indexes) {
+      const text = tidied[pageIndex]?.[index] ?? '';
+      const placed = page.geometry[index];
+      lines.push(text);
+      geometry.push(placed && { ...placed, page: pageIndex });
+      sourceLines.push({ page: page.number, words: placed?.words ?? [], origin: alignToWords(text, page.lines[index] ?? '', placed?.words ?? []) });
+    }
+  });
+  const findings = extractAgreement(lines, geometry);
+  const origins = new Map<number, PageOrigin>(pages.map((page) => [page.number, { size: page.size, source: page.source }]));
+  const evidence = findings.sources.flatMap((source) => {
+    const found = evidenceOf(source, sourceLines, origins);
+    return found ? [rounded(found)] : [];
+  });
   const lowConfidencePages = pages
     .filter((page) => page.confidence !== undefined && page.confidence < config.minOcrConfidence)
     .map((page) => ({ page: page.number, confidence: page.confidence ?? 0 }));
@@ -246,6 +280,8 @@ function buildRecord(
     pages: pageCount,
     agreement: status === 'rejected' ? {} : findings.agreement,
     issues,
+    evidence: status === 'rejected' ? [] : evidence,
   });
-  return { record, text: cleaned.map((lines) => lines.join('\n')).join('\f') };
+  const cleaned = kept.map((indexes, page) => indexes.map((index) => tidied[page]?.[index] ?? ''));
+  return { record, text: cleaned.map((pageLines) => pageLines.join('\n')).join('\f') };
 }

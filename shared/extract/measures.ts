@@ -1,6 +1,7 @@
 import type { Measure } from '../schema/record.js';
 import { STANDARD_MEASURE_TYPES } from '../data/measure-types.js';
 import type { LineGeometry } from '../pdf/text-layer.js';
+import type { LineSpan } from './evidence.js';
 import { CELL_SEPARATOR, foldForComparison, joinWrapped, similarity } from './normalize.js';
 
 /**
@@ -22,8 +23,16 @@ const PARAGRAPH_START =
   /^(?:Die|Der|Das|Diese[rs]?|Dies|Im|In\s+der|Mit|Zur|Zum|Alle|Es|Eine?|Über|Sofern|Soweit|Dabei|Hierbei|Darüber|Für\s+die|Bei|Nach|Unterjährige)\s/;
 const PLACE_DATE_HINT = /,\s*(?:den\s+)?\d{1,2}\.\s?(?:\d{1,2}\.|[A-ZÄÖÜ][a-zä]+)\s?\d{2,4}\s*$/;
 
+/** Where a measure's title and each of its projects were read. */
+export interface MeasureSource {
+  title: LineSpan[];
+  projects: LineSpan[][];
+}
+
 export interface MeasureList {
   measures: Measure[];
+  /** For each of `measures`, the stretches of the lines its title and projects were read from. */
+  sources: MeasureSource[];
   /** Index of the first line after the list. */
   endLine: number;
   startLine: number;
@@ -100,7 +109,7 @@ const JUSTIFIED_LINES = 5;
  */
 function columnRightEdge(geometry: readonly (LineGeometry | undefined)[]): { edge: number; justified: boolean } | undefined {
   const ends = geometry
-    .filter((line): line is LineGeometry => line !== undefined && line.wordX.length >= 4 && Number.isFinite(line.endX))
+    .filter((line): line is LineGeometry => line !== undefined && line.words.length >= 4 && Number.isFinite(line.endX))
     .map((line) => line.endX)
     .sort((a, b) => a - b);
   if (ends.length < 5) return undefined;
@@ -154,18 +163,18 @@ export function extractMeasures(
       const written = (lines[lineIndex] ?? '').trim().split(/\s+/)[0] ?? '';
       const first = foldForComparison(written);
       if (!line || !written) return undefined;
-      const index = line.words.findIndex((word) => {
+      const index = line.words.findIndex(({ text: word }) => {
         const folded = foldForComparison(word);
         if (!first) return word === written;
         return folded === first || (first.length >= 3 && folded.length >= 3 && (folded.endsWith(first) || first.endsWith(folded)));
       });
-      const x = line.wordX[index];
+      const x = line.words[index]?.left;
       return x !== undefined && Number.isFinite(x) ? x : undefined;
     },
     geometryOf: (lineIndex) => {
       const line = geometry[lineIndex];
       const words = (lines[lineIndex] ?? '').split(/\s+/).filter(Boolean).length;
-      return line && line.wordX.length === words && line.wordX.every(Number.isFinite) ? line : undefined;
+      return line && line.words.length === words && line.words.every((word) => Number.isFinite(word.left)) ? line : undefined;
     },
     pageOf: (lineIndex) => geometry[lineIndex]?.page,
     justified: false,
@@ -176,14 +185,14 @@ export function extractMeasures(
   // is justified too; it is read again knowing that.
   const atEdge = lines.slice(start, list.endLine).filter((_, offset) => {
     const line = layout.geometryOf(start + offset);
-    return column?.justified === true && line !== undefined && line.wordX.length >= 3 && Math.abs(line.endX - column.edge) <= EXACT_EDGE;
+    return column?.justified === true && line !== undefined && line.words.length >= 3 && Math.abs(line.endX - column.edge) <= EXACT_EDGE;
   });
-  const { measures, endLine } = atEdge.length >= 2 ? readList({ ...layout, justified: true }) : list;
+  const { measures, sources, endLine } = atEdge.length >= 2 ? readList({ ...layout, justified: true }) : list;
   for (const measure of measures) {
     measure.title = standardTitle(withoutStrayPeriods(measure.title));
     measure.projects = measure.projects.map(withoutStrayPeriods);
   }
-  return { measures, startLine: start, endLine };
+  return { measures, sources, startLine: start, endLine };
 }
 
 /**
@@ -198,10 +207,10 @@ function wrapped(layout: ListLayout, previousIndex: number, previous: string, ne
   const { rightEdge } = layout;
   const before = layout.geometryOf(previousIndex);
   const after = layout.geometryOf(nextIndex);
-  if (layout.justified && rightEdge !== undefined && before && before.wordX.length >= 2) return before.endX >= rightEdge - JUSTIFIED_SLACK;
+  if (layout.justified && rightEdge !== undefined && before && before.words.length >= 2) return before.endX >= rightEdge - JUSTIFIED_SLACK;
   if (continuesPhrase(previous, next)) return true;
   if (rightEdge !== undefined && before && after && Number.isFinite(before.endX) && Number.isFinite(after.endX)) {
-    const [first = 0, second] = after.wordX;
+    const [first = 0, second] = after.words.map((word) => word.left);
     // The first word and the space before it: up to the second word, or to the line's end plus about a
     // character's width.
     const needed = (second ?? after.endX + (after.endX - first) / Math.max(1, next.length)) - first;
@@ -220,9 +229,25 @@ function continuesPhrase(previous: string, next: string): boolean {
   return /^[a-zäöüß(]/.test(next) || /(?:[,–-]|\b(?:und|oder|sowie|für|der|die|des|zur|zum|mit|in|im|von))$/.test(previous);
 }
 
-function readList(layout: ListLayout): { measures: Measure[]; endLine: number } {
+function readList(layout: ListLayout): { measures: Measure[]; sources: MeasureSource[]; endLine: number } {
   const { lines, referenceLength, geometryOf } = layout;
   const measures: Measure[] = [];
+  const sources: MeasureSource[] = [];
+  /** The lines the line being read is made of (a number standing alone is read with the next line), and how long each is. */
+  let parts: { line: number; length: number }[] = [];
+  /** Where the last `length` characters of the line being read stand: the end of its last part, and so on back. */
+  const suffixSpans = (length: number): LineSpan[] => {
+    const spans: LineSpan[] = [];
+    let remaining = length;
+    for (const part of [...parts].reverse()) {
+      if (remaining <= 0) break;
+      const taken = Math.min(remaining, part.length);
+      spans.unshift({ line: part.line, start: part.length - taken, end: part.length });
+      // The space that joined the parts.
+      remaining -= taken + 1;
+    }
+    return spans;
+  };
   type Open = { kind: 'title' } | { kind: 'project'; index: number };
   let open: Open | undefined;
   let previousLine = '';
@@ -240,26 +265,35 @@ function readList(layout: ListLayout): { measures: Measure[]; endLine: number } 
 
   const append = (text: string) => {
     const measure = measures.at(-1);
-    if (!measure || !open) return;
-    if (open.kind === 'title') measure.title = joinWrapped(measure.title, text);
-    else measure.projects[open.index] = joinWrapped(measure.projects[open.index] ?? '', text);
+    const source = sources.at(-1);
+    if (!measure || !source || !open) return;
+    if (open.kind === 'title') {
+      measure.title = joinWrapped(measure.title, text);
+      source.title.push(...suffixSpans(text.length));
+    } else {
+      measure.projects[open.index] = joinWrapped(measure.projects[open.index] ?? '', text);
+      source.projects[open.index]?.push(...suffixSpans(text.length));
+    }
   };
   const openProject = (text: string) => {
     const measure = measures.at(-1);
     if (!measure) return;
     measure.projects.push(text);
+    sources.at(-1)?.projects.push(suffixSpans(text.length));
     open = { kind: 'project', index: measure.projects.length - 1 };
   };
 
   for (; index < lines.length; index++) {
     let line = (lines[index] ?? '').split(CELL_SEPARATOR).join(' ').trim();
+    parts = [{ line: index, length: (lines[index] ?? '').length }];
     // The title's text starts at the first word after the number that has a letter (OCR may leave a speck between).
     const firstWord = line.split(/\s+/).findIndex((word, position) => position > 0 && /\p{L}/u.test(word));
-    let textX = firstWord > 0 ? geometryOf(index)?.wordX[firstWord] : undefined;
+    let textX = firstWord > 0 ? geometryOf(index)?.words[firstWord]?.left : undefined;
     const lineX = layout.startOf(index);
     // A number standing alone, its text on the next line (set apart by layout or a page break).
     if (/^\d{1,2}[.)]$/.test(line) && lines[index + 1]?.trim()) {
       line = `${line} ${(lines[++index] ?? '').split(CELL_SEPARATOR).join(' ').trim()}`;
+      parts.push({ line: index, length: (lines[index] ?? '').length });
       textX = layout.startOf(index);
     }
     if (!line) {
@@ -287,7 +321,9 @@ function readList(layout: ListLayout): { measures: Measure[]; endLine: number } 
     const numberedBullet = numbered !== undefined && underMeasure;
     if (numbered && !numberedBullet) {
       if (number !== expected) break;
-      measures.push({ number, title: stripLeadingMarks(numbered.text ?? ''), projects: [] });
+      const title = stripLeadingMarks(numbered.text ?? '');
+      measures.push({ number, title, projects: [] });
+      sources.push({ title: suffixSpans(title.length), projects: [] });
       measureX = lineX;
       measurePage = layout.pageOf(index);
       open = { kind: 'title' };
@@ -325,7 +361,7 @@ function readList(layout: ListLayout): { measures: Measure[]; endLine: number } 
     previousLine = line;
     previousIndex = index;
   }
-  return { measures, endLine: index };
+  return { measures, sources, endLine: index };
 }
 
 /**

@@ -17,5 +17,6 @@ export function rejectedRecord(bytes: Uint8Array, fileName: string, rejection: R
     pages,
     agreement: {},
     issues: [{ path: 'document', ...rejection }],
+    evidence: [],
   };
 }

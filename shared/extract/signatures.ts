@@ -1,6 +1,7 @@
 import { GEBIETSKOERPERSCHAFTEN } from '../data/gebietskoerperschaften.js';
 import type { PartyRole } from '../schema/record.js';
 import { DATE_REST_AT_START, DATE_START_AT_END, GERMAN_DATE, parseGermanDate, toIsoDate, type WrittenDate } from './dates.js';
+import { type LineSpan, locate } from './evidence.js';
 import { CELL_SEPARATOR, foldForComparison, similarity } from './normalize.js';
 
 /**
@@ -19,6 +20,8 @@ export interface SignatureBlock {
   title?: string;
   /** The lines the block was read from, for a reviewer. */
   source: string;
+  /** Where each of the block's values was read. */
+  sources: { place?: LineSpan[]; date?: LineSpan[]; name?: LineSpan[]; title?: LineSpan[] };
 }
 
 const PLACE = String.raw`(?<place>[A-ZÄÖÜ][\p{L}.()\/'’-]*(?: [\p{L}.()\/'’-]+){0,4}?)`;
@@ -30,7 +33,7 @@ const PLACE = String.raw`(?<place>[A-ZÄÖÜ][\p{L}.()\/'’-]*(?: [\p{L}.()\/'�
  */
 const PLACE_DATE = new RegExp(
   String.raw`${PLACE}(?:\s*[,;]\s*(?:\p{Ll}{2,4}(?:[-–.,:]\s*|\s+))?|\s+(?:den|am)\s+)(?<date>${GERMAN_DATE.source})(?=[.,]?\s*$|[.,]?\s+\p{Lu})`,
-  'gu',
+  'gud',
 );
 /** Where agreements are signed: the ministry's seat and those of the 26. */
 const KNOWN_PLACES = [...new Set(['Wiesbaden', ...GEBIETSKOERPERSCHAFTEN.map((entity) => entity.seat)])];
@@ -115,6 +118,9 @@ export function personNameIn(line: string): string | undefined {
 interface PlaceDate {
   place: string;
   writtenDate: WrittenDate;
+  /** Where in the cell the place (or the text it was recognised in) and the date stand: [start, end). */
+  placeAt: [number, number];
+  dateAt: [number, number];
 }
 
 export function findPlaceDates(cell: string): PlaceDate[] {
@@ -123,10 +129,14 @@ export function findPlaceDates(cell: string): PlaceDate[] {
   for (const match of cell.matchAll(PLACE_DATE)) {
     const writtenDate = parseGermanDate(match.groups?.date ?? '');
     const written = (match.groups?.place ?? '').replace(/^(?:Ort|Datum)[^:]*:\s*/i, '').trim();
-    const before = cell.slice(previousEnd, match.index + (match.groups?.place ?? '').length);
+    const placeEnd = match.index + (match.groups?.place ?? '').length;
+    const before = cell.slice(previousEnd, placeEnd);
+    const known = knownPlaceEndingIn(before, written);
+    const placeAt: [number, number] = known ? [previousEnd, placeEnd] : (match.indices?.groups?.place ?? [match.index, placeEnd]);
+    const dateAt = match.indices?.groups?.date ?? [match.index, match.index + match[0].length];
     previousEnd = match.index + match[0].length;
-    const place = knownPlaceEndingIn(before, written) ?? written;
-    if (writtenDate && place && !/\d/.test(place)) found.push({ place, writtenDate });
+    const place = known ?? written;
+    if (writtenDate && place && !/\d/.test(place)) found.push({ place, writtenDate, placeAt, dateAt });
   }
   return found;
 }
@@ -145,57 +155,102 @@ function knownPlaceEndingIn(before: string, written: string): string | undefined
   });
 }
 
-function readBlock(start: PlaceDate, body: readonly string[]): SignatureBlock {
-  const lines = body.map((line) => line.replace(REPRESENTATION_PREFIX, '').trim()).filter(Boolean);
-  const officeIndex = lines.findIndex(isOffice);
-  const office = officeIndex >= 0 ? readOffice(lines[officeIndex] ?? '') : undefined;
-  const nameBefore = lines.slice(0, Math.max(0, officeIndex)).reverse().map(personNameIn).find(Boolean);
-  const nameAfter = lines.slice(officeIndex + 1, officeIndex + 3).map(personNameIn).find(Boolean);
-  const name = office ? (nameBefore ?? nameAfter) : lines.map(personNameIn).find(Boolean);
-  const organisation = lines.slice(Math.max(0, officeIndex) + 1).join(' ');
+/** A line of a signature block's body (one column of it), and the stretch of the document's lines it stands at. */
+interface BodyLine {
+  text: string;
+  region: LineSpan[];
+}
+
+function readBlock(start: PlaceDate, startRegions: { place: LineSpan[]; date: LineSpan[] }, body: readonly BodyLine[], allLines: readonly string[]): SignatureBlock {
+  const lines = body.map((line) => ({ ...line, text: line.text.replace(REPRESENTATION_PREFIX, '').trim() })).filter((line) => line.text);
+  const officeIndex = lines.findIndex((line) => isOffice(line.text));
+  const office = officeIndex >= 0 ? readOffice(lines[officeIndex]?.text ?? '') : undefined;
+  const named = (candidates: readonly BodyLine[]) => candidates.map((line) => ({ line, name: personNameIn(line.text) })).find(({ name }) => name);
+  const nameBefore = named(lines.slice(0, Math.max(0, officeIndex)).reverse());
+  const nameAfter = named(lines.slice(officeIndex + 1, officeIndex + 3));
+  const name = office ? (nameBefore ?? nameAfter) : named(lines);
+  const organisation = lines.slice(Math.max(0, officeIndex) + 1).map((line) => line.text).join(' ');
   let party: PartyRole | undefined = office?.party;
   if (!party && FUNDER_ORGANISATION.test(organisation)) party = 'funder';
   else if (!party && RECIPIENT_ORGANISATION.test(organisation)) party = 'recipient';
+  const where = (line: BodyLine | undefined, value: string | undefined) => (line && value ? (locate(allLines, line.region, value) ?? line.region) : undefined);
   return {
     party,
     place: start.place,
     writtenDate: start.writtenDate,
     date: toIsoDate(start.writtenDate),
-    name,
+    name: name?.name,
     title: office?.title,
-    source: [`${start.place}, ${start.writtenDate.text}`, ...lines].join(' | '),
+    source: [`${start.place}, ${start.writtenDate.text}`, ...lines.map((line) => line.text)].join(' | '),
+    sources: {
+      place: locate(allLines, startRegions.place, start.place) ?? startRegions.place,
+      date: startRegions.date,
+      name: where(name?.line, name?.name),
+      title: where(lines[officeIndex], office?.title),
+    },
   };
 }
 
 const BLOCK_BODY_LINES = 9;
+
+/** The lines with wrapped dates rejoined, and how to find a stretch of them in the lines as they were. */
+interface RejoinedLines {
+  lines: string[];
+  /** Where characters `start` to `end` of rejoined line `line` stand in the lines as they were. */
+  original: (line: number, start: number, end: number) => LineSpan[];
+}
 
 /**
  * The lines with the rest of a wrapped date moved back up to its start: "Lauterbach (Hessen), den
  * 5. Februar" followed by "2025", "…, den 23." followed by "September 2014", or "…, den" followed by
  * "22.7.2012" become one line when the two halves make a date; the next line keeps whatever else it held.
  */
-function rejoinWrappedDates(lines: readonly string[]): string[] {
+function rejoinWrappedDates(lines: readonly string[]): RejoinedLines {
   const joined = [...lines];
+  /** For a line that gave its start to the line above, how many of its characters it gave. */
+  const given = new Map<number, number>();
   for (let index = 0; index + 1 < joined.length; index++) {
     const start = DATE_START_AT_END.exec(joined[index] ?? '');
     const rest = DATE_REST_AT_START.exec(joined[index + 1] ?? '');
     if (start && rest && parseGermanDate(`${start[0].trim()} ${rest[0].trim()}`)) {
       joined[index] = `${joined[index]!.trimEnd()} ${rest[0].trim()}`;
-      joined[index + 1] = joined[index + 1]!.slice(rest[0].length).trim();
+      const remainder = joined[index + 1]!.slice(rest[0].length);
+      joined[index + 1] = remainder.trim();
+      given.set(index + 1, (lines[index + 1]?.length ?? 0) - remainder.trimStart().length);
     }
   }
-  return joined;
+  const original = (line: number, start: number, end: number): LineSpan[] => {
+    const skipped = given.get(line) ?? 0;
+    const ownLength = (lines[line]?.length ?? 0) - skipped;
+    const spans: LineSpan[] = [];
+    if (start < ownLength) spans.push({ line, start: start + skipped, end: Math.min(end, ownLength) + skipped });
+    // What lies past the line's own text (and the space that joined them) is the start of the next line.
+    if (end > ownLength + 1) spans.push({ line: line + 1, start: Math.max(0, start - ownLength - 1), end: end - ownLength - 1 });
+    return spans;
+  };
+  return { lines: joined, original };
 }
 
 /** Reads every signature block from `fromLine` on; parties are assigned by office, then by order. */
 export function extractSignatures(allLines: readonly string[], fromLine = 0): SignatureBlock[] {
-  const lines = rejoinWrappedDates(allLines);
+  const { lines, original } = rejoinWrappedDates(allLines);
   const blocks: SignatureBlock[] = [];
   for (let index = fromLine; index < lines.length; index++) {
     const cells = (lines[index] ?? '').split(CELL_SEPARATOR);
-    const starts = cells.flatMap((cell) => findPlaceDates(cell));
+    let cellStart = 0;
+    const starts = cells.flatMap((cell) => {
+      const found = findPlaceDates(cell).map((start) => ({
+        start,
+        regions: {
+          place: original(index, cellStart + start.placeAt[0], cellStart + start.placeAt[1]),
+          date: original(index, cellStart + start.dateAt[0], cellStart + start.dateAt[1]),
+        },
+      }));
+      cellStart += cell.length + 1;
+      return found;
+    });
     if (starts.length === 0) continue;
-    const bodies: string[][] = starts.map(() => []);
+    const bodies: BodyLine[][] = starts.map(() => []);
     let next = index + 1;
     for (; next < lines.length && next <= index + BLOCK_BODY_LINES; next++) {
       const row = lines[next] ?? '';
@@ -203,17 +258,23 @@ export function extractSignatures(allLines: readonly string[], fromLine = 0): Si
       let rowCells = row.split(CELL_SEPARATOR).flatMap((cell) => cell.split(/ {3,}/)).filter((cell) => /\p{L}{3}/u.test(cell));
       if (starts.length === 2 && rowCells.length !== 2) rowCells = rowCells.flatMap((cell) => splitSideBySide(cell) ?? [cell]);
       if (rowCells.some((cell) => findPlaceDates(cell).length > 0)) break;
+      let cursor = 0;
+      const placed = rowCells.map((text): BodyLine => {
+        const at = Math.max(0, row.indexOf(text, cursor));
+        cursor = at + text.length;
+        return { text, region: original(next, at, at + text.length) };
+      });
       if (starts.length === 1) {
-        bodies[0]?.push(rowCells.join(' '));
-      } else if (rowCells.length === starts.length) {
-        rowCells.forEach((cell, column) => bodies[column]?.push(cell));
-      } else if (rowCells.length > 0) {
+        bodies[0]?.push({ text: rowCells.join(' '), region: placed.flatMap((cell) => cell.region) });
+      } else if (placed.length === starts.length) {
+        placed.forEach((cell, column) => bodies[column]?.push(cell));
+      } else if (placed.length > 0) {
         // A row with fewer cells than columns: give it to the leftmost column still lacking an office.
-        const column = bodies.findIndex((body) => !body.some(isOffice));
-        if (column >= 0) bodies[column]?.push(rowCells.join(' '));
+        const column = bodies.findIndex((body) => !body.some((line) => isOffice(line.text)));
+        if (column >= 0) bodies[column]?.push({ text: rowCells.join(' '), region: placed.flatMap((cell) => cell.region) });
       }
     }
-    starts.forEach((start, column) => blocks.push(readBlock(start, bodies[column] ?? [])));
+    starts.forEach(({ start, regions }, column) => blocks.push(readBlock(start, regions, bodies[column] ?? [], allLines)));
     index = next - 1;
   }
   assignParties(blocks);

@@ -3,17 +3,24 @@
  * cells of side-by-side columns separated by a tab. tesseract.js implements it locally; the AWS pipeline
  * plugs in Amazon Textract behind the same interface.
  */
-import type { PageRaster } from '../pdf/document.js';
-import type { LineGeometry } from '../pdf/text-layer.js';
+import type { PageRaster, PageSize } from '../pdf/document.js';
+import type { LineGeometry, PlacedWord } from '../pdf/text-layer.js';
+
+/** The OCR engines a page can have been read by. */
+export type OcrReader = 'tesseract' | 'textract';
 
 export interface OcrPage {
+  reader: OcrReader;
   lines: string[];
   /**
-   * Where each line's words start (points from the page's left edge), by line; the line's end is left
-   * unknown (NaN), since a scan's lines are not straight enough to measure against one right edge.
+   * Where each line's words lie, by line, in the unit of `size` (pixels of the page image, or shares of
+   * the page), with each word's confidence; the line's end is left unknown (NaN), since a scan's lines
+   * are not straight enough to measure against one right edge.
    */
-  geometry?: (LineGeometry | undefined)[];
-  /** How surely the page's text was read, 0–100; see `textConfidence`. */
+  geometry: (LineGeometry | undefined)[];
+  /** The page's width and height in the unit of `geometry`. */
+  size: PageSize;
+  /** How surely the page's text was read, 0–1; see `textConfidence`. */
   confidence: number;
 }
 
@@ -27,19 +34,33 @@ export interface OcrEngine {
   close(): Promise<void>;
 }
 
+/** A word as an engine read it: its box in pixels of the page image, and its confidence (0–1). */
 export interface OcrWord {
   text: string;
   confidence: number;
   x0: number;
   x1: number;
-  /** Height of the word's box, the yardstick for what counts as a column gap. */
-  height: number;
+  y0: number;
+  y1: number;
+}
+
+/** The page's lines placed on a page of `size` (points): the unit the text layer and the extraction use. */
+export function geometryOnPage(page: OcrPage, size: PageSize): (LineGeometry | undefined)[] {
+  const across = size.width / page.size.width;
+  const down = size.height / page.size.height;
+  return page.geometry.map(
+    (line) =>
+      line && {
+        ...line,
+        words: line.words.map((word) => ({ ...word, left: word.left * across, right: word.right * across, top: word.top * down, bottom: word.bottom * down })),
+      },
+  );
 }
 
 /** Letters a word needs to count towards a page's confidence. */
 const TEXT_WORD_LETTERS = 3;
 /** A line read with less confidence than this is no text at all: speckle, a stamp, a signature. */
-const NOISE_LINE_CONFIDENCE = 30;
+export const NOISE_LINE_CONFIDENCE = 0.3;
 
 type ReadWord = { text: string; confidence: number };
 
@@ -58,9 +79,9 @@ function letterWeighted(words: readonly ReadWord[]): { letters: number; weighted
 
 /**
  * How surely a page's text was read: the mean confidence of the words of three letters or more in its
- * text lines, each word weighted by its letters. What OCR makes of a stamp, a signature or speckle ("a",
- * "®", "EEE PAD Ann") is read with next to no confidence, line by line, and would make a well-read page
- * look bad, though none of it is text; a faded page's text is still read at 40–70 %.
+ * text lines, each word weighted by its letters, from 0 to 1. What OCR makes of a stamp, a signature or
+ * speckle ("a", "®", "EEE PAD Ann") is read with next to no confidence, line by line, and would make a
+ * well-read page look bad, though none of it is text; a faded page's text is still read at 0.4–0.7.
  */
 export function textConfidence(lines: readonly (readonly ReadWord[])[]): number {
   let letters = 0;
@@ -77,10 +98,13 @@ export function textConfidence(lines: readonly (readonly ReadWord[])[]): number 
 /** Words further apart than this many word-heights belong to different columns. */
 const COLUMN_GAP_HEIGHTS = 2.5;
 
-/** Where a line's words start, in points, from their boxes on a page image of `dpi` dots per inch. */
-export function wordsGeometry(words: readonly OcrWord[], dpi: number): LineGeometry {
+/** A line's words as placed words, left to right, in pixels of the page image. */
+export function wordsGeometry(words: readonly OcrWord[]): LineGeometry {
   const sorted = [...words].sort((a, b) => a.x0 - b.x0);
-  return { words: sorted.map((word) => word.text), wordX: sorted.map((word) => (word.x0 * 72) / dpi), endX: Number.NaN };
+  return {
+    words: sorted.map((word): PlacedWord => ({ text: word.text, left: word.x0, top: word.y0, right: word.x1, bottom: word.y1, confidence: word.confidence })),
+    endX: Number.NaN,
+  };
 }
 
 /** Joins a line's words, putting the cell separator where a wide horizontal gap splits two columns. */
@@ -91,7 +115,7 @@ export function wordsToLine(words: readonly OcrWord[]): string {
   for (const word of sorted) {
     if (previous) {
       const gap = word.x0 - previous.x1;
-      const height = Math.max(previous.height, word.height, 1);
+      const height = Math.max(previous.y1 - previous.y0, word.y1 - word.y0, 1);
       line += gap > COLUMN_GAP_HEIGHTS * height ? '\t' : ' ';
     }
     line += word.text;

@@ -26,9 +26,8 @@ const REREAD_GAIN = 15;
 const REREAD_SCALE = 2;
 const REREAD_MARGIN = 6;
 
+/** A word as tesseract read it, in pixels of the page image; its confidence on tesseract's scale, 0–100. */
 interface PageWord extends OcrWord {
-  y0: number;
-  y1: number;
   /** The capitals that take an umlaut, as the page pass read them. */
   capitals?: CapitalBox[];
   /** The capitals F, which may be E's whose foot bar tesseract missed. */
@@ -149,7 +148,6 @@ export class TesseractOcrEngine implements OcrEngine {
                 x1: word.bbox.x1,
                 y0: band.top + word.bbox.y0,
                 y1: band.top + word.bbox.y1,
-                height: word.bbox.y1 - word.bbox.y0,
                 capitals: umlautCapitals(word.symbols ?? [], band.top),
                 fs: capitalFs(word.symbols ?? [], band.top),
               }));
@@ -167,13 +165,21 @@ export class TesseractOcrEngine implements OcrEngine {
       restoreCapitalUmlauts(page, word);
       restoreCapitalE(page, word);
     }
+    // Confidences from here on are shares (0–1), as every reader gives them.
+    const readLines = ordered.map((line) => ({ ...line, words: line.words.map((word): OcrWord => ({ ...word, confidence: word.confidence / 100 })) }));
     // Paragraph ends are kept as blank lines: they end list items and signature blocks.
-    const lines = ordered.flatMap((line) => (line.paragraphEnd ? [wordsToLine(line.words), ''] : [wordsToLine(line.words)]));
-    const geometry = ordered.flatMap((line) => {
-      const placed = wordsGeometry(line.words, this.dpi);
+    const lines = readLines.flatMap((line) => (line.paragraphEnd ? [wordsToLine(line.words), ''] : [wordsToLine(line.words)]));
+    const geometry = readLines.flatMap((line) => {
+      const placed = wordsGeometry(line.words);
       return line.paragraphEnd ? [placed, undefined] : [placed];
     });
-    return { lines, geometry, confidence: textConfidence(ordered.map((line) => line.words)) };
+    return {
+      reader: 'tesseract',
+      lines,
+      geometry,
+      size: { width: page.width, height: page.height },
+      confidence: textConfidence(readLines.map((line) => line.words)),
+    };
   }
 
   /** Words tesseract was unsure of, read once more alone and enlarged; see `takesSecondReading`. */

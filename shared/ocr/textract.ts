@@ -6,7 +6,7 @@ import {
   type TextractClient,
 } from '@aws-sdk/client-textract';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { CELL_SEPARATOR } from '../extract/normalize.js';
+import { CELL_SEPARATOR, type PlacedWord } from '../pdf/text-layer.js';
 import { pdfWithPages } from '../pdf/select-pages.js';
 import { type AsyncOcrService, type OcrPage, textConfidence } from './engine.js';
 
@@ -63,44 +63,45 @@ interface PlacedLine {
   top: number;
   left: number;
   height: number;
-  /** The line's words, where they start (as shares of the page width) and how surely each was read. */
-  words: { text: string; left: number; confidence: number }[];
+  /** The line's words, as shares of the page, with how surely each was read (0–1). */
+  words: PlacedWord[];
 }
 
-/**
- * Textract places words in shares of the page's width; the extraction measures indents in points. Pages
- * are taken to be A4 wide (Letter differs by 3 %, far less than any indent the extraction compares).
- */
-const PAGE_WIDTH_PT = 595.28;
+/** A block's bounding box as a placed word's box, in shares of the page; NaN where Textract gave none. */
+function boxOf(block: Block): Pick<PlacedWord, 'left' | 'top' | 'right' | 'bottom'> {
+  const box = block.Geometry?.BoundingBox;
+  const left = box?.Left ?? Number.NaN;
+  const top = box?.Top ?? Number.NaN;
+  return { left, top, right: left + (box?.Width ?? Number.NaN), bottom: top + (box?.Height ?? Number.NaN) };
+}
+
+/** Textract's confidences are percentages; the extraction's are shares. */
+const share = (confidence: number | undefined) => (confidence ?? 0) / 100;
 
 /**
- * Textract's LINE blocks per page, in reading order. Textract returns the two halves of side-by-side
- * signature blocks as separate lines at the same height; those are joined into one line with the cell
- * separator between them, as the text layer and tesseract give them.
+ * Textract's LINE blocks per page, in reading order, with their WORD blocks' boxes (Textract gives them
+ * in shares of the page, so the page's size is 1 × 1 here) and confidences. Textract returns the two
+ * halves of side-by-side signature blocks as separate lines at the same height; those are joined into
+ * one line with the cell separator between them, as the text layer and tesseract give them.
  */
 export function pagesFromBlocks(blocks: readonly Block[]): Map<number, OcrPage> {
   const byId = new Map(blocks.flatMap((block) => (block.Id ? [[block.Id, block] as const] : [])));
   const byPage = new Map<number, PlacedLine[]>();
   for (const block of blocks) {
     if (block.BlockType !== 'LINE' || !block.Text) continue;
-    const box = block.Geometry?.BoundingBox;
+    const lineBox = boxOf(block);
     const children = (block.Relationships ?? []).filter((relation) => relation.Type === 'CHILD').flatMap((relation) => relation.Ids ?? []);
-    const words = children.flatMap((id) => {
+    const words = children.flatMap((id): PlacedWord[] => {
       const word = byId.get(id);
-      return word?.BlockType === 'WORD' && word.Text
-        ? [{ text: word.Text, left: word.Geometry?.BoundingBox?.Left ?? Number.NaN, confidence: word.Confidence ?? 0 }]
-        : [];
+      return word?.BlockType === 'WORD' && word.Text ? [{ text: word.Text, ...boxOf(word), confidence: share(word.Confidence) }] : [];
     });
-    const lineConfidence = block.Confidence ?? 0;
     const line: PlacedLine = {
-      text: block.Text,
-      top: box?.Top ?? 0,
-      left: box?.Left ?? 0,
-      height: box?.Height ?? 0,
-      // Without its words, a line still says where it starts.
-      words: words.length
-        ? words
-        : block.Text.split(/\s+/).map((text, index) => ({ text, left: index === 0 ? (box?.Left ?? Number.NaN) : Number.NaN, confidence: lineConfidence })),
+      text: words.length ? words.map((word) => word.text).join(' ') : block.Text,
+      top: Number.isFinite(lineBox.top) ? lineBox.top : 0,
+      left: Number.isFinite(lineBox.left) ? lineBox.left : 0,
+      height: Number.isFinite(lineBox.bottom - lineBox.top) ? lineBox.bottom - lineBox.top : 0,
+      // Without its words, a line still says where it lies: its words share the line's box.
+      words: words.length ? words : block.Text.split(/\s+/).map((text) => ({ text, ...lineBox, confidence: share(block.Confidence) })),
     };
     const page = block.Page ?? 1;
     byPage.set(page, [...(byPage.get(page) ?? []), line]);
@@ -120,11 +121,10 @@ export function pagesFromBlocks(blocks: readonly Block[]): Map<number, OcrPage> 
     }
     const ordered = rows.map((row) => row.sort((a, b) => a.left - b.left));
     pages.set(page, {
+      reader: 'textract',
       lines: ordered.map((row) => row.map((line) => line.text).join(CELL_SEPARATOR)),
-      geometry: ordered.map((row) => {
-        const words = row.flatMap((line) => line.words);
-        return { words: words.map((word) => word.text), wordX: words.map((word) => word.left * PAGE_WIDTH_PT), endX: Number.NaN };
-      }),
+      geometry: ordered.map((row) => ({ words: row.flatMap((line) => line.words), endX: Number.NaN })),
+      size: { width: 1, height: 1 },
       confidence: textConfidence(lines.map((line) => line.words)),
     });
   }

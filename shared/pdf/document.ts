@@ -14,10 +14,17 @@ import { assembleLines, type LineGeometry, type PageBox, type TextItem, withDraw
 export interface PdfPageText {
   number: number;
   lines: string[];
-  /** For each line, where its words lie on the page. */
+  /** For each line, where its words lie on the page (points, origin top-left). */
   geometry: LineGeometry[];
+  /** The page's width and height in points, as it is shown (rotation applied). */
+  size: PageSize;
   /** Letters in the page's text layer; few or none means the page is a scan. */
   letters: number;
+}
+
+export interface PageSize {
+  width: number;
+  height: number;
 }
 
 function describeOpenError(error: unknown): Rejection {
@@ -212,6 +219,7 @@ export class PdfDocument {
         number,
         lines: lines.map((line) => line.text),
         geometry: lines.map((line) => line.geometry),
+        size: { width: viewport.width, height: viewport.height },
         letters: (text.match(/\p{L}/gu) ?? []).length,
       });
     }

@@ -17,13 +17,25 @@ export interface TextItem {
   hasEOL: boolean;
 }
 
-/** Where a line's words lie on the page, in points from its left edge. */
+/**
+ * A word as its reader read it: where it lies on the page (left, top, right, bottom, in the reader's
+ * unit, origin at the page's top-left corner) and how surely it was read, from 0 to 1 (1 for a text
+ * layer). Top and bottom are NaN where the reader does not know them.
+ */
+export interface PlacedWord {
+  text: string;
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+  confidence: number;
+}
+
+/** Where a line's words lie on the page, in points from its top-left corner. */
 export interface LineGeometry {
-  /** The line's whitespace-separated words as read, before any clean-up. */
-  words: string[];
-  /** Where each of `words` starts. */
-  wordX: number[];
-  /** Where the line's last word ends. */
+  /** The line's whitespace-separated words as read, before any clean-up, in reading order. */
+  words: PlacedWord[];
+  /** Where the line's last word ends; NaN where it cannot be measured against a right edge (a scan). */
   endX: number;
   /**
    * The page the line is on (0-based), where the document's lines are read together: positions compare
@@ -44,6 +56,8 @@ export interface TextLine {
 const LINE_THRESHOLD = 4.6;
 const CELL_THRESHOLD = 7;
 export const CELL_SEPARATOR = '\t';
+/** How far below the baseline a line's letters reach (g, p, y), as a share of the font size. */
+const DESCENT = 0.25;
 
 export function assembleLines(items: readonly TextItem[], toViewport: (x: number, y: number) => [number, number]): TextLine[] {
   // The page text, and for each of its characters the x it starts at and its width (NaN and 0 for
@@ -93,21 +107,34 @@ export function assembleLines(items: readonly TextItem[], toViewport: (x: number
   const lines: TextLine[] = [];
   let start = 0;
   for (const line of text.split('\n')) {
-    const words: string[] = [];
-    const wordX: number[] = [];
+    const words: PlacedWord[] = [];
     let endX = Number.NaN;
     let baseline = Number.NaN;
     let height = 0;
     for (const word of line.matchAll(/\S+/g)) {
       const first = start + (word.index ?? 0);
       const last = first + word[0].length - 1;
-      words.push(word[0]);
-      wordX.push(charX[first] ?? Number.NaN);
-      endX = (charX[last] ?? Number.NaN) + (charWidth[last] ?? 0);
+      const right = (charX[last] ?? Number.NaN) + (charWidth[last] ?? 0);
+      let wordBaseline = Number.NaN;
+      let wordHeight = 0;
+      for (let index = first; index <= last; index++) {
+        wordHeight = Math.max(wordHeight, charHeight[index] ?? 0);
+        if (Number.isNaN(wordBaseline)) wordBaseline = charY[index] ?? Number.NaN;
+      }
+      words.push({
+        text: word[0],
+        left: charX[first] ?? Number.NaN,
+        right,
+        // The glyphs rise about a font size above the baseline and descend a quarter of one below it.
+        top: wordBaseline - wordHeight,
+        bottom: wordBaseline + wordHeight * DESCENT,
+        confidence: 1,
+      });
+      endX = right;
       if (Number.isNaN(baseline)) baseline = charY[first] ?? Number.NaN;
-      for (let index = first; index <= last; index++) height = Math.max(height, charHeight[index] ?? 0);
+      height = Math.max(height, wordHeight);
     }
-    lines.push({ text: line, geometry: { words, wordX, endX }, baseline, height });
+    lines.push({ text: line, geometry: { words, endX }, baseline, height });
     start += line.length + 1;
   }
   return lines;
@@ -139,7 +166,7 @@ export function withDrawnBullets(lines: readonly TextLine[], shapes: readonly Pa
   const bullets = shapes.filter(looksLikeBullet);
   if (bullets.length === 0) return [...lines];
   return lines.map((line) => {
-    const first = line.geometry.wordX[0];
+    const first = line.geometry.words[0]?.left;
     if (first === undefined || !Number.isFinite(line.baseline) || line.height <= 0) return line;
     const bullet = bullets.find((box) => {
       const middle = (box.y0 + box.y1) / 2;
@@ -149,7 +176,10 @@ export function withDrawnBullets(lines: readonly TextLine[], shapes: readonly Pa
     return {
       ...line,
       text: `• ${line.text}`,
-      geometry: { ...line.geometry, words: ['•', ...line.geometry.words], wordX: [bullet.x0, ...line.geometry.wordX] },
+      geometry: {
+        ...line.geometry,
+        words: [{ text: '•', left: bullet.x0, top: bullet.y0, right: bullet.x1, bottom: bullet.y1, confidence: 1 }, ...line.geometry.words],
+      },
     };
   });
 }

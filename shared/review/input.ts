@@ -1,4 +1,5 @@
 import { findAmounts } from '../extract/amount.js';
+import { pathOf } from '../schema/paths.js';
 import { parseGermanDate, toIsoDate } from '../extract/dates.js';
 import { GEBIETSKOERPERSCHAFTEN } from '../data/gebietskoerperschaften.js';
 import type { Agreement, Amount } from '../schema/record.js';
@@ -52,10 +53,7 @@ export function parseWholeNumber(input: string): Parsed<number> {
 
 type Segment = string | number;
 
-/** ["agreement", "measures", 2, "title"] → "agreement.measures[2].title", the syntax `--set` takes. */
-export function pathOf(segments: readonly Segment[]): string {
-  return segments.map((segment, index) => (typeof segment === 'number' ? `[${segment}]` : index === 0 ? segment : `.${segment}`)).join('');
-}
+export { pathOf };
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 

@@ -34,7 +34,7 @@ export const measureSchema = z.object({
 export const signatureSchema = z.object({
   party: partyRoleSchema,
   place: z.string().min(1),
-  date: isoDate,
+  date: isoDate.optional().describe('Calendar date, ISO 8601 (YYYY-MM-DD); absent when it could not be read (the record then needs review)'),
   name: z.string().min(1).optional().describe('Absent when it could not be read (the record then needs review)'),
   title: z
     .string()

@@ -94,6 +94,7 @@ async function ingestOnce(key: string, dependencies: IngestDependencies): Promis
       pages: 0,
       agreement: {},
       issues: [{ path: 'document', code: 'limit.file_size', message: `The file has ${size} bytes, more than the limit of ${config.limits.maxFileBytes} bytes.` }],
+      evidence: [],
     };
     const stored = await table.get(record.documentId);
     if (stored?.record) {

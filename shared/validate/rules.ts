@@ -2,6 +2,7 @@ import { GEBIETSKOERPERSCHAFTEN } from '../data/gebietskoerperschaften.js';
 import type { ExtractionFindings } from '../extract/agreement.js';
 import { numberWordsToCents } from '../extract/number-words.js';
 import { ministryForYear } from '../extract/parties.js';
+import { pathOf } from '../schema/paths.js';
 import { type Agreement, agreementSchema, type Amount, type RecordIssue, type RecordStatus } from '../schema/record.js';
 
 /**
@@ -72,7 +73,7 @@ export function signatureDateProblem(isoDate: string, year: number | undefined, 
 }
 
 export function validateFindings(findings: ExtractionFindings, context: ValidationContext): Validation {
-  const { agreement, evidence } = findings;
+  const { agreement, facts } = findings;
   const issues: RecordIssue[] = [];
   const add = (path: string, code: string, message: string) => issues.push({ path, code, message });
   const report = (path: string, problem: Problem | undefined) => problem && add(path, problem.code, problem.message);
@@ -81,12 +82,12 @@ export function validateFindings(findings: ExtractionFindings, context: Validati
     add('document', 'ocr.skipped', `Page ${page} has no text layer and was not read by OCR.`);
   }
   for (const { page, confidence } of context.lowConfidencePages) {
-    add('document', 'ocr.low_confidence', `Page ${page} was read by OCR with a mean confidence of ${Math.round(confidence)} %; check its fields against the scan.`);
+    add('document', 'ocr.low_confidence', `Page ${page} was read by OCR with a mean confidence of ${Math.round(confidence * 100)} %; check its fields against the scan.`);
   }
 
   const fieldCount = ['title', 'budgetYear', 'amount'].filter((key) => key in agreement).length
     + (agreement.measures?.length ? 1 : 0) + (agreement.parties?.length ? 1 : 0);
-  if (!evidence.isAgreement && fieldCount < 3) {
+  if (!facts.isAgreement && fieldCount < 3) {
     // Unread pages may hold the agreement: that is for a person to decide, not a rejection.
     if (context.unreadPages.length > 0) {
       add('document', 'document.unread', 'The pages that could be read do not show a Zielvereinbarung; the unread pages need to be read before the document can be judged.');
@@ -96,37 +97,40 @@ export function validateFindings(findings: ExtractionFindings, context: Validati
     return { status: 'rejected', issues };
   }
 
-  if (!evidence.titleFound) add('agreement.title', 'title.missing', 'No title block beginning with "Zielvereinbarung" was found.');
+  if (!facts.titleFound) add('agreement.title', 'title.missing', 'No title block beginning with "Zielvereinbarung" was found.');
   if (!agreement.program) add('agreement.program', 'program.missing', 'The budget the agreement implements was not found.');
 
   const year = agreement.budgetYear;
   if (year === undefined) add('agreement.budgetYear', 'year.missing', 'The budget year was not found.');
   else report('agreement.budgetYear', yearProblem(year, context.today));
 
-  const funder = agreement.parties?.find((party) => party.role === 'funder');
-  const recipient = agreement.parties?.find((party) => party.role === 'recipient');
+  const parties = agreement.parties ?? [];
+  const funderIndex = parties.findIndex((party) => party.role === 'funder');
+  const recipientIndex = parties.findIndex((party) => party.role === 'recipient');
+  const funder = parties[funderIndex];
+  const recipient = parties[recipientIndex];
   if (!funder) add('agreement.parties', 'party.funder_missing', 'The funding ministry was not found among the parties.');
-  else if (year !== undefined) report('agreement.parties.0.name', funderNameProblem(funder.name, year));
+  else if (year !== undefined) report(`agreement.parties[${funderIndex}].name`, funderNameProblem(funder.name, year));
   if (!recipient) {
-    if (evidence.ambiguousRecipients?.length) {
-      add('agreement.parties', 'party.recipient_ambiguous', `The recipient could be ${evidence.ambiguousRecipients.map((entity) => entity.name).join(' or ')}; the document does not say which.`);
+    if (facts.ambiguousRecipients?.length) {
+      add('agreement.parties', 'party.recipient_ambiguous', `The recipient could be ${facts.ambiguousRecipients.map((entity) => entity.name).join(' or ')}; the document does not say which.`);
     } else {
-      add('agreement.parties', 'party.recipient_unknown', evidence.recipientPhrase
-        ? `"${evidence.recipientPhrase}" is not one of Hesse's 26 Landkreise and kreisfreie Städte.`
+      add('agreement.parties', 'party.recipient_unknown', facts.recipientPhrase
+        ? `"${facts.recipientPhrase}" is not one of Hesse's 26 Landkreise and kreisfreie Städte.`
         : 'The recipient (Landkreis or kreisfreie Stadt) was not found.');
     }
   } else {
-    report('agreement.parties', recipientProblem(recipient.name));
+    report(`agreement.parties[${recipientIndex}].name`, recipientProblem(recipient.name));
   }
 
   const amount = agreement.amount;
   if (!amount) add('agreement.amount', 'amount.missing', 'No amount in euro was found.');
   else report('agreement.amount', amountProblem(amount));
 
-  if (amount && evidence.amountInWords) {
-    const writtenOut = numberWordsToCents(evidence.amountInWords);
+  if (amount && facts.amountInWords) {
+    const writtenOut = numberWordsToCents(facts.amountInWords);
     if (writtenOut !== undefined && writtenOut !== amount.cents) {
-      add('agreement.amount', 'amount.words_mismatch', `The amount ${amount.text} differs from the amount in words ("${evidence.amountInWords}").`);
+      add('agreement.amount', 'amount.words_mismatch', `The amount ${amount.text} differs from the amount in words ("${facts.amountInWords}").`);
     }
   }
 
@@ -138,8 +142,8 @@ export function validateFindings(findings: ExtractionFindings, context: Validati
   const shape = agreementSchema.safeParse(agreement);
   if (!shape.success) {
     for (const problem of shape.error.issues) {
-      const path = ['agreement', ...problem.path].join('.');
-      if (!issues.some((issue) => issue.path === path || path.startsWith(`${issue.path}.`))) {
+      const path = pathOf(['agreement', ...problem.path]);
+      if (!issues.some((issue) => issue.path === path || path.startsWith(`${issue.path}.`) || path.startsWith(`${issue.path}[`))) {
         add(path, 'schema.invalid', problem.message);
       }
     }
@@ -149,28 +153,30 @@ export function validateFindings(findings: ExtractionFindings, context: Validati
 
 
 function validateSignatures(
-  { evidence }: ExtractionFindings,
+  { facts }: ExtractionFindings,
   year: number | undefined,
   today: Date,
   add: (path: string, code: string, message: string) => void,
 ): void {
-  const blocks = evidence.signatureBlocks;
+  // The blocks are the record's signatures, in the same order.
+  const blocks = facts.signatureBlocks;
   for (const role of ['funder', 'recipient'] as const) {
     const index = blocks.findIndex((block) => block.party === role);
     const block = blocks[index];
-    const path = `agreement.signatures.${role}`;
+    const party = role === 'funder' ? 'ministry' : 'recipient';
     if (!block) {
-      add(path, 'signature.missing', `No signature block for the ${role === 'funder' ? 'ministry' : 'recipient'} was found.`);
+      add('agreement.signatures', 'signature.missing', `No signature block for the ${party} was found.`);
       continue;
     }
+    const path = `agreement.signatures[${index}]`;
     if (!block.date) {
-      add(path, 'signature.date_invalid', `The signature date "${block.writtenDate.text}" does not exist in the calendar (read from: ${block.source}).`);
+      add(`${path}.date`, 'signature.date_invalid', `The ${party}'s signature date "${block.writtenDate.text}" does not exist in the calendar (read from: ${block.source}).`);
     } else {
       const problem = signatureDateProblem(block.date, year, today);
-      if (problem) add(path, problem.code, problem.message);
+      if (problem) add(`${path}.date`, problem.code, problem.message);
     }
-    if (!block.name) add(path, 'signature.name_missing', `The signatory's name was not found (read from: ${block.source}).`);
-    if (!block.title) add(path, 'signature.title_missing', `The signatory's office was not found (read from: ${block.source}).`);
+    if (!block.name) add(`${path}.name`, 'signature.name_missing', `The ${party}'s signatory's name was not found (read from: ${block.source}).`);
+    if (!block.title) add(`${path}.title`, 'signature.title_missing', `The ${party}'s signatory's office was not found (read from: ${block.source}).`);
   }
 }
 
@@ -212,7 +218,8 @@ export function checkCompleteAgreement(agreement: Agreement, today: Date): (Prob
     const signature = agreement.signatures[index]!;
     if (!signature.name) report(`agreement.signatures[${index}].name`, { code: 'signature.name_missing', message: 'The signatory\'s name is missing.' });
     if (!signature.title) report(`agreement.signatures[${index}].title`, { code: 'signature.title_missing', message: 'The signatory\'s office is missing.' });
-    report(`agreement.signatures[${index}].date`, signatureDateProblem(signature.date, agreement.budgetYear, today));
+    if (!signature.date) report(`agreement.signatures[${index}].date`, { code: 'signature.date_missing', message: 'The signature\'s date is missing.' });
+    else report(`agreement.signatures[${index}].date`, signatureDateProblem(signature.date, agreement.budgetYear, today));
   }
   return problems;
 }

@@ -8,6 +8,7 @@ import { extractDocument } from '../../shared/extract/extract-document.js';
 import { TesseractOcrEngine } from '../../shared/ocr/tesseract.js';
 import type { AgreementRecord } from '../../shared/schema/record.js';
 import { launchBrowser } from '../support/browser.js';
+import { expectBoxesHoldTheirValues, expectEvidenceForEveryValue } from '../support/evidence.js';
 
 /**
  * Agreements from a second PDF producer: laid out as HTML and printed by Chromium, with list bullets
@@ -30,11 +31,14 @@ describe('agreements printed by Chromium', () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), async (seed) => {
         const { spec, random } = printableAgreement(seed);
-        const record = await extractDocument(await printAgreement(browser, spec, random), spec.fileName, { config });
+        const printed = await printAgreement(browser, spec, random);
+        const record = await extractDocument(printed, spec.fileName, { config });
         expect(record.issues).toEqual([]);
         expect(record.status).toBe('valid');
         expect(record.textSource).toBe('pdf-text');
         expect(record.agreement).toEqual(expectedAgreement(spec));
+        expectEvidenceForEveryValue(record);
+        await expectBoxesHoldTheirValues(printed, record);
       }),
       // A fixed seed keeps CI reproducible (Chromium is slow enough that 60 is all a run affords);
       // `npm run bench` reads 48 more, from other seeds, and reports their field accuracy.
@@ -68,5 +72,6 @@ describe('scans of agreements printed by Chromium', () => {
     const record = await extractDocument(scan, spec.fileName, { config, ocr });
     expect(record.textSource).toBe('ocr');
     expect(structure(record.agreement)).toEqual(structure(expectedAgreement(spec)));
+    expectEvidenceForEveryValue(record);
   }, 120_000);
 });

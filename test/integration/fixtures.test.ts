@@ -4,6 +4,7 @@ import { extractionConfigSchema } from '../../shared/config.js';
 import { ReaderPool } from '../../shared/isolation/reader-pool.js';
 import { TesseractOcrEngine } from '../../shared/ocr/tesseract.js';
 import { type AgreementRecord, agreementRecordSchema } from '../../shared/schema/record.js';
+import { expectBoxesHoldTheirValues, expectEvidenceForEveryValue } from '../support/evidence.js';
 import { fixtureBytes, loadFixtures } from '../support/fixtures.js';
 import { seedExpectedRecord } from '../support/seed.js';
 
@@ -83,6 +84,13 @@ describe('digital agreements', () => {
       expect(record().issues.map((issue) => issue.code)).toEqual(expected.issues.map((issue) => issue.code));
       expect(record().status).toBe(expected.status);
     });
+    it('has evidence for every value, read from the text layer', () => {
+      expectEvidenceForEveryValue(record());
+      expect(new Set(record().evidence?.map((evidence) => [evidence.source, evidence.confidence].join()))).toEqual(new Set(['pdf-text,1']));
+    });
+    it('places the amount, year, dates and recipient where pdf.js finds them on the page', async () => {
+      await expectBoxesHoldTheirValues(fixtureBytes(fixture), record());
+    });
   });
 });
 
@@ -123,6 +131,14 @@ describe.each(['scanned', 'mixed'] as const)('%s agreements', (category) => {
     it('has who signed where and when', () => {
       const when = (signatures: AgreementRecord['agreement']['signatures']) => signatures?.map(({ party, date }) => ({ party, date }));
       expect(when(record().agreement.signatures)).toEqual(when(expected.agreement.signatures));
+    });
+    it('has evidence for every value, from OCR where the page is a scan', () => {
+      expectEvidenceForEveryValue(record());
+      const sources = new Set(record().evidence?.map((evidence) => evidence.source));
+      expect(sources).toEqual(new Set(category === 'scanned' ? ['tesseract'] : ['pdf-text', 'tesseract']));
+      for (const evidence of record().evidence ?? []) {
+        if (evidence.source === 'tesseract') expect(evidence.confidence).toBeLessThan(1);
+      }
     });
   });
 });

@@ -30,7 +30,7 @@ class PageSizes implements OcrEngine {
   async recognize(render: () => Promise<PageRaster>): Promise<OcrPage> {
     const raster = await render();
     this.rasters.push(raster);
-    return { lines: [`${raster.width}x${raster.height}`], confidence: 90 };
+    return { reader: 'tesseract', lines: [`${raster.width}x${raster.height}`], geometry: [undefined], size: { width: raster.width, height: raster.height }, confidence: 0.9 };
   }
   async close() {}
 }
@@ -130,9 +130,9 @@ describe('ReaderPool', () => {
     const slowOcr: OcrEngine = {
       name: 'slow',
       recognize: async (render) => {
-        await render();
+        const raster = await render();
         await new Promise((resolve) => setTimeout(resolve, 11_000));
-        return { lines: [], confidence: 90 };
+        return { reader: 'tesseract', lines: [], geometry: [], size: { width: raster.width, height: raster.height }, confidence: 0.9 };
       },
       close: async () => undefined,
     };

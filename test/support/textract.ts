@@ -1,4 +1,5 @@
 import type { Block } from '@aws-sdk/client-textract';
+import type { PdfPageText } from '../../shared/pdf/document.js';
 
 /** Blocks in Textract's own shape: PAGE with CHILD relationships, LINE and WORD with geometry and confidence. */
 let nextId = 0;
@@ -46,4 +47,43 @@ export function textractPageFromLines(pageNumber: number, lines: readonly string
     });
   });
   return textractPage(pageNumber, placed);
+}
+
+/**
+ * What a perfect Textract reading of a digital document's pages returns: for each cell of each line of
+ * the text layer a LINE, with a WORD per word, each with its bounding box in shares of the page, as
+ * Textract reports them.
+ */
+export function textractPagesFromText(pages: readonly PdfPageText[]): Block[] {
+  const blocks: Block[] = [];
+  for (const page of pages) {
+    const lineIds: string[] = [];
+    page.lines.forEach((line, index) => {
+      const words = [...(page.geometry[index]?.words ?? [])];
+      for (const cell of line.split('\t')) {
+        const count = cell.split(/\s+/).filter(Boolean).length;
+        const cellWords = words.splice(0, count);
+        if (cellWords.length === 0) continue;
+        const wordIds = cellWords.map((word) => {
+          const id = `word-${++nextId}`;
+          const box = { Left: word.left / page.size.width, Top: word.top / page.size.height, Width: (word.right - word.left) / page.size.width, Height: (word.bottom - word.top) / page.size.height };
+          blocks.push({ BlockType: 'WORD', Id: id, Page: page.number, Text: word.text, TextType: 'PRINTED', Confidence: 99.1, Geometry: { BoundingBox: box, Polygon: [] } });
+          return id;
+        });
+        const lineId = `line-${++nextId}`;
+        lineIds.push(lineId);
+        const left = Math.min(...cellWords.map((word) => word.left));
+        const top = Math.min(...cellWords.map((word) => word.top));
+        const box = {
+          Left: left / page.size.width,
+          Top: top / page.size.height,
+          Width: (Math.max(...cellWords.map((word) => word.right)) - left) / page.size.width,
+          Height: (Math.max(...cellWords.map((word) => word.bottom)) - top) / page.size.height,
+        };
+        blocks.push({ BlockType: 'LINE', Id: lineId, Page: page.number, Text: cellWords.map((word) => word.text).join(' '), Confidence: 98.4, Geometry: { BoundingBox: box, Polygon: [] }, Relationships: [{ Type: 'CHILD', Ids: wordIds }] });
+      }
+    });
+    blocks.push({ BlockType: 'PAGE', Id: `page-${++nextId}`, Page: page.number, Geometry: { BoundingBox: { Left: 0, Top: 0, Width: 1, Height: 1 }, Polygon: [] }, Relationships: [{ Type: 'CHILD', Ids: lineIds }] });
+  }
+  return blocks;
 }

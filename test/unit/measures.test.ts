@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { extractMeasures } from '../../shared/extract/measures.js';
-import type { LineGeometry } from '../../shared/pdf/text-layer.js';
+import type { LineGeometry, PlacedWord } from '../../shared/pdf/text-layer.js';
+
+/** A word starting at `x`, each character 5 points wide, on a 10-point line. */
+const word = (text: string, x: number): PlacedWord => ({ text, left: x, right: x + text.length * 5, top: 0, bottom: 10, confidence: 1 });
 
 /** A line set at `x`, each character 5 points wide, ending at `endX` (a justified line is stretched to it). */
 function placed(x: number, text: string, endX = x + text.length * 5): { text: string; geometry: LineGeometry } {
   const words = [...text.matchAll(/\S+/g)];
-  return { text, geometry: { words: words.map((word) => word[0]), wordX: words.map((word) => x + (word.index ?? 0) * 5), endX } };
+  return { text, geometry: { words: words.map((match) => word(match[0], x + (match.index ?? 0) * 5)), endX } };
 }
 
 const RIGHT_EDGE = 534.7;
@@ -93,16 +96,15 @@ describe('a measure list whose bullets are drawn, not typed', () => {
 describe('a measure list as OCR reads it, with where its words start', () => {
   /** OCR geometry: word starts only, no line end; `read` is the words as OCR read them, junk included. */
   const scanned = (x: number, text: string, read = text) => {
-    const words = read.split(' ');
     let offset = 0;
-    const wordX = words.map((word) => {
+    const words = read.split(' ').map((text) => {
       const at = x + offset * 5;
-      offset += word.length + 1;
-      return at;
+      offset += text.length + 1;
+      return word(text, at);
     });
-    return { text, geometry: { words, wordX, endX: Number.NaN } };
+    return { text, geometry: { words, endX: Number.NaN } };
   };
-  const blank = { text: '', geometry: { words: [], wordX: [], endX: Number.NaN } };
+  const blank = { text: '', geometry: { words: [], endX: Number.NaN } };
 
   it('goes on over the blank lines OCR puts between items as long as lines are set as far right as the list', () => {
     const measures = read([
@@ -188,7 +190,7 @@ describe('a measure list as OCR reads it, with where its words start', () => {
 });
 
 describe('a measure list as OCR reads it', () => {
-  const ocrLines = (lines: string[]) => read(lines.map((text) => ({ text, geometry: { words: [], wordX: [], endX: Number.NaN } })), false);
+  const ocrLines = (lines: string[]) => read(lines.map((text) => ({ text, geometry: { words: [], endX: Number.NaN } })), false);
 
   it('reads bullets misread as letters, quotes or a digit, and skips a line of specks', () => {
     const measures = ocrLines([

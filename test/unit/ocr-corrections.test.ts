@@ -56,10 +56,11 @@ describe('a second reading of a doubtful word', () => {
 });
 
 describe('how surely a page was read', () => {
-  const line = (...read: [text: string, confidence: number][]) => read.map(([text, confidence]) => ({ text, confidence }));
+  /** Words with tesseract's percentages, as shares. */
+  const line = (...read: [text: string, percent: number][]) => read.map(([text, percent]) => ({ text, confidence: percent / 100 }));
 
   it('weighs the words of its text by their letters', () => {
-    expect(textConfidence([line(['Wiesbaden,', 95], ['den', 60])])).toBeCloseTo((9 * 95 + 3 * 60) / 12);
+    expect(textConfidence([line(['Wiesbaden,', 95], ['den', 60])])).toBeCloseTo((9 * 95 + 3 * 60) / 12 / 100);
   });
 
   it('leaves out what OCR made of a stamp, a signature or speckle: short words, and lines read with next to no confidence', () => {
@@ -68,11 +69,11 @@ describe('how surely a page was read', () => {
       line(['EEE', 20], ['PAD', 27], ['Ann', 41], ['„>', 13], ['a2', 3], ['..yq', 48]),
       line(['VERNTU', 0], ['.amszen', 0]),
     ];
-    expect(textConfidence(signaturePage)).toBeCloseTo((6 * 93 + 8 * 92) / 14);
+    expect(textConfidence(signaturePage)).toBeCloseTo((6 * 93 + 8 * 92) / 14 / 100);
   });
 
   it('keeps a faded page\'s lines, read at middling confidence', () => {
-    expect(textConfidence([line(['Ausbildung', 45], ['Beschäftigung', 55]), line(['Stefan', 95])])).toBeCloseTo((10 * 45 + 13 * 55 + 6 * 95) / 29);
+    expect(textConfidence([line(['Ausbildung', 45], ['Beschäftigung', 55]), line(['Stefan', 95])])).toBeCloseTo((10 * 45 + 13 * 55 + 6 * 95) / 29 / 100);
   });
 
   it('is nought for a page without a line of text', () => {

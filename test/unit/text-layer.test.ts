@@ -16,23 +16,23 @@ describe('the text layer with positions', () => {
   it('breaks lines where the baseline moves and tells where each word starts and the line ends', () => {
     const lines = assembleLines([item('1.', 60, 700), item('Ausbildungs', 80, 700), item('vorbereitung', 135, 700), item('Jugendwerkstatt Nord', 100, 686)], toViewport);
     expect(lines.map((line) => line.text)).toEqual(['1.\tAusbildungsvorbereitung', 'Jugendwerkstatt Nord']);
-    expect(lines[0]?.geometry.wordX).toEqual([60, 80]);
+    expect(lines[0]?.geometry.words.map((word) => word.left)).toEqual([60, 80]);
     expect(lines[0]?.geometry.endX).toBe(195);
     // The second word of an item is placed by its characters' share of the item's width.
-    expect(lines[1]?.geometry.wordX).toEqual([100, 180]);
+    expect(lines[1]?.geometry.words.map((word) => word.left)).toEqual([100, 180]);
     expect(lines[1]?.geometry.endX).toBe(200);
   });
 
   it('separates cells that a wide gap splits, and keeps items that touch in one word', () => {
     const lines = assembleLines([item('Wiesbaden, den 2.8.2025', 60, 300), item('Hofheim, den 18.08.2025', 320, 300)], toViewport);
     expect(lines.map((line) => line.text)).toEqual(['Wiesbaden, den 2.8.2025\tHofheim, den 18.08.2025']);
-    expect(lines[0]?.geometry.wordX).toEqual([60, 115, 135, 320, 365, 385]);
+    expect(lines[0]?.geometry.words.map((word) => word.left)).toEqual([60, 115, 135, 320, 365, 385]);
   });
 
   it('ends a line where an item says so, and does not start an empty one for it', () => {
     const lines = assembleLines([item('Präambel', 250, 760, 5, true), item('Erfolgreiche', 60, 740), item(' ', 120, 740, 5, true), item('Politik', 60, 726)], toViewport);
     expect(lines.map((line) => line.text)).toEqual(['Präambel', 'Erfolgreiche ', 'Politik']);
-    expect(lines.map((line) => line.geometry.wordX[0])).toEqual([250, 60, 60]);
+    expect(lines.map((line) => line.geometry.words.map((word) => word.left)[0])).toEqual([250, 60, 60]);
   });
 });
 
@@ -43,8 +43,8 @@ describe('bullets drawn as shapes', () => {
     // A disc 3.5 points across, 6 points left of the project, on its line (baseline at y 156 down the page).
     const marked = withDrawnBullets(lines, [{ x0: 90.5, y0: 150, x1: 94, y1: 153.5 }]);
     expect(marked.map((line) => line.text)).toEqual(['1. Ausbildungsvorbereitung', '• Jugendwerkstatt Nord', 'Wiesbaden']);
-    expect(marked[1]?.geometry.words).toEqual(['•', 'Jugendwerkstatt', 'Nord']);
-    expect(marked[1]?.geometry.wordX).toEqual([90.5, 100, 180]);
+    expect(marked[1]?.geometry.words.map((word) => word.text)).toEqual(['•', 'Jugendwerkstatt', 'Nord']);
+    expect(marked[1]?.geometry.words.map((word) => word.left)).toEqual([90.5, 100, 180]);
   });
 
   it('are not rules, boxes, shapes far from a word or on another line', () => {

@@ -18,7 +18,7 @@ describe('validation', () => {
     const result = validate(replace('Hofheim, den 18.08.2025', 'Hofheim, den 31.02.2025'));
     expect(result.status).toBe('needs_review');
     expect(result.issues).toEqual([
-      expect.objectContaining({ path: 'agreement.signatures.recipient', code: 'signature.date_invalid' }),
+      expect.objectContaining({ path: 'agreement.signatures[1].date', code: 'signature.date_invalid' }),
     ]);
     expect(result.issues[0]?.message).toContain('31.02.2025');
   });
@@ -76,7 +76,7 @@ describe('validation', () => {
   it('sends pages that OCR read poorly or not at all to review', () => {
     const result = validateFindings(extractAgreement(seedLines()), {
       today,
-      lowConfidencePages: [{ page: 2, confidence: 41.6 }],
+      lowConfidencePages: [{ page: 2, confidence: 0.416 }],
       unreadPages: [3],
     });
     expect(result.status).toBe('needs_review');

@@ -1,0 +1,30 @@
+import type { Agreement } from './record.js';
+
+/**
+ * Paths to a value in a record, in the one syntax issues, evidence and `review accept --set` share:
+ * `agreement.amount`, `agreement.measures[2].projects[0]`, `agreement.signatures[1].date`.
+ * ["agreement", "measures", 2, "title"] → "agreement.measures[2].title".
+ */
+export function pathOf(segments: readonly PropertyKey[]): string {
+  return segments.map((segment, index) => (typeof segment === 'number' ? `[${segment}]` : index === 0 ? String(segment) : `.${String(segment)}`)).join('');
+}
+
+/**
+ * The path of every value an agreement holds that the extractor reads from the document, each of
+ * which has its evidence: title, program, budget year, each party's name, the amount, each measure's
+ * title and projects, and each signature's place, date, name and office.
+ */
+export function valuePaths(agreement: Partial<Agreement>): string[] {
+  const paths: string[] = [];
+  for (const key of ['title', 'program', 'budgetYear'] as const) if (agreement[key] !== undefined) paths.push(`agreement.${key}`);
+  agreement.parties?.forEach((_, index) => paths.push(`agreement.parties[${index}].name`));
+  if (agreement.amount) paths.push('agreement.amount');
+  agreement.measures?.forEach((measure, index) => {
+    paths.push(`agreement.measures[${index}].title`);
+    measure.projects.forEach((_, project) => paths.push(`agreement.measures[${index}].projects[${project}]`));
+  });
+  agreement.signatures?.forEach((signature, index) => {
+    for (const key of ['place', 'date', 'name', 'title'] as const) if (signature[key] !== undefined) paths.push(`agreement.signatures[${index}].${key}`);
+  });
+  return paths;
+}

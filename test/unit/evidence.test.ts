@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { alignToWords, evidenceOf, locate, type SourceLine, textRangeSpans } from '../../shared/extract/evidence.js';
+import { dropOcrJunk, repairDigits, restoreDashes } from '../../shared/extract/normalize.js';
+import type { PlacedWord } from '../../shared/pdf/text-layer.js';
+
+/** The words of `raw` as a reader places them: 6 points a character, on a line from y 100 to 110. */
+function placed(raw: string, confidences: number[] = []): PlacedWord[] {
+  return [...raw.matchAll(/\S+/g)].map((match, index) => ({
+    text: match[0],
+    left: 60 + (match.index ?? 0) * 6,
+    right: 60 + ((match.index ?? 0) + match[0].length) * 6,
+    top: 100,
+    bottom: 110,
+    confidence: confidences[index] ?? 1,
+  }));
+}
+
+/** Which word each character of `cleaned` came from, as the words' texts ('' for none). */
+function wordsOf(cleaned: string, raw: string): string[] {
+  const words = placed(raw);
+  const origin = alignToWords(cleaned, raw, words);
+  return [...cleaned].map((_, index) => words[origin[index] ?? -1]?.text ?? '');
+}
+
+describe('cleaned text traced back to the words it was read from', () => {
+  it('keeps each character with its word where nothing was repaired', () => {
+    expect(wordsOf('1. Ausbildung', '1. Ausbildung')).toEqual([...'1.'].map(() => '1.').concat('', ...[...'Ausbildung'].map(() => 'Ausbildung')));
+  });
+
+  it('follows the words through dropped junk, repaired digits and restored dashes', () => {
+    const raw = "o' Werkstatt Zukunft - 1.O18.91O Euro |";
+    const cleaned = restoreDashes(dropOcrJunk(repairDigits(raw)));
+    expect(cleaned).toBe("o' Werkstatt Zukunft – 1.018.910 Euro");
+    const origin = wordsOf(cleaned, raw);
+    const of = (text: string) => [...new Set(origin.slice(cleaned.indexOf(text), cleaned.indexOf(text) + text.length))];
+    expect(of('Werkstatt Zukunft')).toEqual(['Werkstatt', '', 'Zukunft']);
+    expect(of('1.018.910')).toEqual(['1.O18.91O']);
+    expect(of('–')).toEqual(['-']);
+  });
+
+  it('gives a word OCR split and the repairs joined both of its halves', () => {
+    const raw = 'der J ugend';
+    const cleaned = restoreDashes(raw);
+    expect(cleaned).toBe('der Jugend');
+    expect(new Set(wordsOf(cleaned, raw).slice(4))).toEqual(new Set(['J', 'ugend']));
+  });
+});
+
+describe('finding a value among lines', () => {
+  const lines = ['zur Umsetzung des hessischen Ausbildungs- und', 'Qualifizierungsbudgets', 'Hofheim, den 18.08.2025'];
+
+  it('takes the place where the value stands as written', () => {
+    expect(locate(lines, [{ line: 2, start: 0, end: 23 }], '18.08.2025')).toEqual([{ line: 2, start: 13, end: 23 }]);
+  });
+
+  it('finds a value the document wrote over a line break, inflected or misread, as the run of words closest to it', () => {
+    const region = [
+      { line: 0, start: 0, end: lines[0]!.length },
+      { line: 1, start: 0, end: lines[1]!.length },
+    ];
+    expect(locate(lines, region, 'Ausbildungs- und Qualifizierungsbudget')).toEqual([
+      { line: 0, start: 29, end: lines[0]!.length },
+      { line: 1, start: 0, end: lines[1]!.length },
+    ]);
+    expect(locate(['Staatsministenin'], [{ line: 0, start: 0, end: 16 }], 'Staatsministerin')).toEqual([{ line: 0, start: 0, end: 16 }]);
+  });
+
+  it('finds nothing where nothing is like the value', () => {
+    expect(locate(lines, [{ line: 2, start: 0, end: 23 }], 'Wiesbaden')).toBeUndefined();
+  });
+
+  it('turns a range of the lines joined by line breaks into stretches of each line', () => {
+    const start = lines[0]!.indexOf('Ausbildungs');
+    expect(textRangeSpans(lines, start, lines[0]!.length + 1 + 6)).toEqual([
+      { line: 0, start, end: lines[0]!.length },
+      { line: 1, start: 0, end: 6 },
+    ]);
+  });
+});
+
+describe('evidence of a value', () => {
+  const page = { size: { width: 600, height: 800 }, source: 'tesseract' as const };
+  const line = (raw: string, pageNumber: number, confidences: number[] = []): SourceLine => {
+    const words = placed(raw, confidences);
+    return { page: pageNumber, words, origin: alignToWords(raw, raw, words) };
+  };
+
+  it('is the box around its words in fractions of the page, their mean confidence and their text as read', () => {
+    const lines = [line('Hofheim, den 18.O8.2025', 2, [0.9, 0.8, 0.4])];
+    const evidence = evidenceOf({ path: 'agreement.signatures[1].date', spans: [{ line: 0, start: 13, end: 23 }] }, lines, new Map([[2, page]]));
+    expect(evidence).toEqual({
+      path: 'agreement.signatures[1].date',
+      page: 2,
+      box: { left: (60 + 13 * 6) / 600, top: 100 / 800, width: (10 * 6) / 600, height: 10 / 800 },
+      source: 'tesseract',
+      confidence: 0.4,
+      text: '18.O8.2025',
+    });
+  });
+
+  it('covers a value over two lines, and lies on the page that holds most of it', () => {
+    const lines = [line('Werkstatt', 1, [0.9]), line('Zukunft – Qualifizierung in Holz', 2, [0.8, 0.9, 0.7, 0.9, 0.6])];
+    const evidence = evidenceOf(
+      { path: 'agreement.measures[0].projects[0]', spans: [{ line: 0, start: 0, end: 9 }, { line: 1, start: 0, end: 32 }] },
+      lines,
+      new Map([[1, page], [2, page]]),
+    );
+    expect(evidence?.page).toBe(2);
+    expect(evidence?.text).toBe('Zukunft – Qualifizierung in Holz');
+    expect(evidence?.confidence).toBeCloseTo((0.8 + 0.9 + 0.7 + 0.9 + 0.6) / 5);
+  });
+
+  it('is none where the stretch holds no word', () => {
+    expect(evidenceOf({ path: 'agreement.title', spans: [{ line: 0, start: 0, end: 0 }] }, [line('Zielvereinbarung', 1)], new Map([[1, page]]))).toBeUndefined();
+  });
+});
