@@ -25,7 +25,8 @@ export interface ReprocessOptions extends DeploymentOptions {
 const show = (value: unknown) => (value === undefined ? '—' : JSON.stringify(value));
 
 function describe(outcome: ReprocessOutcome): string {
-  const head = `${outcome.kind.padEnd(9)} ${outcome.fileName} (${outcome.documentId.slice(0, 19)}…)`;
+  const evidence = (outcome.kind === 'changed' || outcome.kind === 'unchanged') && outcome.evidenceAdded ? '; evidence added' : '';
+  const head = `${outcome.kind.padEnd(9)} ${outcome.fileName} (${outcome.documentId.slice(0, 19)}…)${evidence}`;
   switch (outcome.kind) {
     case 'changed':
       return [head, ...outcome.changes.map((change) => `    ${change.path}: ${show(change.from)} → ${show(change.to)}`)].join('\n');

@@ -1,5 +1,6 @@
 import { userInfo } from 'node:os';
 import { applyAssignments, CorrectionError, parseAssignment } from '../shared/review/corrections.js';
+import { describeValue, reviewValues, valuesOfIssue } from '../shared/report/review-values.js';
 import { recipientOf } from '../shared/report/rows.js';
 import { type StoredDocument, VersionConflictError } from '../shared/store/records.js';
 import { acceptReview, type Decision, findDocument, rejectReview, type ReviewStores, reviewQueue } from '../shared/store/review.js';
@@ -16,7 +17,7 @@ export async function runReviewList(options: DeploymentOptions & { json: boolean
   const documents = queue.flatMap((stored) => (stored.record ? [{ stored, record: stored.record }] : []));
   if (options.json) {
     for (const { stored, record } of documents) {
-      process.stdout.write(`${JSON.stringify({ documentId: record.documentId, fileName: record.fileName, status: record.status, recipient: recipientOf(record)?.name, budgetYear: record.agreement.budgetYear, keys: stored.keys, issues: record.issues })}\n`);
+      process.stdout.write(`${JSON.stringify({ documentId: record.documentId, fileName: record.fileName, status: record.status, recipient: recipientOf(record)?.name, budgetYear: record.agreement.budgetYear, keys: stored.keys, issues: record.issues, values: reviewValues(record) })}\n`);
     }
     return;
   }
@@ -37,7 +38,13 @@ export async function runReviewList(options: DeploymentOptions & { json: boolean
   const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
   process.stdout.write(`${[line(header), ...rows.map(line)].join('\n')}\n\n`);
   for (const { record } of documents) {
-    process.stdout.write(`${shortId(record.documentId)} ${record.fileName}\n${record.issues.map((issue) => `  ${issue.path} ${issue.code}: ${issue.message}`).join('\n')}\n`);
+    const values = reviewValues(record);
+    const lines = record.issues.flatMap((issue) => [
+      `  ${issue.path} ${issue.code}: ${issue.message}`,
+      // Where each value the issue concerns was read, to find it on the page.
+      ...valuesOfIssue(values, issue).map((value) => `    ${value.path}: ${describeValue(value)}`),
+    ]);
+    process.stdout.write(`${shortId(record.documentId)} ${record.fileName}\n${lines.join('\n')}\n`);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { PartyRole } from '../schema/record.js';
 import { barChartSvg } from './chart.js';
 import type { AmountTotal, Report } from './report.js';
+import { describeValue, valuesOfIssue } from './review-values.js';
 import { type Cell, COLUMNS, cellText, documentRow, formatEuro, KIND_LABELS, recipientOf, STATUS_LABELS } from './rows.js';
 
 /**
@@ -24,7 +25,7 @@ th, td { border: 1px solid #999; padding: 0.25rem 0.4rem; vertical-align: top; t
 th { background: #e8e8e8; } td.number, th.number { text-align: right; white-space: nowrap; }
 tr.needs_review td.status { background: #fff3c4; font-weight: bold; } tr.rejected td.status { background: #f6d0d0; font-weight: bold; }
 ol.measures { margin: 0; padding-left: 1.2rem; } ol.measures ul { margin: 0; padding-left: 1rem; }
-ul.issues { margin: 0; padding-left: 1rem; }
+ul.issues { margin: 0; padding-left: 1rem; } ul.values { margin: 0.2rem 0; padding-left: 1rem; color: #333; }
 #documents { font-size: 0.8rem; } #documents code { overflow-wrap: anywhere; } #documents time { white-space: nowrap; }
 #documents td.fileName { min-width: 12em; overflow-wrap: anywhere; } #documents td.measures { min-width: 20em; } #documents td.issues { min-width: 16em; }
 #conflicts ul, #duplicates ul { margin: 0; padding-left: 1rem; }
@@ -95,8 +96,12 @@ function reviewSection(report: Report): string {
       const source = text
         ? `<details><summary>Gelesener Text (${text.split('\f').length} Seiten${text.length > MAX_REVIEW_TEXT ? ', gekürzt' : ''})</summary><pre class="source">${escapeHtml(pages)}</pre></details>`
         : '<p><em>Kein Text gelesen.</em></p>';
+      const values = (issue: (typeof item.issues)[number]) => {
+        const shown = valuesOfIssue(item.values, issue);
+        return shown.length ? `<ul class="values">${shown.map((value) => `<li><code>${escapeHtml(value.path)}</code>: ${escapeHtml(describeValue(value))}</li>`).join('')}</ul>` : '';
+      };
       return `<div class="review-item ${item.status}" data-document-id="${escapeHtml(item.documentId)}"><h3>${escapeHtml(item.fileName)} — ${STATUS_LABELS[item.status]}</h3><ul class="issues">${item.issues
-        .map((issue) => `<li><code>${escapeHtml(issue.path)}</code> · <code>${escapeHtml(issue.code)}</code>: ${escapeHtml(issue.message)}</li>`)
+        .map((issue) => `<li><code>${escapeHtml(issue.path)}</code> · <code>${escapeHtml(issue.code)}</code>: ${escapeHtml(issue.message)}${values(issue)}</li>`)
         .join('')}</ul>${source}</div>`;
     })
     .join('\n');

@@ -1,4 +1,5 @@
 import type { Report } from './report.js';
+import { describeValue, valuesOfIssue } from './review-values.js';
 import { COLUMNS, cellText, documentRow, formatEuro, STATUS_LABELS } from './rows.js';
 
 /** `--format md`: the report as Markdown, for a ticket, a wiki page or an e-mail. */
@@ -58,7 +59,15 @@ export function renderMarkdown(report: Report): string {
     report.review.length === 0
       ? 'Kein Dokument muss geprüft werden.'
       : report.review
-          .map((item) => [`- **${inline(item.fileName)}** (${STATUS_LABELS[item.status]})`, ...item.issues.map((issue) => `  - ${code(issue.code)} ${inline(issue.message)}`)].join('\n'))
+          .map((item) =>
+            [
+              `- **${inline(item.fileName)}** (${STATUS_LABELS[item.status]})`,
+              ...item.issues.flatMap((issue) => [
+                `  - ${code(issue.code)} ${inline(issue.message)}`,
+                ...valuesOfIssue(item.values, issue).map((value) => `    - ${code(value.path)}: ${inline(describeValue(value))}`),
+              ]),
+            ].join('\n'),
+          )
           .join('\n'),
     '## Widersprüche',
     report.conflicts.length === 0

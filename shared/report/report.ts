@@ -2,6 +2,7 @@ import type { AgreementRecord, RecordIssue, RecordStatus } from '../schema/recor
 import { type CsvDialect, renderCsv } from './csv.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
+import { type ReviewValue, reviewValues } from './review-values.js';
 import { recipientOf } from './rows.js';
 import { renderXlsx } from './xlsx.js';
 
@@ -49,6 +50,8 @@ export interface ReviewItem {
   fileName: string;
   status: Exclude<RecordStatus, 'valid'>;
   issues: RecordIssue[];
+  /** Each value an issue concerns, with the page and line it was read from. */
+  values: ReviewValue[];
   text?: string;
 }
 
@@ -73,7 +76,10 @@ export interface Report {
   batch: string | null;
   scope: string;
   generatedAt: string;
-  /** In the contract's shape, ordered by recipient, year and file name; unreadable documents last. */
+  /**
+   * In the contract's shape, ordered by recipient, year and file name; unreadable documents last. Only
+   * the documents under review carry their evidence: all of it would make a large batch's report huge.
+   */
   documents: AgreementRecord[];
   /** Object keys per document, for the per-document rows. */
   keys: Record<string, string[]>;
@@ -142,7 +148,7 @@ export function buildReport(input: ReportInput): Report {
   const review: ReviewItem[] = entries.flatMap(({ record, text }) =>
     record.status === 'valid'
       ? []
-      : [{ documentId: record.documentId, fileName: record.fileName, status: record.status, issues: record.issues, ...(text ? { text } : {}) }],
+      : [{ documentId: record.documentId, fileName: record.fileName, status: record.status, issues: record.issues, values: reviewValues(record, text), ...(text ? { text } : {}) }],
   );
 
   const withAmount = documents.filter((record) => record.status !== 'rejected' && record.agreement.amount && recipientOf(record) && record.agreement.budgetYear);
@@ -169,7 +175,11 @@ export function buildReport(input: ReportInput): Report {
     batch: input.batch ?? null,
     scope: input.scope,
     generatedAt: input.generatedAt.toISOString(),
-    documents,
+    documents: documents.map((record) => {
+      if (record.status !== 'valid' || record.evidence === undefined) return record;
+      const { evidence: _evidence, ...withoutEvidence } = record;
+      return withoutEvidence;
+    }),
     keys: Object.fromEntries(entries.map((entry) => [entry.record.documentId, entry.keys])),
     totals,
     review,

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { Report } from './report.js';
+import { describeValue, valuesOfIssue } from './review-values.js';
 import { COLUMNS, documentRow, recipientOf, STATUS_LABELS } from './rows.js';
 
 /**
@@ -77,9 +78,15 @@ export async function renderXlsx(report: Report): Promise<Buffer> {
     { header: 'Feld', key: 'path', width: 24 },
     { header: 'Code', key: 'code', width: 26 },
     { header: 'Grund', key: 'message', width: 80 },
+    { header: 'Wert', key: 'valuePath', width: 32 },
+    { header: 'Gelesen auf', key: 'where', width: 60 },
   ]);
   for (const item of report.review) {
-    for (const issue of item.issues) review.addRow({ fileName: item.fileName, status: STATUS_LABELS[item.status], ...issue });
+    for (const issue of item.issues) {
+      const values = valuesOfIssue(item.values, issue);
+      if (values.length === 0) review.addRow({ fileName: item.fileName, status: STATUS_LABELS[item.status], ...issue });
+      for (const value of values) review.addRow({ fileName: item.fileName, status: STATUS_LABELS[item.status], ...issue, valuePath: value.path, where: describeValue(value) });
+    }
   }
 
   const conflicts = sheet(workbook, 'Widersprüche', [

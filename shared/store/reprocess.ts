@@ -4,6 +4,7 @@ import { type Change, diffValues } from '../review/corrections.js';
 import { openOriginal } from './document-objects.js';
 import { type IngestDependencies, saveExtraction } from './ingest.js';
 import { quarantineKey } from './keys.js';
+import type { AgreementRecord } from '../schema/record.js';
 import { type StoredDocument, VersionConflictError } from './records.js';
 
 /**
@@ -13,12 +14,16 @@ import { type StoredDocument, VersionConflictError } from './records.js';
  */
 
 export type ReprocessOutcome =
-  | { kind: 'changed'; documentId: string; fileName: string; changes: Change[]; previousVersion?: string }
-  | { kind: 'unchanged'; documentId: string; fileName: string; previousVersion?: string }
+  | { kind: 'changed'; documentId: string; fileName: string; changes: Change[]; previousVersion?: string; evidenceAdded: boolean }
+  | { kind: 'unchanged'; documentId: string; fileName: string; previousVersion?: string; evidenceAdded: boolean }
   | { kind: 'kept'; documentId: string; fileName: string; reason: string }
   | { kind: 'failed'; documentId: string; fileName: string; reason: string }
   /** Someone else changed the record while it was read again; nothing was stored. */
   | { kind: 'conflict'; documentId: string; fileName: string; reason: string };
+
+function withoutEvidence({ evidence: _evidence, ...record }: AgreementRecord): Omit<AgreementRecord, 'evidence'> {
+  return record;
+}
 
 export async function reprocessDocument(
   stored: StoredDocument,
@@ -35,9 +40,12 @@ export async function reprocessDocument(
   if (!source) return { ...base, kind: 'failed', reason: `the PDF is no longer in the bucket under ${stored.keys.join(', ')}` };
   const bytes = await source.object.Body!.transformToByteArray();
   const extraction = await dependencies.reader.extract(bytes, stored.record.fileName, { config: dependencies.config, ocr: dependencies.ocr, now: () => options.now });
-  const changes = diffValues(stored.record, extraction.record);
+  // What was read is compared field by field; where it was read (the evidence) is not a change a person
+  // checks value by value, only whether a record made before evidence existed now has it.
+  const changes = diffValues(withoutEvidence(stored.record), withoutEvidence(extraction.record));
+  const evidenceAdded = stored.record.evidence === undefined && (extraction.record.evidence?.length ?? 0) > 0;
   const previousVersion = stored.extractorVersion;
-  if (changes.length === 0 && previousVersion === EXTRACTOR_VERSION) return { ...base, kind: 'unchanged', previousVersion };
+  if (changes.length === 0 && previousVersion === EXTRACTOR_VERSION) return { ...base, kind: 'unchanged', previousVersion, evidenceAdded: false };
   if (!options.dryRun) {
     try {
       await saveExtraction(extraction, source.key, dependencies, options.now, stored.version);
@@ -50,5 +58,5 @@ export async function reprocessDocument(
       await dependencies.s3.send(new DeleteObjectCommand({ Bucket: dependencies.bucket, Key: quarantineKey(source.key) }));
     }
   }
-  return changes.length === 0 ? { ...base, kind: 'unchanged', previousVersion } : { ...base, kind: 'changed', changes, previousVersion };
+  return changes.length === 0 ? { ...base, kind: 'unchanged', previousVersion, evidenceAdded } : { ...base, kind: 'changed', changes, previousVersion, evidenceAdded };
 }

@@ -163,7 +163,13 @@ describe('bulk upload, batch tracking and the automatic report', () => {
     const storedRecords = new Map(stored.map((document) => [document.documentId, document.record!]));
     expect(report.batch).toBe(batch);
     expect(report.documents.map((record) => record.documentId).sort()).toEqual(distinctDocumentIds());
-    for (const record of report.documents) expect(record).toEqual(storedRecords.get(record.documentId));
+    // As stored, but only documents under review carry their evidence into the report.
+    for (const record of report.documents) {
+      const { evidence, ...fields } = storedRecords.get(record.documentId)!;
+      expect(record).toEqual(record.status === 'valid' ? fields : { ...fields, evidence });
+    }
+    expect(report.documents.filter((record) => record.status === 'valid').some((record) => 'evidence' in record)).toBe(false);
+    expect(report.documents.filter((record) => record.status === 'needs_review').every((record) => record.evidence?.length)).toBe(true);
 
     const all = [...storedRecords.values()];
     const valid = all.filter((record) => record.status === 'valid');
@@ -310,16 +316,22 @@ describe('review and reprocessing', () => {
     const listed = await agreements(['review', 'list', '--json']);
     expect(listed.code).toBe(0);
     const queue = listed.stdout.trim().split('\n').map((line) => JSON.parse(line));
-    expect(queue.find((item) => item.documentId === reviewDocumentId)).toMatchObject({ status: 'needs_review', issues: [{ code: 'signature.date_invalid' }] });
+    // The impossible date is the one value missing; the recipient's place, name and office are kept.
+    expect(queue.find((item) => item.documentId === reviewDocumentId)).toMatchObject({
+      status: 'needs_review',
+      issues: [{ path: 'agreement.signatures[1].date', code: 'signature.date_invalid' }],
+    });
 
     const before = (await records.get(reviewDocumentId))!.record!;
-    const funder = before.agreement.signatures!.find((signature) => signature.party === 'funder')!;
-    const signature = { party: 'recipient', place: 'Heppenheim', date: `${before.agreement.budgetYear}-02-28`, name: 'Katrin Vogel', title: 'Landrätin' };
+    const [funder, recipient] = before.agreement.signatures!;
+    expect(recipient).toMatchObject({ party: 'recipient', place: expect.any(String), name: expect.any(String), title: expect.any(String) });
+    expect(recipient?.date).toBeUndefined();
+    const date = `${before.agreement.budgetYear}-02-28`;
     const acceptedAt = new Date().toISOString();
     const accepted = await agreements([
       'review', 'accept', reviewDocumentId.slice('sha256:'.length, 'sha256:'.length + 12),
       // The date as people write it.
-      '--set', `agreement.signatures[1]=${JSON.stringify({ ...signature, date: `28.2.${before.agreement.budgetYear}` })}`,
+      '--set', `agreement.signatures[1].date=28.2.${before.agreement.budgetYear}`,
       '--by', 'Prüferin Test',
     ]);
     expect(accepted.code, accepted.stderr).toBe(0);
@@ -327,13 +339,13 @@ describe('review and reprocessing', () => {
     expect(accepted.stdout).toContain(`report asked for again: ${batch}\n`);
 
     const stored = (await records.get(reviewDocumentId))!;
-    expect(stored.record).toEqual({ ...before, status: 'valid', issues: [], agreement: { ...before.agreement, signatures: [funder, signature] } });
+    expect(stored.record).toEqual({ ...before, status: 'valid', issues: [], agreement: { ...before.agreement, signatures: [funder, { ...recipient, date }] } });
     expect(stored.original).toEqual(before);
     expect(stored.audit).toHaveLength(1);
     expect(stored.audit[0]).toMatchObject({
       action: 'accept',
       by: 'Prüferin Test',
-      changes: [{ path: 'agreement.signatures[1]', to: signature }],
+      changes: [{ path: 'agreement.signatures[1].date', to: date }],
       resolvedIssues: before.issues,
     });
     const fromBucket = JSON.parse((await objectBytes(`records/${reviewDocumentId.slice('sha256:'.length)}.json`)).toString('utf8'));
@@ -386,12 +398,13 @@ describe('review and reprocessing', () => {
   }, 120_000);
 
   it('reprocesses stored PDFs with the current extractor: a stale record is replaced, an accepted one kept', async () => {
-    // A record as an older, worse extractor might have left it.
+    // A record as an older, worse extractor might have left it, from before records carried evidence.
     const bytes = files.get('generated/zv-005.pdf')!;
     const documentId = documentIdOf(bytes);
     const current = (await records.get(documentId))!;
+    const { evidence: _evidence, ...withoutEvidence } = current.record!;
     const stale: AgreementRecord = {
-      ...current.record!,
+      ...withoutEvidence,
       status: 'needs_review',
       agreement: { ...current.record!.agreement, amount: { cents: 100, currency: 'EUR', text: '1 Euro' } },
       issues: [{ path: 'agreement.amount', code: 'amount.implausible', message: 'implausible' }],
@@ -409,6 +422,7 @@ describe('review and reprocessing', () => {
     const outcomes = reprocessed.stdout.trim().split('\n').map((line) => JSON.parse(line));
     const changed = outcomes.find((outcome) => outcome.documentId === documentId);
     expect(changed.kind).toBe('changed');
+    expect(changed.evidenceAdded).toBe(true);
     expect(changed.changes).toEqual(
       expect.arrayContaining([
         { path: 'status', from: 'needs_review', to: 'valid' },
@@ -421,9 +435,10 @@ describe('review and reprocessing', () => {
 
     const restored = (await records.get(documentId))!;
     expect(restored.record).toEqual(await extractDocument(bytes, 'zv-005.pdf', { config: extractionConfigSchema.parse({ ocr: 'never' }) }));
+    expect(restored.record?.evidence?.length).toBeGreaterThan(0);
     // Every other document of the batch was read as before.
     for (const outcome of outcomes.filter((candidate) => ![documentId, reviewDocumentId, rejectedInReview].includes(candidate.documentId))) {
-      expect(outcome, `${outcome.fileName}: ${JSON.stringify(outcome.changes)}`).toMatchObject({ kind: 'unchanged', previousVersion: EXTRACTOR_VERSION });
+      expect(outcome, `${outcome.fileName}: ${JSON.stringify(outcome.changes)}`).toMatchObject({ kind: 'unchanged', previousVersion: EXTRACTOR_VERSION, evidenceAdded: false });
     }
     expect(restored.extractorVersion).toBe(EXTRACTOR_VERSION);
   }, 600_000);

@@ -26,7 +26,11 @@ const documentIdOf = (label: string) => `sha256:${createHash('sha256').update(la
 /** Intl's German currency format puts a no-break space before the euro sign. */
 const euro = (text: string) => text.replaceAll(' €', '\u00a0€');
 
-const mainTaunus = fixtureRecord('zielvereinbarung-2025-main-taunus-kreis.pdf');
+/** A valid record's evidence, which the report leaves out. */
+const mainTaunus: AgreementRecord = {
+  ...fixtureRecord('zielvereinbarung-2025-main-taunus-kreis.pdf'),
+  evidence: [{ path: 'agreement.amount', page: 2, box: { left: 0.43, top: 0.75, width: 0.13, height: 0.016 }, source: 'pdf-text', confidence: 1, text: '1.018.910 Euro' }],
+};
 const fulda = fixtureRecord('zv-2011-landkreis-fulda.pdf');
 const offenbach = fixtureRecord('zv-2024-stadt-offenbach-am-main.pdf');
 // The fixture with the awkward file name is a second, contradicting Offenbach agreement for 2024.
@@ -46,8 +50,13 @@ const landkreisKasselReview: AgreementRecord = {
   status: 'needs_review',
   textSource: 'ocr',
   issues: [
-    { path: 'agreement.signatures.recipient', code: 'signature.name_missing', message: 'Name der Unterzeichnerin des Landkreises nicht lesbar' },
+    { path: 'agreement.signatures[1].name', code: 'signature.name_missing', message: 'Name der Unterzeichnerin des Landkreises nicht lesbar' },
+    { path: 'agreement.signatures[1].date', code: 'value.low_confidence', message: 'Datum mit geringer Erkennungssicherheit gelesen' },
     { path: 'document', code: 'ocr.low_confidence', message: 'Seite 2 mit geringer Erkennungssicherheit gelesen' },
+  ],
+  evidence: [
+    { path: 'agreement.amount', page: 2, box: { left: 0.44, top: 0.7, width: 0.12, height: 0.016 }, source: 'tesseract', confidence: 0.93, text: '528.970 Euro' },
+    { path: 'agreement.signatures[1].date', page: 2, box: { left: 0.24, top: 0.73, width: 0.1, height: 0.013 }, source: 'tesseract', confidence: 0.41, text: '10.O6.2020' },
   ],
 };
 const reviewText = 'Zielvereinbarung 2020\nLandkreis Kassel\f528.970 Euro\nKassel, den 10.06.2020';
@@ -147,7 +156,10 @@ function parseCsv(text: string, separator = ','): string[][] {
 describe('buildReport', () => {
   it('keeps each document once, ordered by recipient, year and file name, with unreadable documents last', () => {
     expect(report.documents.map((record) => record.fileName)).toEqual(expectedOrder.map((record) => record.fileName));
-    expect(report.documents).toEqual(expectedOrder);
+    // Only the documents under review keep their evidence.
+    const { evidence: _evidence, ...mainTaunusWithoutEvidence } = mainTaunus;
+    expect(report.documents).toEqual(expectedOrder.map((record) => (record === mainTaunus ? mainTaunusWithoutEvidence : record)));
+    expect(report.documents.find((record) => record.documentId === landkreisKasselReview.documentId)?.evidence).toEqual(landkreisKasselReview.evidence);
     expect(report.batch).toBe('batch-2025-11');
     expect(report.scope).toBe('Upload November 2025');
     expect(report.generatedAt).toBe('2025-11-25T08:30:00.000Z');
@@ -196,10 +208,14 @@ describe('buildReport', () => {
         fileName: 'zv-2020-landkreis-kassel-unscharf.pdf',
         status: 'needs_review',
         issues: landkreisKasselReview.issues,
+        // The value an issue concerns, with the page and the line of the text it was read from.
+        values: [
+          { path: 'agreement.signatures[1].date', code: 'value.low_confidence', page: 2, read: '10.O6.2020', line: 'Kassel, den 10.06.2020', source: 'tesseract', confidence: 0.41 },
+        ],
         text: reviewText,
       },
-      { documentId: empty.documentId, fileName: 'empty.pdf', status: 'rejected', issues: [{ path: 'document', code: 'pdf.empty', message: '' }] },
-      { documentId: notPdf.documentId, fileName: 'not-a-pdf.pdf', status: 'rejected', issues: notPdf.issues },
+      { documentId: empty.documentId, fileName: 'empty.pdf', status: 'rejected', issues: [{ path: 'document', code: 'pdf.empty', message: '' }], values: [] },
+      { documentId: notPdf.documentId, fileName: 'not-a-pdf.pdf', status: 'rejected', issues: notPdf.issues, values: [] },
     ]);
     expect(report.review[2]!.issues.map((issue) => issue.code)).toEqual(['pdf.not_pdf']);
   });
@@ -336,7 +352,7 @@ describe('CSV, RFC 4180', () => {
     const rows = readRows();
     expect(rows[2]![column('Status')]).toBe('zu prüfen');
     expect(rows[2]![column('Hinweise')]).toBe(
-      'signature.name_missing: Name der Unterzeichnerin des Landkreises nicht lesbar\nocr.low_confidence: Seite 2 mit geringer Erkennungssicherheit gelesen',
+      'signature.name_missing: Name der Unterzeichnerin des Landkreises nicht lesbar\nvalue.low_confidence: Datum mit geringer Erkennungssicherheit gelesen\nocr.low_confidence: Seite 2 mit geringer Erkennungssicherheit gelesen',
     );
     expect(rows[8]).toEqual(['empty.pdf', 'abgewiesen', '', '', '', '', '', '', '', '', '', '', '', '', '', 'pdf.empty: ', empty.documentId, 'incoming/empty.pdf']);
   });
@@ -506,6 +522,8 @@ describe('Markdown', () => {
         '',
         '- **zv-2020-landkreis-kassel-unscharf.pdf** (zu prüfen)',
         '  - `signature.name_missing` Name der Unterzeichnerin des Landkreises nicht lesbar',
+        '  - `value.low_confidence` Datum mit geringer Erkennungssicherheit gelesen',
+        '    - `agreement.signatures[1].date`: Seite 2, Zeile „Kassel, den 10.06.2020“ (gelesen „10.O6.2020“, Texterkennung 41 %)',
         '  - `ocr.low_confidence` Seite 2 mit geringer Erkennungssicherheit gelesen',
         '- **empty.pdf** (abgewiesen)',
         '  - `pdf.empty` ',
@@ -615,13 +633,23 @@ describe('XLSX', () => {
     expect(rowValues(totals, 6, 4)).toEqual(['Haushaltsjahr', 2011, 1, 1_031_315]);
 
     const review = workbook.getWorksheet('Zu prüfen')!;
-    expect(review.rowCount).toBe(1 + 4);
+    expect(review.rowCount).toBe(1 + 5);
     expect(rowValues(review, 2, 5)).toEqual([
       'zv-2020-landkreis-kassel-unscharf.pdf',
       'zu prüfen',
-      'agreement.signatures.recipient',
+      'agreement.signatures[1].name',
       'signature.name_missing',
       'Name der Unterzeichnerin des Landkreises nicht lesbar',
+    ]);
+    // A value under review: where it was read.
+    expect(rowValues(review, 3, 7)).toEqual([
+      'zv-2020-landkreis-kassel-unscharf.pdf',
+      'zu prüfen',
+      'agreement.signatures[1].date',
+      'value.low_confidence',
+      'Datum mit geringer Erkennungssicherheit gelesen',
+      'agreement.signatures[1].date',
+      'Seite 2, Zeile „Kassel, den 10.06.2020“ (gelesen „10.O6.2020“, Texterkennung 41 %)',
     ]);
 
     const conflicts = workbook.getWorksheet('Widersprüche')!;
@@ -701,6 +729,10 @@ describe('HTML', () => {
     );
     expect(html).toContain(`<tr class="rejected" data-document-id="${empty.documentId}"><td class="fileName">empty.pdf</td><td class="status">abgewiesen</td><td class="recipient"></td>`);
     expect(html).toContain(`<div class="review-item needs_review" data-document-id="${landkreisKasselReview.documentId}"><h3>zv-2020-landkreis-kassel-unscharf.pdf — zu prüfen</h3>`);
+    // The value under review, with the page and line it was read from.
+    expect(html).toContain(
+      '<li><code>agreement.signatures[1].date</code> · <code>value.low_confidence</code>: Datum mit geringer Erkennungssicherheit gelesen<ul class="values"><li><code>agreement.signatures[1].date</code>: Seite 2, Zeile „Kassel, den 10.06.2020“ (gelesen „10.O6.2020“, Texterkennung 41 %)</li></ul></li>',
+    );
     expect(html).toContain('<summary>Gelesener Text (2 Seiten)</summary><pre class="source">--- Seite 1 ---\nZielvereinbarung 2020\nLandkreis Kassel\n\n--- Seite 2 ---\n528.970 Euro\nKassel, den 10.06.2020</pre>');
   });
 });
