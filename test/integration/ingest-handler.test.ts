@@ -99,6 +99,7 @@ describe('ingest handler', () => {
         pages: 0,
         agreement: {},
         issues: [{ path: 'document', code: 'limit.file_size', message: `The file has ${bytes.length} bytes, more than the limit of 1000 bytes.` }],
+        evidence: [],
       });
     }
     await reader.close();
