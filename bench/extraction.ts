@@ -11,8 +11,9 @@ import { TesseractOcrEngine } from '../shared/ocr/tesseract.js';
 import type { AgreementRecord } from '../shared/schema/record.js';
 import { fixtureBytes, loadFixtures } from '../test/support/fixtures.js';
 import { measureCli, outcomes } from './cli-run.js';
+import { launchBrowser } from '../test/support/browser.js';
+import { describeCalibration, runCalibration } from './calibration.js';
 import { type Accuracy, accuracy } from './field-accuracy.js';
-import { printedAgreementAccuracy } from './printed-agreements.js';
 import { mergeBenchResults } from './results.js';
 
 /**
@@ -22,12 +23,16 @@ import { mergeBenchResults } from './results.js';
  *   the same file;
  * - scanned pages: tesseract.js recognising a rendered page against native `tesseract -l deu` on the
  *   same rendered page (as a PNG file for it), one page at a time;
- * - field accuracy on the fixtures, and on agreements from another PDF producer (Chromium) and their
- *   scans, made from seeds no test uses;
+ * - field accuracy on the fixtures;
+ * - calibration (bench/calibration.ts): over 300 agreements from seeds no test uses, by both producers,
+ *   digital and scanned at every quality, fax-like included: field accuracy, the share of valid records
+ *   and every valid record with a wrong value; `--sample` reads a few per quality instead, for every day;
  * - the CLI as users run it (built, default settings) over every fixture and the hostile files
  *   (fixtures/hostile): its wall time and the peak resident memory of its whole process tree, readers
  *   included, and of this process over all of the above.
- * `--json` also writes these figures as the `extraction` section of bench-results.json. Ratios are ours divided by the baseline's, medians.
+ * `--json` also writes these figures as the `extraction` section of bench-results.json, and the
+ * calibration's as the `calibration` one (`calibration (sample)` for a sample). Ratios are ours divided by
+ * the baseline's, medians.
  */
 
 const run = promisify(execFile);
@@ -128,7 +133,9 @@ const extracted: { fixture: (typeof fixtures)[number]; actual: AgreementRecord }
 const summary = (result: Accuracy) => ({ right: result.right, total: result.total, accuracy: result.right / result.total, wrong: result.wrong });
 const accuracyOf = (category: string) =>
   summary(accuracy(extracted.filter(({ fixture }) => fixture.category === category).map(({ fixture, actual }) => ({ actual, expected: fixture.expected }))));
-const printed = await printedAgreementAccuracy(config, ocrPool, { digital: 40, scanned: 8 });
+const size = process.argv.includes('--sample') ? 'sample' : 'full';
+const browser = await launchBrowser();
+const calibration = await runCalibration({ size, config, ocr: ocrPool, browser, progress: (line) => process.stderr.write(`${line}\n`) }).finally(() => browser.close());
 await Promise.all([ocr.close(), ocrPool.close(), readers.close()]);
 clearInterval(sampler);
 
@@ -148,8 +155,6 @@ const results = {
     digital: accuracyOf('digital'),
     scanned: accuracyOf('scanned'),
     mixed: accuracyOf('mixed'),
-    'printed by Chromium': summary(printed.digital),
-    'printed by Chromium, scanned': summary(printed.scanned),
   },
   cli: {
     files: cliFiles,
@@ -175,7 +180,9 @@ console.log(
   `CLI on ${cliFiles} files (every fixture and hostile file): ${results.cli.records} records, exit code ${results.cli.exitCode}, ${results.cli.seconds} s, peak ${results.cli.peakRssMiB} MiB resident with its readers (${results.cli.processes} processes at most); this benchmark process ${results.peakRssMiB} MiB`,
 );
 console.log(`  ${Object.entries(results.cli.outcomes).map(([outcome, count]) => `${outcome}: ${count}`).join(', ')}`);
+for (const line of describeCalibration(calibration)) console.log(line);
 if (writeJson) {
   mergeBenchResults('extraction', results);
-  console.log('wrote the extraction section of bench-results.json');
+  mergeBenchResults(size === 'full' ? 'calibration' : 'calibration (sample)', calibration);
+  console.log('wrote the extraction and calibration sections of bench-results.json');
 }

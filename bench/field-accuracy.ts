@@ -49,3 +49,9 @@ export function accuracy(pairs: readonly { actual: AgreementRecord; expected: Ag
   }
   return result;
 }
+
+/** Every field whose value differs between what was read and what was expected, either way: a value missing, wrong, or read where none is. */
+export function wrongFields(got: ReadonlyMap<string, string>, want: ReadonlyMap<string, string>): string[] {
+  const fields = [...new Set([...want.keys(), ...got.keys()])];
+  return fields.filter((field) => got.get(field) !== want.get(field)).map((field) => `${field}: expected ${want.get(field) ?? 'nothing'}, got ${got.get(field) ?? 'nothing'}`);
+}

@@ -19,11 +19,8 @@ export interface ServeOptions extends DeploymentOptions {
   open: boolean;
 }
 
-/**
- * The OCR confidence below which the app flags a value: the extractor's own floor, on the 0–1 scale of
- * each value's confidence (the extractor's setting is in per cent).
- */
-export const confidenceFloorOf = (config: ExtractionConfig) => config.minOcrConfidence / 100;
+/** The OCR confidence (0–1) below which the app flags a value: the floor below which the extractor sends a value to review. */
+export const confidenceFloorOf = (config: ExtractionConfig) => config.minValueConfidence;
 
 /** Hands the address to the desktop's browser; a machine without one just shows the address. */
 function openInBrowser(url: string): void {

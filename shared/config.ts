@@ -15,6 +15,13 @@ export const extractionConfigSchema = z.object({
   ocrDpi: z.coerce.number().int().min(72).max(600).default(300),
   /** A page's OCR confidence (0–1, see `textConfidence`) below which its record goes to review. */
   minOcrConfidence: z.coerce.number().min(0).max(1).default(0.6),
+  /**
+   * A value's OCR confidence (0–1, the mean of its words') below which its record goes to review, with an
+   * issue at the value's path. Calibrated by `npm run bench` on scans of every quality.
+   */
+  minValueConfidence: z.coerce.number().min(0).max(1).default(0.7),
+  /** The confidence (0–1) below which one word OCR read sends its value to review, however sure the others were. */
+  minWordConfidence: z.coerce.number().min(0).max(1).default(0.5),
   limits: z
     .object({
       maxFileBytes: z.coerce.number().int().positive().default(100 * 1024 * 1024),
@@ -51,6 +58,8 @@ export const extractionEnvSchema = z.object({
   EXTRACTION_MIN_TEXT_CHARS_PER_PAGE: z.string().optional(),
   EXTRACTION_OCR_DPI: z.string().optional(),
   EXTRACTION_MIN_OCR_CONFIDENCE: z.string().optional(),
+  EXTRACTION_MIN_VALUE_CONFIDENCE: z.string().optional(),
+  EXTRACTION_MIN_WORD_CONFIDENCE: z.string().optional(),
   EXTRACTION_MAX_FILE_BYTES: z.string().optional(),
   EXTRACTION_MAX_PAGES: z.string().optional(),
   EXTRACTION_MAX_PAGE_SIDE_PT: z.string().optional(),
@@ -73,6 +82,8 @@ export function extractionConfigFromEnv(environment: Record<string, string | und
       minTextCharsPerPage: env.EXTRACTION_MIN_TEXT_CHARS_PER_PAGE,
       ocrDpi: env.EXTRACTION_OCR_DPI,
       minOcrConfidence: env.EXTRACTION_MIN_OCR_CONFIDENCE,
+      minValueConfidence: env.EXTRACTION_MIN_VALUE_CONFIDENCE,
+      minWordConfidence: env.EXTRACTION_MIN_WORD_CONFIDENCE,
       limits: defined({
         maxFileBytes: env.EXTRACTION_MAX_FILE_BYTES,
         maxPages: env.EXTRACTION_MAX_PAGES,

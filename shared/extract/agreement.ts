@@ -1,9 +1,11 @@
 import type { Gebietskoerperschaft } from '../data/gebietskoerperschaften.js';
 import type { LineGeometry } from '../pdf/text-layer.js';
 import type { Agreement, Party, PartyRole, RecipientKind } from '../schema/record.js';
-import { type AmountCandidate, pickTotalAmount } from './amount.js';
+import { type AmountCandidate, findAmounts, pickTotalAmount } from './amount.js';
+import { GERMAN_DATE } from './dates.js';
 import { type LineSpan, locate, textRangeSpans, type ValueSource, wholeLines } from './evidence.js';
-import { extractMeasures } from './measures.js';
+import { extractMeasures, SECTION_HEADING } from './measures.js';
+import { isNoiseLine } from './noise.js';
 import { CELL_SEPARATOR, foldForComparison, joinWrapped } from './normalize.js';
 import { kindHint, matchMinistry, ministryForYear, ministryNominative, resolveRecipient } from './parties.js';
 import { extractSignatures, type SignatureBlock } from './signatures.js';
@@ -27,8 +29,25 @@ export interface ExtractionFindings {
     amountContext?: string;
     /** The amount written out in words next to the digits, if the document does so. */
     amountInWords?: string;
+    /** The only amount found is one the text introduces as a part ("davon …"). */
+    amountIntroducedAsPart?: boolean;
     signatureBlocks: SignatureBlock[];
+    /** Lines of the sections read that became no part of a value (noise, or text lost to the values). */
+    unaccounted: UnaccountedText[];
+    /** A line numbered as the next measure would be, after the list ended but before its section did. */
+    listCutBefore?: string;
+    /** Measures (indexes) whose titles share no word with any item of the programme's list in § 1. */
+    outsideProgramme: number[];
   };
+}
+
+/** Lines of one section that no value accounts for, and the path of the value they would belong to. */
+export interface UnaccountedText {
+  path: string;
+  section: 'title' | 'amount' | 'measures';
+  lines: string[];
+  /** Set when they stand under a measure that has no projects: its projects may be what they are. */
+  measureWithoutProjects?: boolean;
 }
 
 const TITLE_MAX_LINES = 14;
@@ -44,17 +63,24 @@ interface TitleBlock {
   endLine: number;
   /** The lines the title was read from. */
   lineIndexes: number[];
+  /** Lines inside the title block OCR read from something that is not text. */
+  noise: number[];
 }
 
-function titleBlock(lines: readonly string[]): TitleBlock | undefined {
+function titleBlock(lines: readonly string[], geometry: readonly (LineGeometry | undefined)[]): TitleBlock | undefined {
   const start = lines.findIndex((line) => isTitleStart(line));
   if (start < 0) return undefined;
   const parts: string[] = [];
   const lineIndexes: number[] = [];
+  const noise: number[] = [];
   let end = start;
   for (let index = start; index < Math.min(lines.length, start + TITLE_MAX_LINES); index++) {
     const line = (lines[index] ?? '').split(CELL_SEPARATOR).join(' ').trim();
     if (!line) continue;
+    if (isNoiseLine(line, geometry[index])) {
+      noise.push(index);
+      continue;
+    }
     if (index > start && TITLE_STOP.test(line)) break;
     parts.push(line);
     lineIndexes.push(index);
@@ -72,7 +98,67 @@ function titleBlock(lines: readonly string[]): TitleBlock | undefined {
   }
   // A title ends without punctuation; a colon or comma after it is a speck OCR read.
   const title = parts.reduce((joined, part) => (joined ? joinWrapped(joined, part) : part), '').replace(/\s*[.:;,]+$/, '');
-  return { title, endLine: end, lineIndexes };
+  return { title, endLine: end, lineIndexes, noise: noise.filter((index) => index < end) };
+}
+
+/** Words that say what kind of thing a measure is, not which: no ground for matching a title to the programme. */
+const GENERIC_WORDS = new Set(['massnahmen', 'massnahme', 'projekte', 'projekt', 'angebote', 'sowie', 'insbesondere', 'bereich', 'rahmen']);
+
+/** The stems a title is matched by: the first six letters of each of its words of five letters or more. */
+function stemsOf(text: string): Set<string> {
+  return new Set(
+    text
+      .split(/[\s,;:()–-]+/)
+      .map(foldForComparison)
+      .filter((word) => word.length >= 5 && !GENERIC_WORDS.has(word))
+      .map((word) => word.slice(0, 6)),
+  );
+}
+
+/**
+ * The measure types the programme's paragraph in § 1 lists, where it does ("Schwerpunkte im … sind
+ * Maßnahmen zur …, zu …, … sowie …"): the items of that enumeration.
+ */
+function programmeList(lines: readonly string[]): string[] | undefined {
+  const first = lines.findIndex((line) => /^(?:§|S|\$|&)\s?1\s*$/.test(line.trim()));
+  if (first < 0) return undefined;
+  const last = lines.findIndex((line, index) => index > first && SECTION_HEADING.test(line.trim()));
+  const section = lines.slice(first + 1, last < 0 ? undefined : last).map((line) => line.split(CELL_SEPARATOR).join(' '));
+  const enumeration = /Schwerpunkte\b[^.]*?\bsind\s+([^.]+)\./.exec(section.reduce((text, line) => (text ? joinWrapped(text, line) : line), ''))?.[1];
+  const items = enumeration?.split(/,\s+|\s+sowie\s+/).map((item) => item.trim()).filter(Boolean);
+  return items && items.length >= 2 ? items : undefined;
+}
+
+/** How far from the amount its section is looked at, at most, for what it holds besides (lines). */
+const AMOUNT_SECTION_LINES = 12;
+const GERMAN_DATE_ANYWHERE = new RegExp(GERMAN_DATE.source, 'gu');
+/** A number the amount's section holds that is none of its amounts, years or dates: an amount not read. */
+const UNREAD_NUMBER = /\d[\d.,' ]*\d{2}/;
+
+/**
+ * The lines of the amount's section (from its heading to the next) that no value or running text
+ * accounts for: noise, or a number left over once the amounts, years and dates are taken out of it (an
+ * amount too garbled to read, maybe the real total).
+ */
+function amountSectionLeftovers(lines: readonly string[], geometry: readonly (LineGeometry | undefined)[], amountLine: number): number[] {
+  let first = amountLine;
+  while (first > 0 && amountLine - first < AMOUNT_SECTION_LINES && !SECTION_HEADING.test((lines[first - 1] ?? '').trim())) first--;
+  let last = amountLine;
+  while (last + 1 < lines.length && last - amountLine < AMOUNT_SECTION_LINES && !SECTION_HEADING.test((lines[last + 1] ?? '').trim())) last++;
+  // Amounts and dates may wrap ("Davon sind 20.000" / "Euro für …"): they are taken out of the section's
+  // text as a whole, line breaks read as spaces, which keeps every line where it was.
+  const section = lines.slice(first, last + 1).map((line) => line.split(CELL_SEPARATOR).join(' '));
+  let text = section.join(' ');
+  for (const found of findAmounts(text)) text = `${text.slice(0, found.index)}${' '.repeat(found.length)}${text.slice(found.index + found.length)}`;
+  text = text.replace(GERMAN_DATE_ANYWHERE, (date) => ' '.repeat(date.length)).replace(/\b(?:19|20)\d{2}\b|§\s*\d+/g, (found) => ' '.repeat(found.length));
+  const leftovers: number[] = [];
+  let offset = 0;
+  section.forEach((line, at) => {
+    const rest = text.slice(offset, offset + line.length);
+    offset += line.length + 1;
+    if (isNoiseLine(line, geometry[first + at]) || UNREAD_NUMBER.test(rest)) leftovers.push(first + at);
+  });
+  return leftovers;
 }
 
 const YEAR = /\b(20[1-3]\d)\b/;
@@ -204,13 +290,13 @@ function recipientParty(
  */
 export function extractAgreement(lines: readonly string[], geometry: readonly (LineGeometry | undefined)[] = []): ExtractionFindings {
   const text = lines.map((line) => line.split(CELL_SEPARATOR).join(' ')).join('\n');
-  const heading = titleBlock(lines);
+  const heading = titleBlock(lines, geometry);
   const title = heading?.title;
   const year = budgetYear(title, text);
   const { funderPhrase, recipientPhrase } = title ? splitParties(title) : {};
 
   const measureList = extractMeasures(lines, heading?.endLine ?? 0, geometry);
-  const signatureBlocks = extractSignatures(lines, measureList?.endLine ?? heading?.endLine ?? 0);
+  const signatureBlocks = extractSignatures(lines, measureList?.endLine ?? heading?.endLine ?? 0, geometry);
   const signatureOffices = signatureBlocks.map((block) => block.title ?? '').join(' ');
 
   const funder = funderParty(funderPhrase, text, year?.value);
@@ -275,6 +361,33 @@ export function extractAgreement(lines: readonly string[], geometry: readonly (L
     }
   });
 
+  const unaccounted: UnaccountedText[] = [];
+  const account = (path: string, section: UnaccountedText['section'], indexes: readonly number[], measureWithoutProjects = false) => {
+    if (indexes.length > 0) unaccounted.push({ path, section, lines: indexes.map((index) => lines[index] ?? ''), ...(measureWithoutProjects ? { measureWithoutProjects } : {}) });
+  };
+  account('agreement.title', 'title', heading?.noise ?? []);
+  const amountLine = amount ? textRangeSpans(lines, amount.index, amount.index + amount.length)[0]?.line : undefined;
+  if (amountLine !== undefined) account('agreement.amount', 'amount', amountSectionLeftovers(lines, geometry, amountLine));
+  if (measureList) {
+    const byMeasure = new Map<number, number[]>();
+    for (const { line, measure } of measureList.unaccounted) byMeasure.set(measure, [...(byMeasure.get(measure) ?? []), line]);
+    for (const [measure, indexes] of byMeasure) {
+      const projects = measureList.measures[measure]?.projects;
+      if (measure < 0 || !projects) account('agreement.measures', 'measures', indexes);
+      else if (projects.length === 0) account(`agreement.measures[${measure}].projects`, 'measures', indexes, true);
+      else account(`agreement.measures[${measure}]`, 'measures', indexes);
+    }
+  }
+
+  const programme = programmeList(lines);
+  const programmeStems = programme?.map(stemsOf) ?? [];
+  const outsideProgramme = programme
+    ? (agreement.measures ?? []).flatMap((measure, index) => {
+        const stems = stemsOf(measure.title);
+        return programmeStems.some((item) => [...stems].some((stem) => item.has(stem))) ? [] : [index];
+      })
+    : [];
+
   const amountContext = amount ? text.slice(Math.max(0, amount.index - 80), amount.index + amount.text.length) : undefined;
   return {
     agreement,
@@ -287,7 +400,11 @@ export function extractAgreement(lines: readonly string[], geometry: readonly (L
       funderPhrase,
       amountContext: amountContext?.replace(/\s+/g, ' '),
       amountInWords: amount?.inWords,
+      ...(amount?.introducedAsPart ? { amountIntroducedAsPart: true } : {}),
       signatureBlocks: signed,
+      unaccounted,
+      ...(measureList?.cutBefore !== undefined ? { listCutBefore: lines[measureList.cutBefore] ?? '' } : {}),
+      outsideProgramme,
     },
   };
 }

@@ -35,6 +35,8 @@ export interface AmountCandidate extends Amount {
   length: number;
   /** The amount as the document writes it out after the digits, "(in Worten: …)", if it does. */
   inWords?: string;
+  /** Set on the total picked when the text introduces it as a part of one ("davon …"): no better one was found. */
+  introducedAsPart?: boolean;
 }
 
 const IN_WORDS = /^\s*\(\s*in\s+Worten\s*:?\s*([^)]{3,200})\)/i;
@@ -83,9 +85,11 @@ export function pickTotalAmount(text: string): AmountCandidate | undefined {
     const nearBefore = before.slice(-40);
     let score = 0;
     if (TOTAL_CUES.test(before)) score += 2;
-    if (PART_CUES.test(nearBefore)) score -= 3;
-    return { candidate, score };
+    const part = PART_CUES.test(nearBefore);
+    if (part) score -= 3;
+    return { candidate, score, part };
   });
   scored.sort((a, b) => b.score - a.score || b.candidate.cents - a.candidate.cents || a.candidate.index - b.candidate.index);
-  return scored[0]?.candidate;
+  const best = scored[0];
+  return best && (best.part ? { ...best.candidate, introducedAsPart: true } : best.candidate);
 }

@@ -156,12 +156,18 @@ export interface PageOrigin {
 
 const fraction = (value: number, whole: number) => Math.min(1, Math.max(0, value / whole));
 
+/** A value's evidence, and the word of it OCR was least sure of (words with a letter or digit only). */
+export interface ValueEvidence {
+  evidence: Evidence;
+  weakest?: { text: string; confidence: number };
+}
+
 /**
  * The evidence of a value: the words its spans came from, on the page that holds most of them, their
  * box in fractions of that page, their mean confidence and their text as read. Undefined when the spans
  * lead to no word at all.
  */
-export function evidenceOf(source: ValueSource, lines: readonly SourceLine[], pages: ReadonlyMap<number, PageOrigin>): Evidence | undefined {
+export function evidenceOf(source: ValueSource, lines: readonly SourceLine[], pages: ReadonlyMap<number, PageOrigin>): ValueEvidence | undefined {
   const byPage = new Map<number, PlacedWord[]>();
   for (const { line, start, end } of source.spans) {
     const sourceLine = lines[line];
@@ -194,12 +200,16 @@ export function evidenceOf(source: ValueSource, lines: readonly SourceLine[], pa
     height: Math.min(fraction(bottom - top, height), 1 - fraction(top, height)),
   };
   if (!Object.values(box).every(Number.isFinite)) return undefined;
+  const weakest = words.filter((word) => /[\p{L}\d]/u.test(word.text)).sort((a, b) => a.confidence - b.confidence)[0];
   return {
-    path: source.path,
-    page,
-    box,
-    source: origin.source,
-    confidence: words.reduce((sum, word) => sum + word.confidence, 0) / words.length,
-    text: words.map((word) => word.text.trim()).join(' '),
+    evidence: {
+      path: source.path,
+      page,
+      box,
+      source: origin.source,
+      confidence: words.reduce((sum, word) => sum + word.confidence, 0) / words.length,
+      text: words.map((word) => word.text.trim()).join(' '),
+    },
+    ...(weakest ? { weakest: { text: weakest.text.trim(), confidence: weakest.confidence } } : {}),
   };
 }

@@ -11,7 +11,7 @@ import { extractAgreement } from './agreement.js';
 import { alignToWords, evidenceOf, type PageOrigin, type SourceLine } from './evidence.js';
 import { documentIdOf, rejectedRecord } from './rejected.js';
 import { restoreMonthNames } from './dates.js';
-import { contentLineIndexes, dropOcrJunk, dropStrayPeriods, normalizeCharacters, repairDigits, restoreDashes, tidyLine, withoutMarkerRunIn, withoutStrayUmlauts } from './normalize.js';
+import { announcedPageCount, contentLineIndexes, dropOcrJunk, dropStrayPeriods, normalizeCharacters, repairDigits, restoreDashes, tidyLine, withoutMarkerRunIn, withoutStrayUmlauts } from './normalize.js';
 
 /**
  * From PDF bytes to a validated record: preflight, text layer, OCR for scanned pages, field extraction,
@@ -255,23 +255,34 @@ function buildRecord(
       const text = tidied[pageIndex]?.[index] ?? '';
       const placed = page.geometry[index];
       lines.push(text);
-      geometry.push(placed && { ...placed, page: pageIndex });
+      geometry.push(placed && { ...placed, page: pageIndex, readByOcr: page.source !== 'pdf-text' });
       sourceLines.push({ page: page.number, words: placed?.words ?? [], origin: alignToWords(text, page.lines[index] ?? '', placed?.words ?? []) });
     }
   });
   const findings = extractAgreement(lines, geometry);
   const origins = new Map<number, PageOrigin>(pages.map((page) => [page.number, { size: page.size, source: page.source }]));
-  const evidence = findings.sources.flatMap((source) => {
+  const read = findings.sources.flatMap((source) => {
     const found = evidenceOf(source, sourceLines, origins);
-    return found ? [rounded(found)] : [];
+    return found ? [{ ...found, evidence: rounded(found.evidence) }] : [];
   });
+  const evidence = read.map((value) => value.evidence);
   const lowConfidencePages = pages
     .filter((page) => page.confidence !== undefined && page.confidence < config.minOcrConfidence)
     .map((page) => ({ page: page.number, confidence: page.confidence ?? 0 }));
+  // A page read, OCR's or its text layer's, that holds no line with a word once its furniture is gone.
+  const emptyPages = pages
+    .filter((page, index) => !unreadPages.includes(page.number) && !kept[index]?.some((line) => /\p{L}/u.test(tidied[index]?.[line] ?? '')))
+    .map((page) => page.number);
   const { status, issues } = validateFindings(findings, {
     today: now?.() ?? new Date(),
     lowConfidencePages,
     unreadPages,
+    values: read,
+    minValueConfidence: config.minValueConfidence,
+    minWordConfidence: config.minWordConfidence,
+    emptyPages,
+    pageCount,
+    announcedPages: announcedPageCount(tidied),
   });
   const record = agreementRecordSchema.parse({
     ...base,

@@ -2,6 +2,7 @@ import type { Measure } from '../schema/record.js';
 import { STANDARD_MEASURE_TYPES } from '../data/measure-types.js';
 import type { LineGeometry } from '../pdf/text-layer.js';
 import type { LineSpan } from './evidence.js';
+import { isNoiseLine, isSpeckLine, looksLikeText } from './noise.js';
 import { CELL_SEPARATOR, foldForComparison, joinWrapped, similarity } from './normalize.js';
 
 /**
@@ -17,7 +18,7 @@ const MEASURE_LINE = /^(?<number>\d{1,2}|[lIZ])\s?[.):,;]\s*(?<text>[^\d\s].*)$/
 /** Bullets as typed, as Symbol/Wingdings fonts encode them, and as OCR misreads them ("o-", "x", "oBerufs…"). */
 const BULLET_LINE = /^(?:[-–—‐•▪■□●◦○·∙*+»«>°©®✓➢&\uF0A7\uF0B7\uF0D8\uF0FC]|[oesacvx]{1,2}[-.,;:_!*'‘’]?(?=\s+[.,'‘’‚]?\p{Lu})|[oe](?=\p{Lu}\p{Ll}))\s*(?<text>\S.*)$/u;
 const LIST_INTRO = /folgende\s+(?:Projekte|Maßnahmen|Angebote)|Maßnahmenart(?:en)?\s*:?\s*$|in\s+den\s+(?:jeweiligen[.,]?\s+)?Maßnahmenarten/i;
-const SECTION_HEADING = /^(?:§|S|\$|8|&)\s?\d{1,2}\s*$|^(?:Artikel|Art\.)\s*\d+/;
+export const SECTION_HEADING = /^(?:§|S|\$|8|&)\s?\d{1,2}\s*$|^(?:Artikel|Art\.)\s*\d+/;
 /** Sentence openings of the paragraph that follows the list; a list item does not start like this. */
 const PARAGRAPH_START =
   /^(?:Die|Der|Das|Diese[rs]?|Dies|Im|In\s+der|Mit|Zur|Zum|Alle|Es|Eine?|Über|Sofern|Soweit|Dabei|Hierbei|Darüber|Für\s+die|Bei|Nach|Unterjährige)\s/;
@@ -29,10 +30,23 @@ export interface MeasureSource {
   projects: LineSpan[][];
 }
 
+/** Lines of the list's section that became no part of a value: under which measure they stand (-1: after the list). */
+export interface UnaccountedLine {
+  line: number;
+  measure: number;
+}
+
 export interface MeasureList {
   measures: Measure[];
   /** For each of `measures`, the stretches of the lines its title and projects were read from. */
   sources: MeasureSource[];
+  /**
+   * Lines between the list's start and the next section heading that are neither part of a value nor
+   * specks nor the running text of a paragraph: OCR noise, or items the list lost.
+   */
+  unaccounted: UnaccountedLine[];
+  /** A line after the list, before the section ends, numbered as the next measure would be. */
+  cutBefore?: number;
   /** Index of the first line after the list. */
   endLine: number;
   startLine: number;
@@ -141,7 +155,29 @@ interface ListLayout {
   pageOf: (lineIndex: number) => number | undefined;
   /** The list is set justified: every line of an item but its last reaches the right edge. */
   justified: boolean;
+  /** OCR read the line from something that is not text (see `isNoiseLine`). */
+  isNoise: (lineIndex: number) => boolean;
+  /** The line is short and centred in the text column: a heading, where the positions tell. */
+  isCentred: (lineIndex: number) => boolean;
 }
+
+/** Where each page's text column runs (points): most lines start at its left and end at its right. */
+function columnsByPage(geometry: readonly (LineGeometry | undefined)[]): Map<number, { left: number; right: number }> {
+  const byPage = new Map<number, { starts: number[]; ends: number[] }>();
+  for (const line of geometry) {
+    if (!line || line.words.length < 4) continue;
+    const page = byPage.get(line.page ?? 0) ?? { starts: [], ends: [] };
+    page.starts.push(Math.min(...line.words.map((word) => word.left)));
+    page.ends.push(Math.max(...line.words.map((word) => word.right)));
+    byPage.set(line.page ?? 0, page);
+  }
+  const at = (values: number[], share: number) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) * share)] ?? Number.NaN;
+  return new Map([...byPage].filter(([, page]) => page.starts.length >= 5).map(([page, { starts, ends }]) => [page, { left: at(starts, 0.1), right: at(ends, 0.9) }]));
+}
+
+/** A line no wider than this share of its column, whose middle lies this near the column's, is centred. */
+const CENTRED_WIDTH = 0.6;
+const CENTRED_OFFSET = 0.05;
 
 export function extractMeasures(
   lines: readonly string[],
@@ -151,6 +187,7 @@ export function extractMeasures(
   const start = findListStart(lines, fromLine);
   if (start < 0) return undefined;
   const column = columnRightEdge(geometry);
+  const columns = columnsByPage(geometry);
   const layout: ListLayout = {
     lines,
     start,
@@ -178,6 +215,17 @@ export function extractMeasures(
     },
     pageOf: (lineIndex) => geometry[lineIndex]?.page,
     justified: false,
+    isNoise: (lineIndex) => isNoiseLine(lines[lineIndex] ?? '', geometry[lineIndex]),
+    isCentred: (lineIndex) => {
+      const line = geometry[lineIndex];
+      const column = columns.get(line?.page ?? 0);
+      const words = line?.words.filter((word) => Number.isFinite(word.left) && Number.isFinite(word.right)) ?? [];
+      if (!column || words.length === 0) return false;
+      const left = Math.min(...words.map((word) => word.left));
+      const right = Math.max(...words.map((word) => word.right));
+      const width = column.right - column.left;
+      return right - left < CENTRED_WIDTH * width && Math.abs((left + right) / 2 - (column.left + column.right) / 2) < CENTRED_OFFSET * width;
+    },
   };
   const list = readList(layout);
   if (list.measures.length === 0) return undefined;
@@ -187,12 +235,20 @@ export function extractMeasures(
     const line = layout.geometryOf(start + offset);
     return column?.justified === true && line !== undefined && line.words.length >= 3 && Math.abs(line.endX - column.edge) <= EXACT_EDGE;
   });
-  const { measures, sources, endLine } = atEdge.length >= 2 ? readList({ ...layout, justified: true }) : list;
+  const { measures, sources, unaccounted, endLine } = atEdge.length >= 2 ? readList({ ...layout, justified: true }) : list;
   for (const measure of measures) {
     measure.title = standardTitle(withoutStrayPeriods(measure.title));
     measure.projects = measure.projects.map(withoutStrayPeriods);
   }
-  return { measures, sources, startLine: start, endLine };
+  const after = afterTheList(layout, endLine);
+  return {
+    measures,
+    sources,
+    unaccounted: [...unaccounted, ...after.unaccounted.map((line) => ({ line, measure: -1 }))],
+    ...(after.numbered !== undefined ? { cutBefore: after.numbered } : {}),
+    startLine: start,
+    endLine,
+  };
 }
 
 /**
@@ -229,10 +285,52 @@ function continuesPhrase(previous: string, next: string): boolean {
   return /^[a-zäöüß(]/.test(next) || /(?:[,–-]|\b(?:und|oder|sowie|für|der|die|des|zur|zum|mit|in|im|von))$/.test(previous);
 }
 
-function readList(layout: ListLayout): { measures: Measure[]; sources: MeasureSource[]; endLine: number } {
+/** How many lines after a list are looked at for what the list may have lost, at most. */
+const AFTER_LIST_LINES = 30;
+
+/**
+ * The lines after the list, up to the next section heading (a "§ n" line, or a line centred as headings
+ * are), a signature line, or the end of the first sentence that follows the list (OCR may lose a
+ * heading's short line): running text (lines that run
+ * full, end a sentence, or go on with one) is accounted for; a numbered or bulleted line, a short line
+ * standing alone, or noise is not. `numbered` is the first numbered line.
+ */
+function afterTheList(layout: ListLayout, endLine: number): { unaccounted: number[]; numbered?: number } {
+  const { lines, referenceLength } = layout;
+  const unaccounted: number[] = [];
+  let numbered: number | undefined;
+  /** The line before ran full, or broke off mid-sentence: the next one goes on with it. */
+  let previous: { full: boolean } | undefined;
+  for (let index = endLine; index < Math.min(lines.length, endLine + AFTER_LIST_LINES); index++) {
+    const line = (lines[index] ?? '').split(CELL_SEPARATOR).join(' ').trim();
+    if (SECTION_HEADING.test(line) || PLACE_DATE_HINT.test(line) || layout.isCentred(index)) break;
+    if (!line || isSpeckLine(line)) {
+      previous = undefined;
+      continue;
+    }
+    const isNumbered = MEASURE_LINE.test(line);
+    const isBulleted = BULLET_LINE.test(line) && !/^\p{Lu}\p{Ll}/u.test(line);
+    const full = line.length >= referenceLength * 0.6;
+    // A sentence may go on with a dash after a full line ("– nach Antragstellung …"); a new one runs full or ends.
+    const goesOn = previous !== undefined && !isNumbered && (!isBulleted || previous.full);
+    const opens = !isNumbered && !isBulleted && (full || /[.:;!?]$/.test(line));
+    if (layout.isNoise(index) || !looksLikeText(line) || !(goesOn || opens)) {
+      unaccounted.push(index);
+      if (numbered === undefined && isNumbered) numbered = index;
+      previous = undefined;
+      continue;
+    }
+    if (/[.!?]$/.test(line)) break;
+    previous = { full };
+  }
+  return { unaccounted, ...(numbered !== undefined ? { numbered } : {}) };
+}
+
+function readList(layout: ListLayout): { measures: Measure[]; sources: MeasureSource[]; unaccounted: UnaccountedLine[]; endLine: number } {
   const { lines, referenceLength, geometryOf } = layout;
   const measures: Measure[] = [];
   const sources: MeasureSource[] = [];
+  const unaccounted: UnaccountedLine[] = [];
   /** The lines the line being read is made of (a number standing alone is read with the next line), and how long each is. */
   let parts: { line: number; length: number }[] = [];
   /** Where the last `length` characters of the line being read stand: the end of its last part, and so on back. */
@@ -300,6 +398,11 @@ function readList(layout: ListLayout): { measures: Measure[]; sources: MeasureSo
       afterBlank = true;
       continue;
     }
+    // What OCR read from specks, a stamp or dirt is no item; it stays unaccounted for.
+    if (layout.isNoise(index)) {
+      unaccounted.push({ line: index, measure: measures.length - 1 });
+      continue;
+    }
     // A lone digit before a capitalised word that is not the next measure's number is a bullet OCR
     // misread ("9 JobBrücke"); measure numbers carry a period or parenthesis.
     // No measure is numbered 0: "0." is a hollow bullet (◦) OCR read as a digit.
@@ -337,7 +440,9 @@ function readList(layout: ListLayout): { measures: Measure[]; sources: MeasureSo
       } else if (bullet?.groups || misreadBullet) {
         openProject(stripLeadingMarks(bullet?.groups?.text ?? line));
       } else if (!/\p{L}/u.test(line) || /^\p{Ll}{1,2}$/u.test(line)) {
-        // Not a word in it: what OCR makes of a bullet or a speck on a line of its own ("re").
+        // Not a word in it: what OCR makes of a bullet or a speck on a line of its own ("re"); more than
+        // a few such characters may be what is left of an item.
+        if (!isSpeckLine(line)) unaccounted.push({ line: index, measure: measures.length - 1 });
         continue;
       } else {
         const sentenceLike = line.length >= referenceLength * 0.6 || /[.!?]$/.test(line);
@@ -361,7 +466,7 @@ function readList(layout: ListLayout): { measures: Measure[]; sources: MeasureSo
     previousLine = line;
     previousIndex = index;
   }
-  return { measures, sources, endLine: index };
+  return { measures, sources, unaccounted, endLine: index };
 }
 
 /**

@@ -178,6 +178,22 @@ export function withoutMarkerRunIn(line: string, pageCount: number): string {
   return marker ? line.slice(marker[0].length).trim() : line;
 }
 
+/** "Seite 2 von 3", its page number and count read as digits, as OCR may garble the words around them. */
+const PAGE_OF_COUNT = new RegExp(String.raw`^${PAGE_WORD}(\d{1,3})${PAGE_OF}(\d{1,3})$`, 'i');
+
+/**
+ * The page count the document's page markers announce ("Seite 2 von 3"): the count most of them name,
+ * so that one marker OCR misread does not outvote the others; undefined when it has none.
+ */
+export function announcedPageCount(pages: readonly (readonly string[])[]): number | undefined {
+  const counts = new Map<number, number>();
+  for (const line of pages.flat()) {
+    const marker = PAGE_OF_COUNT.exec(line.replace(/\t/g, ' ').trim());
+    if (marker && Number(marker[1]) <= Number(marker[2])) counts.set(Number(marker[2]), (counts.get(Number(marker[2])) ?? 0) + 1);
+  }
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0]?.[0];
+}
+
 /** Page numbers and dates differ from page to page in a running header; the rest repeats. */
 function headerKey(line: string): string {
   return line.replace(/\d+/g, '#').replace(/\s+/g, ' ').trim().toLowerCase();

@@ -1,7 +1,9 @@
 import { GEBIETSKOERPERSCHAFTEN } from '../data/gebietskoerperschaften.js';
 import type { PartyRole } from '../schema/record.js';
 import { DATE_REST_AT_START, DATE_START_AT_END, GERMAN_DATE, parseGermanDate, toIsoDate, type WrittenDate } from './dates.js';
+import type { LineGeometry } from '../pdf/text-layer.js';
 import { type LineSpan, locate } from './evidence.js';
+import { isNoiseLine } from './noise.js';
 import { CELL_SEPARATOR, foldForComparison, similarity } from './normalize.js';
 
 /**
@@ -13,8 +15,11 @@ import { CELL_SEPARATOR, foldForComparison, similarity } from './normalize.js';
 export interface SignatureBlock {
   party?: PartyRole;
   place: string;
-  writtenDate: WrittenDate;
-  /** ISO date, absent when the written date does not exist in the calendar ("31.02.2025"). */
+  /** The date as written; absent where the block names its place but its date could not be read. */
+  writtenDate?: WrittenDate;
+  /** What stands where the date should be, when it could not be read as one ("den 28. Jüh 2025"). */
+  unreadDate?: string;
+  /** ISO date, absent when the written date does not exist in the calendar ("31.02.2025") or could not be read. */
   date?: string;
   name?: string;
   title?: string;
@@ -35,8 +40,13 @@ const PLACE_DATE = new RegExp(
   String.raw`${PLACE}(?:\s*[,;]\s*(?:\p{Ll}{2,4}(?:[-–.,:]\s*|\s+))?|\s+(?:den|am)\s+)(?<date>${GERMAN_DATE.source})(?=[.,]?\s*$|[.,]?\s+\p{Lu})`,
   'gud',
 );
-/** Where agreements are signed: the ministry's seat and those of the 26. */
-const KNOWN_PLACES = [...new Set(['Wiesbaden', ...GEBIETSKOERPERSCHAFTEN.map((entity) => entity.seat)])];
+/**
+ * Where agreements are signed: the ministry's seat and those of the 26, each also in the short form
+ * people write ("Hofheim" for Hofheim am Taunus, "Bad Homburg" for Bad Homburg v. d. Höhe).
+ */
+const KNOWN_PLACES = [
+  ...new Set(['Wiesbaden', ...GEBIETSKOERPERSCHAFTEN.flatMap((entity) => [entity.seat, entity.seat.replace(/\s+(?:\(.*\)|am\s.*|a\.\s?d\.\s.*|v\.\s?d\.\s.*)$/, '')])]),
+];
 /** How close the text before a date must come to a known place to be read as it. */
 const KNOWN_PLACE_SIMILARITY = 0.85;
 
@@ -117,7 +127,8 @@ export function personNameIn(line: string): string | undefined {
 
 interface PlaceDate {
   place: string;
-  writtenDate: WrittenDate;
+  writtenDate?: WrittenDate;
+  unreadDate?: string;
   /** Where in the cell the place (or the text it was recognised in) and the date stand: [start, end). */
   placeAt: [number, number];
   dateAt: [number, number];
@@ -131,7 +142,7 @@ export function findPlaceDates(cell: string): PlaceDate[] {
     const written = (match.groups?.place ?? '').replace(/^(?:Ort|Datum)[^:]*:\s*/i, '').trim();
     const placeEnd = match.index + (match.groups?.place ?? '').length;
     const before = cell.slice(previousEnd, placeEnd);
-    const known = knownPlaceEndingIn(before, written);
+    const known = knownPlaceEndingIn(before, written) ?? knownSpelling(written);
     const placeAt: [number, number] = known ? [previousEnd, placeEnd] : (match.indices?.groups?.place ?? [match.index, placeEnd]);
     const dateAt = match.indices?.groups?.date ?? [match.index, match.index + match[0].length];
     previousEnd = match.index + match[0].length;
@@ -139,6 +150,39 @@ export function findPlaceDates(cell: string): PlaceDate[] {
     if (writtenDate && place && !/\d/.test(place)) found.push({ place, writtenDate, placeAt, dateAt });
   }
   return found;
+}
+
+/** Whether agreements are signed at this place: the ministry's seat or the seat of one of the 26. */
+export function isKnownPlace(place: string): boolean {
+  return KNOWN_PLACES.includes(place);
+}
+
+/** The known place a place as read is, spelt as it should be, where OCR misread a letter ("Wiesbäden"). */
+function knownSpelling(written: string): string | undefined {
+  const folded = foldForComparison(written);
+  if (KNOWN_PLACES.includes(written) || folded.length < 4) return undefined;
+  return KNOWN_PLACES.find((place) => similarity(folded, foldForComparison(place)) >= KNOWN_PLACE_SIMILARITY);
+}
+
+/** "Place, <something that is no date>": where a signature block starts whose date OCR garbled past reading. */
+const PLACE_BEFORE_UNREAD_DATE = /^(?:(?:Ort|Datum)[^:]*:\s*)?(?<place>[A-ZÄÖÜ][\p{L}.()\/'’-]*(?: [\p{L}.()\/'’-]+){0,4}?)\s*[,;]\s*(?<rest>\S.{0,29})$/u;
+
+/**
+ * A signature block's first line whose place is one agreements are signed at but whose date could not be
+ * read: the place and a short rest with a digit or the "den" of a date in it, and no date in the cell.
+ */
+export function findPlaceWithoutDate(cell: string): PlaceDate | undefined {
+  const match = PLACE_BEFORE_UNREAD_DATE.exec(cell.trim());
+  const written = match?.groups?.place ?? '';
+  const rest = match?.groups?.rest ?? '';
+  if (!match || findPlaceDates(cell).length > 0 || !/\d|^(?:den|am)\b/.test(rest)) return undefined;
+  const folded = foldForComparison(written);
+  const place = KNOWN_PLACES.find((known) => similarity(folded, foldForComparison(known)) >= KNOWN_PLACE_SIMILARITY);
+  if (!place) return undefined;
+  const offset = cell.indexOf(cell.trim());
+  const placeStart = offset + cell.trim().indexOf(written);
+  const restStart = offset + cell.trim().lastIndexOf(rest);
+  return { place, unreadDate: rest, placeAt: [placeStart, placeStart + written.length], dateAt: [restStart, restStart + rest.length] };
 }
 
 /**
@@ -177,11 +221,10 @@ function readBlock(start: PlaceDate, startRegions: { place: LineSpan[]; date: Li
   return {
     party,
     place: start.place,
-    writtenDate: start.writtenDate,
-    date: toIsoDate(start.writtenDate),
+    ...(start.writtenDate ? { writtenDate: start.writtenDate, date: toIsoDate(start.writtenDate) } : { unreadDate: start.unreadDate }),
     name: name?.name,
     title: office?.title,
-    source: [`${start.place}, ${start.writtenDate.text}`, ...lines.map((line) => line.text)].join(' | '),
+    source: [`${start.place}, ${start.writtenDate?.text ?? start.unreadDate ?? ''}`, ...lines.map((line) => line.text)].join(' | '),
     sources: {
       place: locate(allLines, startRegions.place, start.place) ?? startRegions.place,
       date: startRegions.date,
@@ -231,15 +274,20 @@ function rejoinWrappedDates(lines: readonly string[]): RejoinedLines {
   return { lines: joined, original };
 }
 
-/** Reads every signature block from `fromLine` on; parties are assigned by office, then by order. */
-export function extractSignatures(allLines: readonly string[], fromLine = 0): SignatureBlock[] {
+/**
+ * Reads every signature block from `fromLine` on; parties are assigned by office, then by order. What
+ * OCR read from a scribble or stamp (see `isNoiseLine`) is no line of a block.
+ */
+export function extractSignatures(allLines: readonly string[], fromLine = 0, geometry: readonly (LineGeometry | undefined)[] = []): SignatureBlock[] {
   const { lines, original } = rejoinWrappedDates(allLines);
   const blocks: SignatureBlock[] = [];
   for (let index = fromLine; index < lines.length; index++) {
     const cells = (lines[index] ?? '').split(CELL_SEPARATOR);
     let cellStart = 0;
     const starts = cells.flatMap((cell) => {
-      const found = findPlaceDates(cell).map((start) => ({
+      const dated = findPlaceDates(cell);
+      const undated = dated.length === 0 ? findPlaceWithoutDate(cell) : undefined;
+      const found = (undated ? [undated] : dated).map((start) => ({
         start,
         regions: {
           place: original(index, cellStart + start.placeAt[0], cellStart + start.placeAt[1]),
@@ -254,10 +302,11 @@ export function extractSignatures(allLines: readonly string[], fromLine = 0): Si
     let next = index + 1;
     for (; next < lines.length && next <= index + BLOCK_BODY_LINES; next++) {
       const row = lines[next] ?? '';
+      if (isNoiseLine(row, geometry[next])) continue;
       // Cells without a word of three letters are specks and scribbles, not text.
       let rowCells = row.split(CELL_SEPARATOR).flatMap((cell) => cell.split(/ {3,}/)).filter((cell) => /\p{L}{3}/u.test(cell));
       if (starts.length === 2 && rowCells.length !== 2) rowCells = rowCells.flatMap((cell) => splitSideBySide(cell) ?? [cell]);
-      if (rowCells.some((cell) => findPlaceDates(cell).length > 0)) break;
+      if (rowCells.some((cell) => findPlaceDates(cell).length > 0 || findPlaceWithoutDate(cell))) break;
       let cursor = 0;
       const placed = rowCells.map((text): BodyLine => {
         const at = Math.max(0, row.indexOf(text, cursor));

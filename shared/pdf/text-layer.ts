@@ -42,6 +42,8 @@ export interface LineGeometry {
    * only within a page, since a scanner shifts each sheet by its own few millimetres.
    */
   page?: number;
+  /** The line was read by OCR (where the extraction reads the document's lines together). */
+  readByOcr?: boolean;
 }
 
 export interface TextLine {

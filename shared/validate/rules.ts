@@ -1,6 +1,8 @@
 import { GEBIETSKOERPERSCHAFTEN } from '../data/gebietskoerperschaften.js';
 import type { ExtractionFindings } from '../extract/agreement.js';
+import type { ValueEvidence } from '../extract/evidence.js';
 import { numberWordsToCents } from '../extract/number-words.js';
+import { isKnownPlace } from '../extract/signatures.js';
 import { ministryForYear } from '../extract/parties.js';
 import { pathOf } from '../schema/paths.js';
 import { type Agreement, agreementSchema, type Amount, type RecordIssue, type RecordStatus } from '../schema/record.js';
@@ -25,7 +27,27 @@ export interface ValidationContext {
   lowConfidencePages: { page: number; confidence: number }[];
   /** Scanned pages that were not read: OCR switched off, or the OCR service failed. */
   unreadPages: number[];
+  /**
+   * Where each value was read; a value OCR read with a mean confidence below `minValueConfidence`, or
+   * with one word below `minWordConfidence`, needs review.
+   */
+  values?: readonly ValueEvidence[];
+  minValueConfidence?: number;
+  minWordConfidence?: number;
+  /** Pages that were read but yielded no text. */
+  emptyPages?: number[];
+  /** The document's page count, and the count its page markers announce ("Seite 2 von 3"), when they do. */
+  pageCount?: number;
+  announcedPages?: number;
 }
+
+/** Text read from a document, quoted in a message: the first lines, each cut short. */
+function quoted(lines: readonly string[]): string {
+  const shown = lines.slice(0, 2).map((line) => `"${line.replace(/\t/g, ' ').slice(0, 60)}${line.length > 60 ? '…' : ''}"`);
+  return lines.length > 2 ? `${shown.join(', ')} and ${lines.length - 2} more line${lines.length === 3 ? '' : 's'}` : shown.join(', ');
+}
+
+const SECTION_NAMES = { title: 'the title block', amount: 'the amount\'s section', measures: 'the measure list' } as const;
 
 export interface Validation {
   status: RecordStatus;
@@ -84,6 +106,10 @@ export function validateFindings(findings: ExtractionFindings, context: Validati
   for (const { page, confidence } of context.lowConfidencePages) {
     add('document', 'ocr.low_confidence', `Page ${page} was read by OCR with a mean confidence of ${Math.round(confidence * 100)} %; check its fields against the scan.`);
   }
+  for (const page of context.emptyPages ?? []) add('document', 'page.empty', `Page ${page} yielded no text.`);
+  if (context.announcedPages !== undefined && context.pageCount !== undefined && context.announcedPages > context.pageCount) {
+    add('document', 'document.pages_missing', `The page numbers announce ${context.announcedPages} pages ("Seite … von ${context.announcedPages}"), but the document has ${context.pageCount}.`);
+  }
 
   const fieldCount = ['title', 'budgetYear', 'amount'].filter((key) => key in agreement).length
     + (agreement.measures?.length ? 1 : 0) + (agreement.parties?.length ? 1 : 0);
@@ -127,6 +153,9 @@ export function validateFindings(findings: ExtractionFindings, context: Validati
   if (!amount) add('agreement.amount', 'amount.missing', 'No amount in euro was found.');
   else report('agreement.amount', amountProblem(amount));
 
+  if (amount && facts.amountIntroducedAsPart) {
+    add('agreement.amount', 'amount.part_only', `The only amount found, ${amount.text}, is introduced as a part of the total ("davon …"); the total itself was not read.`);
+  }
   if (amount && facts.amountInWords) {
     const writtenOut = numberWordsToCents(facts.amountInWords);
     if (writtenOut !== undefined && writtenOut !== amount.cents) {
@@ -136,8 +165,22 @@ export function validateFindings(findings: ExtractionFindings, context: Validati
 
   const measures = agreement.measures ?? [];
   if (measures.length === 0) add('agreement.measures', 'measures.missing', 'No numbered list of measures was found.');
+  if (facts.listCutBefore !== undefined) {
+    add('agreement.measures', 'measures.list_cut', `The numbered list ends after measure ${measures.length}, but ${quoted([facts.listCutBefore])} follows before its section ends.`);
+  }
+  for (const index of facts.outsideProgramme) {
+    add(`agreement.measures[${index}].title`, 'measure.outside_programme', `The measure "${measures[index]?.title ?? ''}" is none of the measure types the programme lists in § 1.`);
+  }
+  for (const text of facts.unaccounted) {
+    if (text.measureWithoutProjects) {
+      add(text.path, 'measure.projects_unread', `This measure has no projects, but text stands under it that was not read as any: ${quoted(text.lines)}.`);
+    } else {
+      add(text.path, 'text.unaccounted', `Unaccounted text in ${SECTION_NAMES[text.section]}: ${quoted(text.lines)}.`);
+    }
+  }
 
-  validateSignatures(findings, year, context.today, add);
+  validateSignatures(findings, year, context.today, context.values ?? [], add);
+  validateConfidence(context, add);
 
   const shape = agreementSchema.safeParse(agreement);
   if (!shape.success) {
@@ -156,6 +199,7 @@ function validateSignatures(
   { facts }: ExtractionFindings,
   year: number | undefined,
   today: Date,
+  values: readonly ValueEvidence[],
   add: (path: string, code: string, message: string) => void,
 ): void {
   // The blocks are the record's signatures, in the same order.
@@ -169,11 +213,18 @@ function validateSignatures(
       continue;
     }
     const path = `agreement.signatures[${index}]`;
-    if (!block.date) {
+    if (!block.writtenDate) {
+      add(`${path}.date`, 'signature.date_unreadable', `The ${party}'s signature block names its place, ${block.place}, but its date could not be read ("${block.unreadDate ?? ''}").`);
+    } else if (!block.date) {
       add(`${path}.date`, 'signature.date_invalid', `The ${party}'s signature date "${block.writtenDate.text}" does not exist in the calendar (read from: ${block.source}).`);
     } else {
       const problem = signatureDateProblem(block.date, year, today);
       if (problem) add(`${path}.date`, problem.code, problem.message);
+    }
+    // A place OCR read that is no seat of the ministry or of one of the 26 may be a misreading.
+    const placeRead = values.find((value) => value.evidence.path === `${path}.place`)?.evidence;
+    if (placeRead && placeRead.source !== 'pdf-text' && !isKnownPlace(block.place)) {
+      add(`${path}.place`, 'signature.place_unknown', `The ${party}'s signature place "${block.place}" (read by OCR) is not where the ministry or a Landkreis or kreisfreie Stadt sits; check it against the scan.`);
     }
     if (!block.name) add(`${path}.name`, 'signature.name_missing', `The ${party}'s signatory's name was not found (read from: ${block.source}).`);
     if (!block.title) add(`${path}.title`, 'signature.title_missing', `The ${party}'s signatory's office was not found (read from: ${block.source}).`);
@@ -222,4 +273,17 @@ export function checkCompleteAgreement(agreement: Agreement, today: Date): (Prob
     else report(`agreement.signatures[${index}].date`, signatureDateProblem(signature.date, agreement.budgetYear, today));
   }
   return problems;
+}
+
+/** Each value OCR read with less confidence than the floors, at its path, with what was read and where. */
+function validateConfidence(context: ValidationContext, add: (path: string, code: string, message: string) => void): void {
+  const percent = (confidence: number) => `${Math.round(confidence * 100)} %`;
+  for (const { evidence, weakest } of context.values ?? []) {
+    if (evidence.source === 'pdf-text') continue;
+    const doubtfulMean = context.minValueConfidence !== undefined && evidence.confidence < context.minValueConfidence;
+    const doubtfulWord = context.minWordConfidence !== undefined && weakest !== undefined && weakest.confidence < context.minWordConfidence;
+    if (!doubtfulMean && !doubtfulWord) continue;
+    const word = weakest && weakest.text !== evidence.text ? ` (its least sure word, "${weakest.text}", at ${percent(weakest.confidence)})` : '';
+    add(evidence.path, 'value.low_confidence', `"${evidence.text}" on page ${evidence.page} was read by OCR with a confidence of ${percent(evidence.confidence)}${word}; check it against the scan.`);
+  }
 }

@@ -88,7 +88,7 @@ describe('evidence of a value', () => {
   it('is the box around its words in fractions of the page, their mean confidence and their text as read', () => {
     const lines = [line('Hofheim, den 18.O8.2025', 2, [0.9, 0.8, 0.4])];
     const evidence = evidenceOf({ path: 'agreement.signatures[1].date', spans: [{ line: 0, start: 13, end: 23 }] }, lines, new Map([[2, page]]));
-    expect(evidence).toEqual({
+    expect(evidence?.evidence).toEqual({
       path: 'agreement.signatures[1].date',
       page: 2,
       box: { left: (60 + 13 * 6) / 600, top: 100 / 800, width: (10 * 6) / 600, height: 10 / 800 },
@@ -105,9 +105,11 @@ describe('evidence of a value', () => {
       lines,
       new Map([[1, page], [2, page]]),
     );
-    expect(evidence?.page).toBe(2);
-    expect(evidence?.text).toBe('Zukunft – Qualifizierung in Holz');
-    expect(evidence?.confidence).toBeCloseTo((0.8 + 0.9 + 0.7 + 0.9 + 0.6) / 5);
+    expect(evidence?.evidence.page).toBe(2);
+    expect(evidence?.evidence.text).toBe('Zukunft – Qualifizierung in Holz');
+    expect(evidence?.evidence.confidence).toBeCloseTo((0.8 + 0.9 + 0.7 + 0.9 + 0.6) / 5);
+    // The word OCR was least sure of; a dash is no word.
+    expect(evidence?.weakest).toEqual({ text: 'Holz', confidence: 0.6 });
   });
 
   it('is none where the stretch holds no word', () => {

@@ -105,8 +105,8 @@ describe('review server', () => {
     expect(log.join('\n')).not.toContain('Kassel');
   });
 
-  it('flags values below the extractor\'s own confidence floor, 60 % unless configured', () => {
-    expect(confidenceFloorOf(extractionConfigSchema.parse({}))).toBe(0.6);
-    expect(confidenceFloorOf(extractionConfigSchema.parse({ minOcrConfidence: 75 }))).toBe(0.75);
+  it('flags values below the extractor\'s own value confidence floor, 70 % unless configured', () => {
+    expect(confidenceFloorOf(extractionConfigSchema.parse({}))).toBe(0.7);
+    expect(confidenceFloorOf(extractionConfigSchema.parse({ minValueConfidence: 0.75 }))).toBe(0.75);
   });
 });

@@ -1,0 +1,46 @@
+import { extractionConfigSchema } from '../shared/config.js';
+import { TesseractOcrEngine } from '../shared/ocr/tesseract.js';
+import { launchBrowser } from '../test/support/browser.js';
+import { describeCalibration, runCalibration, type SetSize } from './calibration.js';
+import { mergeBenchResults } from './results.js';
+
+/**
+ * `npm run bench:calibration [-- --sample] [--seed-base N] [--cache DIR] [--keep FILE] [--json]`: the
+ * calibration part of `npm run bench` on its own (see bench/calibration.ts). `--json` merges its figures
+ * into bench-results.json, as the `calibration` section (`calibration (sample)` for a sample).
+ */
+const argument = (name: string) => {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+};
+const size: SetSize = process.argv.includes('--sample') ? 'sample' : 'full';
+const seedBase = argument('--seed-base') === undefined ? undefined : Number(argument('--seed-base'));
+
+// The shipped configuration; the floors can be set for calibrating them (`--min-value-confidence 1`
+// flags every value OCR read, with its confidences in the message).
+const config = extractionConfigSchema.parse({
+  ...(argument('--min-value-confidence') ? { minValueConfidence: argument('--min-value-confidence') } : {}),
+  ...(argument('--min-word-confidence') ? { minWordConfidence: argument('--min-word-confidence') } : {}),
+});
+const ocr = new TesseractOcrEngine(undefined, config.ocrDpi);
+const browser = await launchBrowser();
+try {
+  const results = await runCalibration({
+    size,
+    seedBase,
+    config,
+    ocr,
+    browser,
+    cache: argument('--cache'),
+    keep: argument('--keep'),
+    progress: (line) => process.stderr.write(`${line}\n`),
+  });
+  for (const line of describeCalibration(results)) console.log(line);
+  if (process.argv.includes('--json')) {
+    mergeBenchResults(size === 'full' ? 'calibration' : 'calibration (sample)', results);
+    console.log('wrote the calibration section of bench-results.json');
+  }
+} finally {
+  await browser.close();
+  await ocr.close();
+}

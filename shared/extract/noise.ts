@@ -1,0 +1,41 @@
+import type { LineGeometry } from '../pdf/text-layer.js';
+
+/**
+ * What OCR reads where there is no text: specks, dirt, a stamp, a scribble, the grain of an empty page.
+ * Such a line is no part of any value; inside a section the extractor reads, it is text nobody could
+ * account for, and the record needs a person's look.
+ */
+
+/** Below this, a line OCR read is taken for noise, not text (mean word confidence, 0–1). */
+export const NOISE_LINE_CONFIDENCE = 0.5;
+
+/**
+ * Whether a line reads like text: most of its letters stand in words of three letters or more, and one
+ * of those has a vowel. "Pu DO G E 8; ie ' SS Mn On fi 5X" does not; "ÜSBZ", "FiA" and "TAff" do.
+ */
+export function looksLikeText(line: string): boolean {
+  const letters = (line.match(/\p{L}/gu) ?? []).length;
+  const words = line.match(/\p{L}{3,}/gu) ?? [];
+  const inWords = words.reduce((sum, word) => sum + word.length, 0);
+  return words.some((word) => /[aeiouäöüyAEIOUÄÖÜY]/u.test(word)) && inWords * 2 >= letters;
+}
+
+/** A line of specks alone: a few characters, no word ("„12", "re", "o ."): a misread bullet or dust, no text lost. */
+export function isSpeckLine(line: string): boolean {
+  const compact = line.replace(/\s+/g, '');
+  return compact.length <= 4 && !/\p{L}{3}/u.test(compact);
+}
+
+/** The mean confidence of the words of a line with letters in them; 1 where there are none. */
+export function lineConfidence(geometry: LineGeometry): number {
+  const words = geometry.words.filter((word) => /\p{L}/u.test(word.text));
+  return words.length === 0 ? 1 : words.reduce((sum, word) => sum + word.confidence, 0) / words.length;
+}
+
+/** Whether OCR read this line from something that is not text. A text layer's lines are text. */
+export function isNoiseLine(line: string, geometry: LineGeometry | undefined): boolean {
+  if (!geometry?.readByOcr || !line.trim() || isSpeckLine(line)) return false;
+  // A line of numbers alone ("€ 2.640.917,00", "2025") is no noise; what it holds is for the values to say.
+  if (!/\p{L}/u.test(line) && /\d{2}/.test(line)) return false;
+  return !looksLikeText(line) || lineConfidence(geometry) < NOISE_LINE_CONFIDENCE;
+}

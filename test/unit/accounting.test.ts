@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { extractAgreement } from '../../shared/extract/agreement.js';
+import { extractMeasures } from '../../shared/extract/measures.js';
+import { isNoiseLine, looksLikeText } from '../../shared/extract/noise.js';
+import { findPlaceWithoutDate } from '../../shared/extract/signatures.js';
+import type { LineGeometry } from '../../shared/pdf/text-layer.js';
+import { validateFindings } from '../../shared/validate/rules.js';
+import { seedLines } from '../support/seed.js';
+
+/**
+ * Every line of the sections the extractor reads is part of a value, page furniture or running text;
+ * whatever else stands there (OCR noise, items a list lost) is unaccounted for and the record needs a
+ * person's look. And the structure the document announces holds: a list runs to its section's end, a
+ * signature block that names its place has its date, the pages the markers count are there.
+ */
+
+/** A line as OCR reads it: each word 6 points a character from `x`, read with `confidence`. */
+function ocrLine(text: string, confidence = 0.93, x = 70): LineGeometry {
+  let at = x;
+  const words = text.split(/\s+/).filter(Boolean).map((word) => {
+    const placed = { text: word, left: at, right: at + word.length * 6, top: 0, bottom: 10, confidence };
+    at += (word.length + 1) * 6;
+    return placed;
+  });
+  return { words, endX: Number.NaN, readByOcr: true };
+}
+
+const today = new Date('2026-11-25T00:00:00Z');
+const validate = (lines: string[], geometry: (LineGeometry | undefined)[] = []) =>
+  validateFindings(extractAgreement(lines, geometry), { today, lowConfidencePages: [], unreadPages: [] });
+
+describe('OCR noise', () => {
+  it('is a line without words, or one read with next to no confidence; never a text layer\'s line', () => {
+    expect(looksLikeText("Pu DO G E 8; ie ' SS Mn On fi 5X")).toBe(false);
+    expect(looksLikeText('ÜSBZ')).toBe(true);
+    expect(looksLikeText('Frauen in Arbeit – FiA')).toBe(true);
+    expect(isNoiseLine("Pu DO G E 8; ie ' SS Mn On fi 5X", ocrLine("Pu DO G E 8; ie ' SS Mn On fi 5X"))).toBe(true);
+    expect(isNoiseLine('EEE PAD Ann', ocrLine('EEE PAD Ann', 0.27))).toBe(true);
+    expect(isNoiseLine('Jugendwerkstatt Nord', ocrLine('Jugendwerkstatt Nord'))).toBe(false);
+    // Specks on their own and lines of figures are no text lost.
+    expect(isNoiseLine('„12', ocrLine('„12', 0.1))).toBe(false);
+    expect(isNoiseLine('€ 2.640.917,00', ocrLine('€ 2.640.917,00', 0.9))).toBe(false);
+    expect(isNoiseLine("Pu DO G E 8; ie ' SS Mn On fi 5X", { ...ocrLine('x'), readByOcr: false })).toBe(false);
+  });
+});
+
+describe('the measure list, line by line', () => {
+  const intro = 'Der Landkreis Fulda finanziert mit den Mitteln des Budgets 2023 in den jeweiligen Maßnahmenarten folgende Projekte:';
+  const after = 'Die Förderung der aufgeführten Maßnahmen erfolgt auf Basis und nach Maßgabe des Bescheides.';
+
+  it('never takes a line of OCR noise for a project: it stays unaccounted for, under its measure', () => {
+    const lines = [intro, '1. Ausbildungsvorbereitung', '- Sprungbrett', "Pu DO G E 8; ie ' SS Mn On fi 5X", 'fi Mn OO SS ie', '2. Berufliche Orientierung', after];
+    const geometry = lines.map((line, index) => ocrLine(line, index === 3 || index === 4 ? 0.31 : 0.93));
+    const list = extractMeasures(lines, 0, geometry);
+    expect(list?.measures).toEqual([
+      { number: 1, title: 'Ausbildungsvorbereitung', projects: ['Sprungbrett'] },
+      { number: 2, title: 'Berufliche Orientierung', projects: [] },
+    ]);
+    expect(list?.unaccounted).toEqual([
+      { line: 3, measure: 0 },
+      { line: 4, measure: 0 },
+    ]);
+  });
+
+  it('accounts for the paragraph after the list, and for nothing that looks like an item the list lost', () => {
+    const lines = [intro, '1. Ausbildungsvorbereitung', '- Sprungbrett', after, '§ 5'];
+    expect(extractMeasures(lines)?.unaccounted).toEqual([]);
+    // The list broke off at a line it could not place; what follows before the section ends is unaccounted.
+    const cut = [intro, '1. Ausbildungsvorbereitung', '- Sprungbrett', '2. Berufliche Orientierung', '4. Ausbildung und Ausbildungscoaching', '- JobBrücke', after, '§ 5'];
+    const list = extractMeasures(cut);
+    expect(list?.measures.map((measure) => measure.number)).toEqual([1, 2]);
+    expect(list?.unaccounted.map(({ line }) => cut[line])).toEqual(['4. Ausbildung und Ausbildungscoaching', '- JobBrücke']);
+    expect(list?.cutBefore).toBe(4);
+  });
+
+  it('ends the list\'s section at a heading centred in the column, where OCR lost the "§" line and a period', () => {
+    const lines = [intro, '1. Ausbildungsvorbereitung', '- Sprungbrett', 'Die Förderung der aufgeführten Maßnahmen erfolgt auf Basis und nach Maßgabe des', 'Bescheides', '', 'Zielsteuerung', 'Der Landkreis und das HMSI bleiben im Austausch.'];
+    // Running text fills the column from 70 to 520 points; the heading stands in its middle.
+    const full = (line: string) => {
+      const placed = ocrLine(line);
+      const scale = 450 / ((placed.words.at(-1)?.right ?? 520) - 70);
+      return { ...placed, words: placed.words.map((word) => ({ ...word, left: 70 + (word.left - 70) * scale, right: 70 + (word.right - 70) * scale })) };
+    };
+    const geometry = lines.map((line, index) => (index === 0 || index === 3 || index === 7 ? full(line) : ocrLine(line)));
+    geometry[6] = ocrLine('Zielsteuerung', 0.93, 256);
+    geometry.push(...Array.from({ length: 4 }, () => full(intro)));
+    expect(extractMeasures(lines, 0, geometry)?.unaccounted).toEqual([]);
+    // Without positions, the short line standing alone is unaccounted for.
+    expect(extractMeasures(lines)?.unaccounted.map(({ line }) => lines[line])).toEqual(['Zielsteuerung']);
+  });
+});
+
+describe('structural checks', () => {
+  it('flags a numbered list that stops before its section ends, at the measure list', () => {
+    const lines = seedLines().map((line) => (line.startsWith('2. Ausbildung und') ? `5. ${line.slice(3)}` : line));
+    const issues = validate(lines).issues;
+    expect(issues).toContainEqual(expect.objectContaining({ path: 'agreement.measures', code: 'measures.list_cut' }));
+    expect(issues.find((issue) => issue.code === 'measures.list_cut')?.message).toContain('5. Ausbildung und Ausbildungscoaching');
+  });
+
+  it('flags text under a measure without projects that was not read as any', () => {
+    const lines = seedLines();
+    const at = lines.findIndex((line) => line.startsWith('2. Ausbildung und'));
+    lines.splice(at + 1, 0, 'Pu DO G E 8; ie SS Mn On fi');
+    const geometry = lines.map((line) => ocrLine(line));
+    const result = validate(lines, geometry);
+    expect(result.status).toBe('needs_review');
+    expect(result.issues).toContainEqual(expect.objectContaining({ path: 'agreement.measures[1].projects', code: 'measure.projects_unread' }));
+  });
+
+  it('flags a number in the amount\'s section that is no amount, year or date it read', () => {
+    const lines = seedLines().map((line) => (line.startsWith('aus dem Ausbildungs-') ? `${line} Davon sind 25.0 00 Eur für Teilzeitausbildungen vorgesehen.` : line));
+    const issues = validate(lines).issues;
+    expect(issues).toContainEqual(expect.objectContaining({ path: 'agreement.amount', code: 'text.unaccounted' }));
+  });
+
+  it('flags an amount the text introduces as a part of the total, when no total was read', () => {
+    const lines = seedLines().map((line) => (line === '1.018.910 Euro' ? 'davon 80.000 Euro für Teilzeitausbildung' : line));
+    const result = validate(lines);
+    expect(result.issues).toContainEqual(expect.objectContaining({ path: 'agreement.amount', code: 'amount.part_only' }));
+  });
+
+  it('keeps a signature block whose date could not be read, with its place, name and office, and asks for the date', () => {
+    expect(findPlaceWithoutDate('Wiesbaden, den 28. Jüh 2025')).toMatchObject({ place: 'Wiesbaden', unreadDate: 'den 28. Jüh 2025' });
+    expect(findPlaceWithoutDate('Wiesbaden, den 28. Juli 2025')).toBeUndefined();
+    expect(findPlaceWithoutDate('Darmstadt, die Wissenschaftsstadt')).toBeUndefined();
+    const lines = seedLines().map((line) => (line === 'Hofheim, den 18.08.2025' ? 'Hofheim, den 18. Aogost 2O25' : line));
+    const findings = extractAgreement(lines);
+    expect(findings.agreement.signatures?.[1]).toEqual({ party: 'recipient', place: 'Hofheim', name: 'Johannes Baron', title: 'Kreisbeigeordneter' });
+    const result = validateFindings(findings, { today, lowConfidencePages: [], unreadPages: [] });
+    expect(result.issues).toEqual([expect.objectContaining({ path: 'agreement.signatures[1].date', code: 'signature.date_unreadable' })]);
+  });
+
+  it('flags a measure whose title is none of the measure types the programme lists in § 1, where it lists them', () => {
+    expect(validate(seedLines()).issues).toEqual([]);
+    const lines = seedLines().map((line) => line.replace('3. Qualifizierungsprojekte zur Arbeitsmarktintegration, Fachkräftesicherung', '3. Hausaufgabenhilfe Grundschule'));
+    expect(validate(lines).issues).toEqual([expect.objectContaining({ path: 'agreement.measures[2].title', code: 'measure.outside_programme' })]);
+    // Without the list in § 1, nothing says which titles to expect.
+    const withoutList = lines.filter((line) => !line.startsWith('Schwerpunkte im'));
+    expect(validate(withoutList).issues).toEqual([]);
+  });
+
+  it('flags pages the page markers count but the document lacks, and pages that yielded no text', () => {
+    const result = validateFindings(extractAgreement(seedLines()), { today, lowConfidencePages: [], unreadPages: [], pageCount: 2, announcedPages: 3, emptyPages: [2] });
+    expect(result.issues.map((issue) => [issue.path, issue.code])).toEqual([
+      ['document', 'page.empty'],
+      ['document', 'document.pages_missing'],
+    ]);
+  });
+});
