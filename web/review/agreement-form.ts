@@ -37,7 +37,7 @@ function draftOf(record: Record_): Draft {
   const signatures: SignatureDraft[] = (agreement.signatures ?? []).map((signature, index) => ({
     party: signature.party,
     place: signature.place,
-    date: germanDate(signature.date),
+    date: germanDate(signature.date ?? ''),
     name: signature.name ?? '',
     title: signature.title ?? '',
     source: index,
