@@ -106,10 +106,6 @@ export function validateFindings(findings: ExtractionFindings, context: Validati
   for (const { page, confidence } of context.lowConfidencePages) {
     add('document', 'ocr.low_confidence', `Page ${page} was read by OCR with a mean confidence of ${Math.round(confidence * 100)} %; check its fields against the scan.`);
   }
-  for (const page of context.emptyPages ?? []) add('document', 'page.empty', `Page ${page} yielded no text.`);
-  if (context.announcedPages !== undefined && context.pageCount !== undefined && context.announcedPages > context.pageCount) {
-    add('document', 'document.pages_missing', `The page numbers announce ${context.announcedPages} pages ("Seite … von ${context.announcedPages}"), but the document has ${context.pageCount}.`);
-  }
 
   const fieldCount = ['title', 'budgetYear', 'amount'].filter((key) => key in agreement).length
     + (agreement.measures?.length ? 1 : 0) + (agreement.parties?.length ? 1 : 0);
@@ -121,6 +117,11 @@ export function validateFindings(findings: ExtractionFindings, context: Validati
     }
     add('document', 'document.not_agreement', 'This document does not look like a Zielvereinbarung: no title, and too few of its fields were found.');
     return { status: 'rejected', issues };
+  }
+  // What a page lacks is a finding about an agreement; a document that is none is rejected for that alone.
+  for (const page of context.emptyPages ?? []) add('document', 'page.empty', `Page ${page} yielded no text.`);
+  if (context.announcedPages !== undefined && context.pageCount !== undefined && context.announcedPages > context.pageCount) {
+    add('document', 'document.pages_missing', `The page numbers announce ${context.announcedPages} pages ("Seite … von ${context.announcedPages}"), but the document has ${context.pageCount}.`);
   }
 
   if (!facts.titleFound) add('agreement.title', 'title.missing', 'No title block beginning with "Zielvereinbarung" was found.');

@@ -146,5 +146,8 @@ describe('structural checks', () => {
       ['document', 'page.empty'],
       ['document', 'document.pages_missing'],
     ]);
+    // A document that is no agreement is rejected for that alone: what its pages lack is no finding about one.
+    const notAnAgreement = validateFindings(extractAgreement(['Einladung zum Sommerfest']), { today, lowConfidencePages: [], unreadPages: [], pageCount: 1, emptyPages: [1] });
+    expect(notAnAgreement).toEqual({ status: 'rejected', issues: [expect.objectContaining({ path: 'document', code: 'document.not_agreement' })] });
   });
 });
