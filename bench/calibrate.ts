@@ -5,9 +5,12 @@ import { describeCalibration, runCalibration, type SetSize } from './calibration
 import { mergeBenchResults } from './results.js';
 
 /**
- * `npm run bench:calibration [-- --sample] [--seed-base N] [--cache DIR] [--keep FILE] [--json]`: the
- * calibration part of `npm run bench` on its own (see bench/calibration.ts). `--json` merges its figures
- * into bench-results.json, as the `calibration` section (`calibration (sample)` for a sample).
+ * `npm run bench:calibration [-- --sample] [--seed-base N] [--digital N --scanned N] [--quality NAME]…
+ * [--cache DIR] [--keep FILE] [--json]`: the calibration part of `npm run bench` on its own (see
+ * bench/calibration.ts). `--digital`/`--scanned` set the agreements per producer and quality, `--quality`
+ * (repeatable) reads only the qualities named, for development runs. `--json` merges its figures into
+ * bench-results.json, as the `calibration` section (`calibration (sample)` for a sample); a run with
+ * counts or qualities of its own is never written there.
  */
 const argument = (name: string) => {
   const at = process.argv.indexOf(name);
@@ -15,6 +18,10 @@ const argument = (name: string) => {
 };
 const size: SetSize = process.argv.includes('--sample') ? 'sample' : 'full';
 const seedBase = argument('--seed-base') === undefined ? undefined : Number(argument('--seed-base'));
+const counts = argument('--digital') !== undefined || argument('--scanned') !== undefined
+  ? { digital: Number(argument('--digital') ?? 0), scanned: Number(argument('--scanned') ?? 0) }
+  : undefined;
+const qualities = process.argv.flatMap((value, at) => (process.argv[at - 1] === '--quality' ? [value] : []));
 
 // The shipped configuration; the floors can be set for calibrating them (`--min-value-confidence 1`
 // flags every value OCR read, with its confidences in the message).
@@ -28,6 +35,8 @@ try {
   const results = await runCalibration({
     size,
     seedBase,
+    counts,
+    qualities: qualities.length > 0 ? qualities : undefined,
     config,
     ocr,
     browser,
@@ -36,7 +45,7 @@ try {
     progress: (line) => process.stderr.write(`${line}\n`),
   });
   for (const line of describeCalibration(results)) console.log(line);
-  if (process.argv.includes('--json')) {
+  if (process.argv.includes('--json') && !counts && qualities.length === 0) {
     mergeBenchResults(size === 'full' ? 'calibration' : 'calibration (sample)', results);
     console.log('wrote the calibration section of bench-results.json');
   }

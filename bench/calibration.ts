@@ -70,11 +70,17 @@ export interface CalibrationDocument {
   fileName: string;
 }
 
-export function calibrationSet(size: SetSize, seedBase = DEFAULT_SEED_BASE): CalibrationDocument[] {
+/** How many agreements per producer a quality gets, where a run names its own counts. */
+export interface SetCounts {
+  digital: number;
+  scanned: number;
+}
+
+export function calibrationSet(size: SetSize, seedBase = DEFAULT_SEED_BASE, counts: SetCounts = SET_SIZES[size]): CalibrationDocument[] {
   const documents: CalibrationDocument[] = [];
   let index = 0;
   for (const quality of QUALITIES) {
-    const count = quality.scan ? SET_SIZES[size].scanned : SET_SIZES[size].digital;
+    const count = quality.scan ? counts.scanned : counts.digital;
     for (let number = 0; number < count; number++) {
       for (const producer of PRODUCERS) {
         const seed = seedBase + index++ * 7_919;
@@ -104,6 +110,10 @@ async function printAndScan(document: CalibrationDocument, { spec, random }: { s
 export interface CalibrationOptions {
   size: SetSize;
   seedBase?: number;
+  /** Agreements per producer and quality, in place of the size's (for development runs). */
+  counts?: SetCounts;
+  /** Only the qualities with these names (all where absent). */
+  qualities?: readonly string[];
   config: ExtractionConfig;
   ocr: OcrEngine;
   browser: Browser;
@@ -221,7 +231,7 @@ function aggregate(scored: readonly Scored[]): { documents: number; accuracy: nu
 
 export async function runCalibration(options: CalibrationOptions): Promise<CalibrationResults> {
   const seedBase = options.seedBase ?? DEFAULT_SEED_BASE;
-  const documents = calibrationSet(options.size, seedBase);
+  const documents = calibrationSet(options.size, seedBase, options.counts).filter(({ quality }) => !options.qualities || options.qualities.includes(quality.name));
   if (options.cache) mkdirSync(options.cache, { recursive: true });
   if (options.keep) writeFileSync(options.keep, '');
   // Two documents at a time, as the CLI reads them; the OCR engine has a worker per core.
@@ -246,7 +256,7 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
       }),
     ),
   );
-  const qualities = Object.fromEntries(QUALITIES.map((quality) => [quality.name, summarise(scored.filter(({ document }) => document.quality === quality))]));
+  const qualities = Object.fromEntries(QUALITIES.filter(({ name }) => !options.qualities || options.qualities.includes(name)).map((quality) => [quality.name, summarise(scored.filter(({ document }) => document.quality === quality))]));
   return {
     size: options.size,
     seedBase,
