@@ -214,7 +214,7 @@ describe('buildReport', () => {
         ],
         text: reviewText,
       },
-      { documentId: empty.documentId, fileName: 'empty.pdf', status: 'rejected', issues: [{ path: 'document', code: 'pdf.empty', message: '' }], values: [] },
+      { documentId: empty.documentId, fileName: 'empty.pdf', status: 'rejected', issues: empty.issues, values: [] },
       { documentId: notPdf.documentId, fileName: 'not-a-pdf.pdf', status: 'rejected', issues: notPdf.issues, values: [] },
     ]);
     expect(report.review[2]!.issues.map((issue) => issue.code)).toEqual(['pdf.not_pdf']);
@@ -354,7 +354,7 @@ describe('CSV, RFC 4180', () => {
     expect(rows[2]![column('Hinweise')]).toBe(
       'signature.name_missing: Name der Unterzeichnerin des Landkreises nicht lesbar\nvalue.low_confidence: Datum mit geringer Erkennungssicherheit gelesen\nocr.low_confidence: Seite 2 mit geringer Erkennungssicherheit gelesen',
     );
-    expect(rows[8]).toEqual(['empty.pdf', 'abgewiesen', '', '', '', '', '', '', '', '', '', '', '', '', '', 'pdf.empty: ', empty.documentId, 'incoming/empty.pdf']);
+    expect(rows[8]).toEqual(['empty.pdf', 'abgewiesen', '', '', '', '', '', '', '', '', '', '', '', '', '', `pdf.empty: ${empty.issues[0]!.message}`, empty.documentId, 'incoming/empty.pdf']);
   });
 
   it('quotes cells with commas, quotes and line breaks as RFC 4180 says, and leaves the others bare', () => {
@@ -526,7 +526,7 @@ describe('Markdown', () => {
         '    - `agreement.signatures[1].date`: Seite 2, Zeile „Kassel, den 10.06.2020“ (gelesen „10.O6.2020“, Texterkennung 41 %)',
         '  - `ocr.low_confidence` Seite 2 mit geringer Erkennungssicherheit gelesen',
         '- **empty.pdf** (abgewiesen)',
-        '  - `pdf.empty` ',
+        `  - \`pdf.empty\` ${empty.issues[0]!.message}`,
         '- **not-a-pdf.pdf** (abgewiesen)',
       ].join('\n'),
     );
