@@ -24,9 +24,21 @@ export function startLocalEmulator(): LocalEmulator {
   return { endpoint: process.env.AWS_ENDPOINT_URL ?? '', region: process.env.AWS_REGION ?? '' };
 }
 
-/** The emulator with the stack deployed; returns the stack's outputs (also in cdk.outputs.json). */
-export function deployLocalPipeline(): LocalEmulator & { outputs: Record<string, string> } {
+/** A local deployment of a configuration other than the default, as a stack of its own beside the default one. */
+export interface LocalConfiguration {
+  ocr: 'tesseract' | 'none';
+}
+
+/**
+ * The emulator with the stack deployed (the default configuration, Textract through the stand-in, unless
+ * another is asked for); returns the stack's outputs (the default's are also in cdk.outputs.json).
+ */
+export function deployLocalPipeline(configuration?: LocalConfiguration): LocalEmulator & { outputs: Record<string, string> } {
   const emulator = startLocalEmulator();
-  execFileSync('bash', ['scripts/local-deploy.sh'], { cwd: root, stdio: 'inherit' });
-  return { ...emulator, outputs: JSON.parse(readFileSync(`${root}cdk.outputs.json`, 'utf8')) };
+  const outputs = configuration ? `.local/outputs-ocr-${configuration.ocr}.json` : 'cdk.outputs.json';
+  const env = configuration
+    ? { ...process.env, LOCAL_OCR: configuration.ocr, LOCAL_STACK: `ZielvereinbarungenPipelineOcr${configuration.ocr[0]!.toUpperCase()}${configuration.ocr.slice(1)}`, LOCAL_OUTPUTS: outputs }
+    : process.env;
+  execFileSync('bash', ['scripts/local-deploy.sh'], { cwd: root, stdio: 'inherit', env });
+  return { ...emulator, outputs: JSON.parse(readFileSync(`${root}${outputs}`, 'utf8')) };
 }

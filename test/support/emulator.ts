@@ -1,7 +1,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { deployLocalPipeline, type LocalEmulator } from '../../scripts/local-emulator.js';
+import { deployLocalPipeline, type LocalConfiguration, type LocalEmulator } from '../../scripts/local-emulator.js';
 import { BatchesTable } from '../../shared/store/batches.js';
 import { RecordsTable } from '../../shared/store/records.js';
 
@@ -20,8 +20,8 @@ export interface DeployedPipeline extends LocalEmulator {
  * The emulator (started unless running) with the stack deployed into it, and this process's AWS SDK
  * pointed at it. The test run's global teardown stops an emulator the run started.
  */
-export function deployPipeline(): DeployedPipeline {
-  const { outputs, ...emulator } = deployLocalPipeline();
+export function deployPipeline(configuration?: LocalConfiguration): DeployedPipeline {
+  const { outputs, ...emulator } = deployLocalPipeline(configuration);
   return {
     ...emulator,
     bucket: outputs.UploadBucketName!,
