@@ -53,6 +53,11 @@ export const pipelineSettingsSchema = z.object({
    * stand-in), handed to the AWS SDK as AWS_ENDPOINT_URL_TEXTRACT.
    */
   textractEndpoint: z.url().optional(),
+  /**
+   * How long a document waits for its Textract job before the sweep asks after the job (a completion
+   * notice may be lost); local runs shorten it so that a test sees the sweep at work.
+   */
+  ocrPatienceSeconds: z.coerce.number().int().min(10).max(86_400).default(3600),
 });
 export type PipelineSettings = z.infer<typeof pipelineSettingsSchema>;
 
@@ -226,6 +231,7 @@ export class PipelineStack extends Stack {
     const textractEnvironment = textract && {
       TEXTRACT_TOPIC_ARN: textract.topic.topicArn,
       TEXTRACT_ROLE_ARN: textract.role.roleArn,
+      OCR_JOB_PATIENCE_SECONDS: String(settings.ocrPatienceSeconds),
       ...(settings.textractEndpoint ? { AWS_ENDPOINT_URL_TEXTRACT: settings.textractEndpoint } : {}),
     };
     // tesseract.js reads pages in this function's own process, in workers of a hundred MB and more each;
@@ -263,6 +269,12 @@ export class PipelineStack extends Stack {
         deadLetterQueue: this.deadLetterQueue,
       });
       this.ocrCompleteFunction.addEventSource(new SnsEventSource(textract.topic));
+      // A completion notice can be lost; the sweep asks Textract after every job that outlived the patience.
+      new events.Rule(this, 'OcrSweep', {
+        description: 'Looks after documents whose Textract job has not reported back within the patience',
+        schedule: events.Schedule.rate(Duration.minutes(Math.max(1, Math.min(15, Math.ceil(settings.ocrPatienceSeconds / 60))))),
+        targets: [new targets.LambdaFunction(this.ocrCompleteFunction)],
+      });
       this.ocrCompleteFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['textract:GetDocumentTextDetection'], resources: ['*'] }));
       this.uploadBucket.grantRead(this.ocrCompleteFunction, 'incoming/*');
       this.uploadBucket.grantPut(this.ocrCompleteFunction, 'records/*');
@@ -319,6 +331,10 @@ export class PipelineStack extends Stack {
     new CfnOutput(this, 'IngestQueueUrl', { value: this.ingestQueue.queueUrl });
     new CfnOutput(this, 'ReportQueueUrl', { value: this.reportQueue.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'OcrEngine', { value: settings.ocr });
+    new CfnOutput(this, 'IngestFunctionName', { value: this.ingestFunction.functionName });
+    new CfnOutput(this, 'ReportFunctionName', { value: this.reportFunction.functionName });
+    if (this.ocrCompleteFunction) new CfnOutput(this, 'OcrCompleteFunctionName', { value: this.ocrCompleteFunction.functionName });
 
     NagSuppressions.addResourceSuppressions(
       this.deadLetterQueue,

@@ -17,7 +17,8 @@ arch=$([ "$(uname -m)" = "aarch64" ] && echo arm64 || echo x86_64)
 # Retries come after 90 s instead of 30 min, and a message is parked after its second failure, so that
 # tests see the dead-letter queue at work; a batch of scans is read well within 90 s.
 context=(-c stackName="$stack" -c architecture="$arch" -c ocr="$ocr" -c retainData=false -c functionTimeoutSeconds=90 -c visibilityTimeoutSeconds=90 -c maxReceiveCount=2)
-[ "$ocr" = textract ] && context+=(-c textractEndpoint="$TEXTRACT_ENDPOINT_FOR_FUNCTIONS")
+# Textract's jobs are read by the stand-in; a job whose notice is lost is looked after within a minute.
+[ "$ocr" = textract ] && context+=(-c textractEndpoint="$TEXTRACT_ENDPOINT_FOR_FUNCTIONS" -c ocrPatienceSeconds=30)
 npx cdk bootstrap "aws://$account/$AWS_REGION" "${context[@]}" --quiet >.local/bootstrap.log 2>&1 || { cat .local/bootstrap.log >&2; exit 1; }
 npx cdk deploy "$stack" "${context[@]}" --require-approval never --outputs-file ".local/$stack.outputs.json" >".local/deploy-$stack.log" 2>&1 || { tail -40 ".local/deploy-$stack.log" >&2; exit 1; }
 STACK=$stack OUTPUTS=$outputs node -e '

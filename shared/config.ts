@@ -72,7 +72,7 @@ export const extractionEnvSchema = z.object({
 });
 
 /** Reads the same settings from environment variables (EXTRACTION_OCR, EXTRACTION_MAX_PAGES, …). */
-export function extractionConfigFromEnv(environment: Record<string, string | undefined>): ExtractionConfig {
+export function extractionConfigFromEnv(environment: Record<string, unknown>): ExtractionConfig {
   const env = extractionEnvSchema.parse(environment);
   const defined = <T extends Record<string, unknown>>(values: T) =>
     Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined && value !== ''));

@@ -45,7 +45,7 @@ function readingDependencies(env: Record<string, string | undefined>, settings: 
 function textractService(base: IngestDependencies, settings: TextractSettings): TextractOcrService {
   // The endpoint is the SDK's own choice: Textract's, or AWS_ENDPOINT_URL_TEXTRACT where a local deployment set it.
   const textract = tracer.captureAWSv3Client(new TextractClient({}));
-  return new TextractOcrService({ textract, s3: base.s3, bucket: base.bucket, notification: settings });
+  return new TextractOcrService({ textract, s3: base.s3, bucket: base.bucket, notification: { topicArn: settings.topicArn, roleArn: settings.roleArn } });
 }
 
 export async function ingestDependencies(env: Record<string, string | undefined>): Promise<IngestDependencies> {
@@ -53,7 +53,7 @@ export async function ingestDependencies(env: Record<string, string | undefined>
   const base = readingDependencies(env, settings);
   switch (settings.ocr.engine) {
     case 'textract':
-      return { ...base, asyncOcr: textractService(base, settings.ocr) };
+      return { ...base, asyncOcr: textractService(base, settings.ocr), ocrPatienceMs: settings.ocr.patienceMs };
     case 'tesseract': {
       // tesseract.js, a canvas binding and the German model are loaded only where this engine is chosen.
       const { TesseractOcrEngine } = await import('../../shared/ocr/tesseract.js');
@@ -67,7 +67,7 @@ export async function ingestDependencies(env: Record<string, string | undefined>
 export function ocrCompleteDependencies(env: Record<string, string | undefined>): IngestDependencies {
   const settings = ocrCompleteSettings(env);
   const base = readingDependencies(env, settings);
-  return { ...base, asyncOcr: textractService(base, settings.textract) };
+  return { ...base, asyncOcr: textractService(base, settings.textract), ocrPatienceMs: settings.textract.patienceMs };
 }
 
 export function reportDependencies(env: Record<string, string | undefined>): ReportStores {

@@ -30,6 +30,8 @@ const textractEnv = {
    * deployment sets it (to the project's Textract stand-in). The SDK reads it, no code of ours does.
    */
   AWS_ENDPOINT_URL_TEXTRACT: z.url().optional(),
+  /** How long a document waits for its job before it is looked after (its notice may be lost). */
+  OCR_JOB_PATIENCE_SECONDS: z.coerce.number().int().positive().optional(),
 };
 
 /** How many documents a function reads at once, each in a reader process of its own (`readerBudget` in the stack). */
@@ -68,6 +70,7 @@ export interface ReadingSettings extends StorageSettings {
 export interface TextractSettings {
   topicArn: string;
   roleArn: string;
+  patienceMs?: number;
 }
 
 function readingSettings(env: z.infer<typeof ocrCompleteEnvSchema> | z.infer<typeof ingestEnvSchema>): ReadingSettings {
@@ -81,17 +84,25 @@ function readingSettings(env: z.infer<typeof ocrCompleteEnvSchema> | z.infer<typ
   };
 }
 
+function textractSettings(env: { TEXTRACT_TOPIC_ARN: string; TEXTRACT_ROLE_ARN: string; OCR_JOB_PATIENCE_SECONDS?: number }): TextractSettings {
+  return {
+    topicArn: env.TEXTRACT_TOPIC_ARN,
+    roleArn: env.TEXTRACT_ROLE_ARN,
+    ...(env.OCR_JOB_PATIENCE_SECONDS ? { patienceMs: env.OCR_JOB_PATIENCE_SECONDS * 1000 } : {}),
+  };
+}
+
 export function ingestSettings(env: Record<string, string | undefined>): ReadingSettings & { ocr: { engine: 'none' | 'tesseract' } | ({ engine: 'textract' } & TextractSettings) } {
   const parsed = ingestEnvSchema.parse(defined(env));
   return {
     ...readingSettings(parsed),
-    ocr: parsed.OCR_ENGINE === 'textract' ? { engine: 'textract', topicArn: parsed.TEXTRACT_TOPIC_ARN, roleArn: parsed.TEXTRACT_ROLE_ARN } : { engine: parsed.OCR_ENGINE },
+    ocr: parsed.OCR_ENGINE === 'textract' ? { engine: 'textract', ...textractSettings(parsed) } : { engine: parsed.OCR_ENGINE },
   };
 }
 
 export function ocrCompleteSettings(env: Record<string, string | undefined>): ReadingSettings & { textract: TextractSettings } {
   const parsed = ocrCompleteEnvSchema.parse(defined(env));
-  return { ...readingSettings(parsed), textract: { topicArn: parsed.TEXTRACT_TOPIC_ARN, roleArn: parsed.TEXTRACT_ROLE_ARN } };
+  return { ...readingSettings(parsed), textract: textractSettings(parsed) };
 }
 
 export function reportSettings(env: Record<string, string | undefined>): StorageSettings {

@@ -137,4 +137,9 @@ export interface AsyncOcrService {
   start(request: { documentId: string; bytes: Uint8Array; pages: number[]; attempt: number }): Promise<string>;
   /** The pages a finished job read, by the job's page number (1 = the first page it was given). */
   collect(jobId: string): Promise<Map<number, OcrPage>>;
+  /**
+   * Where a job stands, with the service's reason when it failed; `unknown` when the service no longer
+   * knows the job (Textract keeps a job's results for 7 days).
+   */
+  status(jobId: string): Promise<{ status: 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'PARTIAL_SUCCESS' | 'unknown'; message?: string }>;
 }

@@ -1,6 +1,7 @@
 import {
   type Block,
   GetDocumentTextDetectionCommand,
+  InvalidJobIdException,
   type GetDocumentTextDetectionCommandOutput,
   StartDocumentTextDetectionCommand,
   type TextractClient,
@@ -136,7 +137,8 @@ export interface TextractOcrServiceOptions {
   s3: S3Client;
   /** Where the pages to read are put for Textract: `ocr-input/<sha256>.pdf` in this bucket. */
   bucket: string;
-  notification: { topicArn: string; roleArn: string };
+  /** Where Textract reports a finished job; without it, the caller asks (`status`) until the job has ended. */
+  notification?: { topicArn: string; roleArn: string };
 }
 
 /**
@@ -166,5 +168,16 @@ export class TextractOcrService implements AsyncOcrService {
 
   async collect(jobId: string): Promise<Map<number, OcrPage>> {
     return pagesFromBlocks(await textDetectionBlocks(this.options.textract, jobId));
+  }
+
+  async status(jobId: string): ReturnType<AsyncOcrService['status']> {
+    try {
+      const result = await this.options.textract.send(new GetDocumentTextDetectionCommand({ JobId: jobId, MaxResults: 1 }));
+      const status = result?.JobStatus ?? 'unknown';
+      return { status, ...(result?.StatusMessage ? { message: result.StatusMessage } : {}) };
+    } catch (error) {
+      if (error instanceof InvalidJobIdException) return { status: 'unknown' };
+      throw error;
+    }
   }
 }

@@ -34,6 +34,8 @@ export interface IngestDependencies {
   asyncOcr?: AsyncOcrService;
   /** Batch progress; with it, the document that completes a batch asks for the batch's report. */
   batches?: BatchReports;
+  /** How long a document waits for its OCR job before it is looked after (default `OCR_JOB_PATIENCE_MS`). */
+  ocrPatienceMs?: number;
   now?: () => Date;
 }
 
@@ -42,7 +44,10 @@ export type IngestOutcome =
   | { kind: 'stored'; key: string; record: AgreementRecord; reused: boolean }
   | { kind: 'awaiting-ocr'; key: string; documentId: string; pages: number[] };
 
-/** How long a document waits for its OCR job before a new delivery starts another. */
+/**
+ * How long a document waits for its OCR job by default before the sweep asks after the job, or a new
+ * delivery of its upload starts another.
+ */
 export const OCR_JOB_PATIENCE_MS = 60 * 60 * 1000;
 
 export const isPdfKey = (key: string) => /\.pdf$/i.test(key);
@@ -119,7 +124,7 @@ async function ingestOnce(key: string, dependencies: IngestDependencies): Promis
     }
     // A job still under way is awaited; one that never reported back (or a deployment that has since
     // switched to reading scans itself) is not, and the document is read again.
-    if (known.ocrJob && dependencies.asyncOcr && now.getTime() - Date.parse(known.ocrJob.startedAt) < OCR_JOB_PATIENCE_MS) {
+    if (known.ocrJob && dependencies.asyncOcr && now.getTime() - Date.parse(known.ocrJob.startedAt) < patienceOf(dependencies)) {
       return { kind: 'awaiting-ocr', key, documentId, pages: known.ocrJob.pages };
     }
   }
@@ -128,7 +133,7 @@ async function ingestOnce(key: string, dependencies: IngestDependencies): Promis
   if (dependencies.asyncOcr) {
     const plan = await dependencies.reader.planOcr(bytes, baseName(key), { config });
     if (plan.kind === 'ocr') {
-      const jobId = await dependencies.asyncOcr.start({ documentId, bytes, pages: plan.pages, attempt: Math.floor(now.getTime() / OCR_JOB_PATIENCE_MS) });
+      const jobId = await dependencies.asyncOcr.start({ documentId, bytes, pages: plan.pages, attempt: Math.floor(now.getTime() / patienceOf(dependencies)) });
       await table.putAwaitingOcr(documentId, key, { jobId, pages: plan.pages, key, startedAt: now.toISOString() }, now, known?.version ?? 0, batchId);
       return { kind: 'awaiting-ocr', key, documentId, pages: plan.pages };
     }
@@ -138,6 +143,36 @@ async function ingestOnce(key: string, dependencies: IngestDependencies): Promis
   }
   await storeRecord(extraction, key, dependencies, now, known?.version ?? 0, batchId);
   return { kind: 'stored', key, record: extraction.record, reused: false };
+}
+
+const patienceOf = (dependencies: IngestDependencies) => dependencies.ocrPatienceMs ?? OCR_JOB_PATIENCE_MS;
+
+export type SweepOutcome =
+  | { kind: 'completed'; documentId: string; jobId: string; outcome: IngestOutcome }
+  | { kind: 'restarted'; documentId: string; jobId: string; outcome: IngestOutcome }
+  | { kind: 'running'; documentId: string; jobId: string };
+
+/**
+ * Looks after the documents whose OCR job has not reported back within the patience: a completion
+ * notice can be lost, and then nothing else would ever look again. Each job is asked where it stands:
+ * a finished one (failed included) is completed as its notice would have completed it, one the service
+ * no longer knows is started again from the upload, one still running is left to run.
+ */
+export async function sweepAwaitingOcr(dependencies: IngestDependencies): Promise<SweepOutcome[]> {
+  const { table, asyncOcr } = dependencies;
+  if (!asyncOcr) throw new Error('sweepAwaitingOcr needs an asynchronous OCR service');
+  const now = dependencies.now?.() ?? new Date();
+  const outcomes: SweepOutcome[] = [];
+  for (const stored of await table.withStatus('awaiting_ocr')) {
+    const job = stored.ocrJob;
+    if (!job || stored.record || now.getTime() - Date.parse(job.startedAt) < patienceOf(dependencies)) continue;
+    const base = { documentId: stored.documentId, jobId: job.jobId };
+    const { status } = await asyncOcr.status(job.jobId);
+    if (status === 'IN_PROGRESS') outcomes.push({ ...base, kind: 'running' });
+    else if (status === 'unknown') outcomes.push({ ...base, kind: 'restarted', outcome: await ingestObject(job.key, { ...dependencies, now: () => now }) });
+    else outcomes.push({ ...base, kind: 'completed', outcome: await completeOcr({ jobId: job.jobId, status, documentId: stored.documentId }, dependencies) });
+  }
+  return outcomes;
 }
 
 async function streamedSha256(s3: S3Client, bucket: string, key: string): Promise<string> {
@@ -179,7 +214,11 @@ async function completeOcrOnce(completion: OcrCompletion, dependencies: IngestDe
   let readings = new Map<number, OcrPage>();
   let failure: string | undefined;
   try {
-    if (completion.status !== 'SUCCEEDED') throw new Error(`OCR job ${completion.jobId} ended with status ${completion.status}`);
+    if (completion.status !== 'SUCCEEDED') {
+      // The notice says only that the job failed; the service says why.
+      const { message } = await asyncOcr.status(completion.jobId);
+      throw new Error(`OCR job ${completion.jobId} ended with status ${completion.status}${message ? `: ${message}` : ''}`);
+    }
     for (const [jobPage, page] of await asyncOcr.collect(completion.jobId)) {
       const documentPage = job.pages[jobPage - 1];
       if (documentPage !== undefined) readings.set(documentPage, page);

@@ -154,6 +154,9 @@ describe('pipeline stack', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'ocr-input/', ExpirationInDays: 7 })]) },
     });
+    // A lost completion notice is looked after by a sweep on a schedule.
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)', State: 'ENABLED' });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ TEXTRACT_TOPIC_ARN: Match.anyValue(), OCR_JOB_PATIENCE_SECONDS: '3600' }) } });
   });
 
   it('runs tesseract.js inside the ingest function, with no Textract resources, where OCR is tesseract', () => {
