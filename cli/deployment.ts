@@ -27,7 +27,15 @@ export interface DeploymentOptions {
   endpoint?: string;
 }
 
-const stackOutputsSchema = z.object({ UploadBucketName: z.string(), RecordsTableName: z.string(), BatchesTableName: z.string(), ReportQueueUrl: z.string() }).partial();
+const stackOutputsSchema = z
+  .object({
+    UploadBucketName: z.string(),
+    RecordsTableName: z.string(),
+    BatchesTableName: z.string(),
+    ReportQueueUrl: z.string(),
+    OcrEngine: z.enum(['textract', 'tesseract', 'none']),
+  })
+  .partial();
 type StackOutputs = z.infer<typeof stackOutputsSchema>;
 
 export function addDeploymentOptions(command: Command): Command {
@@ -87,6 +95,11 @@ export function resolveDeployment(options: DeploymentOptions, { cwd = process.cw
       sqs ??= describeCalls(new SQSClient(endpoint ? { endpoint, useQueueUrlAsEndpoint: false } : {}), endpoint);
       return { table: new BatchesTable(documentClient(), need(options.batchesTable ?? outputs.BatchesTableName, '--batches-table', 'BatchesTableName')), requestReport: reportQueueRequester(sqs, queueUrl) };
     },
+    /**
+     * Who reads the deployment's scans: the stack says (`OcrEngine`); a stack deployed before it said
+     * so runs the default, Textract.
+     */
+    ocrEngine: () => outputs.OcrEngine ?? 'textract',
   };
 }
 export type Deployment = ReturnType<typeof resolveDeployment>;

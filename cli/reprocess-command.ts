@@ -1,7 +1,9 @@
+import { TextractClient } from '@aws-sdk/client-textract';
 import { type ExtractionConfig, extractionConfigFromEnv, type OcrMode } from '../shared/config.js';
 import { EXTRACTOR_VERSION } from '../shared/extract/version.js';
 import { ReaderPool } from '../shared/isolation/reader-pool.js';
-import { TesseractOcrEngine } from '../shared/ocr/tesseract.js';
+import type { AsyncOcrService, OcrEngine } from '../shared/ocr/engine.js';
+import { TextractOcrService } from '../shared/ocr/textract.js';
 import type { StoredDocument } from '../shared/store/records.js';
 import { type ReprocessOutcome, reprocessDocument } from '../shared/store/reprocess.js';
 import { batchesReporting } from '../shared/store/report-requests.js';
@@ -11,6 +13,8 @@ import { UsageError } from './files.js';
 /**
  * `agreements reprocess`: the current extractor, run in this process on the stored PDFs of everything,
  * of one status or of one batch; prints what changed and stores the new records (not with --dry-run).
+ * Scans are read by the deployment's own OCR engine, so that a record keeps its reader: Textract (in
+ * AWS, or the stand-in that AWS_ENDPOINT_URL_TEXTRACT names locally), or tesseract.js in this process.
  */
 
 export interface ReprocessOptions extends DeploymentOptions {
@@ -59,10 +63,25 @@ export async function runReprocess(options: ReprocessOptions): Promise<Reprocess
   // Reports are asked for again only when something is stored; resolved first, so that a missing queue stops the run before any work.
   const reports = options.dryRun ? undefined : deployment.batchReports();
   const config: ExtractionConfig = { ...extractionConfigFromEnv(process.env), ocr: options.ocr };
-  const ocr = new TesseractOcrEngine(undefined, config.ocrDpi);
+  const s3 = deployment.s3();
+  const bucket = deployment.bucket();
+  let ocr: OcrEngine | undefined;
+  let asyncOcr: AsyncOcrService | undefined;
+  switch (deployment.ocrEngine()) {
+    case 'textract':
+      asyncOcr = new TextractOcrService({ textract: new TextractClient({}), s3, bucket });
+      break;
+    case 'tesseract': {
+      const { TesseractOcrEngine } = await import('../shared/ocr/tesseract.js');
+      ocr = new TesseractOcrEngine(undefined, config.ocrDpi);
+      break;
+    }
+    case 'none':
+      break;
+  }
   // One document after another, each in a reader process under the limits, as `extract` reads them.
   const reader = new ReaderPool(1);
-  const dependencies = { s3: deployment.s3(), bucket: deployment.bucket(), table, config, ocr, reader };
+  const dependencies = { s3, bucket, table, config: deployment.ocrEngine() === 'none' ? { ...config, ocr: 'never' as const } : config, ocr, asyncOcr, reader };
   const outcomes: ReprocessOutcome[] = [];
   const changedBatches = new Set<string>();
   try {
@@ -73,7 +92,7 @@ export async function runReprocess(options: ReprocessOptions): Promise<Reprocess
       if (reports && outcome.kind === 'changed') for (const batchId of await batchesReporting(stored, reports.table)) changedBatches.add(batchId);
     }
   } finally {
-    await Promise.all([ocr.close(), reader.close()]);
+    await Promise.all([ocr?.close(), reader.close()]);
     // What was stored before a failure changed its batches' reports too.
     for (const batchId of changedBatches) await reports?.requestReport(batchId);
   }

@@ -1,4 +1,6 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import type { Extraction } from '../extract/extract-document.js';
+import type { OcrPage } from '../ocr/engine.js';
 import { EXTRACTOR_VERSION } from '../extract/version.js';
 import { type Change, diffValues } from '../review/corrections.js';
 import { openOriginal } from './document-objects.js';
@@ -25,9 +27,41 @@ function withoutEvidence({ evidence: _evidence, ...record }: AgreementRecord): O
   return record;
 }
 
+/** How often a reprocessing asks after its OCR job, and for how long at most. */
+const JOB_POLL_MS = 1000;
+const JOB_DEADLINE_MS = 15 * 60 * 1000;
+
+/**
+ * The extraction with the deployment's own OCR: in this process (tesseract.js), or by an asynchronous
+ * service (Textract), whose job is started for the scanned pages and awaited here.
+ */
+async function extractAsDeployed(
+  bytes: Uint8Array,
+  stored: StoredDocument,
+  fileName: string,
+  { config, ocr, asyncOcr, reader }: Pick<IngestDependencies, 'config' | 'ocr' | 'asyncOcr' | 'reader'>,
+  now: Date,
+): Promise<Extraction> {
+  const extract = (ocrReadings?: ReadonlyMap<number, OcrPage>) => reader.extract(bytes, fileName, { config, ocr, ocrReadings, now: () => now });
+  if (!asyncOcr) return extract();
+  const plan = await reader.planOcr(bytes, fileName, { config });
+  if (plan.kind !== 'ocr') return extract();
+  // A job of its own: the pipeline's job for the same document was started with a notice to deliver.
+  const jobId = await asyncOcr.start({ documentId: stored.documentId, bytes, pages: plan.pages, attempt: now.getTime() });
+  const deadline = Date.now() + JOB_DEADLINE_MS;
+  let state = await asyncOcr.status(jobId);
+  while (state.status === 'IN_PROGRESS' && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, JOB_POLL_MS));
+    state = await asyncOcr.status(jobId);
+  }
+  if (state.status !== 'SUCCEEDED') throw new Error(`OCR job ${jobId} ended with status ${state.status}${state.message ? `: ${state.message}` : ''}`);
+  const readings = new Map([...(await asyncOcr.collect(jobId))].flatMap(([jobPage, page]) => (plan.pages[jobPage - 1] === undefined ? [] : [[plan.pages[jobPage - 1]!, page] as const])));
+  return extract(readings);
+}
+
 export async function reprocessDocument(
   stored: StoredDocument,
-  dependencies: Pick<IngestDependencies, 's3' | 'bucket' | 'table' | 'config' | 'ocr' | 'reader'>,
+  dependencies: Pick<IngestDependencies, 's3' | 'bucket' | 'table' | 'config' | 'ocr' | 'asyncOcr' | 'reader'>,
   options: { now: Date; dryRun: boolean },
 ): Promise<ReprocessOutcome> {
   const fileName = stored.record?.fileName ?? stored.keys[0]?.slice(stored.keys[0].lastIndexOf('/') + 1) ?? '';
@@ -39,7 +73,12 @@ export async function reprocessDocument(
   const source = await openOriginal(stored, dependencies);
   if (!source) return { ...base, kind: 'failed', reason: `the PDF is no longer in the bucket under ${stored.keys.join(', ')}` };
   const bytes = await source.object.Body!.transformToByteArray();
-  const extraction = await dependencies.reader.extract(bytes, stored.record.fileName, { config: dependencies.config, ocr: dependencies.ocr, now: () => options.now });
+  let extraction: Extraction;
+  try {
+    extraction = await extractAsDeployed(bytes, stored, stored.record.fileName, dependencies, options.now);
+  } catch (error) {
+    return { ...base, kind: 'failed', reason: error instanceof Error ? error.message : String(error) };
+  }
   // What was read is compared field by field; where it was read (the evidence) is not a change a person
   // checks value by value, only whether a record made before evidence existed now has it.
   const changes = diffValues(withoutEvidence(stored.record), withoutEvidence(extraction.record));
