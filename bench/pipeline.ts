@@ -31,7 +31,7 @@ await Promise.all(
 );
 const inProcessSeconds = seconds(start);
 
-const { outputs } = deployLocalPipeline();
+const { outputs } = await deployLocalPipeline();
 const s3 = new S3Client({ forcePathStyle: true });
 const table = new RecordsTable(DynamoDBDocumentClient.from(new DynamoDBClient({})), outputs.RecordsTableName!);
 const run = Date.now().toString(36);

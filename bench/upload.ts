@@ -45,7 +45,7 @@ const median = (values: readonly number[]) => {
 execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
 execFileSync('bash', ['scripts/install-aws-cli.sh'], { cwd: root, stdio: 'inherit' });
 const aws = join(root, '.venv-awscli/bin/aws');
-const emulator = deployLocalPipeline();
+const emulator = await deployLocalPipeline();
 const deployment = resolveDeployment({}, { cwd: root });
 const s3 = deployment.s3();
 const bucket = deployment.bucket();

@@ -14,7 +14,7 @@ import { deployLocalPipeline } from './local-emulator.js';
  * report, its records as a table and where the report is. The emulator keeps running for exploration.
  */
 const root = fileURLToPath(new URL('..', import.meta.url));
-deployLocalPipeline();
+await deployLocalPipeline();
 
 const deployment = resolveDeployment({}, { cwd: root });
 const s3 = deployment.s3();

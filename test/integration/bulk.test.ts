@@ -96,7 +96,7 @@ const expectedKeys = () => [...files.keys()].map((path) => `incoming/${batch}/${
 const distinctDocumentIds = () => [...new Set([...files.values()].map((bytes) => documentIdOf(bytes)))].sort();
 
 beforeAll(async () => {
-  pipeline = deployPipeline();
+  pipeline = await deployPipeline();
   ({ s3, records, batches } = pipelineStores(pipeline));
   await buildFolder();
 }, 600_000);

@@ -35,7 +35,7 @@ const message = (messageId: string, key: string): SQSRecord =>
   }) as SQSRecord;
 
 beforeAll(async () => {
-  pipeline = deployPipeline();
+  pipeline = await deployPipeline();
   process.env.UPLOAD_BUCKET = pipeline.bucket;
   process.env.RECORDS_TABLE = pipeline.table;
   process.env.BATCHES_TABLE = pipeline.batchesTable;

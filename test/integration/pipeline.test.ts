@@ -78,7 +78,7 @@ async function failOneBatch(sqs: SQSClient) {
 }
 
 beforeAll(async () => {
-  pipeline = deployPipeline();
+  pipeline = await deployPipeline();
   s3 = new S3Client({ forcePathStyle: true });
   table = new RecordsTable(DynamoDBDocumentClient.from(new DynamoDBClient({})), pipeline.table);
   await failOneBatch(new SQSClient({ useQueueUrlAsEndpoint: false }));

@@ -63,7 +63,7 @@ async function caught(promise: Promise<unknown>): Promise<unknown> {
 }
 
 beforeAll(async () => {
-  pipeline = deployPipeline();
+  pipeline = await deployPipeline();
   const { batches, ...stored } = pipelineStores(pipeline);
   ({ s3, records: table } = stored);
   stores = { s3, bucket: pipeline.bucket, table, reports: { table: batches, requestReport: async (batchId) => void requested.push(batchId) } };

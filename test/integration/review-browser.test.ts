@@ -138,7 +138,7 @@ async function reportAfter(since: string): Promise<Report> {
 const rawRequest = (path: string, headers: Record<string, string>, method?: string, body?: string) => rawHttpRequest(new URL(origin).port, path, headers, method, body);
 
 beforeAll(async () => {
-  pipeline = deployPipeline();
+  pipeline = await deployPipeline();
   ({ s3, records, batches } = pipelineStores(pipeline));
   mkdirSync(artifactsRoot, { recursive: true });
   const folder = await prepare();

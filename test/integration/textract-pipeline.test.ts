@@ -98,7 +98,7 @@ let handlers: { ingest: typeof import('../../functions/ingest.js').handler; comp
 const context = { functionName: 'test', awsRequestId: run } as Context;
 
 beforeAll(async () => {
-  pipeline = deployPipeline();
+  pipeline = await deployPipeline();
   Object.assign(process.env, {
     UPLOAD_BUCKET: pipeline.bucket,
     RECORDS_TABLE: pipeline.table,

@@ -41,7 +41,7 @@ const clientConfig = (): S3ClientConfig => ({
 });
 
 beforeAll(async () => {
-  emulator = startEmulator();
+  emulator = await startEmulator();
   s3 = new S3Client(clientConfig());
   await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: emulator.region as never } }));
 }, 300_000);

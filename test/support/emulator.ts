@@ -14,14 +14,16 @@ export interface DeployedPipeline extends LocalEmulator {
   ingestQueueUrl: string;
   reportQueueUrl: string;
   deadLetterQueueUrl: string;
+  /** Every output of the stack, the function names among them. */
+  outputs: Record<string, string>;
 }
 
 /**
  * The emulator (started unless running) with the stack deployed into it, and this process's AWS SDK
  * pointed at it. The test run's global teardown stops an emulator the run started.
  */
-export function deployPipeline(configuration?: LocalConfiguration): DeployedPipeline {
-  const { outputs, ...emulator } = deployLocalPipeline(configuration);
+export async function deployPipeline(configuration?: LocalConfiguration): Promise<DeployedPipeline> {
+  const { outputs, ...emulator } = await deployLocalPipeline(configuration);
   return {
     ...emulator,
     bucket: outputs.UploadBucketName!,
@@ -30,6 +32,7 @@ export function deployPipeline(configuration?: LocalConfiguration): DeployedPipe
     ingestQueueUrl: outputs.IngestQueueUrl!,
     reportQueueUrl: outputs.ReportQueueUrl!,
     deadLetterQueueUrl: outputs.DeadLetterQueueUrl!,
+    outputs,
   };
 }
 
