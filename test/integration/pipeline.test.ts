@@ -1,41 +1,61 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { PDFDocument } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { uploadBatch } from '../../cli/upload/batch.js';
+import { uploadBatch } from '../../cli/upload.js';
 import { extractionConfigSchema } from '../../shared/config.js';
-import { extractDocument } from '../../shared/extract/extract-document.js';
-import { documentIdOf } from '../../shared/extract/rejected.js';
-import { TesseractOcrEngine } from '../../shared/ocr/tesseract.js';
+import { documentIdOf, planOcr } from '../../shared/extract/extract-document.js';
+import type { Report } from '../../shared/report/report.js';
 import type { AgreementRecord } from '../../shared/schema/record.js';
+import { BatchesTable } from '../../shared/store/batches.js';
 import { RecordsTable } from '../../shared/store/records.js';
 import { type DeployedPipeline, deployPipeline, waitFor } from '../support/emulator.js';
 import { type Fixture, fixtureBytes, fixturesRoot, loadFixtures } from '../support/fixtures.js';
+import { dropNotifications, extractWithStandInText, jobsOf, standInStats } from '../support/stand-in.js';
 
 /**
- * The deployed stack in the local emulator, driven over HTTP with the real AWS SDK: PDFs uploaded under
- * incoming/ must come out as records in DynamoDB and under records/, equal to what the in-process
- * extraction gives for the same bytes.
+ * The configuration users deploy, Textract reading the scans, deployed in the local emulator with the
+ * project's Textract stand-in in Textract's place, and driven over HTTP with the real AWS SDK: PDFs
+ * uploaded as a batch go through the whole asynchronous chain (ingest → Textract → SNS → OCR-complete →
+ * record → batch → report) and must come out as the records the in-process extraction gives for the
+ * same bytes, scanned pages read with the text the stand-in gave the pipeline.
  */
 let pipeline: DeployedPipeline;
 let s3: S3Client;
 let table: RecordsTable;
+let batches: BatchesTable;
+const config = extractionConfigSchema.parse({});
 const fixtures = loadFixtures();
 function pick(path: string): Fixture {
   return fixtures.find((fixture) => fixture.path === path) as Fixture;
 }
-const uploads = [
-  pick('digital/zielvereinbarung-2025-main-taunus-kreis.pdf'),
-  pick('digital/zv-2022-kreis-offenbach.pdf'),
-  pick('scanned/scan-2019-stadt-kassel.pdf'),
-  pick('mixed/mixed-2024-werra-meissner-kreis.pdf'),
-  pick('bad/not-a-pdf.pdf'),
-  pick('bad/Zielvereinbarung 2024 – Stadt Offenbach (Kopie) äöü #1.PDF'),
-];
+const runId = Date.now().toString(36);
+/** A comment after the end of file, which readers ignore, makes the bytes new to a table other tests fill too. */
+const fresh = (bytes: Uint8Array) => Buffer.concat([bytes, Buffer.from(`\n% ${runId}\n`)]);
+
+/** A scan whose pages are larger than Textract reads (9,000 points a side), though within the pipeline's limits. */
+async function oversizedScan(): Promise<Buffer> {
+  const document = await PDFDocument.load(fixtureBytes(pick('scanned/scan-2017-landkreis-giessen.pdf')));
+  for (const page of document.getPages()) page.scale(16, 16);
+  return Buffer.from(await document.save());
+}
+
+const batch = `pipeline-${runId}`;
+/** The batch's files by name. */
+const uploads = new Map<string, Buffer>();
+const kinds = {
+  digital: ['zielvereinbarung-2025-main-taunus-kreis.pdf', 'zv-2022-kreis-offenbach.pdf', 'Zielvereinbarung 2024 – Stadt Offenbach (Kopie) äöü #1.PDF'],
+  scanned: ['scan-2019-stadt-kassel.pdf'],
+  mixed: ['mixed-2024-werra-meissner-kreis.pdf'],
+  rejected: ['not-a-pdf.pdf'],
+  unreadableByTextract: ['scan-uebergross.pdf'],
+};
 
 /** The document's stored record, once there is one. */
 const stored = (documentId: string) => () =>
@@ -46,7 +66,6 @@ const stored = (documentId: string) => () =>
  * them: the whole batch fails, as when the function crashes. Two of the objects are uploaded after that
  * failure and must be stored on the retry; the third never appears and must end in the dead-letter queue.
  */
-const runId = Date.now().toString(36);
 const poisonedKey = `late/${runId}/gibt-es-nicht.pdf`;
 const late = ['digital/zv-2011-landkreis-fulda.pdf', 'digital/zv-2013-stadt-kassel.pdf'].map((path) => {
   // A comment after the end of file makes the bytes new to the table, which other tests fill too.
@@ -80,64 +99,151 @@ async function failOneBatch(sqs: SQSClient) {
 beforeAll(async () => {
   pipeline = await deployPipeline();
   s3 = new S3Client({ forcePathStyle: true });
-  table = new RecordsTable(DynamoDBDocumentClient.from(new DynamoDBClient({})), pipeline.table);
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+  table = new RecordsTable(client, pipeline.table);
+  batches = new BatchesTable(client, pipeline.batchesTable);
   await failOneBatch(new SQSClient({ useQueueUrlAsEndpoint: false }));
-  await Promise.all(
-    uploads.map((fixture) =>
-      s3.send(new PutObjectCommand({ Bucket: pipeline.bucket, Key: `incoming/${runId}/${basename(fixture.path)}`, Body: fixtureBytes(fixture) })),
-    ),
-  );
+
+  const folder = mkdtempSync(join(tmpdir(), 'pipeline-'));
+  for (const fixture of fixtures.filter((candidate) => [...kinds.digital, ...kinds.scanned, ...kinds.mixed, ...kinds.rejected].includes(basename(candidate.path)))) {
+    uploads.set(basename(fixture.path), fresh(fixtureBytes(fixture)));
+  }
+  uploads.set('scan-uebergross.pdf', fresh(await oversizedScan()));
+  mkdirSync(join(folder, batch));
+  for (const [name, bytes] of uploads) writeFileSync(join(folder, batch, name), bytes);
+  const uploaded = await uploadBatch({ s3, bucket: pipeline.bucket, paths: [join(folder, batch)], batch });
+  expect(uploaded.failed).toEqual([]);
 }, 600_000);
 
-describe('the local pipeline', () => {
-  it('stores for every uploaded PDF the record the extraction gives for the same bytes', async () => {
-    const ocr = new TesseractOcrEngine();
-    const config = extractionConfigSchema.parse({});
-    try {
-      for (const fixture of uploads) {
-        const bytes = fixtureBytes(fixture);
-        const { record } = await waitFor(`the record of ${fixture.path}`, stored(documentIdOf(bytes)), 300_000);
-        const local = await extractDocument(bytes, basename(fixture.path), { config, ocr });
-        expect(record.documentId).toBe(fixture.expected.documentId);
-        expect(record.fileName).toBe(fixture.expected.fileName);
-        expect(record.status).toBe(local.status);
-        expect(record.textSource).toBe(local.textSource);
-        expect(record.pages).toBe(local.pages);
-        expect(record.agreement).toEqual(local.agreement);
-        expect(record.issues).toEqual(local.issues);
-      }
-    } finally {
-      await ocr.close();
+describe('the default configuration, deployed', () => {
+  it('starts every function: each one invoked answers without a function error', async () => {
+    const lambda = new LambdaClient({});
+    const scheduled = { version: '0', id: runId, 'detail-type': 'Scheduled Event', source: 'aws.events', account: '000000000000', time: new Date().toISOString(), region: pipeline.region, resources: [], detail: {} };
+    const invocations: [string | undefined, unknown][] = [
+      [pipeline.outputs.IngestFunctionName, { Records: [] }],
+      [pipeline.outputs.OcrCompleteFunctionName, scheduled],
+      [pipeline.outputs.ReportFunctionName, { Records: [] }],
+    ];
+    for (const [name, event] of invocations) {
+      expect(name).toBeDefined();
+      const response = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify(event)) }));
+      const payload = Buffer.from(response.Payload ?? []).toString('utf8');
+      expect(response.FunctionError, `${name}: ${payload}`).toBeUndefined();
+      if (name === pipeline.outputs.IngestFunctionName) expect(JSON.parse(payload)).toEqual({ batchItemFailures: [] });
     }
+  }, 180_000);
+
+  it('stores for every uploaded PDF the record the in-process extraction gives for the same bytes, scans read by the stand-in', async () => {
+    for (const [name, bytes] of uploads) {
+      const documentId = documentIdOf(bytes);
+      const { record } = await waitFor(`the record of ${name}`, stored(documentId), 600_000);
+      if (kinds.unreadableByTextract.includes(name)) continue;
+      const local = (await extractWithStandInText(bytes, name, documentId, config)).record;
+      expect(record.documentId).toBe(documentId);
+      expect(record.fileName).toBe(name);
+      expect(record.status, name).toBe(local.status);
+      expect(record.textSource, name).toBe(local.textSource);
+      expect(record.pages, name).toBe(local.pages);
+      expect(record.agreement, name).toEqual(local.agreement);
+      expect(record.issues, name).toEqual(local.issues);
+    }
+    for (const name of [...kinds.scanned, ...kinds.mixed]) expect((await table.get(documentIdOf(uploads.get(name)!)))!.record!.textSource, name).toBe(kinds.scanned.includes(name) ? 'ocr' : 'mixed');
+  }, 900_000);
+
+  it('sends Textract no digital document, and of a mixed one only its scanned pages', async () => {
+    for (const name of [...kinds.digital, ...kinds.rejected]) expect(await jobsOf(documentIdOf(uploads.get(name)!)), name).toEqual([]);
+    for (const name of [...kinds.scanned, ...kinds.mixed]) {
+      const bytes = uploads.get(name)!;
+      const plan = await planOcr(bytes, name, { config });
+      const jobs = await jobsOf(documentIdOf(bytes));
+      expect(jobs.map((job) => ({ status: job.status, pages: job.pages })), name).toEqual([{ status: 'SUCCEEDED', pages: plan.kind === 'ocr' ? plan.pages.length : 0 }]);
+    }
+    const mixedPlan = await planOcr(uploads.get(kinds.mixed[0]!)!, kinds.mixed[0]!, { config });
+    expect(mixedPlan).toEqual({ kind: 'ocr', pages: [2] });
+  });
+
+  it('gives a record for review, with Textract\'s reason, when the job failed', async () => {
+    const bytes = uploads.get('scan-uebergross.pdf')!;
+    const { record } = (await stored(documentIdOf(bytes))())!;
+    const [job] = await jobsOf(documentIdOf(bytes));
+    expect(job).toMatchObject({ status: 'FAILED', statusMessage: 'UnsupportedDocumentException: a page is larger than 9000 points on a side.' });
+    expect(record.status).toBe('needs_review');
+    expect(record.issues.find((issue) => issue.code === 'ocr.failed')).toEqual({
+      path: 'document',
+      code: 'ocr.failed',
+      message: `The scanned pages could not be read: OCR job ${job!.jobId} ended with status FAILED: UnsupportedDocumentException: a page is larger than 9000 points on a side.`,
+    });
+  });
+
+  it('writes the batch\'s report once every document has its record', async () => {
+    const state = await waitFor(`the report of batch ${batch}`, async () => {
+      const current = await batches.get(batch);
+      return current?.reportedAt ? current : undefined;
+    }, 300_000);
+    expect(state.expected).toBe(uploads.size);
+    const object = await s3.send(new GetObjectCommand({ Bucket: pipeline.bucket, Key: `reports/${batch}/report.json` }));
+    const report = JSON.parse(await object.Body!.transformToString()) as Report;
+    expect(report.documents.map((record) => record.fileName).sort()).toEqual([...uploads.keys()].sort());
+  }, 360_000);
+
+  it('recovers a document whose completion notice was lost: the scheduled sweep asks Textract after the job', async () => {
+    const name = 'scan-2014-lahn-dill-kreis.pdf';
+    const bytes = fresh(fixtureBytes(pick(`scanned/${name}`)));
+    const documentId = documentIdOf(bytes);
+    await dropNotifications(1);
+    await s3.send(new PutObjectCommand({ Bucket: pipeline.bucket, Key: `incoming/${runId}/verloren/${name}`, Body: bytes }));
+    const [job] = await waitFor('the stand-in to finish the job', async () => {
+      const jobs = await jobsOf(documentId);
+      return jobs.length > 0 && jobs.every((candidate) => candidate.status !== 'IN_PROGRESS') ? jobs : undefined;
+    }, 300_000);
+    expect(job!.status).toBe('SUCCEEDED');
+    // No notice came: the document waits for its job.
+    expect((await table.get(documentId))?.ocrJob?.jobId).toBe(job!.jobId);
+    // The sweep runs on its schedule, every minute here; invoking it as EventBridge does need not wait for the next one.
+    const lambda = new LambdaClient({});
+    const { record } = await waitFor('the sweep to finish the record', async () => {
+      const found = await stored(documentId)();
+      if (found) return found;
+      await new Promise((resolve) => setTimeout(resolve, 10_000));
+      const event = { version: '0', id: `${runId}-sweep`, 'detail-type': 'Scheduled Event', source: 'aws.events', account: '000000000000', time: new Date().toISOString(), region: pipeline.region, resources: [], detail: {} };
+      await lambda.send(new InvokeCommand({ FunctionName: pipeline.outputs.OcrCompleteFunctionName, Payload: Buffer.from(JSON.stringify(event)) }));
+      return stored(documentId)();
+    }, 180_000);
+    const local = (await extractWithStandInText(bytes, name, documentId, config)).record;
+    expect(record.status).toBe(local.status);
+    expect(record.agreement).toEqual(local.agreement);
+    expect(record.issues).toEqual(local.issues);
+    // One job, read once: the sweep collected it, and started none.
+    expect((await jobsOf(documentId)).map((candidate) => candidate.jobId)).toEqual([job!.jobId]);
   }, 600_000);
 
   it('writes the same record as JSON under records/<sha256>.json', async () => {
-    for (const fixture of uploads) {
-      const hex = fixture.expected.documentId.slice('sha256:'.length);
-      const object = await s3.send(new GetObjectCommand({ Bucket: pipeline.bucket, Key: `records/${hex}.json` }));
+    for (const bytes of uploads.values()) {
+      const documentId = documentIdOf(bytes);
+      const object = await s3.send(new GetObjectCommand({ Bucket: pipeline.bucket, Key: `records/${documentId.slice('sha256:'.length)}.json` }));
       const fromS3 = JSON.parse(await object.Body!.transformToString()) as AgreementRecord;
-      const fromTable = (await table.get(fixture.expected.documentId))?.record;
+      const fromTable = (await table.get(documentId))?.record;
       expect(fromS3).toEqual(fromTable);
     }
   });
 
   it('copies a rejected original to quarantine/', async () => {
-    const rejected = uploads.find((fixture) => fixture.path === 'bad/not-a-pdf.pdf')!;
-    const { record, keys } = (await stored(rejected.expected.documentId)())!;
+    const rejected = uploads.get('not-a-pdf.pdf')!;
+    const { record, keys } = (await stored(documentIdOf(rejected))())!;
     expect(record.status).toBe('rejected');
     expect(record.issues.map((issue) => issue.code)).toEqual(['pdf.not_pdf']);
     const quarantined = keys[0]!.replace(/^incoming\//, 'quarantine/');
     const head = await s3.send(new HeadObjectCommand({ Bucket: pipeline.bucket, Key: quarantined }));
-    expect(head.ContentLength).toBe(fixtureBytes(rejected).length);
+    expect(head.ContentLength).toBe(rejected.length);
   });
 
   it('makes no duplicate when the same bytes arrive again under another key', async () => {
-    const seed = uploads[0]!;
-    const before = (await table.get(seed.expected.documentId))!;
+    const seed = uploads.get(kinds.digital[0]!)!;
+    const before = (await table.get(documentIdOf(seed)))!;
     const copyKey = `incoming/again-${Date.now().toString(36)}/kopie.pdf`;
-    await s3.send(new PutObjectCommand({ Bucket: pipeline.bucket, Key: copyKey, Body: fixtureBytes(seed) }));
+    await s3.send(new PutObjectCommand({ Bucket: pipeline.bucket, Key: copyKey, Body: seed }));
     const after = await waitFor('the second key on the seed record', async () => {
-      const item = await table.get(seed.expected.documentId);
+      const item = await table.get(documentIdOf(seed));
       return item && item.keys.includes(copyKey) ? item : undefined;
     });
     expect(after.keys).toEqual([...before.keys, copyKey].sort());
@@ -160,8 +266,6 @@ describe('the local pipeline', () => {
     // the garbage collector slows it down as it does.
     const folder = mkdtempSync(join(tmpdir(), 'hostile-batch-'));
     const files = { 'endless-content.pdf': /^limit\.time$/, 'jbig2-symbol-dictionary.pdf': /^limit\.(time|memory)$/ };
-    // A comment after the end of file makes the bytes new to the table, which other runs fill too.
-    const fresh = (bytes: Buffer) => Buffer.concat([bytes, Buffer.from(`\n% ${runId}\n`)]);
     for (const name of Object.keys(files)) writeFileSync(join(folder, name), fresh(readFileSync(join(fixturesRoot, 'hostile', name))));
     writeFileSync(join(folder, 'zv-2019-hochtaunuskreis.pdf'), fresh(fixtureBytes(pick('digital/zv-2019-hochtaunuskreis.pdf'))));
     const batch = `hostile-${runId}`;
