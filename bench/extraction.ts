@@ -1,7 +1,7 @@
 import { createCanvas, ImageData } from '@napi-rs/canvas';
 import { execFile, execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { extractionConfigSchema } from '../shared/config.js';
@@ -22,7 +22,9 @@ import { mergeBenchResults } from './results.js';
  *   process under its limits as the CLI and the functions read them, against poppler's `pdftotext` on
  *   the same file;
  * - scanned pages: tesseract.js recognising a rendered page against native `tesseract -l deu` on the
- *   same rendered page (as a PNG file for it), one page at a time;
+ *   same rendered page (as a PNG file for it), one page at a time, tesseract with OMP_THREAD_LIMIT=1
+ *   (its fastest setting on few cores); and pages per second of the CLI on the scanned fixtures
+ *   against native tesseract run as one single-threaded process per core on their rendered pages;
  * - field accuracy on the fixtures;
  * - calibration (bench/calibration.ts): over 300 agreements from seeds no test uses, by both producers,
  *   digital and scanned at every quality, fax-like included: field accuracy, the share of valid records
@@ -95,8 +97,16 @@ for (const file of digital) {
   pdftotext.push(median(baselineRounds));
 }
 
+/**
+ * Native tesseract in its fastest honest configuration here: one thread per process. Its default
+ * OpenMP threads make it slower on a machine of few cores (6.5 s against 2.0 s per 300 dpi page on two).
+ */
+const TESSERACT_SETTING = { OMP_THREAD_LIMIT: '1' };
+const tesseract = (png: string) => run('tesseract', [png, '-', '-l', 'deu'], { maxBuffer: 16 * 1024 * 1024, env: { ...process.env, ...TESSERACT_SETTING } });
+
 // Scanned pages: render each once, then time both OCR engines on the same image.
 const scratch = mkdtempSync(join(tmpdir(), 'bench-ocr-'));
+const pngs: string[] = [];
 const ocrOurs: number[] = [];
 const ocrNative: number[] = [];
 const scanned = pdfsIn('scanned');
@@ -107,22 +117,22 @@ for (const file of scanned) {
     const image = await document.renderPage(page, config.ocrDpi);
     const png = join(scratch, `${basename(file)}-${page}.png`);
     writeFileSync(png, pngOf(image));
+    pngs.push(png);
     if (!warmedUp) {
       // Both engines load their model once; that is start-up, not per-page cost.
       await ocr.recognize(async () => image);
-      await run('tesseract', [png, '-', '-l', 'deu'], { maxBuffer: 16 * 1024 * 1024 });
+      await tesseract(png);
       warmedUp = true;
     }
     let start = process.hrtime.bigint();
     await ocr.recognize(async () => image);
     ocrOurs.push(millis(start));
     start = process.hrtime.bigint();
-    await run('tesseract', [png, '-', '-l', 'deu'], { maxBuffer: 16 * 1024 * 1024 });
+    await tesseract(png);
     ocrNative.push(millis(start));
   }
   await document.close();
 }
-rmSync(scratch, { recursive: true, force: true });
 
 // Every fixture end to end with the OCR pool, for field accuracy against the expected records.
 const ocrPool = new TesseractOcrEngine(undefined, config.ocrDpi);
@@ -146,11 +156,36 @@ const hostile = join(root, 'fixtures', 'hostile');
 const cli = await measureCli(['extract', fixturePdfs, hostile]);
 const cliFiles = fixtures.length + readdirSync(hostile).length;
 
+// Pages per second over all scanned fixtures, as a user runs each: the CLI on the folder (rendering,
+// OCR and extraction, its OCR on one worker per core), against native tesseract on the same pages
+// already rendered, one single-threaded process per core at a time.
+const processes = Math.max(1, cpus().length);
+let start = process.hrtime.bigint();
+await run(process.execPath, [join(root, 'dist', 'cli', 'agreements.js'), 'extract', join(fixturePdfs, 'scanned'), '--json'], { maxBuffer: 64 * 1024 * 1024 });
+const cliSeconds = millis(start) / 1000;
+start = process.hrtime.bigint();
+let nextPng = 0;
+await Promise.all(
+  Array.from({ length: processes }, async () => {
+    while (nextPng < pngs.length) await tesseract(pngs[nextPng++]!);
+  }),
+);
+const nativeSeconds = millis(start) / 1000;
+rmSync(scratch, { recursive: true, force: true });
+
 const results = {
   digitalVsPdftotext: median(ours) / median(pdftotext),
   ocrVsTesseract: median(ocrOurs) / median(ocrNative),
   digital: { documents: digital.length, oursMedianMs: median(ours), pdftotextMedianMs: median(pdftotext) },
-  ocr: { pages: ocrOurs.length, dpi: config.ocrDpi, oursMedianMs: median(ocrOurs), tesseractMedianMs: median(ocrNative) },
+  ocr: { pages: ocrOurs.length, dpi: config.ocrDpi, oursMedianMs: median(ocrOurs), tesseractMedianMs: median(ocrNative), tesseractSetting: TESSERACT_SETTING },
+  /** Throughput over the scanned fixtures: ours is the CLI end to end, native tesseract only reads the rendered pages. */
+  ocrThroughput: {
+    pages: pngs.length,
+    processes,
+    cliPagesPerSecond: pngs.length / cliSeconds,
+    tesseractPagesPerSecond: pngs.length / nativeSeconds,
+    cliVsTesseract: nativeSeconds / cliSeconds,
+  },
   fieldAccuracy: {
     digital: accuracyOf('digital'),
     scanned: accuracyOf('scanned'),
@@ -171,7 +206,12 @@ const results = {
 
 const round = (value: number) => Math.round(value * 100) / 100;
 console.log(`digital extraction: ${round(results.digital.oursMedianMs)} ms/document vs pdftotext ${round(results.digital.pdftotextMedianMs)} ms → ${round(results.digitalVsPdftotext)}× (${digital.length} documents, median of ${ROUNDS} rounds)`);
-console.log(`OCR: ${round(results.ocr.oursMedianMs)} ms/page vs native tesseract ${round(results.ocr.tesseractMedianMs)} ms → ${round(results.ocrVsTesseract)}× (${ocrOurs.length} pages at ${config.ocrDpi} dpi)`);
+console.log(
+  `OCR: ${round(results.ocr.oursMedianMs)} ms/page vs native tesseract ${round(results.ocr.tesseractMedianMs)} ms with OMP_THREAD_LIMIT=1 (its fastest setting here) → ${round(results.ocrVsTesseract)}× (${ocrOurs.length} pages at ${config.ocrDpi} dpi, one page at a time)`,
+);
+console.log(
+  `OCR throughput: the CLI on the scanned fixtures ${round(results.ocrThroughput.cliPagesPerSecond)} pages/s vs native tesseract (OMP_THREAD_LIMIT=1, ${processes} processes, pages already rendered) ${round(results.ocrThroughput.tesseractPagesPerSecond)} pages/s → ${round(results.ocrThroughput.cliVsTesseract)}× (${pngs.length} pages)`,
+);
 for (const [category, measured] of Object.entries(results.fieldAccuracy)) {
   console.log(`field accuracy, ${category}: ${measured.right}/${measured.total} = ${measured.accuracy.toFixed(3)}`);
   for (const wrong of measured.wrong) console.log(`  ${wrong}`);
