@@ -2,12 +2,13 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ocrModeSchema } from '../shared/config.js';
 import { CSV_DIALECTS } from '../shared/report/csv.js';
-import { REPORT_FORMATS } from '../shared/report/report.js';
+import { REPORT_FORMATS, TEXTRACT_PRICE_PER_1000_PAGES_USD } from '../shared/report/report.js';
 import { recordStatusSchema } from '../shared/schema/record.js';
 import { addDeploymentOptions } from './deployment.js';
 import { runExtract } from './extract-command.js';
 import { reportFailure } from './errors.js';
 import { runReport } from './report-command.js';
+import { runRedrive } from './redrive-command.js';
 import { runReprocess } from './reprocess-command.js';
 import { runReviewAccept, runReviewList, runReviewReject } from './review-command.js';
 import { runStatus } from './status-command.js';
@@ -18,6 +19,12 @@ import { MiB } from './upload/digest.js';
 function positiveInteger(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
+  return parsed;
+}
+
+function nonNegativeNumber(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0 || value.trim() === '') throw new InvalidArgumentError('must be a number of at least 0');
   return parsed;
 }
 
@@ -61,6 +68,7 @@ addDeploymentOptions(
     .option('--batch <id>', 'one batch (default: all of them)')
     .option('--watch', 'refresh until every shown batch has its report', false)
     .option('--interval <seconds>', 'seconds between refreshes with --watch', positiveInteger, 2)
+    .option('--textract-price <usd>', 'Textract\'s price per 1,000 pages the OCR cost is estimated at', nonNegativeNumber, TEXTRACT_PRICE_PER_1000_PAGES_USD)
     .option('--json', 'one JSON object per batch', false),
 ).action(async (options: Parameters<typeof runStatus>[0]) => {
   await runStatus(options);
@@ -137,6 +145,17 @@ addDeploymentOptions(
 ).action(async (options: Parameters<typeof runReprocess>[0]) => {
   const outcomes = await runReprocess(options);
   if (outcomes.some((outcome) => outcome.kind === 'failed' || outcome.kind === 'conflict')) process.exitCode = 1;
+});
+
+addDeploymentOptions(
+  program
+    .command('redrive')
+    .description('after a fix, put the messages parked in the dead-letter queues back, so that their documents are read again')
+    .option('--batch <id>', 'only the messages of one upload batch')
+    .option('--dry-run', 'list what would be put back, move nothing', false)
+    .option('--json', 'one JSON object per message', false),
+).action(async (options: Parameters<typeof runRedrive>[0]) => {
+  await runRedrive(options);
 });
 
 try {

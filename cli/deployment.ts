@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -32,8 +33,13 @@ const stackOutputsSchema = z
     UploadBucketName: z.string(),
     RecordsTableName: z.string(),
     BatchesTableName: z.string(),
-    ReportQueueUrl: z.string(),
     OcrEngine: z.enum(['textract', 'tesseract', 'none']),
+    IngestQueueUrl: z.string(),
+    ReportQueueUrl: z.string(),
+    DeadLetterQueueUrl: z.string(),
+    ReportDeadLetterQueueUrl: z.string(),
+    OcrCompleteDeadLetterQueueUrl: z.string(),
+    OcrCompleteFunctionName: z.string(),
   })
   .partial();
 type StackOutputs = z.infer<typeof stackOutputsSchema>;
@@ -82,6 +88,8 @@ export function resolveDeployment(options: DeploymentOptions, { cwd = process.cw
     (dynamodb ??= DynamoDBDocumentClient.from(describeCalls(new DynamoDBClient(endpoint ? { endpoint } : {}), endpoint), {
       marshallOptions: { removeUndefinedValues: true },
     }));
+  // Requests go to the configured endpoint, whatever host a queue's URL names (as in the functions).
+  const sqsClient = () => (sqs ??= describeCalls(new SQSClient(endpoint ? { endpoint, useQueueUrlAsEndpoint: false } : {}), endpoint));
   return {
     s3Config,
     bucket: () => need(options.bucket ?? outputs.UploadBucketName, '--bucket', 'UploadBucketName'),
@@ -91,15 +99,23 @@ export function resolveDeployment(options: DeploymentOptions, { cwd = process.cw
     /** Asking for batch reports again after a record changed: the batches table and the report queue. */
     batchReports: (): BatchReports => {
       const queueUrl = need(options.reportQueue ?? outputs.ReportQueueUrl, '--report-queue', 'ReportQueueUrl');
-      // Requests go to the configured endpoint, whatever host the queue's URL names (as in the functions).
-      sqs ??= describeCalls(new SQSClient(endpoint ? { endpoint, useQueueUrlAsEndpoint: false } : {}), endpoint);
-      return { table: new BatchesTable(documentClient(), need(options.batchesTable ?? outputs.BatchesTableName, '--batches-table', 'BatchesTableName')), requestReport: reportQueueRequester(sqs, queueUrl) };
+      return { table: new BatchesTable(documentClient(), need(options.batchesTable ?? outputs.BatchesTableName, '--batches-table', 'BatchesTableName')), requestReport: reportQueueRequester(sqsClient(), queueUrl) };
     },
     /**
      * Who reads the deployment's scans: the stack says (`OcrEngine`); a stack deployed before it said
      * so runs the default, Textract.
      */
     ocrEngine: () => outputs.OcrEngine ?? 'textract',
+    sqs: sqsClient,
+    lambda: () => describeCalls(new LambdaClient(endpoint ? { endpoint } : {}), endpoint),
+    /** The queues messages are parked in after their last delivery, and where each kind goes back to. */
+    deadLetters: () => ({
+      upload: { parked: need(outputs.DeadLetterQueueUrl, '--outputs', 'DeadLetterQueueUrl'), queue: need(outputs.IngestQueueUrl, '--outputs', 'IngestQueueUrl') },
+      report: { parked: need(outputs.ReportDeadLetterQueueUrl, '--outputs', 'ReportDeadLetterQueueUrl'), queue: need(outputs.ReportQueueUrl, '--outputs', 'ReportQueueUrl') },
+      ...(outputs.OcrCompleteDeadLetterQueueUrl && outputs.OcrCompleteFunctionName
+        ? { ocrCompletion: { parked: outputs.OcrCompleteDeadLetterQueueUrl, functionName: outputs.OcrCompleteFunctionName } }
+        : {}),
+    }),
   };
 }
 export type Deployment = ReturnType<typeof resolveDeployment>;

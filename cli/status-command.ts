@@ -1,4 +1,5 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { type OcrCost, textractCost } from '../shared/report/report.js';
 import { type BatchState, batchManifestSchema, manifestKey } from '../shared/store/batches.js';
 import type { RecordsTable } from '../shared/store/records.js';
 import { type Deployment, type DeploymentOptions, resolveDeployment } from './deployment.js';
@@ -17,9 +18,11 @@ export interface BatchProgress {
   awaitingOcr: number;
   complete: boolean;
   reportKeys: string[];
+  /** Pages read by OCR (Textract) for the batch's records, and their estimated cost; digital pages cost nothing. */
+  ocr: OcrCost;
 }
 
-export async function batchProgress(batch: BatchState, records: RecordsTable): Promise<BatchProgress> {
+export async function batchProgress(batch: BatchState, records: RecordsTable, textractPricePer1000PagesUsd?: number): Promise<BatchProgress> {
   const documents = await records.getMany(batch.documentIds);
   const count = (status: string) => documents.filter((document) => document.record?.status === status).length;
   const awaitingOcr = (await records.inBatch(batch.batchId)).filter((document) => !document.record && document.ocrJob).length;
@@ -34,10 +37,14 @@ export async function batchProgress(batch: BatchState, records: RecordsTable): P
     awaitingOcr,
     complete: batch.expected !== undefined && batch.keys.length >= batch.expected,
     reportKeys: batch.reportKeys ?? [],
+    ocr: textractCost(
+      documents.reduce((pages, document) => pages + (document.textractPages ?? 0), 0),
+      textractPricePer1000PagesUsd,
+    ),
   };
 }
 
-const COLUMNS = ['batch', 'expected', 'processed', 'valid', 'needs_review', 'rejected', 'in OCR', 'report'] as const;
+const COLUMNS = ['batch', 'expected', 'processed', 'valid', 'needs_review', 'rejected', 'in OCR', 'OCR pages', 'Textract cost', 'report'] as const;
 
 function row(progress: BatchProgress): string[] {
   return [
@@ -48,6 +55,9 @@ function row(progress: BatchProgress): string[] {
     String(progress.needs_review),
     String(progress.rejected),
     String(progress.awaitingOcr),
+    String(progress.ocr.textractPages),
+    // A page costs a fraction of a cent: to the hundredth of a cent.
+    `$${progress.ocr.estimatedCostUsd.toFixed(4)}`,
     progress.reportKeys.length > 0 ? 'ready' : progress.complete ? 'being written' : '—',
   ];
 }
@@ -64,6 +74,8 @@ export interface StatusOptions extends DeploymentOptions {
   json: boolean;
   /** Seconds between refreshes with --watch. */
   interval: number;
+  /** Textract's price per 1,000 pages the cost is estimated at, US dollars. */
+  textractPrice?: number;
 }
 
 /**
@@ -81,14 +93,14 @@ async function uploadedBatch(s3: S3Client, bucket: string, batchId: string): Pro
   }
 }
 
-async function snapshot(deployment: Deployment, batchId?: string): Promise<BatchProgress[]> {
+async function snapshot(deployment: Deployment, batchId?: string, textractPrice?: number): Promise<BatchProgress[]> {
   const records = deployment.records();
   if (batchId) {
     const batch = (await deployment.batches().get(batchId)) ?? (await uploadedBatch(deployment.s3(), deployment.bucket(), batchId));
     if (!batch) throw new UsageError(`there is no batch "${batchId}"`);
-    return [await batchProgress(batch, records)];
+    return [await batchProgress(batch, records, textractPrice)];
   }
-  return Promise.all((await deployment.batches().list()).map((batch) => batchProgress(batch, records)));
+  return Promise.all((await deployment.batches().list()).map((batch) => batchProgress(batch, records, textractPrice)));
 }
 
 export async function runStatus(options: StatusOptions): Promise<BatchProgress[]> {
@@ -97,7 +109,7 @@ export async function runStatus(options: StatusOptions): Promise<BatchProgress[]
   const show = (rows: BatchProgress[]) =>
     options.json ? `${rows.map((progress) => JSON.stringify(progress)).join('\n')}\n` : `${rows.length ? formatProgress(rows) : 'no batches yet'}\n`;
 
-  let rows = await snapshot(deployment, options.batch);
+  let rows = await snapshot(deployment, options.batch, options.textractPrice);
   if (!options.watch) {
     process.stdout.write(show(rows));
     if (bucket) for (const key of rows[0]?.reportKeys ?? []) process.stdout.write(`report: s3://${bucket}/${key}\n`);
@@ -115,7 +127,7 @@ export async function runStatus(options: StatusOptions): Promise<BatchProgress[]
     }
     if (rows.length > 0 && rows.every((progress) => progress.reportKeys.length > 0)) break;
     await new Promise((resolve) => setTimeout(resolve, options.interval * 1000));
-    rows = await snapshot(deployment, options.batch);
+    rows = await snapshot(deployment, options.batch, options.textractPrice);
   }
   for (const progress of rows) for (const key of progress.reportKeys) process.stdout.write(`report: s3://${bucket}/${key}\n`);
   return rows;

@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, S3Event, SQSEvent, SQSRecord } from 'aws-lambda';
-import { ingestObject } from '../shared/store/ingest.js';
+import { ingestObject, type IngestOutcome, recordPipelineFailure } from '../shared/store/ingest.js';
 import { ingestDependencies } from './commons/pipeline.js';
 import { logger, metrics, tracer } from './commons/powertools.js';
 
@@ -17,7 +17,13 @@ async function handleMessage(message: SQSRecord): Promise<void> {
   const event = JSON.parse(message.body) as Partial<S3Event>;
   for (const notification of event.Records ?? []) {
     const key = decodeKey(notification.s3.object.key);
-    const outcome = await ingestObject(key, dependencies);
+    let outcome: IngestOutcome;
+    try {
+      outcome = await ingestObject(key, dependencies);
+    } catch (error) {
+      await recordIfLastDelivery(message, key, error);
+      throw error;
+    }
     switch (outcome.kind) {
       case 'skipped':
         logger.info('skipped', { key, reason: outcome.reason });
@@ -32,6 +38,24 @@ async function handleMessage(message: SQSRecord): Promise<void> {
         if (!outcome.reused && outcome.record.textSource !== 'pdf-text') metrics.addMetric('documents_ocr', MetricUnit.Count, 1);
         break;
     }
+  }
+}
+
+/**
+ * On a message's last delivery, before SQS parks it in the dead-letter queue, the document gets its
+ * record (`pipeline.failed`, with this error), so that its batch completes; the message itself stays
+ * parked for a redrive.
+ */
+async function recordIfLastDelivery(message: SQSRecord, key: string, error: unknown): Promise<void> {
+  const deliveries = Number(message.attributes.ApproximateReceiveCount);
+  if (!dependencies.maxReceiveCount || !(deliveries >= dependencies.maxReceiveCount)) return;
+  const lastError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  try {
+    const record = await recordPipelineFailure(key, lastError, deliveries, dependencies);
+    logger.error('parked after its last delivery', { key, documentId: record?.documentId, deliveries, lastError });
+    if (record) metrics.addMetric('documents_pipeline_failed', MetricUnit.Count, 1);
+  } catch (recording) {
+    logger.error('parked after its last delivery; its failure could not be recorded', { key, deliveries, lastError, recording: String(recording) });
   }
 }
 

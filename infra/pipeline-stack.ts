@@ -58,6 +58,8 @@ export const pipelineSettingsSchema = z.object({
    * notice may be lost); local runs shorten it so that a test sees the sweep at work.
    */
   ocrPatienceSeconds: z.coerce.number().int().min(10).max(86_400).default(3600),
+  /** The price per 1,000 pages the reports estimate Textract's cost at: DetectDocumentText's list price. */
+  textractPricePer1000PagesUsd: z.coerce.number().nonnegative().default(1.5),
 });
 export type PipelineSettings = z.infer<typeof pipelineSettingsSchema>;
 
@@ -116,7 +118,10 @@ export class PipelineStack extends Stack {
   readonly reportQueue: sqs.Queue;
   readonly reportFunction: NodejsFunction;
   readonly ingestQueue: sqs.Queue;
+  /** Where each kind of message is parked after its last delivery: upload notices, report requests, OCR completions. */
   readonly deadLetterQueue: sqs.Queue;
+  readonly reportDeadLetterQueue: sqs.Queue;
+  readonly ocrCompleteDeadLetterQueue?: sqs.Queue;
   readonly ingestFunction: NodejsFunction;
   /** Present when Textract reads the scans. */
   readonly ocrCompleteFunction?: NodejsFunction;
@@ -149,11 +154,7 @@ export class PipelineStack extends Stack {
       autoDeleteObjects: !settings.retainData,
     });
 
-    this.deadLetterQueue = new sqs.Queue(this, 'IngestDeadLetters', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    this.deadLetterQueue = this.deadLetters('IngestDeadLetters', 'upload notices the ingest function failed on at every delivery');
     this.ingestQueue = new sqs.Queue(this, 'IngestQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -198,11 +199,12 @@ export class PipelineStack extends Stack {
       removalPolicy,
     });
     // Requests for a finished batch's report, from the function that stored its last document.
+    this.reportDeadLetterQueue = this.deadLetters('ReportDeadLetters', 'requests for a batch\'s report the report function failed on at every delivery');
     this.reportQueue = new sqs.Queue(this, 'ReportRequests', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout: visibilityTimeout(settings),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: settings.maxReceiveCount },
+      deadLetterQueue: { queue: this.reportDeadLetterQueue, maxReceiveCount: settings.maxReceiveCount },
     });
 
     const pipelineFunction = (id: string, entry: string, pdfWork: PdfWork, props: Partial<NodejsFunctionProps> & { environment: Record<string, string> }) =>
@@ -245,7 +247,14 @@ export class PipelineStack extends Stack {
     });
     this.ingestFunction = pipelineFunction('Ingest', 'ingest.ts', settings.ocr === 'tesseract' ? 'render' : 'read', {
       memorySize: ingestMemoryMiB,
-      environment: { ...readingEnvironment, ...ingestReaders.environment, OCR_ENGINE: settings.ocr, ...textractEnvironment },
+      // The delivery that is the last before a message is parked records the document's failure.
+      environment: {
+        ...readingEnvironment,
+        ...ingestReaders.environment,
+        OCR_ENGINE: settings.ocr,
+        MAX_RECEIVE_COUNT: String(settings.maxReceiveCount),
+        ...textractEnvironment,
+      },
     });
     this.ingestFunction.addEventSource(new SqsEventSource(this.ingestQueue, { batchSize: ingestReaders.batchSize, reportBatchItemFailures: true }));
     this.uploadBucket.grantRead(this.ingestFunction, 'incoming/*');
@@ -260,13 +269,15 @@ export class PipelineStack extends Stack {
       this.ingestFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['textract:StartDocumentTextDetection'], resources: ['*'] }));
       textract.role.grantPassRole(this.ingestFunction.grantPrincipal);
 
+      this.ocrCompleteDeadLetterQueue = this.deadLetters('OcrCompleteDeadLetters', 'Textract completions the OCR-complete function failed on at every retry');
       // SNS delivers one completion notice per invocation: one reader.
       const completionReaders = readerBudget({ memorySizeMiB: 1024, timeoutSeconds: settings.functionTimeoutSeconds, readers: 1, ownMemoryMiB: OWN_MEMORY_MIB });
       this.ocrCompleteFunction = pipelineFunction('OcrComplete', 'ocr-complete.ts', 'read', {
         memorySize: 1024,
         environment: { ...readingEnvironment, ...completionReaders.environment, ...textractEnvironment },
-        // A completion that fails on SNS's retries is parked with the ingest queue's dead letters.
-        deadLetterQueue: this.deadLetterQueue,
+        // A completion that fails on Lambda's retries of the asynchronous invocation is parked, the SNS
+        // event as it was delivered.
+        deadLetterQueue: this.ocrCompleteDeadLetterQueue,
       });
       this.ocrCompleteFunction.addEventSource(new SnsEventSource(textract.topic));
       // A completion notice can be lost; the sweep asks Textract after every job that outlived the patience.
@@ -285,7 +296,7 @@ export class PipelineStack extends Stack {
 
     // Reports: a batch's when its last document is stored, and everything stored every night.
     this.reportFunction = pipelineFunction('Report', 'report.ts', 'none', {
-      environment: { ...storageEnvironment, BATCHES_TABLE: this.batchesTable.tableName },
+      environment: { ...storageEnvironment, BATCHES_TABLE: this.batchesTable.tableName, TEXTRACT_PRICE_PER_1000_PAGES_USD: String(settings.textractPricePer1000PagesUsd) },
     });
     this.reportFunction.addEventSource(new SqsEventSource(this.reportQueue, { batchSize: 1 }));
     new events.Rule(this, 'NightlyReport', {
@@ -299,13 +310,6 @@ export class PipelineStack extends Stack {
     this.batchesTable.grantReadWriteData(this.reportFunction);
     this.uploadBucket.grantPut(this.reportFunction, 'reports/*');
 
-    new cloudwatch.Alarm(this, 'DeadLettersWaiting', {
-      alarmDescription: 'Documents whose processing failed on every retry wait in the dead-letter queue.',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    });
     // One alarm per function: metric math would sum them, but emulators reject math alarms.
     for (const [id, fn] of [['IngestErrors', this.ingestFunction], ['OcrCompleteErrors', this.ocrCompleteFunction], ['ReportErrors', this.reportFunction]] as const) {
       if (!fn) continue;
@@ -331,15 +335,13 @@ export class PipelineStack extends Stack {
     new CfnOutput(this, 'IngestQueueUrl', { value: this.ingestQueue.queueUrl });
     new CfnOutput(this, 'ReportQueueUrl', { value: this.reportQueue.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'ReportDeadLetterQueueUrl', { value: this.reportDeadLetterQueue.queueUrl });
+    if (this.ocrCompleteDeadLetterQueue) new CfnOutput(this, 'OcrCompleteDeadLetterQueueUrl', { value: this.ocrCompleteDeadLetterQueue.queueUrl });
     new CfnOutput(this, 'OcrEngine', { value: settings.ocr });
     new CfnOutput(this, 'IngestFunctionName', { value: this.ingestFunction.functionName });
     new CfnOutput(this, 'ReportFunctionName', { value: this.reportFunction.functionName });
     if (this.ocrCompleteFunction) new CfnOutput(this, 'OcrCompleteFunctionName', { value: this.ocrCompleteFunction.functionName });
 
-    NagSuppressions.addResourceSuppressions(
-      this.deadLetterQueue,
-      [{ id: 'AwsSolutions-SQS3', reason: 'This queue is the dead-letter queue of the ingest queue.' }],
-    );
     NagSuppressions.addResourceSuppressions(
       [this.ingestFunction, this.reportFunction, ...(this.ocrCompleteFunction ? [this.ocrCompleteFunction] : [])],
       [
@@ -360,6 +362,23 @@ export class PipelineStack extends Stack {
       },
       { id: 'AwsSolutions-L1', reason: 'CDK\'s own custom-resource functions choose their runtime; the project\'s function uses Node.js 22.' },
     ]);
+  }
+
+  /**
+   * A dead-letter queue, kept 14 days for a redrive (`agreements redrive`), with an alarm as soon as a
+   * message waits in it.
+   */
+  private deadLetters(id: string, what: string): sqs.Queue {
+    const queue = new sqs.Queue(this, id, { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    new cloudwatch.Alarm(this, `${id}Waiting`, {
+      alarmDescription: `Parked for a redrive: ${what}.`,
+      metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    });
+    NagSuppressions.addResourceSuppressions(queue, [{ id: 'AwsSolutions-SQS3', reason: 'This queue is itself a dead-letter queue.' }]);
+    return queue;
   }
 
   /** A function that stores records also counts them against their batch and may ask for its report. */

@@ -48,9 +48,9 @@ function textractService(base: IngestDependencies, settings: TextractSettings): 
   return new TextractOcrService({ textract, s3: base.s3, bucket: base.bucket, notification: { topicArn: settings.topicArn, roleArn: settings.roleArn } });
 }
 
-export async function ingestDependencies(env: Record<string, string | undefined>): Promise<IngestDependencies> {
+export async function ingestDependencies(env: Record<string, string | undefined>): Promise<IngestDependencies & { maxReceiveCount?: number }> {
   const settings = ingestSettings(env);
-  const base = readingDependencies(env, settings);
+  const base = { ...readingDependencies(env, settings), maxReceiveCount: settings.maxReceiveCount };
   switch (settings.ocr.engine) {
     case 'textract':
       return { ...base, asyncOcr: textractService(base, settings.ocr), ocrPatienceMs: settings.ocr.patienceMs };
@@ -73,5 +73,5 @@ export function ocrCompleteDependencies(env: Record<string, string | undefined>)
 export function reportDependencies(env: Record<string, string | undefined>): ReportStores {
   const settings = reportSettings(env);
   const { s3, records, batches } = stores(env, settings);
-  return { s3, bucket: settings.bucket, records, batches };
+  return { s3, bucket: settings.bucket, records, batches, textractPricePer1000PagesUsd: settings.textractPricePer1000PagesUsd };
 }

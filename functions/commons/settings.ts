@@ -39,18 +39,28 @@ const readersEnv = { EXTRACTION_READERS: z.coerce.number().int().min(1).default(
 
 const readingEnv = { ...storageEnv, ...batchTrackingEnv, ...extractionEnvSchema.shape, ...readersEnv };
 
+const deliveryEnv = {
+  /** Deliveries of an upload notice before it is parked: the last one records the document's failure. */
+  MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).optional(),
+};
+
 /** The ingest function reads uploads; its OCR engine decides what else it needs. */
 export const ingestEnvSchema = z.discriminatedUnion('OCR_ENGINE', [
-  z.object({ ...readingEnv, OCR_ENGINE: z.literal('none') }),
-  z.object({ ...readingEnv, OCR_ENGINE: z.literal('tesseract') }),
-  z.object({ ...readingEnv, OCR_ENGINE: z.literal('textract'), ...textractEnv }),
+  z.object({ ...readingEnv, ...deliveryEnv, OCR_ENGINE: z.literal('none') }),
+  z.object({ ...readingEnv, ...deliveryEnv, OCR_ENGINE: z.literal('tesseract') }),
+  z.object({ ...readingEnv, ...deliveryEnv, OCR_ENGINE: z.literal('textract'), ...textractEnv }),
 ]);
 
 /** The OCR-complete function finishes the documents Textract has read. */
 export const ocrCompleteEnvSchema = z.object({ ...readingEnv, ...textractEnv });
 
 /** The report function reads records and batches and writes reports; it reads no PDF. */
-export const reportEnvSchema = z.object({ ...storageEnv, BATCHES_TABLE: batchTrackingEnv.BATCHES_TABLE });
+export const reportEnvSchema = z.object({
+  ...storageEnv,
+  BATCHES_TABLE: batchTrackingEnv.BATCHES_TABLE,
+  /** The price per 1,000 pages the reports estimate Textract's cost at (default Textract's list price). */
+  TEXTRACT_PRICE_PER_1000_PAGES_USD: z.coerce.number().nonnegative().optional(),
+});
 
 /** The environment without empty values, which count as unset. */
 const defined = (env: Record<string, string | undefined>) => Object.fromEntries(Object.entries(env).filter(([, value]) => value));
@@ -92,10 +102,13 @@ function textractSettings(env: { TEXTRACT_TOPIC_ARN: string; TEXTRACT_ROLE_ARN: 
   };
 }
 
-export function ingestSettings(env: Record<string, string | undefined>): ReadingSettings & { ocr: { engine: 'none' | 'tesseract' } | ({ engine: 'textract' } & TextractSettings) } {
+export function ingestSettings(
+  env: Record<string, string | undefined>,
+): ReadingSettings & { maxReceiveCount?: number; ocr: { engine: 'none' | 'tesseract' } | ({ engine: 'textract' } & TextractSettings) } {
   const parsed = ingestEnvSchema.parse(defined(env));
   return {
     ...readingSettings(parsed),
+    ...(parsed.MAX_RECEIVE_COUNT ? { maxReceiveCount: parsed.MAX_RECEIVE_COUNT } : {}),
     ocr: parsed.OCR_ENGINE === 'textract' ? { engine: 'textract', ...textractSettings(parsed) } : { engine: parsed.OCR_ENGINE },
   };
 }
@@ -105,7 +118,12 @@ export function ocrCompleteSettings(env: Record<string, string | undefined>): Re
   return { ...readingSettings(parsed), textract: textractSettings(parsed) };
 }
 
-export function reportSettings(env: Record<string, string | undefined>): StorageSettings {
+export function reportSettings(env: Record<string, string | undefined>): StorageSettings & { textractPricePer1000PagesUsd?: number } {
   const parsed = reportEnvSchema.parse(defined(env));
-  return { bucket: parsed.UPLOAD_BUCKET, tableName: parsed.RECORDS_TABLE, batchesTableName: parsed.BATCHES_TABLE };
+  return {
+    bucket: parsed.UPLOAD_BUCKET,
+    tableName: parsed.RECORDS_TABLE,
+    batchesTableName: parsed.BATCHES_TABLE,
+    ...(parsed.TEXTRACT_PRICE_PER_1000_PAGES_USD !== undefined ? { textractPricePer1000PagesUsd: parsed.TEXTRACT_PRICE_PER_1000_PAGES_USD } : {}),
+  };
 }

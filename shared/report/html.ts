@@ -2,7 +2,7 @@ import type { PartyRole } from '../schema/record.js';
 import { barChartSvg } from './chart.js';
 import type { AmountTotal, Report } from './report.js';
 import { describeValue, valuesOfIssue } from './review-values.js';
-import { type Cell, COLUMNS, cellText, documentRow, formatEuro, KIND_LABELS, recipientOf, STATUS_LABELS } from './rows.js';
+import { type Cell, COLUMNS, cellText, documentRow, formatEuro, formatUsd, KIND_LABELS, recipientOf, STATUS_LABELS } from './rows.js';
 
 /**
  * `report.html`: one self-contained page (no scripts, no external fonts, styles or images; a Content
@@ -161,6 +161,8 @@ export function renderHtml(report: Report): string {
 <tr><th>abgewiesen</th><td class="number">${totals.byStatus.rejected}</td></tr>
 <tr><th>Summe der gültigen Beträge</th><td class="number">${formatEuro(totals.amountCents)}</td></tr>
 <tr><th>Widersprüche / Duplikate</th><td class="number">${report.conflicts.length} / ${report.duplicates.length}</td></tr>
+<tr><th>Seiten per OCR (Textract) gelesen</th><td class="number" id="ocr-pages">${totals.ocr.textractPages}</td></tr>
+<tr><th>geschätzte Textract-Kosten (${escapeHtml(formatUsd(totals.ocr.pricePer1000PagesUsd))} je 1.000 Seiten)</th><td class="number" id="ocr-cost">${escapeHtml(formatUsd(totals.ocr.estimatedCostUsd))}</td></tr>
 </tbody></table>
 <h2>Beträge je Empfänger</h2>
 <figure id="chart">${barChartSvg(bars, 'Summe der gültigen Beträge je Empfänger')}</figure>

@@ -1,6 +1,6 @@
 import type { Report } from './report.js';
 import { describeValue, valuesOfIssue } from './review-values.js';
-import { COLUMNS, cellText, documentRow, formatEuro, STATUS_LABELS } from './rows.js';
+import { COLUMNS, cellText, describeOcrCost, documentRow, formatEuro, STATUS_LABELS } from './rows.js';
 
 /** `--format md`: the report as Markdown, for a ticket, a wiki page or an e-mail. */
 
@@ -32,7 +32,7 @@ export function renderMarkdown(report: Report): string {
   const sections = [
     `# Extraktionsbericht: ${inline(report.scope)}`,
     `Erstellt ${report.generatedAt}${report.batch ? ` · Batch ${code(report.batch)}` : ''}`,
-    `${totals.documents} Dokumente: ${totals.byStatus.valid} gültig, ${totals.byStatus.needs_review} zu prüfen, ${totals.byStatus.rejected} abgewiesen. Summe der gültigen Beträge: ${formatEuro(totals.amountCents)}.`,
+    `${totals.documents} Dokumente: ${totals.byStatus.valid} gültig, ${totals.byStatus.needs_review} zu prüfen, ${totals.byStatus.rejected} abgewiesen. Summe der gültigen Beträge: ${formatEuro(totals.amountCents)}. ${inline(describeOcrCost(totals.ocr))}.`,
     '## Je Haushaltsjahr',
     table(
       ['Haushaltsjahr', 'Dokumente', 'Summe (gültig)'],

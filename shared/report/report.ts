@@ -21,6 +21,8 @@ export interface ReportEntry {
   batch?: string;
   /** The text the fields were read from, pages separated by form feeds; shown for documents under review. */
   text?: string;
+  /** Pages Textract read for the record (none for a digital page). */
+  textractPages?: number;
 }
 
 export interface ReportInput {
@@ -29,6 +31,8 @@ export interface ReportInput {
   scope: string;
   generatedAt: Date;
   entries: readonly ReportEntry[];
+  /** Textract's list price per 1,000 pages, US dollars (default `TEXTRACT_PRICE_PER_1000_PAGES_USD`). */
+  textractPricePer1000PagesUsd?: number;
 }
 
 export interface AmountTotal {
@@ -43,6 +47,22 @@ export interface ReportTotals {
   amountCents: number;
   byYear: Record<string, AmountTotal>;
   byRecipient: Record<string, AmountTotal>;
+  /** Pages read by OCR (Textract) and what they cost. */
+  ocr: OcrCost;
+}
+
+/** Amazon Textract's list price for text detection (DetectDocumentText), US dollars per 1,000 pages. */
+export const TEXTRACT_PRICE_PER_1000_PAGES_USD = 1.5;
+
+export interface OcrCost {
+  textractPages: number;
+  pricePer1000PagesUsd: number;
+  /** The estimate at that price: what Textract charges for the pages it read. */
+  estimatedCostUsd: number;
+}
+
+export function textractCost(textractPages: number, pricePer1000PagesUsd = TEXTRACT_PRICE_PER_1000_PAGES_USD): OcrCost {
+  return { textractPages, pricePer1000PagesUsd, estimatedCostUsd: (textractPages * pricePer1000PagesUsd) / 1000 };
 }
 
 export interface ReviewItem {
@@ -136,6 +156,10 @@ export function buildReport(input: ReportInput): Report {
     amountCents: 0,
     byYear: {},
     byRecipient: {},
+    ocr: textractCost(
+      entries.reduce((pages, entry) => pages + (entry.textractPages ?? 0), 0),
+      input.textractPricePer1000PagesUsd,
+    ),
   };
   for (const record of documents) {
     totals.byStatus[record.status]++;

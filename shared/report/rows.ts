@@ -65,3 +65,14 @@ export function cellText(column: Column, cell: Cell): string {
   if (column.key === 'amountEuro' && typeof cell === 'number') return formatEuro(Math.round(cell * 100));
   return String(cell);
 }
+
+/** An estimate in US dollars, as German readers write it: "0,02 US-$" (to the tenth of a cent below a cent). */
+export function formatUsd(amount: number): string {
+  const digits = amount > 0 && amount < 0.01 ? 3 : 2;
+  return `${amount.toLocaleString('de-DE', { minimumFractionDigits: digits, maximumFractionDigits: digits })} US-$`;
+}
+
+/** Pages read by OCR (Textract) and their estimated cost, in one German sentence. */
+export function describeOcrCost(cost: { textractPages: number; pricePer1000PagesUsd: number; estimatedCostUsd: number }): string {
+  return `${cost.textractPages} ${cost.textractPages === 1 ? 'Seite' : 'Seiten'} per OCR (Textract) gelesen, geschätzte Kosten ${formatUsd(cost.estimatedCostUsd)} (${formatUsd(cost.pricePer1000PagesUsd)} je 1.000 Seiten)`;
+}

@@ -8,8 +8,8 @@ import type { AsyncOcrService, OcrEngine, OcrPage } from '../ocr/engine.js';
 import type { AgreementRecord } from '../schema/record.js';
 import { batchManifestSchema, manifestKey } from './batches.js';
 import { quarantineKey, recordKey, recordTextKey } from './keys.js';
-import { type RecordsTable, VersionConflictError } from './records.js';
-import type { BatchReports } from './report-requests.js';
+import { type RecordsTable, type RecordWrite, type StoredDocument, VersionConflictError } from './records.js';
+import { type BatchReports, batchInKey, requestReportsAfterChange } from './report-requests.js';
 
 /**
  * One uploaded object through the pipeline: size checked before download, record extracted (or taken
@@ -38,6 +38,9 @@ export interface IngestDependencies {
   ocrPatienceMs?: number;
   now?: () => Date;
 }
+
+/** How an extraction is written: when, over which version, for which batch, with how many pages Textract read. */
+export type ExtractionWrite = Omit<RecordWrite, 'key' | 'extractorVersion'>;
 
 export type IngestOutcome =
   | { kind: 'skipped'; key: string; reason: string }
@@ -107,7 +110,7 @@ async function ingestOnce(key: string, dependencies: IngestDependencies): Promis
       await trackBatch(batchId, key, record.documentId, dependencies, now);
       return { kind: 'stored', key, record: stored.record, reused: true };
     }
-    await storeRecord({ record, text: '' }, key, dependencies, now, stored?.version ?? 0, batchId);
+    await storeRecord({ record, text: '' }, key, dependencies, { now, expectedVersion: stored?.version ?? 0, batchId });
     return { kind: 'stored', key, record, reused: false };
   }
 
@@ -116,9 +119,11 @@ async function ingestOnce(key: string, dependencies: IngestDependencies): Promis
   const bytes = await object.Body.transformToByteArray();
   const documentId = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
   const known = await table.get(documentId);
+  // A record that says the pipeline failed is no answer: a redriven message reads the document again.
+  const replacesFailure = known?.record !== undefined && failedInPipeline(known.record);
   if (known) {
     await table.addKey(documentId, key);
-    if (known.record) {
+    if (known.record && !replacesFailure) {
       await trackBatch(batchId, key, documentId, dependencies, now);
       return { kind: 'stored', key, record: known.record, reused: true };
     }
@@ -141,7 +146,8 @@ async function ingestOnce(key: string, dependencies: IngestDependencies): Promis
   } else {
     extraction = await dependencies.reader.extract(bytes, baseName(key), { config, ocr: dependencies.ocr, now: dependencies.now });
   }
-  await storeRecord(extraction, key, dependencies, now, known?.version ?? 0, batchId);
+  await storeRecord(extraction, key, dependencies, { now, expectedVersion: known?.version ?? 0, batchId });
+  if (replacesFailure) await reportAgain(known, key, dependencies);
   return { kind: 'stored', key, record: extraction.record, reused: false };
 }
 
@@ -165,7 +171,7 @@ export async function sweepAwaitingOcr(dependencies: IngestDependencies): Promis
   const outcomes: SweepOutcome[] = [];
   for (const stored of await table.withStatus('awaiting_ocr')) {
     const job = stored.ocrJob;
-    if (!job || stored.record || now.getTime() - Date.parse(job.startedAt) < patienceOf(dependencies)) continue;
+    if (!job || (stored.record && !failedInPipeline(stored.record)) || now.getTime() - Date.parse(job.startedAt) < patienceOf(dependencies)) continue;
     const base = { documentId: stored.documentId, jobId: job.jobId };
     const { status } = await asyncOcr.status(job.jobId);
     if (status === 'IN_PROGRESS') outcomes.push({ ...base, kind: 'running' });
@@ -173,6 +179,88 @@ export async function sweepAwaitingOcr(dependencies: IngestDependencies): Promis
     else outcomes.push({ ...base, kind: 'completed', outcome: await completeOcr({ jobId: job.jobId, status, documentId: stored.documentId }, dependencies) });
   }
   return outcomes;
+}
+
+/** The batches that completed with the document failed in them, and were reported so, are reported again once it is read. */
+async function reportAgain(stored: StoredDocument, key: string, { batches }: IngestDependencies): Promise<void> {
+  if (batches) await requestReportsAfterChange({ ...stored, keys: [...stored.keys, key] }, batches);
+}
+
+/** The issue code of a document the pipeline itself failed on, at every delivery of its message. */
+export const PIPELINE_FAILED = 'pipeline.failed';
+
+export const failedInPipeline = (record: AgreementRecord) => record.status === 'rejected' && record.issues.some((issue) => issue.code === PIPELINE_FAILED);
+
+/**
+ * Gives a document whose message is about to be parked in the dead-letter queue (its last delivery
+ * failed) a record all the same: `rejected`, code `pipeline.failed`, with the last error. Its id comes
+ * from the bytes, or, when the object is gone, from the digest its batch's manifest names for the key.
+ * The record counts against its batch, so that the batch completes and its report lists the document
+ * and why. A record the same bytes already have (under another key) is kept. The message stays parked
+ * for a redrive, which reads the document again and replaces this record.
+ */
+export function recordPipelineFailure(key: string, lastError: string, deliveries: number, dependencies: IngestDependencies): Promise<AgreementRecord | undefined> {
+  return retryingConflicts(() => recordPipelineFailureOnce(key, lastError, deliveries, dependencies));
+}
+
+async function recordPipelineFailureOnce(key: string, lastError: string, deliveries: number, dependencies: IngestDependencies): Promise<AgreementRecord | undefined> {
+  const { s3, bucket, table } = dependencies;
+  const now = dependencies.now?.() ?? new Date();
+  let documentId: string | undefined;
+  let batchId: string | undefined;
+  try {
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    batchId = batchOf(head.Metadata);
+    documentId = `sha256:${await streamedSha256(s3, bucket, key)}`;
+  } catch (error) {
+    if (!(error instanceof Error && (error.name === 'NotFound' || error.name === 'NoSuchKey'))) throw error;
+    // The object is gone; its batch's manifest, written before the upload, names its digest.
+    const named = await manifestEntry(key, dependencies);
+    batchId = named?.batch;
+    documentId = named && `sha256:${named.sha256}`;
+  }
+  if (!documentId) return undefined;
+  const known = await table.get(documentId);
+  if (known?.record && !failedInPipeline(known.record)) {
+    await table.addKey(documentId, key);
+    await trackBatch(batchId, key, documentId, dependencies, now);
+    return known.record;
+  }
+  const record: AgreementRecord = {
+    documentId,
+    fileName: baseName(key),
+    status: 'rejected',
+    textSource: 'pdf-text',
+    pages: 0,
+    agreement: {},
+    issues: [
+      {
+        path: 'document',
+        code: PIPELINE_FAILED,
+        message: `The pipeline failed on this document at each of its ${deliveries} deliveries; the last error: ${lastError}. The upload waits in the dead-letter queue for a redrive (agreements redrive).`,
+      },
+    ],
+  };
+  // The original stays where it is, for the redrive; nothing goes to quarantine.
+  await writeRecordObject(s3, bucket, record);
+  await putOverVersion(record, { key, now, extractorVersion: EXTRACTOR_VERSION, batchId, expectedVersion: known?.version ?? 0 }, dependencies);
+  await trackBatch(batchId, key, documentId, dependencies, now);
+  return record;
+}
+
+/** The batch an upload's key belongs to (`incoming/<batch>/…`) and the digest its manifest names for the key. */
+async function manifestEntry(key: string, { s3, bucket }: IngestDependencies): Promise<{ batch: string; sha256: string } | undefined> {
+  const batch = batchInKey(key);
+  if (!batch) return undefined;
+  try {
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: manifestKey(batch) }));
+    const manifest = batchManifestSchema.parse(JSON.parse(await object.Body!.transformToString()));
+    const file = manifest.files.find((candidate) => candidate.key === key);
+    return file && { batch, sha256: file.sha256 };
+  } catch (error) {
+    if (error instanceof Error && (error.name === 'NoSuchKey' || error.name === 'ZodError' || error instanceof SyntaxError)) return undefined;
+    throw error;
+  }
 }
 
 async function streamedSha256(s3: S3Client, bucket: string, key: string): Promise<string> {
@@ -203,7 +291,8 @@ async function completeOcrOnce(completion: OcrCompletion, dependencies: IngestDe
   if (!asyncOcr) throw new Error('completeOcr needs an asynchronous OCR service');
   const stored = await table.get(completion.documentId);
   if (!stored) throw new Error(`no document ${completion.documentId} awaits OCR job ${completion.jobId}`);
-  if (stored.record) return { kind: 'stored', key: stored.keys[0] ?? '', record: stored.record, reused: true };
+  // A record saying the pipeline failed is replaced by the job a redrive started.
+  if (stored.record && !failedInPipeline(stored.record)) return { kind: 'stored', key: stored.keys[0] ?? '', record: stored.record, reused: true };
   const job = stored.ocrJob;
   if (!job) throw new Error(`document ${completion.documentId} has neither a record nor an OCR job`);
   if (job.jobId !== completion.jobId) return { kind: 'skipped', key: job.key, reason: `job ${completion.jobId} is not the document's job ${job.jobId}` };
@@ -235,7 +324,8 @@ async function completeOcrOnce(completion: OcrCompletion, dependencies: IngestDe
         issues: [...extracted.record.issues, { path: 'document', code: 'ocr.failed', message: `The scanned pages could not be read: ${failure}` }],
       }
     : extracted.record;
-  await storeRecord({ record, text: extracted.text }, job.key, dependencies, now, stored.version, stored.batchId);
+  await storeRecord({ record, text: extracted.text }, job.key, dependencies, { now, expectedVersion: stored.version, batchId: stored.batchId, textractPages: job.pages.length });
+  if (stored.record) await reportAgain(stored, job.key, dependencies);
   return { kind: 'stored', key: job.key, record, reused: false };
 }
 
@@ -250,9 +340,7 @@ export async function saveExtraction(
   { record, text }: Extraction,
   key: string,
   { s3, table, bucket }: Pick<IngestDependencies, 's3' | 'table' | 'bucket'>,
-  now: Date,
-  expectedVersion: number,
-  batchId?: string,
+  { now, expectedVersion, batchId, textractPages }: ExtractionWrite,
 ): Promise<void> {
   await writeRecordObject(s3, bucket, record);
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: recordTextKey(record.documentId), Body: text, ContentType: 'text/plain; charset=utf-8' }));
@@ -261,8 +349,16 @@ export async function saveExtraction(
       new CopyObjectCommand({ Bucket: bucket, Key: quarantineKey(key), CopySource: `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}` }),
     );
   }
+  await putOverVersion(record, { key, now, extractorVersion: EXTRACTOR_VERSION, batchId, expectedVersion, textractPages }, { s3, table, bucket });
+}
+
+/**
+ * The table's item, over the version read. When another writer came first, `records/<sha256>.json` is
+ * set back to the record that writer stored, and the `VersionConflictError` is thrown on.
+ */
+async function putOverVersion(record: AgreementRecord, write: RecordWrite, { s3, table, bucket }: Pick<IngestDependencies, 's3' | 'table' | 'bucket'>): Promise<void> {
   try {
-    await table.put(record, { key, now, extractorVersion: EXTRACTOR_VERSION, batchId, expectedVersion });
+    await table.put(record, write);
   } catch (error) {
     if (error instanceof VersionConflictError) {
       const current = await table.get(record.documentId);
@@ -277,8 +373,9 @@ export async function writeRecordObject(s3: S3Client, bucket: string, record: Ag
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: recordKey(record.documentId), Body: JSON.stringify(record, null, 2), ContentType: 'application/json' }));
 }
 
-async function storeRecord(extraction: Extraction, key: string, dependencies: IngestDependencies, now: Date, expectedVersion: number, batchId?: string) {
-  await saveExtraction(extraction, key, dependencies, now, expectedVersion, batchId);
+async function storeRecord(extraction: Extraction, key: string, dependencies: IngestDependencies, write: ExtractionWrite) {
+  const { now, batchId } = write;
+  await saveExtraction(extraction, key, dependencies, write);
   await trackBatch(batchId, key, extraction.record.documentId, dependencies, now);
 }
 

@@ -41,6 +41,8 @@ export interface StoredDocument {
   batchId?: string;
   /** The extractor that made the record (`EXTRACTOR_VERSION`). */
   extractorVersion?: string;
+  /** Pages sent to Textract for the record: what it cost (a digital page is never sent). */
+  textractPages?: number;
   /** The record as the extractor made it, kept once a person has corrected it. */
   original?: AgreementRecord;
   /** What people did to the record, oldest first. */
@@ -67,6 +69,7 @@ const toStored = (item: Record<string, unknown>): StoredDocument => ({
   keys: [...((item.keys as Set<string> | undefined) ?? [])].sort(),
   batchId: item.batchId as string | undefined,
   extractorVersion: item.extractorVersion as string | undefined,
+  textractPages: item.textractPages as number | undefined,
   original: item.original as AgreementRecord | undefined,
   audit: (item.audit as AuditEntry[] | undefined) ?? [],
   version: (item.version as number | undefined) ?? 0,
@@ -81,6 +84,8 @@ export interface RecordWrite {
   batchId?: string;
   /** The version the writer read: `StoredDocument.version`, 0 when there was no item. */
   expectedVersion: number;
+  /** Pages Textract read for this record. */
+  textractPages?: number;
 }
 
 export class RecordsTable {
@@ -137,8 +142,14 @@ export class RecordsTable {
   }
 
   /** Writes the record and adds `key` to the keys it was seen under, over the version read. */
-  async put(record: AgreementRecord, { key, now, extractorVersion, batchId, expectedVersion }: RecordWrite): Promise<void> {
-    await this.update(record.documentId, key, { ...indexedAttributes(record, now), extractorVersion, ...(batchId ? { batchId } : {}) }, ['ocrJob'], expectedVersion);
+  async put(record: AgreementRecord, { key, now, extractorVersion, batchId, expectedVersion, textractPages }: RecordWrite): Promise<void> {
+    await this.update(
+      record.documentId,
+      key,
+      { ...indexedAttributes(record, now), extractorVersion, textractPages: textractPages ?? 0, ...(batchId ? { batchId } : {}) },
+      ['ocrJob'],
+      expectedVersion,
+    );
   }
 
   /**

@@ -19,8 +19,8 @@ export function reportQueueRequester(sqs: SQSClient, queueUrl: string): (batchId
   };
 }
 
-/** "incoming/<batch>/…", the key `agreements upload` gives a file of a batch. */
-const batchInKey = (key: string) => /^incoming\/([^/]+)\/./.exec(key)?.[1];
+/** The batch of "incoming/<batch>/…", the key `agreements upload` gives a file of a batch. */
+export const batchInKey = (key: string) => /^incoming\/([^/]+)\/./.exec(key)?.[1];
 
 /**
  * The batches a document may belong to: the one it first arrived in, and those the other keys it was

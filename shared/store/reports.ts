@@ -16,6 +16,8 @@ export interface ReportStores {
   bucket: string;
   records: RecordsTable;
   batches: BatchesTable;
+  /** The price the reports estimate Textract's cost at (default Textract's list price). */
+  textractPricePer1000PagesUsd?: number;
 }
 
 /** The formats written to the bucket; Markdown is made on demand only. */
@@ -39,7 +41,13 @@ export function describeScope(scope: ReportScope): string {
 async function entryOf(stored: StoredDocument, stores: ReportStores): Promise<ReportEntry | undefined> {
   if (!stored.record) return undefined;
   const text = stored.record.status === 'valid' ? undefined : await readRecordText(stored.documentId, stores);
-  return { record: stored.record, keys: stored.keys, ...(stored.batchId ? { batch: stored.batchId } : {}), ...(text ? { text } : {}) };
+  return {
+    record: stored.record,
+    keys: stored.keys,
+    ...(stored.batchId ? { batch: stored.batchId } : {}),
+    ...(text ? { text } : {}),
+    ...(stored.textractPages ? { textractPages: stored.textractPages } : {}),
+  };
 }
 
 export async function loadReportEntries(scope: ReportScope, stores: ReportStores): Promise<ReportEntry[]> {
@@ -68,6 +76,7 @@ export async function makeReport(scope: ReportScope, stores: ReportStores, now: 
     scope: describeScope(scope),
     generatedAt: now,
     entries: await loadReportEntries(scope, stores),
+    textractPricePer1000PagesUsd: stores.textractPricePer1000PagesUsd,
   });
 }
 

@@ -41,7 +41,7 @@ async function extractAsDeployed(
   fileName: string,
   { config, ocr, asyncOcr, reader }: Pick<IngestDependencies, 'config' | 'ocr' | 'asyncOcr' | 'reader'>,
   now: Date,
-): Promise<Extraction> {
+): Promise<Extraction & { textractPages?: number }> {
   const extract = (ocrReadings?: ReadonlyMap<number, OcrPage>) => reader.extract(bytes, fileName, { config, ocr, ocrReadings, now: () => now });
   if (!asyncOcr) return extract();
   const plan = await reader.planOcr(bytes, fileName, { config });
@@ -56,7 +56,7 @@ async function extractAsDeployed(
   }
   if (state.status !== 'SUCCEEDED') throw new Error(`OCR job ${jobId} ended with status ${state.status}${state.message ? `: ${state.message}` : ''}`);
   const readings = new Map([...(await asyncOcr.collect(jobId))].flatMap(([jobPage, page]) => (plan.pages[jobPage - 1] === undefined ? [] : [[plan.pages[jobPage - 1]!, page] as const])));
-  return extract(readings);
+  return { ...(await extract(readings)), textractPages: plan.pages.length };
 }
 
 export async function reprocessDocument(
@@ -73,7 +73,7 @@ export async function reprocessDocument(
   const source = await openOriginal(stored, dependencies);
   if (!source) return { ...base, kind: 'failed', reason: `the PDF is no longer in the bucket under ${stored.keys.join(', ')}` };
   const bytes = await source.object.Body!.transformToByteArray();
-  let extraction: Extraction;
+  let extraction: Extraction & { textractPages?: number };
   try {
     extraction = await extractAsDeployed(bytes, stored, stored.record.fileName, dependencies, options.now);
   } catch (error) {
@@ -87,7 +87,7 @@ export async function reprocessDocument(
   if (changes.length === 0 && previousVersion === EXTRACTOR_VERSION) return { ...base, kind: 'unchanged', previousVersion, evidenceAdded: false };
   if (!options.dryRun) {
     try {
-      await saveExtraction(extraction, source.key, dependencies, options.now, stored.version);
+      await saveExtraction(extraction, source.key, dependencies, { now: options.now, expectedVersion: stored.version, textractPages: extraction.textractPages });
     } catch (error) {
       if (!(error instanceof VersionConflictError)) throw error;
       return { ...base, kind: 'conflict', reason: 'the record was changed by someone else while it was read again; nothing was saved (run reprocess again)' };

@@ -33,10 +33,10 @@ describe('function environments', () => {
     }
   }
 
-  it('gives the report function no OCR settings and no queue, only where records and batches are', () => {
+  it('gives the report function no OCR settings and no queue: where records and batches are, and the price it estimates Textract at', () => {
     const template = synthesize({});
     const [report] = pipelineFunctions(template).filter((found) => found.id === 'Report');
-    expect(Object.keys(functionEnvironment(template, report!.logicalId)).sort()).toEqual(['BATCHES_TABLE', 'RECORDS_TABLE', 'UPLOAD_BUCKET']);
+    expect(Object.keys(functionEnvironment(template, report!.logicalId)).sort()).toEqual(['BATCHES_TABLE', 'RECORDS_TABLE', 'TEXTRACT_PRICE_PER_1000_PAGES_USD', 'UPLOAD_BUCKET']);
   });
 
   it('points the Textract functions at a stand-in only where the deployment names one', () => {

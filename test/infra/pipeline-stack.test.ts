@@ -54,14 +54,24 @@ describe('pipeline stack', () => {
     });
   });
 
-  it('retries a message three times, then parks it in an encrypted dead-letter queue', () => {
+  it('retries a message three times, then parks it in an encrypted dead-letter queue of its kind', () => {
     template.hasResourceProperties('AWS::SQS::Queue', {
       RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 3 },
       SqsManagedSseEnabled: true,
       VisibilityTimeout: 1800,
     });
-    // The ingest queue, the report-request queue and the dead-letter queue they share.
-    template.resourceCountIs('AWS::SQS::Queue', 3);
+    // The ingest queue and the report-request queue, each with a dead-letter queue of its own, and the
+    // OCR-complete function's, which takes the SNS events it failed on.
+    template.resourceCountIs('AWS::SQS::Queue', 5);
+    const queues = template.findResources('AWS::SQS::Queue');
+    const deadLetterIds = Object.keys(queues).filter((id) => /DeadLetters/.test(id));
+    expect(deadLetterIds.map((id) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['IngestDeadLetters', 'OcrCompleteDeadLetters', 'ReportDeadLetters']);
+    for (const id of deadLetterIds) expect(queues[id]!.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+    const targets = Object.values(queues).flatMap((queue) => (queue.Properties.RedrivePolicy ? [JSON.stringify(queue.Properties.RedrivePolicy.deadLetterTargetArn)] : []));
+    expect(new Set(targets).size).toBe(2);
+    template.hasResourceProperties('AWS::Lambda::Function', { DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OcrCompleteDeadLetters'), 'Arn'] } } });
+    // The ingest function knows which delivery is the last, to record the document's failure on it.
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ OCR_ENGINE: 'textract', MAX_RECEIVE_COUNT: '3' }) } });
   });
 
   it('runs the ingest function on Node.js 22, arm64, fed by the queue with partial batch failures', () => {
@@ -185,7 +195,9 @@ describe('pipeline stack', () => {
   });
 
   it('alarms on dead letters, function errors and the age of the oldest message', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
+    // One for each dead-letter queue.
+    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'ApproximateNumberOfMessagesVisible' } }))).toHaveLength(3);
     for (const metricName of ['ApproximateNumberOfMessagesVisible', 'ApproximateAgeOfOldestMessage']) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: metricName });
     }

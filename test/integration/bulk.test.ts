@@ -261,9 +261,13 @@ describe('bulk upload, batch tracking and the automatic report', () => {
     });
   });
 
-  it('shows the batch as complete in agreements status', async () => {
+  it('shows the batch as complete in agreements status, with the pages Textract read and what they cost', async () => {
     const { stdout, code } = await agreements(['status', '--batch', batch, '--json']);
     expect(code).toBe(0);
+    const textractPages = (await records.getMany(distinctDocumentIds())).reduce((pages, document) => pages + (document.textractPages ?? 0), 0);
+    // The fixtures' scans and the scanned pages of the mixed ones; the digital pages cost nothing.
+    expect(textractPages).toBeGreaterThan(0);
+    expect(report.totals.ocr).toEqual({ textractPages, pricePer1000PagesUsd: 1.5, estimatedCostUsd: (textractPages * 1.5) / 1000 });
     expect(JSON.parse(stdout.split('\n')[0]!)).toEqual({
       batch,
       createdAt: state.createdAt,
@@ -275,15 +279,19 @@ describe('bulk upload, batch tracking and the automatic report', () => {
       awaitingOcr: 0,
       complete: true,
       reportKeys: state.reportKeys,
+      ocr: { textractPages, pricePer1000PagesUsd: 1.5, estimatedCostUsd: (textractPages * 1.5) / 1000 },
     });
+    const repriced = await agreements(['status', '--batch', batch, '--json', '--textract-price', '0.6']);
+    expect(JSON.parse(repriced.stdout.split('\n')[0]!).ocr).toEqual({ textractPages, pricePer1000PagesUsd: 0.6, estimatedCostUsd: (textractPages * 0.6) / 1000 });
 
     // Watching a finished batch shows it once, with where its report is, and ends.
     const watched = await agreements(['status', '--batch', batch, '--watch']);
     expect(watched.code).toBe(0);
     const [header, row, ...reportLines] = watched.stdout.trim().split('\n');
-    expect(header).toMatch(/^batch\s+expected\s+processed\s+valid\s+needs_review\s+rejected\s+in OCR\s+report$/);
+    expect(header).toMatch(/^batch\s+expected\s+processed\s+valid\s+needs_review\s+rejected\s+in OCR\s+OCR pages\s+Textract cost\s+report$/);
     const { valid, needs_review, rejected } = report.totals.byStatus;
-    expect(row).toMatch(new RegExp(`^${batch}\\s+${files.size}\\s+${files.size}\\s+${valid}\\s+${needs_review}\\s+${rejected}\\s+0\\s+ready$`));
+    const cost = `\\$${((textractPages * 1.5) / 1000).toFixed(4)}`;
+    expect(row).toMatch(new RegExp(`^${batch}\\s+${files.size}\\s+${files.size}\\s+${valid}\\s+${needs_review}\\s+${rejected}\\s+0\\s+${textractPages}\\s+${cost}\\s+ready$`));
     expect(reportLines).toEqual(state.reportKeys!.map((key) => `report: s3://${pipeline.bucket}/${key}`));
   }, 120_000);
 });

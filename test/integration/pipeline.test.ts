@@ -151,12 +151,18 @@ describe('the default configuration, deployed', () => {
   }, 900_000);
 
   it('sends Textract no digital document, and of a mixed one only its scanned pages', async () => {
-    for (const name of [...kinds.digital, ...kinds.rejected]) expect(await jobsOf(documentIdOf(uploads.get(name)!)), name).toEqual([]);
+    for (const name of [...kinds.digital, ...kinds.rejected]) {
+      expect(await jobsOf(documentIdOf(uploads.get(name)!)), name).toEqual([]);
+      // A digital page costs nothing.
+      expect((await table.get(documentIdOf(uploads.get(name)!)))?.textractPages, name).toBe(0);
+    }
     for (const name of [...kinds.scanned, ...kinds.mixed]) {
       const bytes = uploads.get(name)!;
       const plan = await planOcr(bytes, name, { config });
       const jobs = await jobsOf(documentIdOf(bytes));
       expect(jobs.map((job) => ({ status: job.status, pages: job.pages })), name).toEqual([{ status: 'SUCCEEDED', pages: plan.kind === 'ocr' ? plan.pages.length : 0 }]);
+      // The record's item holds the pages sent to Textract, what they cost.
+      expect((await table.get(documentIdOf(bytes)))?.textractPages, name).toBe(jobs[0]!.pages);
     }
     const mixedPlan = await planOcr(uploads.get(kinds.mixed[0]!)!, kinds.mixed[0]!, { config });
     expect(mixedPlan).toEqual({ kind: 'ocr', pages: [2] });

@@ -52,3 +52,8 @@ export async function extractWithStandInText(bytes: Uint8Array, fileName: string
   for (const [jobPage, page] of pagesFromBlocks(await textDetectionBlocks(new TextractClient({}), job.jobId))) readings.set(plan.pages[jobPage - 1]!, page);
   return extractDocumentWithText(bytes, fileName, { config, ocrReadings: readings });
 }
+
+/** The next `count` requests to the stand-in are refused as throttled (0 ends it). */
+export async function throttle(count: number): Promise<void> {
+  await fetch(`${standIn()}/_stand-in/throttle`, { method: 'POST', body: JSON.stringify({ count }) });
+}

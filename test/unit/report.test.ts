@@ -72,7 +72,8 @@ const entries: ReportEntry[] = [
   { record: empty, keys: ['incoming/empty.pdf'] },
   { record: offenbachCopy, keys: ['incoming/Zielvereinbarung 2024 – Stadt Offenbach (Kopie) äöü #1.PDF'] },
   { record: fulda, keys: ['incoming/zv-2011-landkreis-fulda.pdf'] },
-  { record: kasselScan, keys: ['incoming/scans/scan-2013-stadt-kassel-unterschrieben.pdf'] },
+  // A scan Textract read four pages of.
+  { record: kasselScan, keys: ['incoming/scans/scan-2013-stadt-kassel-unterschrieben.pdf'], textractPages: 4 },
   // Passed twice, as a caller merging two listings might: still one document.
   { record: fulda, keys: ['incoming/zv-2011-landkreis-fulda.pdf'] },
 ];
@@ -154,6 +155,15 @@ function parseCsv(text: string, separator = ','): string[][] {
 }
 
 describe('buildReport', () => {
+  it('counts the pages Textract read and estimates their cost at the list price, or at the price given; digital pages cost nothing', () => {
+    expect(report.totals.ocr).toEqual({ textractPages: 4, pricePer1000PagesUsd: 1.5, estimatedCostUsd: 0.006 });
+    expect(buildReport({ scope: 'priced', generatedAt: new Date(0), entries, textractPricePer1000PagesUsd: 0.6 }).totals.ocr).toEqual({
+      textractPages: 4,
+      pricePer1000PagesUsd: 0.6,
+      estimatedCostUsd: 0.0024,
+    });
+  });
+
   it('keeps each document once, ordered by recipient, year and file name, with unreadable documents last', () => {
     expect(report.documents.map((record) => record.fileName)).toEqual(expectedOrder.map((record) => record.fileName));
     // Only the documents under review keep their evidence.
@@ -439,7 +449,9 @@ describe('Markdown', () => {
   it('has the heading, the batch and the totals with German amounts', () => {
     expect(lines[0]).toBe('# Extraktionsbericht: Upload November 2025');
     expect(markdown).toContain('\n\nErstellt 2025-11-25T08:30:00.000Z · Batch `batch-2025-11`\n\n');
-    expect(markdown).toContain(euro('\n\n9 Dokumente: 6 gültig, 1 zu prüfen, 2 abgewiesen. Summe der gültigen Beträge: 16.468.789,00 €.\n\n'));
+    expect(markdown).toContain(
+      euro('\n\n9 Dokumente: 6 gültig, 1 zu prüfen, 2 abgewiesen. Summe der gültigen Beträge: 16.468.789,00 €. 4 Seiten per OCR (Textract) gelesen, geschätzte Kosten 0,006 US-$ (1,50 US-$ je 1.000 Seiten).\n\n'),
+    );
   });
 
   it('has the totals per year and per recipient as tables', () => {
@@ -670,6 +682,12 @@ describe('XLSX', () => {
 });
 
 describe('HTML', () => {
+  it('shows the pages Textract read and their estimated cost in the summary', () => {
+    const html = renderHtml(report);
+    expect(html).toContain('<tr><th>Seiten per OCR (Textract) gelesen</th><td class="number" id="ocr-pages">4</td></tr>');
+    expect(html).toContain('<tr><th>geschätzte Textract-Kosten (1,50 US-$ je 1.000 Seiten)</th><td class="number" id="ocr-cost">0,006 US-$</td></tr>');
+  });
+
   it('declares a Content Security Policy that allows no scripts and nothing from outside the page', () => {
     const html = renderHtml(report);
     expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`);
