@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'n
 import { cpus, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
+import { forEachLimited } from '../shared/concurrency.js';
 import { extractionConfigSchema } from '../shared/config.js';
 import { ReaderPool } from '../shared/isolation/reader-pool.js';
 import { PdfDocument, type RgbaRaster } from '../shared/pdf/document.js';
@@ -164,12 +165,9 @@ let start = process.hrtime.bigint();
 await run(process.execPath, [join(root, 'dist', 'cli', 'agreements.js'), 'extract', join(fixturePdfs, 'scanned'), '--json'], { maxBuffer: 64 * 1024 * 1024 });
 const cliSeconds = millis(start) / 1000;
 start = process.hrtime.bigint();
-let nextPng = 0;
-await Promise.all(
-  Array.from({ length: processes }, async () => {
-    while (nextPng < pngs.length) await tesseract(pngs[nextPng++]!);
-  }),
-);
+await forEachLimited(pngs, processes, async (png) => {
+  await tesseract(png);
+});
 const nativeSeconds = millis(start) / 1000;
 rmSync(scratch, { recursive: true, force: true });
 
