@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, S3Event, SQSEvent, SQSRecord } from 'aws-lambda';
-import { ingestObject, type IngestOutcome, recordPipelineFailure } from '../shared/store/ingest.js';
+import { describeError, ingestObject, type IngestOutcome, recordPipelineFailure } from '../shared/store/ingest.js';
 import { ingestDependencies } from './commons/pipeline.js';
 import { logger, metrics, tracer } from './commons/powertools.js';
 
@@ -49,7 +49,7 @@ async function handleMessage(message: SQSRecord): Promise<void> {
 async function recordIfLastDelivery(message: SQSRecord, key: string, error: unknown): Promise<void> {
   const deliveries = Number(message.attributes.ApproximateReceiveCount);
   if (!dependencies.maxReceiveCount || !(deliveries >= dependencies.maxReceiveCount)) return;
-  const lastError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const lastError = describeError(error);
   try {
     const record = await recordPipelineFailure(key, lastError, deliveries, dependencies);
     logger.error('parked after its last delivery', { key, documentId: record?.documentId, deliveries, lastError });

@@ -1,24 +1,19 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, EventBridgeEvent, SNSEvent } from 'aws-lambda';
-import { z } from 'zod';
-import { completeOcr, type IngestOutcome, sweepAwaitingOcr } from '../shared/store/ingest.js';
+import { textractNoticeSchema } from '../shared/ocr/textract.js';
+import { completeOcr, type IngestOutcome, noteFailedCompletion, type OcrCompletion, sweepAwaitingOcr } from '../shared/store/ingest.js';
 import { ocrCompleteDependencies } from './commons/pipeline.js';
 import { logger, metrics, tracer } from './commons/powertools.js';
 
 /**
  * Textract's completion notices (through SNS) → the finished record of each document whose scanned
- * pages the job read. A failure is thrown so that SNS retries the delivery; the work is idempotent.
- * On a schedule (EventBridge), the sweep looks after documents whose notice never came.
+ * pages the job read. A failure is thrown so that Lambda tries the asynchronous invocation again, and
+ * parks its event in the dead-letter queue after the last attempt; the work is idempotent. Each failure
+ * is counted against the document, and the last attempt gives it a `pipeline.failed` record, so that
+ * its batch completes. On a schedule (EventBridge), the sweep looks after documents whose notice never
+ * came.
  */
 const dependencies = ocrCompleteDependencies(process.env);
-
-/** The message Textract publishes when an asynchronous job ends; JobTag carries the document's sha256. */
-const textractCompletionSchema = z.object({
-  JobId: z.string().min(1),
-  Status: z.string().min(1),
-  API: z.string(),
-  JobTag: z.string().regex(/^[0-9a-f]{64}$/),
-});
 
 function report(outcome: IngestOutcome, jobId: string) {
   if (outcome.kind !== 'stored') {
@@ -32,20 +27,43 @@ function report(outcome: IngestOutcome, jobId: string) {
   }
 }
 
+/** Counts the failed attempt; the last one records the document's failure (Lambda parks the event itself). */
+async function recordIfLastAttempt(completion: OcrCompletion, error: unknown): Promise<void> {
+  try {
+    const record = await noteFailedCompletion(completion, error, dependencies);
+    if (!record) return;
+    logger.error('completion failed at its last attempt', { documentId: completion.documentId, jobId: completion.jobId, error: String(error) });
+    metrics.addMetric('documents_pipeline_failed', MetricUnit.Count, 1);
+  } catch (recording) {
+    logger.error('completion failed; the failure could not be counted', { documentId: completion.documentId, jobId: completion.jobId, error: String(error), recording: String(recording) });
+  }
+}
+
 export const handler = async (event: SNSEvent | EventBridgeEvent<'Scheduled Event', unknown>, context: Context) => {
   logger.addContext(context);
   tracer.annotateColdStart();
   try {
     if (!('Records' in event)) {
       for (const swept of await sweepAwaitingOcr(dependencies)) {
+        if (swept.kind === 'failed') {
+          logger.error('sweep failed on a document', { documentId: swept.documentId, jobId: swept.jobId, error: swept.error, recorded: swept.recorded !== undefined });
+          if (swept.recorded) metrics.addMetric('documents_pipeline_failed', MetricUnit.Count, 1);
+          continue;
+        }
         logger.info('swept', { documentId: swept.documentId, jobId: swept.jobId, kind: swept.kind });
         if (swept.kind === 'completed') report(swept.outcome, swept.jobId);
       }
       return;
     }
     for (const notification of event.Records) {
-      const completion = textractCompletionSchema.parse(JSON.parse(notification.Sns.Message));
-      report(await completeOcr({ jobId: completion.JobId, status: completion.Status, documentId: `sha256:${completion.JobTag}` }, dependencies), completion.JobId);
+      const notice = textractNoticeSchema.parse(JSON.parse(notification.Sns.Message));
+      const completion = { jobId: notice.JobId, status: notice.Status, documentId: `sha256:${notice.JobTag}` };
+      try {
+        report(await completeOcr(completion, dependencies), completion.jobId);
+      } catch (error) {
+        await recordIfLastAttempt(completion, error);
+        throw error;
+      }
     }
   } finally {
     metrics.publishStoredMetrics();

@@ -82,6 +82,9 @@ export interface PipelineStackProps extends StackProps {
   settings: PipelineSettings;
 }
 
+/** Lambda's retries of a failed asynchronous invocation (its default, stated): Textract's notices arrive so. */
+const COMPLETION_RETRIES = 2;
+
 /**
  * What a function's own process needs beside its readers: the runtime with the SDK and Powertools
  * loaded (about 150 MB), and the bytes of the document it reads, twice while they are handed to the
@@ -274,9 +277,17 @@ export class PipelineStack extends Stack {
       const completionReaders = readerBudget({ memorySizeMiB: 1024, timeoutSeconds: settings.functionTimeoutSeconds, readers: 1, ownMemoryMiB: OWN_MEMORY_MIB });
       this.ocrCompleteFunction = pipelineFunction('OcrComplete', 'ocr-complete.ts', 'read', {
         memorySize: 1024,
-        environment: { ...readingEnvironment, ...completionReaders.environment, ...textractEnvironment },
+        environment: {
+          ...readingEnvironment,
+          ...completionReaders.environment,
+          ...textractEnvironment,
+          // The last attempt records the document's failure; the sweep parks what it failed on where Lambda parks.
+          OCR_COMPLETION_ATTEMPTS: String(COMPLETION_RETRIES + 1),
+          OCR_COMPLETE_DEAD_LETTER_QUEUE_URL: this.ocrCompleteDeadLetterQueue.queueUrl,
+        },
         // A completion that fails on Lambda's retries of the asynchronous invocation is parked, the SNS
         // event as it was delivered.
+        retryAttempts: COMPLETION_RETRIES,
         deadLetterQueue: this.ocrCompleteDeadLetterQueue,
       });
       this.ocrCompleteFunction.addEventSource(new SnsEventSource(textract.topic));

@@ -1,10 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { TextractClient } from '@aws-sdk/client-textract';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ReaderPool } from '../../shared/isolation/reader-pool.js';
-import { TextractOcrService } from '../../shared/ocr/textract.js';
+import { TextractOcrService, textractNoticeEvent } from '../../shared/ocr/textract.js';
 import { BatchesTable } from '../../shared/store/batches.js';
 import type { IngestDependencies } from '../../shared/store/ingest.js';
 import { RecordsTable } from '../../shared/store/records.js';
@@ -27,10 +27,11 @@ function stores(env: Record<string, string | undefined>, settings: StorageSettin
   return { s3, records: new RecordsTable(dynamodb, settings.tableName), batches: new BatchesTable(dynamodb, settings.batchesTableName) };
 }
 
+const sqsClient = () => tracer.captureAWSv3Client(new SQSClient({ useQueueUrlAsEndpoint: false }));
+
 /** What a function that reads documents and stores their records needs, whatever reads its scans. */
-function readingDependencies(env: Record<string, string | undefined>, settings: ReadingSettings): IngestDependencies {
+function readingDependencies(env: Record<string, string | undefined>, settings: ReadingSettings, sqs = sqsClient()): IngestDependencies {
   const { s3, records, batches } = stores(env, settings);
-  const sqs = tracer.captureAWSv3Client(new SQSClient({ useQueueUrlAsEndpoint: false }));
   return {
     s3,
     table: records,
@@ -66,8 +67,20 @@ export async function ingestDependencies(env: Record<string, string | undefined>
 
 export function ocrCompleteDependencies(env: Record<string, string | undefined>): IngestDependencies {
   const settings = ocrCompleteSettings(env);
-  const base = readingDependencies(env, settings);
-  return { ...base, asyncOcr: textractService(base, settings.textract), ocrPatienceMs: settings.textract.patienceMs };
+  const sqs = sqsClient();
+  const base = readingDependencies(env, settings, sqs);
+  return {
+    ...base,
+    asyncOcr: textractService(base, settings.textract),
+    ocrPatienceMs: settings.textract.patienceMs,
+    ocrCompletionAttempts: settings.completionAttempts,
+    // Parked as Lambda parks an asynchronous invocation's event: the event itself, Textract's notice as SNS delivers it.
+    parkCompletion: async (completion) => {
+      const notice = { JobId: completion.jobId, Status: completion.status, JobTag: completion.documentId.replace(/^sha256:/, '') };
+      const body = JSON.stringify(textractNoticeEvent(notice, settings.textract.topicArn));
+      await sqs.send(new SendMessageCommand({ QueueUrl: settings.deadLetterQueueUrl, MessageBody: body }));
+    },
+  };
 }
 
 export function reportDependencies(env: Record<string, string | undefined>): ReportStores {

@@ -52,7 +52,14 @@ export const ingestEnvSchema = z.discriminatedUnion('OCR_ENGINE', [
 ]);
 
 /** The OCR-complete function finishes the documents Textract has read. */
-export const ocrCompleteEnvSchema = z.object({ ...readingEnv, ...textractEnv });
+export const ocrCompleteEnvSchema = z.object({
+  ...readingEnv,
+  ...textractEnv,
+  /** The attempts Lambda makes at an asynchronous invocation: the last failed one records the document's failure. */
+  OCR_COMPLETION_ATTEMPTS: z.coerce.number().int().min(1),
+  /** The function's own dead-letter queue, where the sweep parks a completion it failed on at every attempt. */
+  OCR_COMPLETE_DEAD_LETTER_QUEUE_URL: z.url(),
+});
 
 /** The report function reads records and batches and writes reports; it reads no PDF. */
 export const reportEnvSchema = z.object({
@@ -113,9 +120,16 @@ export function ingestSettings(
   };
 }
 
-export function ocrCompleteSettings(env: Record<string, string | undefined>): ReadingSettings & { textract: TextractSettings } {
+export function ocrCompleteSettings(
+  env: Record<string, string | undefined>,
+): ReadingSettings & { textract: TextractSettings; completionAttempts: number; deadLetterQueueUrl: string } {
   const parsed = ocrCompleteEnvSchema.parse(defined(env));
-  return { ...readingSettings(parsed), textract: textractSettings(parsed) };
+  return {
+    ...readingSettings(parsed),
+    textract: textractSettings(parsed),
+    completionAttempts: parsed.OCR_COMPLETION_ATTEMPTS,
+    deadLetterQueueUrl: parsed.OCR_COMPLETE_DEAD_LETTER_QUEUE_URL,
+  };
 }
 
 export function reportSettings(env: Record<string, string | undefined>): StorageSettings & { textractPricePer1000PagesUsd?: number } {

@@ -73,7 +73,7 @@ export class TextDetectionJobs {
   private readonly byToken = new Map<string, string>();
   /** Jobs run one after another, as a single reader. */
   private queue: Promise<void> = Promise.resolve();
-  private throttleNext = 0;
+  private throttling: { remaining: number; operation?: string } = { remaining: 0 };
   private dropNext = 0;
   /** Pages read, over all jobs: what Textract would bill. */
   pagesRead = 0;
@@ -81,9 +81,12 @@ export class TextDetectionJobs {
 
   constructor(private readonly dependencies: StandInDependencies) {}
 
-  /** The next `count` requests are refused as throttled, as Textract refuses past a quota. */
-  throttle(count: number): void {
-    this.throttleNext = count;
+  /**
+   * The next `count` requests (to `operation` only, when named) are refused as throttled, as Textract
+   * refuses past a quota; 0 ends it.
+   */
+  throttle(count: number, operation?: string): void {
+    this.throttling = { remaining: count, operation };
   }
 
   /** The next `count` finished jobs publish nothing, as if their notification were lost. */
@@ -91,10 +94,11 @@ export class TextDetectionJobs {
     this.dropNext = count;
   }
 
-  /** Every request goes through here first. */
-  admit(): void {
-    if (this.throttleNext > 0) {
-      this.throttleNext--;
+  /** Every request goes through here first, with the operation it names. */
+  admit(operation: string): void {
+    const { remaining, operation: throttled } = this.throttling;
+    if (remaining > 0 && (throttled === undefined || throttled === operation)) {
+      this.throttling.remaining--;
       this.throttled++;
       throw new TextractError('ProvisionedThroughputExceededException', 'Provisioned rate exceeded');
     }

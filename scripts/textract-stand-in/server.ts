@@ -5,7 +5,7 @@ import { type TextDetectionJobs, TextractError } from './jobs.js';
  * Textract's wire protocol as the AWS SDK speaks it: JSON 1.1, every request a POST to `/` naming its
  * operation in `X-Amz-Target: Textract.<Operation>`, errors as HTTP 400 with `__type` naming the
  * exception. Beside it, under `/_stand-in/`, what tests and scripts ask of the stand-in itself: its
- * counts (pages read, jobs), throttling and lost notifications on demand, and health.
+ * counts (pages read, jobs), throttling (of every operation or of one) and lost notifications on demand, and health.
  */
 
 async function body(request: IncomingMessage): Promise<string> {
@@ -30,10 +30,10 @@ async function control(jobs: TextDetectionJobs, request: IncomingMessage, respon
     await jobs.idle();
     return send(response, 200, jobs.stats());
   }
-  const { count } = JSON.parse((await body(request)) || '{}') as { count?: number };
+  const { count, operation } = JSON.parse((await body(request)) || '{}') as { count?: number; operation?: string };
   if (request.method === 'POST' && path === '/_stand-in/throttle') {
-    jobs.throttle(count ?? 1);
-    return send(response, 200, { throttleNext: count ?? 1 });
+    jobs.throttle(count ?? 1, operation);
+    return send(response, 200, { throttleNext: count ?? 1, ...(operation ? { operation } : {}) });
   }
   if (request.method === 'POST' && path === '/_stand-in/drop-notifications') {
     jobs.dropNotifications(count ?? 1);
@@ -50,7 +50,7 @@ export function textractServer(jobs: TextDetectionJobs): Server {
       const target = String(request.headers['x-amz-target'] ?? '');
       const input = JSON.parse((await body(request)) || '{}');
       try {
-        jobs.admit();
+        jobs.admit(target.replace(/^Textract\./, ''));
         switch (target) {
           case 'Textract.StartDocumentTextDetection':
             return send(response, 200, await jobs.start(input));

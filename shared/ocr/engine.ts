@@ -129,13 +129,22 @@ export function wordsToLine(words: readonly OcrWord[]): string {
  * (Amazon Textract's asynchronous text detection). The ingest step starts it; a completion step collects
  * the pages and finishes the extraction.
  */
+/**
+ * The OCR service ran the job and the job failed (an unsupported document, say): an answer about the
+ * document, which its record gives for review, not a fault of the moment to be tried again.
+ */
+export class OcrJobFailedError extends Error {}
+
 export interface AsyncOcrService {
   /**
    * Starts reading `pages` (1-based) of the document; starting twice for the same document and attempt
    * runs one job, a new attempt (after a job that never reported back) runs another.
    */
   start(request: { documentId: string; bytes: Uint8Array; pages: number[]; attempt: number }): Promise<string>;
-  /** The pages a finished job read, by the job's page number (1 = the first page it was given). */
+  /**
+   * The pages a finished job read, by the job's page number (1 = the first page it was given); a job
+   * that failed throws `OcrJobFailedError`, anything else is a fault to retry.
+   */
   collect(jobId: string): Promise<Map<number, OcrPage>>;
   /**
    * Where a job stands, with the service's reason when it failed; `unknown` when the service no longer

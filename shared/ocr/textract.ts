@@ -7,9 +7,11 @@ import {
   type TextractClient,
 } from '@aws-sdk/client-textract';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { SNSEvent } from 'aws-lambda';
+import { z } from 'zod';
 import { CELL_SEPARATOR, type PlacedWord } from '../pdf/text-layer.js';
 import { pdfWithPages } from '../pdf/select-pages.js';
-import { type AsyncOcrService, type OcrPage, textConfidence } from './engine.js';
+import { type AsyncOcrService, OcrJobFailedError, type OcrPage, textConfidence } from './engine.js';
 
 /**
  * Amazon Textract's asynchronous text detection, for the AWS pipeline: a job is started on the PDF in S3
@@ -17,7 +19,7 @@ import { type AsyncOcrService, type OcrPage, textConfidence } from './engine.js'
  * paged through and turned into the same per-page lines the tesseract.js engine gives.
  */
 
-export class TextractJobFailed extends Error {}
+export class TextractJobFailed extends OcrJobFailedError {}
 
 export interface TextDetectionJob {
   bucket: string;
@@ -28,6 +30,42 @@ export interface TextDetectionJob {
   jobTag?: string;
   /** Makes a repeated start return the first job instead of starting (and paying for) another. */
   clientRequestToken?: string;
+}
+
+/** The message Textract publishes to the job's SNS topic when an asynchronous job ends; our JobTag is the document's sha256. */
+export const textractNoticeSchema = z.object({
+  JobId: z.string().min(1),
+  Status: z.string().min(1),
+  API: z.string(),
+  JobTag: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type TextractNotice = z.infer<typeof textractNoticeSchema>;
+
+/** Textract's notice of a job's end as SNS delivers it to a function (the event Lambda parks when every attempt failed). */
+export function textractNoticeEvent(notice: Omit<TextractNotice, 'API'>, topicArn: string, now = new Date()): SNSEvent {
+  const message = { ...notice, API: 'StartDocumentTextDetection', Timestamp: now.getTime() };
+  return {
+    Records: [
+      {
+        EventSource: 'aws:sns',
+        EventVersion: '1.0',
+        EventSubscriptionArn: `${topicArn}:parked`,
+        Sns: {
+          Type: 'Notification',
+          MessageId: `${notice.JobId}-${now.getTime()}`,
+          TopicArn: topicArn,
+          Subject: '',
+          Message: JSON.stringify(message),
+          Timestamp: now.toISOString(),
+          SignatureVersion: '1',
+          Signature: '',
+          SigningCertUrl: '',
+          UnsubscribeUrl: '',
+          MessageAttributes: {},
+        },
+      },
+    ],
+  };
 }
 
 export async function startTextDetection(client: TextractClient, job: TextDetectionJob): Promise<string> {
@@ -43,7 +81,7 @@ export async function startTextDetection(client: TextractClient, job: TextDetect
   return JobId;
 }
 
-/** All result pages of a finished job, following NextToken; a failed job throws with Textract's reason. */
+/** All result pages of a finished job, following NextToken; a failed job throws `TextractJobFailed` with Textract's reason. */
 export async function textDetectionBlocks(client: TextractClient, jobId: string): Promise<Block[]> {
   const blocks: Block[] = [];
   let nextToken: string | undefined;
@@ -52,7 +90,8 @@ export async function textDetectionBlocks(client: TextractClient, jobId: string)
       new GetDocumentTextDetectionCommand({ JobId: jobId, MaxResults: 1000, NextToken: nextToken }),
     );
     if (page.JobStatus === 'FAILED') throw new TextractJobFailed(`Textract job ${jobId} failed: ${page.StatusMessage ?? 'no reason given'}`);
-    if (page.JobStatus === 'IN_PROGRESS') throw new TextractJobFailed(`Textract job ${jobId} has not finished`);
+    // Not a failure of the job: asked too early, it is asked again.
+    if (page.JobStatus === 'IN_PROGRESS') throw new Error(`Textract job ${jobId} has not finished`);
     blocks.push(...(page.Blocks ?? []));
     nextToken = page.NextToken;
   } while (nextToken);

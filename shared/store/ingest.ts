@@ -4,7 +4,7 @@ import type { ExtractionConfig } from '../config.js';
 import type { Extraction } from '../extract/extract-document.js';
 import { EXTRACTOR_VERSION } from '../extract/version.js';
 import type { ReaderPool } from '../isolation/reader-pool.js';
-import type { AsyncOcrService, OcrEngine, OcrPage } from '../ocr/engine.js';
+import { type AsyncOcrService, type OcrEngine, OcrJobFailedError, type OcrPage } from '../ocr/engine.js';
 import type { AgreementRecord } from '../schema/record.js';
 import { batchManifestSchema, manifestKey } from './batches.js';
 import { quarantineKey, recordKey, recordTextKey } from './keys.js';
@@ -36,6 +36,13 @@ export interface IngestDependencies {
   batches?: BatchReports;
   /** How long a document waits for its OCR job before it is looked after (default `OCR_JOB_PATIENCE_MS`). */
   ocrPatienceMs?: number;
+  /**
+   * How many failed attempts to complete a document with its OCR job's results it takes before the
+   * document gets a `pipeline.failed` record (the attempts Lambda makes at an asynchronous invocation).
+   */
+  ocrCompletionAttempts?: number;
+  /** Parks a completion for a redrive, as Lambda parks the event of an invocation that failed every attempt. */
+  parkCompletion?: (completion: OcrCompletion) => Promise<void>;
   now?: () => Date;
 }
 
@@ -156,13 +163,17 @@ const patienceOf = (dependencies: IngestDependencies) => dependencies.ocrPatienc
 export type SweepOutcome =
   | { kind: 'completed'; documentId: string; jobId: string; outcome: IngestOutcome }
   | { kind: 'restarted'; documentId: string; jobId: string; outcome: IngestOutcome }
-  | { kind: 'running'; documentId: string; jobId: string };
+  | { kind: 'running'; documentId: string; jobId: string }
+  | { kind: 'failed'; documentId: string; jobId: string; error: string; recorded?: AgreementRecord };
 
 /**
  * Looks after the documents whose OCR job has not reported back within the patience: a completion
  * notice can be lost, and then nothing else would ever look again. Each job is asked where it stands:
  * a finished one (failed included) is completed as its notice would have completed it, one the service
- * no longer knows is started again from the upload, one still running is left to run.
+ * no longer knows is started again from the upload, one still running is left to run. A document the
+ * sweep fails on does not stop it: the failure counts as an attempt to complete it (see
+ * `noteFailedCompletion`; the attempt that uses up the last one records the document's failure and
+ * parks its completion), and the sweep goes on with the next.
  */
 export async function sweepAwaitingOcr(dependencies: IngestDependencies): Promise<SweepOutcome[]> {
   const { table, asyncOcr } = dependencies;
@@ -173,10 +184,24 @@ export async function sweepAwaitingOcr(dependencies: IngestDependencies): Promis
     const job = stored.ocrJob;
     if (!job || (stored.record && !failedInPipeline(stored.record)) || now.getTime() - Date.parse(job.startedAt) < patienceOf(dependencies)) continue;
     const base = { documentId: stored.documentId, jobId: job.jobId };
-    const { status } = await asyncOcr.status(job.jobId);
-    if (status === 'IN_PROGRESS') outcomes.push({ ...base, kind: 'running' });
-    else if (status === 'unknown') outcomes.push({ ...base, kind: 'restarted', outcome: await ingestObject(job.key, { ...dependencies, now: () => now }) });
-    else outcomes.push({ ...base, kind: 'completed', outcome: await completeOcr({ jobId: job.jobId, status, documentId: stored.documentId }, dependencies) });
+    let status: Awaited<ReturnType<AsyncOcrService['status']>>['status'];
+    try {
+      ({ status } = await asyncOcr.status(job.jobId));
+    } catch (error) {
+      // Not knowing how the job stands says nothing about the document; the next sweep asks again.
+      outcomes.push({ ...base, kind: 'failed', error: describeError(error) });
+      continue;
+    }
+    try {
+      if (status === 'IN_PROGRESS') outcomes.push({ ...base, kind: 'running' });
+      else if (status === 'unknown') outcomes.push({ ...base, kind: 'restarted', outcome: await ingestObject(job.key, { ...dependencies, now: () => now }) });
+      else outcomes.push({ ...base, kind: 'completed', outcome: await completeOcr({ jobId: job.jobId, status, documentId: stored.documentId }, dependencies) });
+    } catch (error) {
+      // A job the service no longer knows has no results to complete with: its restart is tried again.
+      const completion = { jobId: job.jobId, status, documentId: stored.documentId };
+      const recorded = status === 'unknown' ? undefined : await noteFailedCompletion(completion, error, { ...dependencies, now: () => now }, { park: true });
+      outcomes.push({ ...base, kind: 'failed', error: describeError(error), ...(recorded ? { recorded } : {}) });
+    }
   }
   return outcomes;
 }
@@ -226,25 +251,73 @@ async function recordPipelineFailureOnce(key: string, lastError: string, deliver
     await trackBatch(batchId, key, documentId, dependencies, now);
     return known.record;
   }
-  const record: AgreementRecord = {
+  const record = pipelineFailedRecord(
     documentId,
-    fileName: baseName(key),
-    status: 'rejected',
-    textSource: 'pdf-text',
-    pages: 0,
-    agreement: {},
-    issues: [
-      {
-        path: 'document',
-        code: PIPELINE_FAILED,
-        message: `The pipeline failed on this document at each of its ${deliveries} deliveries; the last error: ${lastError}. The upload waits in the dead-letter queue for a redrive (agreements redrive).`,
-      },
-    ],
-  };
+    key,
+    `The pipeline failed on this document at each of its ${deliveries} deliveries; the last error: ${lastError}. The upload waits in the dead-letter queue for a redrive (agreements redrive).`,
+  );
   // The original stays where it is, for the redrive; nothing goes to quarantine.
   await writeRecordObject(s3, bucket, record);
   await putOverVersion(record, { key, now, extractorVersion: EXTRACTOR_VERSION, batchId, expectedVersion: known?.version ?? 0 }, dependencies);
   await trackBatch(batchId, key, documentId, dependencies, now);
+  return record;
+}
+
+/** The record of a document the pipeline failed on: rejected, with `pipeline.failed` and what happened. */
+const pipelineFailedRecord = (documentId: string, key: string, message: string): AgreementRecord => ({
+  documentId,
+  fileName: baseName(key),
+  status: 'rejected',
+  textSource: 'pdf-text',
+  pages: 0,
+  agreement: {},
+  issues: [{ path: 'document', code: PIPELINE_FAILED, message }],
+});
+
+/** An error as a record states it: its name and message. */
+export const describeError = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+
+/**
+ * Counts a failed attempt to complete a document with its OCR job's results (a notice's delivery, or
+ * the sweep). The attempt that uses up the last of `ocrCompletionAttempts` gives the document a record
+ * all the same, so that its batch completes: `rejected`, code `pipeline.failed`, with the last error.
+ * The record keeps the job: a redrive of the parked completion (`park`: this code parks it, as the
+ * sweep has no invocation for Lambda to park) completes the document with it and replaces the record.
+ * Returns the record written, if any.
+ */
+export async function noteFailedCompletion(
+  completion: OcrCompletion,
+  error: unknown,
+  dependencies: IngestDependencies,
+  { park = false }: { park?: boolean } = {},
+): Promise<AgreementRecord | undefined> {
+  const attempts = dependencies.ocrCompletionAttempts;
+  const failures = await dependencies.table.countFailedCompletion(completion.documentId, completion.jobId);
+  // Exactly one attempt uses up the last (the count is atomic), and only it records and parks.
+  if (!attempts || failures !== attempts) return undefined;
+  const record = await retryingConflicts(() => recordFailedCompletion(completion, describeError(error), failures, dependencies));
+  if (record && park) {
+    if (!dependencies.parkCompletion) throw new Error(`no dead-letter queue to park the completion of ${completion.documentId} in`);
+    await dependencies.parkCompletion(completion);
+  }
+  return record;
+}
+
+async function recordFailedCompletion(completion: OcrCompletion, lastError: string, failures: number, dependencies: IngestDependencies): Promise<AgreementRecord | undefined> {
+  const { s3, bucket, table } = dependencies;
+  const stored = await table.get(completion.documentId);
+  const job = stored?.ocrJob;
+  // Completed after all, or waiting for another job by now: nothing to record.
+  if (!stored || !job || job.jobId !== completion.jobId || (stored.record && !failedInPipeline(stored.record))) return undefined;
+  const now = dependencies.now?.() ?? new Date();
+  const record = pipelineFailedRecord(
+    completion.documentId,
+    job.key,
+    `The pipeline failed to complete this document with its OCR job's results at each of ${failures} attempts; the last error: ${lastError}. The job's completion waits in the dead-letter queue for a redrive (agreements redrive).`,
+  );
+  await writeRecordObject(s3, bucket, record);
+  await putOverVersion(record, { key: job.key, now, extractorVersion: EXTRACTOR_VERSION, batchId: stored.batchId, expectedVersion: stored.version, keepOcrJob: true }, dependencies);
+  await trackBatch(stored.batchId, job.key, completion.documentId, dependencies, now);
   return record;
 }
 
@@ -300,21 +373,25 @@ async function completeOcrOnce(completion: OcrCompletion, dependencies: IngestDe
   const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: job.key }));
   const bytes = await object.Body!.transformToByteArray();
   const now = dependencies.now?.() ?? new Date();
-  let readings = new Map<number, OcrPage>();
+  const readings = new Map<number, OcrPage>();
   let failure: string | undefined;
-  try {
-    if (completion.status !== 'SUCCEEDED') {
-      // The notice says only that the job failed; the service says why.
-      const { message } = await asyncOcr.status(completion.jobId);
-      throw new Error(`OCR job ${completion.jobId} ended with status ${completion.status}${message ? `: ${message}` : ''}`);
+  if (completion.status !== 'SUCCEEDED') {
+    // The notice says only that the job failed; the service says why.
+    const { message } = await asyncOcr.status(completion.jobId);
+    failure = `OCR job ${completion.jobId} ended with status ${completion.status}${message ? `: ${message}` : ''}`;
+  } else {
+    try {
+      for (const [jobPage, page] of await asyncOcr.collect(completion.jobId)) {
+        const documentPage = job.pages[jobPage - 1];
+        if (documentPage !== undefined) readings.set(documentPage, page);
+      }
+    } catch (error) {
+      // A failed job is the answer about the document; any other fault (throttling, the network) is
+      // thrown, so that the completion is tried again.
+      if (!(error instanceof OcrJobFailedError)) throw error;
+      failure = error.message;
+      readings.clear();
     }
-    for (const [jobPage, page] of await asyncOcr.collect(completion.jobId)) {
-      const documentPage = job.pages[jobPage - 1];
-      if (documentPage !== undefined) readings.set(documentPage, page);
-    }
-  } catch (error) {
-    failure = error instanceof Error ? error.message : String(error);
-    readings = new Map();
   }
   const extracted = await dependencies.reader.extract(bytes, baseName(job.key), { config, ocrReadings: readings, now: dependencies.now });
   const record: AgreementRecord = failure

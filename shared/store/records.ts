@@ -31,6 +31,8 @@ export interface OcrJob {
   /** The object the bytes were first seen under, read again when the job completes. */
   key: string;
   startedAt: string;
+  /** How often completing the document with this job's results has failed (a fault, not the job's own failure). */
+  failedCompletions?: number;
 }
 
 export interface StoredDocument {
@@ -86,6 +88,8 @@ export interface RecordWrite {
   expectedVersion: number;
   /** Pages Textract read for this record. */
   textractPages?: number;
+  /** The document's OCR job stays with the record (a record of the pipeline's failure, for a redrive to complete). */
+  keepOcrJob?: boolean;
 }
 
 export class RecordsTable {
@@ -142,14 +146,39 @@ export class RecordsTable {
   }
 
   /** Writes the record and adds `key` to the keys it was seen under, over the version read. */
-  async put(record: AgreementRecord, { key, now, extractorVersion, batchId, expectedVersion, textractPages }: RecordWrite): Promise<void> {
+  async put(record: AgreementRecord, { key, now, extractorVersion, batchId, expectedVersion, textractPages, keepOcrJob }: RecordWrite): Promise<void> {
     await this.update(
       record.documentId,
       key,
       { ...indexedAttributes(record, now), extractorVersion, textractPages: textractPages ?? 0, ...(batchId ? { batchId } : {}) },
-      ['ocrJob'],
+      keepOcrJob ? [] : ['ocrJob'],
       expectedVersion,
     );
+  }
+
+  /**
+   * Counts a failed attempt to complete the document with job `jobId`, and returns how many there have
+   * been; undefined when the document no longer waits for that job. Leaves the version alone: a count is
+   * no write of the record or job, and must not make another writer's write fail.
+   */
+  async countFailedCompletion(documentId: string, jobId: string): Promise<number | undefined> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { documentId },
+          UpdateExpression: 'SET #ocrJob.#failed = if_not_exists(#ocrJob.#failed, :none) + :one',
+          ConditionExpression: '#ocrJob.#jobId = :jobId',
+          ExpressionAttributeNames: { '#ocrJob': 'ocrJob', '#failed': 'failedCompletions', '#jobId': 'jobId' },
+          ExpressionAttributeValues: { ':none': 0, ':one': 1, ':jobId': jobId },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return (Attributes?.ocrJob as OcrJob | undefined)?.failedCompletions;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
   }
 
   /**

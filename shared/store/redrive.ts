@@ -45,12 +45,21 @@ async function describe(kind: ParkedKind, message: Message, records: RecordsTabl
       return [{ kind, subject: String(body.batchId), batch: String(body.batchId) }];
     case 'ocr-completion':
       return Promise.all(
-        ((body.Records ?? []) as { Sns: { Message: string } }[]).map(async ({ Sns }) => {
+        ((parkedEvent(body).Records ?? []) as { Sns: { Message: string } }[]).map(async ({ Sns }) => {
           const documentId = `sha256:${JSON.parse(Sns.Message).JobTag}`;
           return { kind, subject: documentId, batch: (await records.get(documentId))?.batchId };
         }),
       );
   }
+}
+
+/**
+ * The event of an asynchronous invocation Lambda parked: the message itself (a dead-letter queue, as
+ * AWS parks it), or its `requestPayload` (the shape of an on-failure destination, which some emulators
+ * also give their dead-letter queues).
+ */
+function parkedEvent(body: Record<string, unknown>): { Records?: unknown[] } {
+  return (typeof body.requestPayload === 'object' && body.requestPayload !== null ? body.requestPayload : body) as { Records?: unknown[] };
 }
 
 /** Every message waiting in a queue, each hidden from other readers while this runs. */
@@ -77,7 +86,8 @@ export async function redrive(targets: RedriveTargets, options: { batch?: string
       kind: 'ocr-completion',
       parked: ocrCompletion.parked,
       putBack: async (body) => {
-        await lambda.send(new InvokeCommand({ FunctionName: ocrCompletion.functionName, InvocationType: 'Event', Payload: Buffer.from(body) }));
+        const event = parkedEvent(JSON.parse(body));
+        await lambda.send(new InvokeCommand({ FunctionName: ocrCompletion.functionName, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(event)) }));
       },
     });
   }

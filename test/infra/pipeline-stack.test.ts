@@ -72,6 +72,14 @@ describe('pipeline stack', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OcrCompleteDeadLetters'), 'Arn'] } } });
     // The ingest function knows which delivery is the last, to record the document's failure on it.
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ OCR_ENGINE: 'textract', MAX_RECEIVE_COUNT: '3' }) } });
+    // The OCR-complete function knows how many attempts Lambda makes at a notice, to record the document's
+    // failure at the last, and where to park what its sweep failed on.
+    const [completeId] = Object.keys(template.findResources('AWS::Lambda::Function', { Properties: { DeadLetterConfig: Match.anyValue() } }));
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: completeId }, MaximumRetryAttempts: 2 });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      DeadLetterConfig: Match.anyValue(),
+      Environment: { Variables: Match.objectLike({ OCR_COMPLETION_ATTEMPTS: '3', OCR_COMPLETE_DEAD_LETTER_QUEUE_URL: { Ref: Match.stringLikeRegexp('^OcrCompleteDeadLetters') } }) },
+    });
   });
 
   it('runs the ingest function on Node.js 22, arm64, fed by the queue with partial batch failures', () => {

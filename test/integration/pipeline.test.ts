@@ -15,7 +15,7 @@ import type { Report } from '../../shared/report/report.js';
 import type { AgreementRecord } from '../../shared/schema/record.js';
 import { BatchesTable } from '../../shared/store/batches.js';
 import { RecordsTable } from '../../shared/store/records.js';
-import { type DeployedPipeline, deployPipeline, waitFor } from '../support/emulator.js';
+import { type DeployedPipeline, deployPipeline, runOcrSweep, waitFor } from '../support/emulator.js';
 import { type Fixture, fixtureBytes, fixturesRoot, loadFixtures } from '../support/fixtures.js';
 import { dropNotifications, extractWithStandInText, jobsOf, standInStats } from '../support/stand-in.js';
 
@@ -206,13 +206,11 @@ describe('the default configuration, deployed', () => {
     // No notice came: the document waits for its job.
     expect((await table.get(documentId))?.ocrJob?.jobId).toBe(job!.jobId);
     // The sweep runs on its schedule, every minute here; invoking it as EventBridge does need not wait for the next one.
-    const lambda = new LambdaClient({});
     const { record } = await waitFor('the sweep to finish the record', async () => {
       const found = await stored(documentId)();
       if (found) return found;
       await new Promise((resolve) => setTimeout(resolve, 10_000));
-      const event = { version: '0', id: `${runId}-sweep`, 'detail-type': 'Scheduled Event', source: 'aws.events', account: '000000000000', time: new Date().toISOString(), region: pipeline.region, resources: [], detail: {} };
-      await lambda.send(new InvokeCommand({ FunctionName: pipeline.outputs.OcrCompleteFunctionName, Payload: Buffer.from(JSON.stringify(event)) }));
+      await runOcrSweep(pipeline);
       return stored(documentId)();
     }, 180_000);
     const local = (await extractWithStandInText(bytes, name, documentId, config)).record;

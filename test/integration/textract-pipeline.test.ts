@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type Block, GetDocumentTextDetectionCommand, StartDocumentTextDetectionCommand, TextractClient } from '@aws-sdk/client-textract';
+import { type Block, GetDocumentTextDetectionCommand, ProvisionedThroughputExceededException, StartDocumentTextDetectionCommand, TextractClient } from '@aws-sdk/client-textract';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SNSEvent, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -34,6 +34,8 @@ const fixtures = loadFixtures();
 const pick = (path: string) => fixtures.find((fixture) => fixture.path === path) as Fixture;
 const mixed = pick('mixed/mixed-2024-werra-meissner-kreis.pdf');
 const scanned = pick('scanned/scan-2019-stadt-kassel.pdf');
+/** A scan whose completion meets a throttled Textract at every attempt. */
+const stuck = pick('scanned/scan-2022-wetteraukreis.pdf');
 const keyOf = (fixture: Fixture) => `elsewhere/${run}/${basename(fixture.path)}`;
 /**
  * The fixture's bytes with a comment after the end of file, which readers ignore: other tests store the
@@ -81,18 +83,21 @@ const completionEvent = (jobId: string, status: string, jobTag: string): SNSEven
   ],
 });
 
-/** The signature page of the mixed fixture as its digital original has it, which a perfect OCR reads. */
-async function signaturePageBlocks(): Promise<Block[]> {
-  const spec = catalogue().mixed.find((candidate) => candidate.fileName === basename(mixed.path))!;
+/** The pages of a fixture's digital original, as a perfect OCR reads them, numbered as the job was given them. */
+async function perfectReading(kind: 'mixed' | 'scanned', fixture: Fixture, pages: (count: number) => number[]): Promise<Block[]> {
+  const spec = catalogue()[kind].find((candidate) => candidate.fileName === basename(fixture.path))!;
   const rendered = await renderAgreement(spec);
   const document = await PdfDocument.open(rendered.bytes, extractionConfigSchema.parse({}).limits);
   try {
     const texts = await document.pageTexts();
-    return textractPageFromLines(1, texts.at(-1)!.lines);
+    return pages(texts.length).flatMap((page, index) => textractPageFromLines(index + 1, texts[page - 1]!.lines));
   } finally {
     await document.close();
   }
 }
+
+/** The signature page of the mixed fixture: its last. */
+const signaturePageBlocks = () => perfectReading('mixed', mixed, (count) => [count]);
 
 let handlers: { ingest: typeof import('../../functions/ingest.js').handler; complete: typeof import('../../functions/ocr-complete.js').handler };
 const context = { functionName: 'test', awsRequestId: run } as Context;
@@ -107,10 +112,12 @@ beforeAll(async () => {
     OCR_ENGINE: 'textract',
     TEXTRACT_TOPIC_ARN: TOPIC,
     TEXTRACT_ROLE_ARN: ROLE,
+    OCR_COMPLETION_ATTEMPTS: '3',
+    OCR_COMPLETE_DEAD_LETTER_QUEUE_URL: pipeline.outputs.OcrCompleteDeadLetterQueueUrl,
   });
   s3 = new S3Client({ forcePathStyle: true });
   table = new RecordsTable(DynamoDBDocumentClient.from(new DynamoDBClient({})), pipeline.table);
-  for (const fixture of [mixed, scanned]) {
+  for (const fixture of [mixed, scanned, stuck]) {
     await s3.send(new PutObjectCommand({ Bucket: pipeline.bucket, Key: keyOf(fixture), Body: bytesOf(fixture) }));
   }
   handlers = { ingest: (await import('../../functions/ingest.js')).handler, complete: (await import('../../functions/ocr-complete.js')).handler };
@@ -224,4 +231,51 @@ describe('OCR with Textract', () => {
     ]);
     expect(record?.issues.find((issue) => issue.code === 'ocr.failed')?.message).toMatch(/job-scanned ended with status FAILED/);
   }, 120_000);
+
+  it('records the pipeline\'s failure when a completion fails at every attempt, keeps the job, and a redriven completion replaces the record', async () => {
+    textract.on(StartDocumentTextDetectionCommand, { JobTag: hexOf(stuck) }).resolves({ JobId: 'job-stuck' });
+    expect((await handlers.ingest(sqsEvent(keyOf(stuck)), context)).batchItemFailures).toEqual([]);
+    // Throttling is a fault of the moment, not the job's answer: each attempt fails, and none is recorded as unread.
+    textract.on(GetDocumentTextDetectionCommand, { JobId: 'job-stuck' }).rejects(new ProvisionedThroughputExceededException({ message: 'Provisioned rate exceeded', $metadata: {} }));
+    for (const attempt of [1, 2]) {
+      await expect(handlers.complete(completionEvent('job-stuck', 'SUCCEEDED', hexOf(stuck)), context)).rejects.toThrow('Provisioned rate exceeded');
+      const waiting = await table.get(idOf(stuck));
+      expect(waiting?.record).toBeUndefined();
+      expect(waiting?.ocrJob).toMatchObject({ jobId: 'job-stuck', failedCompletions: attempt });
+    }
+    // Lambda's last attempt (the third): the document gets its record, and the event is parked for a redrive.
+    await expect(handlers.complete(completionEvent('job-stuck', 'SUCCEEDED', hexOf(stuck)), context)).rejects.toThrow('Provisioned rate exceeded');
+    const failed = await table.get(idOf(stuck));
+    expect(failed?.record).toEqual({
+      documentId: idOf(stuck),
+      fileName: basename(stuck.path),
+      status: 'rejected',
+      textSource: 'pdf-text',
+      pages: 0,
+      agreement: {},
+      issues: [
+        {
+          path: 'document',
+          code: 'pipeline.failed',
+          message:
+            "The pipeline failed to complete this document with its OCR job's results at each of 3 attempts; the last error: ProvisionedThroughputExceededException: Provisioned rate exceeded. The job's completion waits in the dead-letter queue for a redrive (agreements redrive).",
+        },
+      ],
+    });
+    expect(failed?.ocrJob).toMatchObject({ jobId: 'job-stuck', key: keyOf(stuck), failedCompletions: 3 });
+    const json = await s3.send(new GetObjectCommand({ Bucket: pipeline.bucket, Key: `records/${hexOf(stuck)}.json` }));
+    expect(JSON.parse(await json.Body!.transformToString())).toEqual(failed?.record);
+
+    // Redriven after the fix, the parked notice completes the document with the job it kept.
+    const blocks = await perfectReading('scanned', stuck, (count) => Array.from({ length: count }, (_, page) => page + 1));
+    textract.on(GetDocumentTextDetectionCommand, { JobId: 'job-stuck' }).resolves({ JobStatus: 'SUCCEEDED', DocumentMetadata: { Pages: stuck.expected.pages }, Blocks: blocks });
+    await handlers.complete(completionEvent('job-stuck', 'SUCCEEDED', hexOf(stuck)), context);
+    const read = await table.get(idOf(stuck));
+    expect(read?.ocrJob).toBeUndefined();
+    expect(read?.textractPages).toBe(stuck.expected.pages);
+    expect(read?.record?.status).toBe('valid');
+    expect(read?.record?.textSource).toBe('ocr');
+    expect(read?.record?.agreement).toEqual(stuck.expected.agreement);
+    expect(read?.record?.issues).toEqual([]);
+  }, 180_000);
 });

@@ -1,6 +1,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { deployLocalPipeline, type LocalConfiguration, type LocalEmulator } from '../../scripts/local-emulator.js';
 import { BatchesTable } from '../../shared/store/batches.js';
 import { RecordsTable } from '../../shared/store/records.js';
@@ -51,4 +52,11 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   throw new Error(`waited ${timeoutMs} ms for ${what}`);
+}
+
+/** Runs the OCR-complete function's sweep now, as its EventBridge schedule would, and waits for it to end. */
+export async function runOcrSweep(pipeline: DeployedPipeline): Promise<void> {
+  const now = new Date();
+  const event = { version: '0', id: `sweep-${now.getTime()}`, 'detail-type': 'Scheduled Event', source: 'aws.events', account: '000000000000', time: now.toISOString(), region: pipeline.region, resources: [], detail: {} };
+  await new LambdaClient({}).send(new InvokeCommand({ FunctionName: pipeline.outputs.OcrCompleteFunctionName, Payload: Buffer.from(JSON.stringify(event)) }));
 }

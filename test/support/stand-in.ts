@@ -53,7 +53,7 @@ export async function extractWithStandInText(bytes: Uint8Array, fileName: string
   return extractDocumentWithText(bytes, fileName, { config, ocrReadings: readings });
 }
 
-/** The next `count` requests to the stand-in are refused as throttled (0 ends it). */
-export async function throttle(count: number): Promise<void> {
-  await fetch(`${standIn()}/_stand-in/throttle`, { method: 'POST', body: JSON.stringify({ count }) });
+/** The next `count` requests to the stand-in (to `operation` only, when named) are refused as throttled (0 ends it). */
+export async function throttle(count: number, operation?: 'StartDocumentTextDetection' | 'GetDocumentTextDetection'): Promise<void> {
+  await fetch(`${standIn()}/_stand-in/throttle`, { method: 'POST', body: JSON.stringify({ count, operation }) });
 }

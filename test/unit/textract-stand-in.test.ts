@@ -174,6 +174,18 @@ describe('the Textract stand-in', () => {
     await expect(once.send(new GetDocumentTextDetectionCommand({ JobId }))).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
   });
 
+  it('throttles one operation on demand and lets the other through', async () => {
+    const { JobId } = await start('fake.pdf');
+    const once = client(1);
+    jobs.throttle(5, 'StartDocumentTextDetection');
+    await expect(once.send(new StartDocumentTextDetectionCommand({ DocumentLocation: { S3Object: { Bucket: 'bucket', Name: 'fake.pdf' } } }))).rejects.toBeInstanceOf(
+      ProvisionedThroughputExceededException,
+    );
+    expect((await once.send(new GetDocumentTextDetectionCommand({ JobId }))).JobStatus).toMatch(/^(IN_PROGRESS|SUCCEEDED)$/);
+    jobs.throttle(0);
+    expect((await once.send(new StartDocumentTextDetectionCommand({ DocumentLocation: { S3Object: { Bucket: 'bucket', Name: 'fake.pdf' } } }))).JobId).toMatch(/^[0-9a-f]{64}$/);
+  });
+
   const failure = async (key: string, bytes: Uint8Array | number) => {
     objects.set(`bucket/${key}`, bytes);
     published.length = 0;
