@@ -1,14 +1,17 @@
 import { createRequire } from 'node:module';
 import { createWorker, OEM, type Worker } from 'tesseract.js';
-import { extractionConfigSchema } from '../../shared/config.js';
-import { PdfDocument, PdfRejected } from '../../shared/pdf/document.js';
+import { type ExtractionConfig, extractionConfigSchema } from '../../shared/config.js';
+import { ReaderPool } from '../../shared/isolation/reader-pool.js';
 import { cleanScan, pgmRows } from '../../shared/ocr/preprocess.js';
+import type { PageRaster } from '../../shared/pdf/document.js';
+import type { Rejection } from '../../shared/pdf/preflight.js';
 
 /**
- * How the Textract stand-in reads a document: every page rendered (pdf.js and canvas, as the pipeline
- * renders) and read by tesseract.js with the German model, word by word with each word's box and
- * confidence. Textract's own limits apply, not the pipeline's. This is the stand-in's one call that
- * opens a document.
+ * How the Textract stand-in reads a document: every page opened and rendered in a reader process
+ * (shared/isolation), under the same hard limits of time and memory as every other reader of the
+ * project, and each page image read here by tesseract.js with the German model, word by word with each
+ * word's box and confidence. Textract's own limits on pages, bytes and page size apply, not the
+ * pipeline's smaller ones. This is the stand-in's one call that opens a document.
  */
 
 /** Textract's fixed quotas for asynchronous operations on PDFs (the size is checked before reading). */
@@ -43,6 +46,22 @@ export class UnreadableDocument extends Error {}
 const DPI = 300;
 const resolvePackage = createRequire(import.meta.url);
 
+/** The reader's limits: Textract's on pages, bytes and page size; the project's on time and memory. */
+export type ReaderLimits = Partial<Pick<ExtractionConfig['limits'], 'timeoutMs' | 'pageTimeoutMs' | 'memoryMiB'>>;
+
+const configFor = (limits: ReaderLimits): ExtractionConfig =>
+  extractionConfigSchema.parse({
+    limits: {
+      maxFileBytes: TEXTRACT_LIMITS.maxBytes,
+      maxDecompressedStreamBytes: TEXTRACT_LIMITS.maxBytes,
+      maxPages: TEXTRACT_LIMITS.maxPages,
+      maxPageSidePt: TEXTRACT_LIMITS.maxPageSidePt,
+      ...limits,
+    },
+  });
+
+/** One reader: the stand-in reads one job after another. */
+let readers: ReaderPool | undefined;
 let worker: Promise<Worker> | undefined;
 function tesseract(): Promise<Worker> {
   worker ??= (async () => {
@@ -54,54 +73,56 @@ function tesseract(): Promise<Worker> {
   return worker;
 }
 
-/** The words of every page of a PDF Textract would accept; throws `UnreadableDocument` with Textract's reason for one it would not. */
-export async function readPages(bytes: Uint8Array, onPage: (page: number, of: number) => void = () => undefined): Promise<ReadPage[]> {
-  if (Buffer.from(bytes.subarray(0, 1024)).indexOf('%PDF-') < 0) throw new UnreadableDocument('UnsupportedDocumentException: Request has unsupported document format');
-  const limits = extractionConfigSchema.parse({
-    limits: { maxFileBytes: TEXTRACT_LIMITS.maxBytes, maxDecompressedStreamBytes: TEXTRACT_LIMITS.maxBytes, maxPages: TEXTRACT_LIMITS.maxPages, maxPageSidePt: TEXTRACT_LIMITS.maxPageSidePt },
-  }).limits;
-  let document: PdfDocument;
-  try {
-    document = await PdfDocument.open(bytes, limits);
-  } catch (error) {
-    if (!(error instanceof PdfRejected)) throw error;
-    switch (error.rejection.code) {
-      case 'limit.pages':
-        throw new UnreadableDocument(`DocumentTooLargeException: the document has ${error.pages} pages; the maximum for asynchronous operations is ${TEXTRACT_LIMITS.maxPages}.`);
-      case 'limit.page_size':
-        throw new UnreadableDocument(`UnsupportedDocumentException: a page is larger than ${TEXTRACT_LIMITS.maxPageSidePt} points on a side.`);
-      case 'pdf.encrypted':
-        throw new UnreadableDocument('UnsupportedDocumentException: Request has unsupported document format (the PDF is password protected).');
-      default:
-        throw new UnreadableDocument('UnsupportedDocumentException: Request has unsupported document format');
-    }
-  }
-  try {
-    const reader = await tesseract();
-    const pages: ReadPage[] = [];
-    for (let number = 1; number <= document.pageCount; number++) {
-      onPage(number, document.pageCount);
-      const image = cleanScan(await document.renderPage(number, DPI));
-      const { data } = await reader.recognize(pgmRows(image, 0, image.height), {}, { blocks: true, text: false });
-      const lines = (data.blocks ?? []).flatMap((block) =>
-        block.paragraphs.flatMap((paragraph) =>
-          paragraph.lines.map((line) =>
-            line.words
-              .filter((word) => word.text.trim())
-              .map((word) => ({ text: word.text.trim(), confidence: word.confidence, x0: word.bbox.x0, y0: word.bbox.y0, x1: word.bbox.x1, y1: word.bbox.y1 })),
-          ),
-        ),
-      );
-      pages.push({ width: image.width, height: image.height, lines: lines.filter((line) => line.length > 0) });
-    }
-    return pages;
-  } finally {
-    await document.close();
+/** Textract's reason for refusing a document the reader rejected. */
+function textractReason(rejection: Rejection, pages: number): string {
+  switch (rejection.code) {
+    case 'limit.pages':
+      return `DocumentTooLargeException: the document has ${pages} pages; the maximum for asynchronous operations is ${TEXTRACT_LIMITS.maxPages}.`;
+    case 'limit.page_size':
+      return `UnsupportedDocumentException: a page is larger than ${TEXTRACT_LIMITS.maxPageSidePt} points on a side.`;
+    case 'pdf.encrypted':
+      return 'UnsupportedDocumentException: Request has unsupported document format (the PDF is password protected).';
+    case 'limit.time':
+    case 'limit.memory':
+      // Textract gives no such limit; the stand-in says which of its own stopped the reader.
+      return `UnsupportedDocumentException: Request has unsupported document format (the stand-in's reader was stopped: ${rejection.message})`;
+    default:
+      return 'UnsupportedDocumentException: Request has unsupported document format';
   }
 }
 
+/** The words tesseract.js reads on one page image. */
+async function readImage(raster: PageRaster): Promise<ReadPage> {
+  const image = cleanScan(raster);
+  const { data } = await (await tesseract()).recognize(pgmRows(image, 0, image.height), {}, { blocks: true, text: false });
+  const lines = (data.blocks ?? []).flatMap((block) =>
+    block.paragraphs.flatMap((paragraph) =>
+      paragraph.lines.map((line) =>
+        line.words
+          .filter((word) => word.text.trim())
+          .map((word) => ({ text: word.text.trim(), confidence: word.confidence, x0: word.bbox.x0, y0: word.bbox.y0, x1: word.bbox.x1, y1: word.bbox.y1 })),
+      ),
+    ),
+  );
+  return { width: image.width, height: image.height, lines: lines.filter((line) => line.length > 0) };
+}
+
+/**
+ * The words of every page of a PDF Textract would accept; throws `UnreadableDocument` with Textract's
+ * reason for one it would not, or one the reader was stopped on.
+ */
+export async function readPages(bytes: Uint8Array, limits: ReaderLimits = {}): Promise<ReadPage[]> {
+  readers ??= new ReaderPool(1);
+  const read = await readers.renderPages(bytes, { config: configFor(limits), dpi: DPI }, (raster) => readImage(raster));
+  if (read.kind === 'rejected') throw new UnreadableDocument(textractReason(read.rejection, read.pages));
+  return [...read.pages.entries()].sort(([a], [b]) => a - b).map(([, page]) => page);
+}
+
+/** Stops the reader process and the OCR worker. */
 export async function closeReader(): Promise<void> {
   const started = worker;
   worker = undefined;
-  await started?.then((reader) => reader.terminate());
+  const pool = readers;
+  readers = undefined;
+  await Promise.all([started?.then((reader) => reader.terminate()), pool?.close()]);
 }

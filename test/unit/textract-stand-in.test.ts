@@ -214,6 +214,18 @@ describe('the Textract stand-in', () => {
     expect(await failure('giant-page.pdf', fixture('bad/giant-page.pdf'))).toBe('UnsupportedDocumentException: a page is larger than 9000 points on a side.');
   });
 
+  it('reads through a reader process under hard limits: a document that hangs its reader fails the job, saying which limit stopped it', async () => {
+    const hanging = new Uint8Array(readFileSync(`${fixturesRoot}hostile/endless-content.pdf`));
+    const started = Date.now();
+    const reading = readPages(hanging, { pageTimeoutMs: 2_000, timeoutMs: 10_000 });
+    await expect(reading).rejects.toBeInstanceOf(UnreadableDocument);
+    await expect(reading).rejects.toThrow(/^UnsupportedDocumentException: Request has unsupported document format \(the stand-in's reader was stopped: .*EXTRACTION_PAGE_TIMEOUT_MS/);
+    // Stopped at the page limit, not after the document's.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    // The next document gets a fresh reader.
+    expect(await readPages(await pdfWithPages(fixture('mixed/mixed-2024-werra-meissner-kreis.pdf'), [2]))).toHaveLength(1);
+  }, 120_000);
+
   it('reads a scanned page with tesseract.js: its words, where they lie on the page', async () => {
     const signaturePage = await pdfWithPages(fixture('mixed/mixed-2024-werra-meissner-kreis.pdf'), [2]);
     await expect(readPages(new Uint8Array([1, 2, 3]))).rejects.toBeInstanceOf(UnreadableDocument);
