@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { uploadBatch } from '../../cli/upload/batch.js';
 import { documentIdOf } from '../../shared/extract/rejected.js';
@@ -42,9 +42,14 @@ const files = {
 };
 const keyOf = (name: string) => `incoming/${batch}/${name}`;
 
+/**
+ * The messages of this test's documents waiting (visible, as the alarm counts them) in a dead-letter
+ * queue, looked at without hiding them; other tests park theirs in the same queues.
+ */
 const parkedCount = async (queueUrl: string) => {
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
-  return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+  const ours = [batch, documentIdOf(files.deletedWhileRead.bytes).slice('sha256:'.length)];
+  const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 0 }));
+  return (Messages ?? []).filter((message) => ours.some((mark) => message.Body?.includes(mark))).length;
 };
 
 async function reportOf(): Promise<Report> {
@@ -142,8 +147,8 @@ describe('documents parked after their last delivery', () => {
 
   it('stay parked in the dead-letter queue, where the alarm sees them, until a redrive', async () => {
     const completions = pipeline.outputs.OcrCompleteDeadLetterQueueUrl!;
-    expect(await waitFor('both uploads parked', async () => ((await parkedCount(pipeline.deadLetterQueueUrl)) >= 2 ? true : undefined), 300_000)).toBe(true);
-    expect(await parkedCount(completions)).toBeGreaterThanOrEqual(1);
+    expect(await waitFor('both uploads parked', async () => ((await parkedCount(pipeline.deadLetterQueueUrl)) === 2 ? true : undefined), 300_000)).toBe(true);
+    expect(await parkedCount(completions)).toBe(1);
     const listed = await agreements(['redrive', '--batch', batch, '--dry-run', '--json']);
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout.trim().split('\n').map((line) => JSON.parse(line)).sort((a, b) => a.subject.localeCompare(b.subject))).toEqual(
@@ -152,8 +157,8 @@ describe('documents parked after their last delivery', () => {
         { kind: 'ocr-completion', subject: documentIdOf(files.deletedWhileRead.bytes), batch, action: 'would redrive' },
       ].sort((a, b) => a.subject.localeCompare(b.subject)),
     );
-    expect(await parkedCount(pipeline.deadLetterQueueUrl)).toBeGreaterThanOrEqual(2);
-    expect(await parkedCount(completions)).toBeGreaterThanOrEqual(1);
+    expect(await parkedCount(pipeline.deadLetterQueueUrl)).toBe(2);
+    expect(await parkedCount(completions)).toBe(1);
   }, 360_000);
 
   it('are read again by a redrive after the fix: the new records replace the failed ones, and the report is written again', async () => {
@@ -195,6 +200,6 @@ describe('documents parked after their last delivery', () => {
       return report && report.documents.every((record) => record.status !== 'rejected') ? report : undefined;
     }, 300_000);
     expect(after.documents.map((record) => record.fileName).sort()).toEqual(Object.values(files).map((file) => file.name).sort());
-    expect(await waitFor('the dead-letter queues empty', async () => ((await parkedCount(pipeline.deadLetterQueueUrl)) + (await parkedCount(pipeline.outputs.OcrCompleteDeadLetterQueueUrl!)) === 0 ? true : undefined), 300_000)).toBe(true);
+    expect(await waitFor('none of the batch left in the dead-letter queues', async () => ((await parkedCount(pipeline.deadLetterQueueUrl)) + (await parkedCount(pipeline.outputs.OcrCompleteDeadLetterQueueUrl!)) === 0 ? true : undefined), 300_000)).toBe(true);
   }, 900_000);
 });
