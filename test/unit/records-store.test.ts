@@ -46,7 +46,7 @@ describe('RecordsTable', () => {
     const [input] = updates();
     expect(input!.ConditionExpression).toBe('attribute_not_exists(#version)');
     expect(input!.UpdateExpression).toBe(
-      'SET #record = :record, #status = :status, #updatedAt = :updatedAt, #recipient = :recipient, #budgetYear = :budgetYear, #extractorVersion = :extractorVersion, #batchId = if_not_exists(#batchId, :batchId), #version = :nextVersion REMOVE #ocrJob ADD #keys :key',
+      'SET #record = :record, #status = :status, #updatedAt = :updatedAt, #recipient = :recipient, #budgetYear = :budgetYear, #extractorVersion = :extractorVersion, #textractPages = :textractPages, #batchId = if_not_exists(#batchId, :batchId), #version = :nextVersion REMOVE #ocrJob ADD #keys :key',
     );
     expect(input!.ExpressionAttributeValues).toEqual({
       ':key': new Set([write.key]),
@@ -56,8 +56,35 @@ describe('RecordsTable', () => {
       ':recipient': 'Main-Taunus-Kreis',
       ':budgetYear': 2025,
       ':extractorVersion': '7',
+      // No page of it went to Textract.
+      ':textractPages': 0,
       ':batchId': 'zv-2025',
       ':nextVersion': 1,
+    });
+  });
+
+  it('keeps the OCR job with a record of the pipeline\'s failure, for a redrive to complete the document with it', async () => {
+    dynamo.on(UpdateCommand).resolves({});
+    await table.put(record, { ...write, expectedVersion: 2, textractPages: 3, keepOcrJob: true });
+    const [input] = updates();
+    expect(input!.UpdateExpression).not.toMatch(/REMOVE/);
+    expect(input!.ExpressionAttributeValues).toMatchObject({ ':textractPages': 3, ':expectedVersion': 2, ':nextVersion': 3 });
+  });
+
+  it('counts a failed completion against the job the document waits for, without touching the version', async () => {
+    dynamo.on(UpdateCommand).resolvesOnce({ Attributes: { documentId, ocrJob: { jobId: 'job-1', failedCompletions: 2 } } }).rejectsOnce(conflict());
+    expect(await table.countFailedCompletion(documentId, 'job-1')).toBe(2);
+    // Waiting for another job by now (or none): nothing counted.
+    expect(await table.countFailedCompletion(documentId, 'job-0')).toBeUndefined();
+    const [input] = updates();
+    expect(input).toEqual({
+      TableName: 'records',
+      Key: { documentId },
+      UpdateExpression: 'SET #ocrJob.#failed = if_not_exists(#ocrJob.#failed, :none) + :one',
+      ConditionExpression: '#ocrJob.#jobId = :jobId',
+      ExpressionAttributeNames: { '#ocrJob': 'ocrJob', '#failed': 'failedCompletions', '#jobId': 'jobId' },
+      ExpressionAttributeValues: { ':none': 0, ':one': 1, ':jobId': 'job-1' },
+      ReturnValues: 'ALL_NEW',
     });
   });
 
