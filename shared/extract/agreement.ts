@@ -6,7 +6,8 @@ import { GERMAN_DATE } from './dates.js';
 import { type LineSpan, locate, textRangeSpans, type ValueSource, wholeLines } from './evidence.js';
 import { extractMeasures, SECTION_HEADING } from './measures.js';
 import { isNoiseLine } from './noise.js';
-import { CELL_SEPARATOR, foldForComparison, joinWrapped } from './normalize.js';
+import { CELL_SEPARATOR } from '../pdf/text-layer.js';
+import { foldForComparison, joinWrapped } from './normalize.js';
 import { kindHint, matchMinistry, ministryForYear, ministryNominative, resolveRecipient } from './parties.js';
 import { extractSignatures, type SignatureBlock } from './signatures.js';
 

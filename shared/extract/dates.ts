@@ -1,7 +1,6 @@
 /** German dates as they appear in signature lines: "2.8.2025", "02.08.2025", "2. August 2025", "18.08.25". */
-import { distance } from 'fastest-levenshtein';
 
-const MONTHS: Record<string, number> = {
+export const MONTHS: Record<string, number> = {
   januar: 1, jan: 1, jänner: 1, februar: 2, feb: 2, märz: 3, maerz: 3, mrz: 3, april: 4, apr: 4, mai: 5,
   juni: 6, jun: 6, juli: 7, jul: 7, august: 8, aug: 8, september: 9, sep: 9, sept: 9, oktober: 10, okt: 10,
   november: 11, nov: 11, dezember: 12, dez: 12,
@@ -31,24 +30,6 @@ export const GERMAN_DATE = new RegExp(
  */
 export const DATE_START_AT_END = new RegExp(String.raw`(?:\d{1,2}\s?\.(?:\s?\d{1,2}\s?\.|\s?(?:${MONTH_NAMES})\.?)?|,\s*(?:den|am)?)\s*$`, 'u');
 export const DATE_REST_AT_START = new RegExp(String.raw`^\s*(?:\d{1,2}\s?\.\s?)?(?:(?:${MONTH_NAMES})\.?\s+|\d{1,2}\s?\.\s?)?\d{4}(?!\d)`, 'u');
-
-/** A word standing between a day and a year, where a month's name stands. */
-const WORD_AS_MONTH = /(?<=\b\d{1,2}\s?[.,:;]\s?)(\p{Lu}\p{Ll}{3,8})(?=\.?\s+\d{4}(?!\d))/gu;
-const FULL_MONTH_NAMES = Object.keys(MONTHS).filter((name) => name.length >= 4);
-
-/**
- * A month's name OCR misread by one letter ("3. Janwar 2013"), spelt as it should be: only where it
- * stands between a day and a year, and only when one month alone is that close ("Jusi" could be Juni
- * or Juli, and stays as it is).
- */
-export function restoreMonthNames(line: string): string {
-  return line.replace(WORD_AS_MONTH, (word) => {
-    const lower = word.toLowerCase();
-    if (MONTHS[lower]) return word;
-    const near = FULL_MONTH_NAMES.filter((name) => distance(name, lower) === 1);
-    return near.length === 1 ? `${near[0]![0]!.toUpperCase()}${near[0]!.slice(1)}` : word;
-  });
-}
 
 export interface WrittenDate {
   day: number;

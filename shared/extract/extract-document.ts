@@ -10,8 +10,8 @@ import { validateFindings } from '../validate/rules.js';
 import { extractAgreement } from './agreement.js';
 import { alignToWords, evidenceOf, type PageOrigin, type SourceLine } from './evidence.js';
 import { documentIdOf, rejectedRecord } from './rejected.js';
-import { restoreMonthNames } from './dates.js';
-import { announcedPageCount, contentLineIndexes, dropOcrJunk, dropStrayPeriods, normalizeCharacters, repairDigits, restoreDashes, tidyLine, withoutMarkerRunIn, withoutStrayUmlauts } from './normalize.js';
+import { announcedPageCount, contentLineIndexes, normalizeCharacters, tidyLine } from './normalize.js';
+import { repairDigits, repairOcrLine } from './ocr-repairs.js';
 
 /**
  * From PDF bytes to a validated record: preflight, text layer, OCR for scanned pages, field extraction,
@@ -215,7 +215,7 @@ function textSourceOf(pages: readonly PageReading[]): TextSource {
 function cleanLine(line: string, readByOcr: boolean, pageCount: number): string {
   const clean = tidyLine(repairDigits(normalizeCharacters(line)));
   if (!readByOcr) return clean;
-  return restoreMonthNames(withoutStrayUmlauts(restoreDashes(dropStrayPeriods(dropOcrJunk(withoutMarkerRunIn(clean, pageCount))))));
+  return repairOcrLine(clean, { pageCount });
 }
 
 /** Boxes to a tenth of a millimetre on A4, confidences to a tenth of a percent: what a person can see, and no more digits. */

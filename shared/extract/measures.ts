@@ -3,7 +3,8 @@ import { STANDARD_MEASURE_TYPES } from '../data/measure-types.js';
 import type { LineGeometry } from '../pdf/text-layer.js';
 import type { LineSpan } from './evidence.js';
 import { isNoiseLine, isSpeckLine, looksLikeText } from './noise.js';
-import { CELL_SEPARATOR, foldForComparison, joinWrapped, similarity } from './normalize.js';
+import { CELL_SEPARATOR } from '../pdf/text-layer.js';
+import { foldForComparison, joinWrapped, similarity } from './normalize.js';
 
 /**
  * The numbered list of measure types (Maßnahmenarten), each with the projects listed under it.

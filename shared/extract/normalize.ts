@@ -2,14 +2,11 @@ import { distance } from 'fastest-levenshtein';
 
 /**
  * Text clean-up shared by the text layer and OCR output, so that the field extractors see one kind of text:
- * invisible characters gone, ligatures spelled out, all spaces ordinary, OCR's letter-for-digit confusions
- * undone inside numbers, running headers and page footers removed, and words broken at line ends rejoined.
+ * invisible characters gone, ligatures spelled out, all spaces ordinary, running headers and page footers removed, and words broken at line ends rejoined.
  */
 
 /** Cells of one visual line are separated by this; it marks side-by-side columns (signature blocks). */
 import { CELL_SEPARATOR } from '../pdf/text-layer.js';
-
-export { CELL_SEPARATOR };
 
 const INVISIBLE = /[\u00AD\u200B-\u200D\u2060\uFEFF]/g;
 const LIGATURES = /[\uFB00-\uFB06]/g;
@@ -24,103 +21,6 @@ export function normalizeCharacters(text: string): string {
     // OCR's dotless i; German has none.
     .replace(/ı/g, 'i')
     .replace(/\r\n?/g, '\n');
-}
-
-/**
- * OCR reads 0 as O or o and 1 as l or I. Inside a run of digits and digit separators the letter cannot be
- * meant, so it is replaced there and only there ("1.O18.91O" becomes "1.018.910", "Soll" stays).
- */
-export function repairDigits(text: string): string {
-  const confusable = /(?<=\d[.,]?)[Oo]|[Oo](?=[.,]?\d)|(?<=\d[.,]?)[lI|]|[lI|](?=[.,]?\d{2})/g;
-  let previous: string;
-  let current = text;
-  do {
-    previous = current;
-    current = current.replace(confusable, (letter) => ('Oo'.includes(letter) ? '0' : '1'));
-  } while (current !== previous);
-  return current;
-}
-
-/** Tokens OCR makes of specks, stamp edges and scribbles: stray punctuation and lone symbols. */
-const JUNK_TOKEN = /^[|¦;:_©®°¬~^`'‘’‚“”"„»«<>{}[\]\\/.,*+=•·]+$/;
-
-/**
- * Removes what OCR reads into the margins of a line: junk tokens at either end of each cell, and cells
- * that hold nothing but junk or a single stray letter. Text inside a cell is left alone.
- */
-export function dropOcrJunk(line: string): string {
-  return line
-    .split(CELL_SEPARATOR)
-    .map((cell) => {
-      const tokens = cell.trim().split(/\s+/);
-      while (tokens.length > 1 && JUNK_TOKEN.test(tokens[0] ?? '') && !/^[-–•]$/.test(tokens[0] ?? '')) tokens.shift();
-      while (tokens.length > 0 && JUNK_TOKEN.test(tokens.at(-1) ?? '')) tokens.pop();
-      const text = tokens.join(' ');
-      return /^(?:\p{L}|[^\p{L}\p{N}]+)$/u.test(text) && !/^[-–•]$/.test(text) ? '' : text;
-    })
-    .filter(Boolean)
-    .join(CELL_SEPARATOR);
-}
-
-/**
- * OCR reads the German dash (Gedankenstrich, "–") as a hyphen, a double hyphen or an equals sign, and
- * the German closing quote (“) as the English one (”). Between two words with spaces on both sides none
- * of those is meant, and a quote opened with „ closes with “, so both are set right again; so is a word
- * split after its capital.
- */
-export function restoreDashes(line: string): string {
-  return line
-    .replace(/(?<=\S) (?:--|[-—=]) (?=\S)/g, ' – ')
-    // A dash that lost the space on one side: "TAff- Teilzeit", "Arbeit -FiA". A hyphen that ends a word
-    // before a space is a suspended one only before a lower-case word ("Ausbildungs- und").
-    .replace(/(?<=\p{L})[-—=] (?=\p{Lu})/gu, ' – ')
-    .replace(/(?<=\p{L}) [-—=](?=\p{L})/gu, ' – ')
-    .replace(/„([^„“”"]*)[”"]/g, '„$1“')
-    // A capital standing alone before a lower-case word is a word OCR split ("J ugend").
-    .replace(/(?<![\p{L}.])(\p{Lu}) (\p{Ll}{2,})/gu, '$1$2');
-}
-
-/** Words after which no sentence ends: a period OCR reads after one is a speck. */
-const NEVER_SENTENCE_FINAL = 'und|oder|sowie|für|zur|zum|der|die|das|des|dem|den|im|in|mit|von';
-
-/**
- * OCR reads specks in the wide gaps of justified text as periods ("Ausbildung und." / "Beschäftigung",
- * "Weiterbildungsmaßnahmen. für", "TAff –. Teilzeit", "1.,854.899", "in.Arbeit") and single quotes into
- * words ("Coaching'für"). A period after a word no sentence ends with or after a dash, or between a long
- * word and a lower-case one, is dropped (abbreviations are short), and so is a single quote without its
- * pair; a straight quote between two lower-case words stands where a space was.
- */
-export function dropStrayPeriods(line: string): string {
-  const cleaned = line
-    .replace(new RegExp(`(?<![\\p{L}.])(${NEVER_SENTENCE_FINAL})\\.(?= |\\t|$)`, 'giu'), '$1')
-    // The same where OCR lost the space after it ("und.der Stadt").
-    .replace(new RegExp(`(?<![\\p{L}.])(${NEVER_SENTENCE_FINAL})\\.(?=\\p{Ll}{2})`, 'gu'), '$1 ')
-    .replace(/(?<=\p{L}{4}) ?\.(?= \p{Ll})/gu, '')
-    .replace(/(?<= [-–—])\.(?= )/gu, '')
-    .replace(/(?<=\d)(?:\.,|,\.)(?=\d{3})/g, '.')
-    // A period between two words where OCR lost the space ("in.Arbeit").
-    .replace(/(?<=\p{Ll}{2})\.(?=\p{Lu}\p{Ll}{2})/gu, ' ')
-    .replace(/(?<=\p{Ll}{2})'(?=\p{Ll}{2})/gu, ' ');
-  // Low and high single quotes come in pairs (‚so‘); one without the other is a speck.
-  if (cleaned.includes('‚') && cleaned.includes('‘')) return cleaned;
-  return cleaned.replace(/‚(?=[\p{L}\p{N}])/gu, '').replace(/(?<=\p{L})‘(?=\s|$)/gu, '');
-}
-
-/** Short words that never carry an umlaut, and none of whose umlauted spellings is a German word ("öder" is, so "oder" is not here). */
-const WORDS_WITHOUT_UMLAUT = ['und', 'von', 'zur', 'zum', 'das', 'auf', 'aus', 'nach', 'als', 'an', 'zu'];
-const UMLAUTED = new Map(
-  WORDS_WITHOUT_UMLAUT.flatMap((word) =>
-    [...word].flatMap((letter, index) => {
-      const umlaut = ({ a: 'ä', o: 'ö', u: 'ü' } as Record<string, string>)[letter];
-      return umlaut ? [[`${word.slice(0, index)}${umlaut}${word.slice(index + 1)}`, word] as const] : [];
-    }),
-  ),
-);
-const UMLAUTED_WORD = new RegExp(`(?<!\\p{L})(?:${[...UMLAUTED.keys()].join('|')})(?!\\p{L})`, 'gu');
-
-/** Specks OCR reads as an umlaut's dots over a word that has none ("ünd" → "und"). */
-export function withoutStrayUmlauts(line: string): string {
-  return line.replace(UMLAUTED_WORD, (word) => UMLAUTED.get(word) ?? word);
 }
 
 /** Collapses runs of spaces inside each cell and trims; the cell separator survives. */

@@ -4,7 +4,8 @@ import { DATE_REST_AT_START, DATE_START_AT_END, GERMAN_DATE, parseGermanDate, to
 import type { LineGeometry } from '../pdf/text-layer.js';
 import { type LineSpan, locate } from './evidence.js';
 import { isNoiseLine } from './noise.js';
-import { CELL_SEPARATOR, foldForComparison, similarity } from './normalize.js';
+import { CELL_SEPARATOR } from '../pdf/text-layer.js';
+import { foldForComparison, similarity } from './normalize.js';
 
 /**
  * Signature blocks: "Place, den Date", room for the signature, the signatory's name, their office and

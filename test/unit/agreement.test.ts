@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractAgreement } from '../../shared/extract/agreement.js';
-import { normalizeCharacters, repairDigits, tidyLine } from '../../shared/extract/normalize.js';
+import { normalizeCharacters, tidyLine } from '../../shared/extract/normalize.js';
+import { repairDigits } from '../../shared/extract/ocr-repairs.js';
 import { seedExpectedRecord, seedLines } from '../support/seed.js';
 
 const clean = (lines: string[]) => lines.map((line) => tidyLine(repairDigits(normalizeCharacters(line))));

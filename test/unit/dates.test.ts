@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseGermanDate, restoreMonthNames, toIsoDate } from '../../shared/extract/dates.js';
+import { parseGermanDate, toIsoDate } from '../../shared/extract/dates.js';
+import { restoreMonthNames } from '../../shared/extract/ocr-repairs.js';
 
 describe('German dates', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alignToWords, evidenceOf, locate, type SourceLine, textRangeSpans } from '../../shared/extract/evidence.js';
-import { dropOcrJunk, repairDigits, restoreDashes } from '../../shared/extract/normalize.js';
+import { dropOcrJunk, repairDigits, restoreDashes } from '../../shared/extract/ocr-repairs.js';
 import type { PlacedWord } from '../../shared/pdf/text-layer.js';
 
 /** The words of `raw` as a reader places them: 6 points a character, on a line from y 100 to 110. */

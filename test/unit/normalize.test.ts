@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  dropStrayPeriods,
-  isPageMarker,
-  joinWrapped,
-  normalizeCharacters,
-  repairDigits,
-  restoreDashes,
-  stripPageFurniture,
-  tidyLine,
-  withoutMarkerRunIn,
-  withoutStrayUmlauts,
-} from '../../shared/extract/normalize.js';
+import { isPageMarker, joinWrapped, normalizeCharacters, stripPageFurniture, tidyLine, withoutMarkerRunIn } from '../../shared/extract/normalize.js';
+import { dropStrayPeriods, OCR_REPAIRS, repairDigits, repairOcrLine, restoreDashes, withoutStrayUmlauts } from '../../shared/extract/ocr-repairs.js';
 
 describe('character clean-up', () => {
   it('drops soft hyphens and zero-width characters, spells out ligatures, makes spaces ordinary', () => {
@@ -144,5 +134,22 @@ describe('page furniture', () => {
 
   it('keeps a single page whole', () => {
     expect(stripPageFurniture([['Zielvereinbarung', 'Text']])).toEqual([['Zielvereinbarung', 'Text']]);
+  });
+});
+
+describe('repairOcrLine', () => {
+  it('applies every repair of OCR_REPAIRS in its order, each to what the one before left', () => {
+    expect(OCR_REPAIRS.map((step) => step.name)).toEqual([
+      'a page marker run into the line',
+      'specks and stray letters at the edges of cells',
+      'stray periods and single quotes',
+      'dashes read as hyphens, closing quotes, capitals split from their words',
+      'umlaut dots over words that have none',
+      'month names misread by one letter',
+    ]);
+    // The marker goes first, which leaves the speck at the line's start for the junk step.
+    expect(repairOcrLine('Seite 2 von 2 | Wiesbaden, den 3. Janwar 2013 ünd Kassel', { pageCount: 2 })).toBe('Wiesbaden, den 3. Januar 2013 und Kassel');
+    // A marker naming another page count is no marker of this document's.
+    expect(repairOcrLine('Seite 2 von 5 Werkstatt', { pageCount: 2 })).toBe('Seite 2 von 5 Werkstatt');
   });
 });

@@ -1,0 +1,147 @@
+import { distance } from 'fastest-levenshtein';
+import { MONTHS } from './dates.js';
+import { CELL_SEPARATOR } from '../pdf/text-layer.js';
+import { withoutMarkerRunIn } from './normalize.js';
+
+/**
+ * What OCR gets wrong in the characters of a line, and how each is set right: every repair of OCR's
+ * reading, in one place. `repairDigits` runs on every text (text layers made by OCR software carry its
+ * letter-for-digit confusions too); the steps of `OCR_REPAIRS` run, in their order, on the lines OCR read.
+ */
+
+/**
+ * OCR reads 0 as O or o and 1 as l or I. Inside a run of digits and digit separators the letter cannot be
+ * meant, so it is replaced there and only there ("1.O18.91O" becomes "1.018.910", "Soll" stays).
+ */
+export function repairDigits(text: string): string {
+  const confusable = /(?<=\d[.,]?)[Oo]|[Oo](?=[.,]?\d)|(?<=\d[.,]?)[lI|]|[lI|](?=[.,]?\d{2})/g;
+  let previous: string;
+  let current = text;
+  do {
+    previous = current;
+    current = current.replace(confusable, (letter) => ('Oo'.includes(letter) ? '0' : '1'));
+  } while (current !== previous);
+  return current;
+}
+
+/** Tokens OCR makes of specks, stamp edges and scribbles: stray punctuation and lone symbols. */
+const JUNK_TOKEN = /^[|¦;:_©®°¬~^`'‘’‚“”"„»«<>{}[\]\\/.,*+=•·]+$/;
+
+/**
+ * Removes what OCR reads into the margins of a line: junk tokens at either end of each cell, and cells
+ * that hold nothing but junk or a single stray letter. Text inside a cell is left alone.
+ */
+export function dropOcrJunk(line: string): string {
+  return line
+    .split(CELL_SEPARATOR)
+    .map((cell) => {
+      const tokens = cell.trim().split(/\s+/);
+      while (tokens.length > 1 && JUNK_TOKEN.test(tokens[0] ?? '') && !/^[-–•]$/.test(tokens[0] ?? '')) tokens.shift();
+      while (tokens.length > 0 && JUNK_TOKEN.test(tokens.at(-1) ?? '')) tokens.pop();
+      const text = tokens.join(' ');
+      return /^(?:\p{L}|[^\p{L}\p{N}]+)$/u.test(text) && !/^[-–•]$/.test(text) ? '' : text;
+    })
+    .filter(Boolean)
+    .join(CELL_SEPARATOR);
+}
+
+/**
+ * OCR reads the German dash (Gedankenstrich, "–") as a hyphen, a double hyphen or an equals sign, and
+ * the German closing quote (“) as the English one (”). Between two words with spaces on both sides none
+ * of those is meant, and a quote opened with „ closes with “, so both are set right again; so is a word
+ * split after its capital.
+ */
+export function restoreDashes(line: string): string {
+  return line
+    .replace(/(?<=\S) (?:--|[-—=]) (?=\S)/g, ' – ')
+    // A dash that lost the space on one side: "TAff- Teilzeit", "Arbeit -FiA". A hyphen that ends a word
+    // before a space is a suspended one only before a lower-case word ("Ausbildungs- und").
+    .replace(/(?<=\p{L})[-—=] (?=\p{Lu})/gu, ' – ')
+    .replace(/(?<=\p{L}) [-—=](?=\p{L})/gu, ' – ')
+    .replace(/„([^„“”"]*)[”"]/g, '„$1“')
+    // A capital standing alone before a lower-case word is a word OCR split ("J ugend").
+    .replace(/(?<![\p{L}.])(\p{Lu}) (\p{Ll}{2,})/gu, '$1$2');
+}
+
+/** Words after which no sentence ends: a period OCR reads after one is a speck. */
+const NEVER_SENTENCE_FINAL = 'und|oder|sowie|für|zur|zum|der|die|das|des|dem|den|im|in|mit|von';
+
+/**
+ * OCR reads specks in the wide gaps of justified text as periods ("Ausbildung und." / "Beschäftigung",
+ * "Weiterbildungsmaßnahmen. für", "TAff –. Teilzeit", "1.,854.899", "in.Arbeit") and single quotes into
+ * words ("Coaching'für"). A period after a word no sentence ends with or after a dash, or between a long
+ * word and a lower-case one, is dropped (abbreviations are short), and so is a single quote without its
+ * pair; a straight quote between two lower-case words stands where a space was.
+ */
+export function dropStrayPeriods(line: string): string {
+  const cleaned = line
+    .replace(new RegExp(`(?<![\\p{L}.])(${NEVER_SENTENCE_FINAL})\\.(?= |\\t|$)`, 'giu'), '$1')
+    // The same where OCR lost the space after it ("und.der Stadt").
+    .replace(new RegExp(`(?<![\\p{L}.])(${NEVER_SENTENCE_FINAL})\\.(?=\\p{Ll}{2})`, 'gu'), '$1 ')
+    .replace(/(?<=\p{L}{4}) ?\.(?= \p{Ll})/gu, '')
+    .replace(/(?<= [-–—])\.(?= )/gu, '')
+    .replace(/(?<=\d)(?:\.,|,\.)(?=\d{3})/g, '.')
+    // A period between two words where OCR lost the space ("in.Arbeit").
+    .replace(/(?<=\p{Ll}{2})\.(?=\p{Lu}\p{Ll}{2})/gu, ' ')
+    .replace(/(?<=\p{Ll}{2})'(?=\p{Ll}{2})/gu, ' ');
+  // Low and high single quotes come in pairs (‚so‘); one without the other is a speck.
+  if (cleaned.includes('‚') && cleaned.includes('‘')) return cleaned;
+  return cleaned.replace(/‚(?=[\p{L}\p{N}])/gu, '').replace(/(?<=\p{L})‘(?=\s|$)/gu, '');
+}
+
+/** Short words that never carry an umlaut, and none of whose umlauted spellings is a German word ("öder" is, so "oder" is not here). */
+const WORDS_WITHOUT_UMLAUT = ['und', 'von', 'zur', 'zum', 'das', 'auf', 'aus', 'nach', 'als', 'an', 'zu'];
+const UMLAUTED = new Map(
+  WORDS_WITHOUT_UMLAUT.flatMap((word) =>
+    [...word].flatMap((letter, index) => {
+      const umlaut = ({ a: 'ä', o: 'ö', u: 'ü' } as Record<string, string>)[letter];
+      return umlaut ? [[`${word.slice(0, index)}${umlaut}${word.slice(index + 1)}`, word] as const] : [];
+    }),
+  ),
+);
+const UMLAUTED_WORD = new RegExp(`(?<!\\p{L})(?:${[...UMLAUTED.keys()].join('|')})(?!\\p{L})`, 'gu');
+
+/** Specks OCR reads as an umlaut's dots over a word that has none ("ünd" → "und"). */
+export function withoutStrayUmlauts(line: string): string {
+  return line.replace(UMLAUTED_WORD, (word) => UMLAUTED.get(word) ?? word);
+}
+
+/** A word standing between a day and a year, where a month's name stands. */
+const WORD_AS_MONTH = /(?<=\b\d{1,2}\s?[.,:;]\s?)(\p{Lu}\p{Ll}{3,8})(?=\.?\s+\d{4}(?!\d))/gu;
+const FULL_MONTH_NAMES = Object.keys(MONTHS).filter((name) => name.length >= 4);
+
+/**
+ * A month's name OCR misread by one letter ("3. Janwar 2013"), spelt as it should be: only where it
+ * stands between a day and a year, and only when one month alone is that close ("Jusi" could be Juni
+ * or Juli, and stays as it is).
+ */
+export function restoreMonthNames(line: string): string {
+  return line.replace(WORD_AS_MONTH, (word) => {
+    const lower = word.toLowerCase();
+    if (MONTHS[lower]) return word;
+    const near = FULL_MONTH_NAMES.filter((name) => distance(name, lower) === 1);
+    return near.length === 1 ? `${near[0]![0]!.toUpperCase()}${near[0]!.slice(1)}` : word;
+  });
+}
+
+
+/** One repair of lines OCR read: what it sets right, and how. */
+export interface OcrRepair {
+  name: string;
+  repair: (line: string, document: { pageCount: number }) => string;
+}
+
+/** In the order they run, each on the line as the one before left it. */
+export const OCR_REPAIRS: readonly OcrRepair[] = [
+  { name: 'a page marker run into the line', repair: (line, { pageCount }) => withoutMarkerRunIn(line, pageCount) },
+  { name: 'specks and stray letters at the edges of cells', repair: dropOcrJunk },
+  { name: 'stray periods and single quotes', repair: dropStrayPeriods },
+  { name: 'dashes read as hyphens, closing quotes, capitals split from their words', repair: restoreDashes },
+  { name: 'umlaut dots over words that have none', repair: withoutStrayUmlauts },
+  { name: 'month names misread by one letter', repair: restoreMonthNames },
+];
+
+/** A line OCR read, with every repair applied. */
+export function repairOcrLine(line: string, document: { pageCount: number }): string {
+  return OCR_REPAIRS.reduce((repaired, step) => step.repair(repaired, document), line);
+}
