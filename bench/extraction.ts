@@ -14,6 +14,8 @@ import { fixtureBytes, loadFixtures } from '../test/support/fixtures.js';
 import { measureCli, outcomes } from './cli-run.js';
 import { launchBrowser } from '../test/support/browser.js';
 import { describeCalibration, runCalibration } from './calibration.js';
+import { digitalFolderSpeed } from './digital-folder.js';
+import { assetSizes, coldStart } from './lambda-assets.js';
 import { type Accuracy, accuracy } from './field-accuracy.js';
 import { mergeBenchResults } from './results.js';
 
@@ -32,7 +34,11 @@ import { mergeBenchResults } from './results.js';
  *   and every valid record with a wrong value; `--sample` reads a few per quality instead, for every day;
  * - the CLI as users run it (built, default settings) over every fixture and the hostile files
  *   (fixtures/hostile): its wall time and the peak resident memory of its whole process tree, readers
- *   included, and of this process over all of the above.
+ *   included, and of this process over all of the above;
+ * - the CLI on a folder of 100 digital agreements against pdftotext over the same files, whole processes
+ *   both (bench/digital-folder.ts);
+ * - the Lambda functions as shipped: each one's unzipped asset in the default configuration, and the
+ *   ingest function's cold start on the local emulator (bench/lambda-assets.ts).
  * `--json` also writes these figures as the `extraction` section of bench-results.json, and the
  * calibration's as the `calibration` one (`calibration (sample)` for a sample). Ratios are ours divided by
  * the baseline's, medians.
@@ -171,6 +177,10 @@ await forEachLimited(pngs, processes, async (png) => {
 const nativeSeconds = millis(start) / 1000;
 rmSync(scratch, { recursive: true, force: true });
 
+const folder = await digitalFolderSpeed({ runs: ROUNDS });
+const assetMegabytes = await assetSizes();
+const cold = await coldStart();
+
 const results = {
   digitalVsPdftotext: median(ours) / median(pdftotext),
   ocrVsTesseract: median(ocrOurs) / median(ocrNative),
@@ -198,6 +208,11 @@ const results = {
     processes: cli.processes,
     outcomes: outcomes(cli.records),
   },
+  digitalFolder: folder,
+  digitalFolderVsPdftotext: folder.ratio,
+  /** Unzipped, in MB, as `cdk synth` bundles the default configuration (ocr=textract, arm64). */
+  assetMegabytes,
+  coldStart: cold,
   peakRssMiB: Math.round(peakRss / 1024 / 1024),
   node: process.version,
 };
@@ -218,6 +233,11 @@ console.log(
   `CLI on ${cliFiles} files (every fixture and hostile file): ${results.cli.records} records, exit code ${results.cli.exitCode}, ${results.cli.seconds} s, peak ${results.cli.peakRssMiB} MiB resident with its readers (${results.cli.processes} processes at most); this benchmark process ${results.peakRssMiB} MiB`,
 );
 console.log(`  ${Object.entries(results.cli.outcomes).map(([outcome, count]) => `${outcome}: ${count}`).join(', ')}`);
+console.log(
+  `digital folder: agreements extract on ${folder.documents} agreements ${round(folder.oursMedianSeconds)} s (peak ${folder.oursPeakMiB} MiB) vs pdftotext over the same files, ${cpus().length} at a time, ${round(folder.pdftotextMedianSeconds)} s → ${round(folder.ratio)}× (median of ${folder.runs} alternating runs)`,
+);
+console.log(`Lambda assets of the default configuration (unzipped): ${Object.entries(assetMegabytes).map(([name, megabytes]) => `${name} ${megabytes} MB`).join(', ')}`);
+console.log(`cold start of the ingest function on the emulator: first record ${round(cold.firstRecordSeconds)} s after upload, the next ${round(cold.warmRecordSeconds)} s → ${round(cold.coldStartSeconds)} s`);
 for (const line of describeCalibration(calibration)) console.log(line);
 if (writeJson) {
   mergeBenchResults('extraction', results);
