@@ -5,7 +5,7 @@ import { type AmountCandidate, findAmounts, pickTotalAmount } from './amount.js'
 import { GERMAN_DATE } from './dates.js';
 import { type LineSpan, locate, textRangeSpans, type ValueSource, wholeLines } from './evidence.js';
 import { extractMeasures, SECTION_HEADING } from './measures.js';
-import { isNoiseLine } from './noise.js';
+import { isNoiseLine, isSpeckLine } from './noise.js';
 import { CELL_SEPARATOR } from '../pdf/text-layer.js';
 import { foldForComparison, joinWrapped } from './normalize.js';
 import { kindHint, matchMinistry, ministryForYear, ministryNominative, resolveRecipient } from './parties.js';
@@ -78,10 +78,14 @@ function titleBlock(lines: readonly string[], geometry: readonly (LineGeometry |
   for (let index = start; index < Math.min(lines.length, start + TITLE_MAX_LINES); index++) {
     const line = (lines[index] ?? '').split(CELL_SEPARATOR).join(' ').trim();
     if (!line) continue;
-    if (isNoiseLine(line, geometry[index])) {
+    const readByOcr = geometry[index]?.readByOcr === true;
+    // Figures in the title are its year; any other line OCR read without a letter in it is unaccounted for.
+    if (isNoiseLine(line, geometry[index]) || (readByOcr && !/\p{L}/u.test(line) && !/^\d{4}$/.test(line))) {
       noise.push(index);
       continue;
     }
+    // Specks OCR read on a line of their own ("ö !") are no part of the title, and no text lost.
+    if (readByOcr && isSpeckLine(line) && /\p{L}/u.test(line)) continue;
     if (index > start && TITLE_STOP.test(line)) break;
     parts.push(line);
     lineIndexes.push(index);

@@ -440,9 +440,9 @@ function readList(layout: ListLayout): { measures: Measure[]; sources: MeasureSo
         openProject(stripLeadingMarks(numbered?.text ?? line));
       } else if (bullet?.groups || misreadBullet) {
         openProject(stripLeadingMarks(bullet?.groups?.text ?? line));
-      } else if (!/\p{L}/u.test(line) || /^\p{Ll}{1,2}$/u.test(line)) {
-        // Not a word in it: what OCR makes of a bullet or a speck on a line of its own ("re"); more than
-        // a few such characters may be what is left of an item.
+      } else if (!/\p{L}/u.test(line) || /^\p{Ll}{1,2}$/u.test(line) || isSpeckLine(line)) {
+        // Not a word in it: what OCR makes of a bullet or a speck on a line of its own ("re", "/ ö !");
+        // more than a few such characters may be what is left of an item.
         if (!isSpeckLine(line)) unaccounted.push({ line: index, measure: measures.length - 1 });
         continue;
       } else {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { extractAgreement } from '../../shared/extract/agreement.js';
 import { extractMeasures } from '../../shared/extract/measures.js';
@@ -149,5 +150,29 @@ describe('structural checks', () => {
     // A document that is no agreement is rejected for that alone: what its pages lack is no finding about one.
     const notAnAgreement = validateFindings(extractAgreement(['Einladung zum Sommerfest']), { today, lowConfidencePages: [], unreadPages: [], pageCount: 1, emptyPages: [1] });
     expect(notAnAgreement).toEqual({ status: 'rejected', issues: [expect.objectContaining({ path: 'document', code: 'document.not_agreement' })] });
+  });
+});
+
+describe('a line of OCR noise anywhere in an agreement', () => {
+  const lines = seedLines();
+  const clean = extractAgreement(lines, lines.map((line) => ocrLine(line)));
+  /** What OCR makes of specks, a stamp or the grain of an empty page: letters, figures and marks in ones and twos, runs of consonants. */
+  const noise = fc
+    .array(fc.stringMatching(/^(?:[A-ZÄÖÜa-zäöü]{1,2}|[BCDFGHKLMNPRSTVWXZbcdfghklmnprstvwxz]{3,4}|[0-9]{1,3}|[.,;:'"!?|\\/_~*„“-]|[A-Z][a-z]?[0-9;.,'])$/), { minLength: 3, maxLength: 14 })
+    .map((tokens) => tokens.join(' '));
+
+  it('never becomes a value of a valid record, read with any confidence, on any line', () => {
+    expect(validate(lines, lines.map((line) => ocrLine(line))).status).toBe('valid');
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: lines.length }), noise, fc.double({ min: 0.05, max: 0.99, noNaN: true }), (at, text, confidence) => {
+        const noisy = [...lines.slice(0, at), text, ...lines.slice(at)];
+        const geometry = noisy.map((line, index) => ocrLine(line, index === at ? confidence : 0.93));
+        const findings = extractAgreement(noisy, geometry);
+        const { status } = validateFindings(findings, { today, lowConfidencePages: [], unreadPages: [] });
+        // Valid only with every value as read without the noise: none of it made it into a value.
+        if (status === 'valid') expect(findings.agreement).toEqual(clean.agreement);
+      }),
+      { numRuns: 400 },
+    );
   });
 });
