@@ -24,6 +24,15 @@ export function repairDigits(text: string): string {
   return current;
 }
 
+/**
+ * OCR reads a capital J as a closing bracket, often split from the rest of its word ("] ugend"): no
+ * German word starts with a bracket, and one closes only after what it encloses. Runs before the junk at
+ * a cell's edges is dropped, which a bracket standing alone would be.
+ */
+export function restoreCapitalJ(line: string): string {
+  return line.replace(/(?<![\p{L}\p{N}\])])\] ?(?=\p{Ll}{2})/gu, 'J');
+}
+
 /** Tokens OCR makes of specks, stamp edges and scribbles: stray punctuation and lone symbols. */
 const JUNK_TOKEN = /^[|¦;:_©®°¬~^`'‘’‚“”"„»«<>{}[\]\\/.,*+=•·]+$/;
 
@@ -134,6 +143,7 @@ export interface OcrRepair {
 /** In the order they run, each on the line as the one before left it. */
 export const OCR_REPAIRS: readonly OcrRepair[] = [
   { name: 'a page marker run into the line', repair: (line, { pageCount }) => withoutMarkerRunIn(line, pageCount) },
+  { name: 'a capital J read as a closing bracket', repair: restoreCapitalJ },
   { name: 'specks and stray letters at the edges of cells', repair: dropOcrJunk },
   { name: 'stray periods and single quotes', repair: dropStrayPeriods },
   { name: 'dashes read as hyphens, closing quotes, capitals split from their words', repair: restoreDashes },

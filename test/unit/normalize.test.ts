@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isPageMarker, joinWrapped, normalizeCharacters, stripPageFurniture, tidyLine, withoutMarkerRunIn } from '../../shared/extract/normalize.js';
-import { dropStrayPeriods, OCR_REPAIRS, repairDigits, repairOcrLine, restoreDashes, withoutStrayUmlauts } from '../../shared/extract/ocr-repairs.js';
+import { dropStrayPeriods, OCR_REPAIRS, repairDigits, repairOcrLine, restoreCapitalJ, restoreDashes, withoutStrayUmlauts } from '../../shared/extract/ocr-repairs.js';
 
 describe('character clean-up', () => {
   it('drops soft hyphens and zero-width characters, spells out ligatures, makes spaces ordinary', () => {
@@ -105,6 +105,13 @@ describe('page furniture', () => {
     expect(withoutStrayUmlauts('Zündung')).toBe('Zündung');
   });
 
+  it('reads a closing bracket before a word as the capital J OCR misread', () => {
+    expect(restoreCapitalJ('Kompetenzagentur ] ugend und Beruf')).toBe('Kompetenzagentur Jugend und Beruf');
+    expect(restoreCapitalJ(']obBrücke')).toBe('JobBrücke');
+    // A bracket that closes something stays.
+    expect(restoreCapitalJ('nach [1] und [a] bis')).toBe('nach [1] und [a] bis');
+  });
+
   it('takes a page marker OCR ran into a line off it, by the document\'s own page count', () => {
     expect(withoutMarkerRunIn('Seite: 1 von 25 Werkstatt Zukunft', 2)).toBe('5 Werkstatt Zukunft');
     expect(withoutMarkerRunIn('Seite 1 von 25 Werkstatt Zukunft', 25)).toBe('Werkstatt Zukunft');
@@ -141,6 +148,7 @@ describe('repairOcrLine', () => {
   it('applies every repair of OCR_REPAIRS in its order, each to what the one before left', () => {
     expect(OCR_REPAIRS.map((step) => step.name)).toEqual([
       'a page marker run into the line',
+      'a capital J read as a closing bracket',
       'specks and stray letters at the edges of cells',
       'stray periods and single quotes',
       'dashes read as hyphens, closing quotes, capitals split from their words',
@@ -149,6 +157,8 @@ describe('repairOcrLine', () => {
     ]);
     // The marker goes first, which leaves the speck at the line's start for the junk step.
     expect(repairOcrLine('Seite 2 von 2 | Wiesbaden, den 3. Janwar 2013 ünd Kassel', { pageCount: 2 })).toBe('Wiesbaden, den 3. Januar 2013 und Kassel');
+    // The bracket OCR read for a J is a J before the junk step would take it for a speck.
+    expect(repairOcrLine('] ugend in Arbeit', { pageCount: 2 })).toBe('Jugend in Arbeit');
     // A marker naming another page count is no marker of this document's.
     expect(repairOcrLine('Seite 2 von 5 Werkstatt', { pageCount: 2 })).toBe('Seite 2 von 5 Werkstatt');
   });
