@@ -87,6 +87,8 @@ export function dropStrayPeriods(line: string): string {
     .replace(new RegExp(`(?<![\\p{L}.])(${NEVER_SENTENCE_FINAL})\\.(?= |\\t|$)`, 'giu'), '$1')
     // The same where OCR lost the space after it ("und.der Stadt").
     .replace(new RegExp(`(?<![\\p{L}.])(${NEVER_SENTENCE_FINAL})\\.(?=\\p{Ll}{2})`, 'gu'), '$1 ')
+    // Nothing is left out of one of those words either: an apostrophe after it is a speck ("und’ familiär").
+    .replace(new RegExp(`(?<![\\p{L}.])(${NEVER_SENTENCE_FINAL})['’‘](?= |\\t|$)`, 'giu'), '$1')
     .replace(/(?<=\p{L}{4}) ?\.(?= \p{Ll})/gu, '')
     .replace(/(?<= [-–—])\.(?= )/gu, '')
     .replace(/(?<=\d)(?:\.,|,\.)(?=\d{3})/g, '.')

@@ -33,6 +33,8 @@ describe('character clean-up', () => {
 
   it('drops the periods OCR reads into the gaps of justified text, and keeps sentence ends and abbreviations', () => {
     expect(dropStrayPeriods('in Ausbildung und.')).toBe('in Ausbildung und');
+    expect(dropStrayPeriods('für Alleinerziehende und’ familiär Verpflichtete')).toBe('für Alleinerziehende und familiär Verpflichtete');
+    expect(dropStrayPeriods('Hans’ Werkstatt und geht’s')).toBe('Hans’ Werkstatt und geht’s');
     expect(dropStrayPeriods('Die. Förderung der Maßnahmen')).toBe('Die Förderung der Maßnahmen');
     expect(dropStrayPeriods('Weiterbildungsmaßnahmen. für Personal der Landkreise')).toBe('Weiterbildungsmaßnahmen für Personal der Landkreise');
     expect(dropStrayPeriods('TAff –. Teilzeitausbildung')).toBe('TAff – Teilzeitausbildung');
