@@ -136,6 +136,22 @@ export function restoreMonthNames(line: string): string {
 }
 
 
+/**
+ * A list item is a name, not sentences: a period between a word and the next one, a colon before a
+ * lower-case word, or a bar or colon standing alone, is a speck OCR read in a wide gap ("familiensorgenden.
+ * Tätigkeiten", "Integration: von", "Menschen | mit"). Abbreviations ("Dr. Müller", "e. V.") are short
+ * and keep theirs; German sets no space before a colon.
+ */
+export function withoutStrayPeriodsInItem(text: string): string {
+  return (
+    text
+      .replace(/(?<=\p{Ll}{4})\.(?= \p{Lu})/gu, '')
+      .replace(/(?<=\p{Ll}{4}):(?= \p{Ll})/gu, '')
+      // A bar or a colon standing alone between two words ("Menschen | mit : Migrationshintergrund").
+      .replace(/(?<=\p{L}) [|:](?= \S)/gu, '')
+  );
+}
+
 /** One repair of lines OCR read: what it sets right, and how. */
 export interface OcrRepair {
   name: string;

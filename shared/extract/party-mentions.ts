@@ -1,0 +1,104 @@
+import type { Gebietskoerperschaft } from '../data/gebietskoerperschaften.js';
+import type { Party, RecipientKind } from '../schema/record.js';
+import { kindHint, matchMinistry, ministryForYear, ministryNominative, resolveRecipient } from './parties.js';
+
+/**
+ * The parties of an agreement as its title and text name them: the title split at "zwischen … und …",
+ * the funding ministry and the recipient found there or, failing that, mentioned in the text.
+ */
+
+/**
+ * A value found in the title (its evidence is then sought among the title's lines) or at a place in the
+ * document's text (characters `index` to `index + length` of the lines joined by line breaks).
+ */
+export type Found<T> = { value: T; in: 'title'; written: string } | { value: T; in: 'text'; index: number; length: number };
+
+export function splitParties(title: string): { funderPhrase?: string; recipientPhrase?: string } {
+  const between = /zwischen\s+(.+?)\s+und\s+((?:dem|der|den)\s.+?)(?:\s+(?:zur|zum|über|betreffend|im\s+Rahmen|für\s+(?:das|die)\s)|$)/i.exec(
+    title,
+  );
+  if (!between) return {};
+  const [first = '', second = ''] = [between[1], between[2]];
+  // The ministry may be named second; it is the side that says "Ministerium".
+  return /ministerium/i.test(second) && !/ministerium/i.test(first)
+    ? { funderPhrase: second, recipientPhrase: first }
+    : { funderPhrase: first, recipientPhrase: second };
+}
+
+/**
+ * The title with the ministry's name spelled as it officially is, where OCR misread a letter of it
+ * ("Ministerium für Soziales und integration"); the name is the one the funder party gets.
+ */
+export function withKnownMinistryName(title: string, funderPhrase: string): string {
+  const nominative = ministryNominative(funderPhrase);
+  const known = matchMinistry(nominative);
+  if (!known || nominative === known.name) return title;
+  const article = /^\s*(?:dem|das|des)\s+/i.exec(funderPhrase)?.[0] ?? '';
+  return title.replace(funderPhrase, `${article}${known.name.replace(/^Hessisches\b/, 'Hessischen')}`);
+}
+
+/**
+ * The abbreviation the document uses for the ministry: the one it defines ("… und Soziales (HMSI)") or the
+ * known one, whichever the text uses more often — a misread definition is outvoted by the later uses.
+ */
+function shortNameUsed(text: string, known: string | undefined): string | undefined {
+  const definition = /ministerium[^()]{0,120}?\(\s*(?<short>[A-ZÄÖÜ][A-Za-zÄÖÜ]{1,9})\s*\)/iu.exec(text);
+  const defined = definition?.groups?.short && /[A-Z]{2}/.test(definition.groups.short) ? definition.groups.short : undefined;
+  const uses = (token: string) => text.split(/[^\p{L}]+/u).filter((word) => word === token).length;
+  if (defined && known && defined !== known) return uses(known) > uses(defined) ? known : defined;
+  return defined ?? known;
+}
+
+/** The funding ministry, named in the title or, failing that, in the text. */
+export function funderParty(phrase: string | undefined, text: string, year: number | undefined): Found<Party> | undefined {
+  const nominative = phrase ? ministryNominative(phrase) : undefined;
+  const known = nominative ? matchMinistry(nominative) : undefined;
+  const fromText = !phrase ? /(Hessische[sn]?\s+(?:Sozialministerium|Ministerium\s+für\s+[^(\n.]{3,80}?))(?=\s*\(|\s+(?:und|setzt|stellt|verfolgt)\b)/.exec(text) : null;
+  const name = known?.name ?? nominative ?? (fromText?.[1] ? ministryNominative(fromText[1]) : undefined);
+  if (!name) return undefined;
+  const shortName = shortNameUsed(text, known?.shortName ?? (year ? ministryForYear(year)?.shortName : undefined));
+  const party: Party = { role: 'funder', name, ...(shortName ? { shortName } : {}) };
+  if (phrase) return { value: party, in: 'title', written: nominative ?? phrase };
+  return { value: party, in: 'text', index: fromText?.index ?? 0, length: fromText?.[1]?.length ?? 0 };
+}
+
+/** Tallies the kinds the document's own wording gives a place ("des Landkreises Kassel", "Landrat"). */
+function documentKindHint(text: string, candidates: readonly Gebietskoerperschaft[]): RecipientKind | undefined {
+  const tally: Record<RecipientKind, number> = { landkreis: 0, kreisfreie_stadt: 0 };
+  const core = candidates[0]?.core;
+  if (!core) return undefined;
+  for (const line of text.split('\n')) {
+    if (!line.includes(core)) continue;
+    const hint = kindHint(line.slice(Math.max(0, line.indexOf(core) - 30), line.indexOf(core) + core.length));
+    if (hint) tally[hint]++;
+  }
+  if (tally.landkreis === tally.kreisfreie_stadt) return undefined;
+  return tally.landkreis > tally.kreisfreie_stadt ? 'landkreis' : 'kreisfreie_stadt';
+}
+
+const RECIPIENT_MENTION = /\b(?:dem|der|des)\s+((?:Land)?[Kk]reis(?:es)?\s+[^\s,.;]+(?:\s+[^\s,.;]+)?|(?:Wissenschafts|Landeshaupt|Universitäts)?[Ss]tadt\s+[^\s,.;]+(?:\s+am\s+Main)?|[A-ZÄÖÜ][\p{L}-]*kreis(?:es)?)/gu;
+
+/** The recipient, named in the title or, failing that, mentioned in the text ("dem Landkreis Kassel"). */
+export function recipientParty(
+  phrase: string | undefined,
+  text: string,
+  signatureOffices: string,
+): { party?: Found<Party>; ambiguous?: Gebietskoerperschaft[] } {
+  const phrases: { candidate: string; index?: number }[] = phrase
+    ? [{ candidate: phrase }]
+    : [...text.matchAll(RECIPIENT_MENTION)].map((match) => ({ candidate: match[0], index: match.index }));
+  for (const { candidate, index } of phrases) {
+    const resolution = resolveRecipient(candidate);
+    const entity =
+      resolution.entity ??
+      (resolution.ambiguousBetween
+        ? resolveRecipient(candidate, documentKindHint(text, resolution.ambiguousBetween) ?? kindHint(signatureOffices)).entity
+        : undefined);
+    if (entity) {
+      const value: Party = { role: 'recipient', name: entity.name, kind: entity.kind };
+      return { party: index === undefined ? { value, in: 'title', written: candidate } : { value, in: 'text', index, length: candidate.length } };
+    }
+    if (resolution.ambiguousBetween) return { ambiguous: resolution.ambiguousBetween };
+  }
+  return {};
+}
