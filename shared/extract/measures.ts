@@ -324,10 +324,14 @@ function readList(layout: ListLayout): { measures: Measure[]; sources: MeasureSo
     } else {
       if (SECTION_HEADING.test(line) || PLACE_DATE_HINT.test(line)) break;
       const bullet = BULLET_LINE.exec(line);
-      if (numberedBullet) {
-        openProject(stripLeadingMarks(numbered?.text ?? line));
-      } else if (bullet?.groups || misreadBullet) {
-        openProject(stripLeadingMarks(bullet?.groups?.text ?? line));
+      const itemText = numberedBullet ? stripLeadingMarks(numbered?.text ?? line) : bullet?.groups || misreadBullet ? stripLeadingMarks(bullet?.groups?.text ?? line) : undefined;
+      if (itemText !== undefined && !/\p{L}{2}/u.test(itemText)) {
+        // No word after the bullet ("- . „", "0 G9 ,"): specks OCR read as a bullet and a text, which
+        // no project is named; more than a few such characters may be what is left of an item.
+        if (!isSpeckLine(itemText)) unaccounted.push({ line: index, measure: measures.length - 1 });
+        continue;
+      } else if (itemText !== undefined) {
+        openProject(itemText);
       } else if (!/\p{L}/u.test(line) || /^\p{Ll}{1,2}$/u.test(line) || isSpeckLine(line)) {
         // Not a word in it: what OCR makes of a bullet or a speck on a line of its own ("re", "/ ö !");
         // more than a few such characters may be what is left of an item.
