@@ -7,10 +7,10 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { BatchTracker, reportRequestSender } from '../shared/store/batch-tracking.js';
 import { BatchesTable } from '../shared/store/batches.js';
 import { RecordsTable } from '../shared/store/records.js';
 import { describeCalls } from './errors.js';
-import { type BatchReports, reportQueueRequester } from '../shared/store/report-requests.js';
 import { UsageError } from './files.js';
 
 /**
@@ -24,6 +24,7 @@ export interface DeploymentOptions {
   bucket?: string;
   recordsTable?: string;
   batchesTable?: string;
+  batchMembersTable?: string;
   reportQueue?: string;
   endpoint?: string;
 }
@@ -33,6 +34,7 @@ const stackOutputsSchema = z
     UploadBucketName: z.string(),
     RecordsTableName: z.string(),
     BatchesTableName: z.string(),
+    BatchMembersTableName: z.string(),
     OcrEngine: z.enum(['textract', 'tesseract', 'none']),
     IngestQueueUrl: z.string(),
     ReportQueueUrl: z.string(),
@@ -50,7 +52,8 @@ export function addDeploymentOptions(command: Command): Command {
     .option('--bucket <name>', 'upload bucket (default: UploadBucketName from the outputs)')
     .option('--records-table <name>', 'records table (default: RecordsTableName from the outputs)')
     .option('--batches-table <name>', 'batches table (default: BatchesTableName from the outputs)')
-    .option('--report-queue <url>', 'queue that asks for a batch\'s report again after a change (default: ReportQueueUrl from the outputs)')
+    .option('--batch-members-table <name>', 'batch members table (default: BatchMembersTableName from the outputs)')
+    .option('--report-queue <url>', 'queue that asks for a batch\'s report, and again after a change (default: ReportQueueUrl from the outputs)')
     .option('--endpoint <url>', 'AWS endpoint, e.g. a local emulator (default: AWS_ENDPOINT_URL or AWS)');
 }
 
@@ -90,16 +93,22 @@ export function resolveDeployment(options: DeploymentOptions, { cwd = process.cw
     }));
   // Requests go to the configured endpoint, whatever host a queue's URL names (as in the functions).
   const sqsClient = () => (sqs ??= describeCalls(new SQSClient(endpoint ? { endpoint, useQueueUrlAsEndpoint: false } : {}), endpoint));
+  const batches = () =>
+    new BatchesTable(
+      documentClient(),
+      need(options.batchesTable ?? outputs.BatchesTableName, '--batches-table', 'BatchesTableName'),
+      need(options.batchMembersTable ?? outputs.BatchMembersTableName, '--batch-members-table', 'BatchMembersTableName'),
+    );
   return {
     s3Config,
     bucket: () => need(options.bucket ?? outputs.UploadBucketName, '--bucket', 'UploadBucketName'),
     s3: () => (s3 ??= describeCalls(new S3Client(s3Config), endpoint)),
     records: () => new RecordsTable(documentClient(), need(options.recordsTable ?? outputs.RecordsTableName, '--records-table', 'RecordsTableName')),
-    batches: () => new BatchesTable(documentClient(), need(options.batchesTable ?? outputs.BatchesTableName, '--batches-table', 'BatchesTableName')),
-    /** Asking for batch reports again after a record changed: the batches table and the report queue. */
-    batchReports: (): BatchReports => {
+    batches,
+    /** Batch bookkeeping with the report queue: what a command that changes records asks for reports with. */
+    batchTracker: () => {
       const queueUrl = need(options.reportQueue ?? outputs.ReportQueueUrl, '--report-queue', 'ReportQueueUrl');
-      return { table: new BatchesTable(documentClient(), need(options.batchesTable ?? outputs.BatchesTableName, '--batches-table', 'BatchesTableName')), requestReport: reportQueueRequester(sqsClient(), queueUrl) };
+      return new BatchTracker(batches(), reportRequestSender(sqsClient(), queueUrl));
     },
     /**
      * Who reads the deployment's scans: the stack says (`OcrEngine`); a stack deployed before it said

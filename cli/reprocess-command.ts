@@ -6,7 +6,6 @@ import type { AsyncOcrService, OcrEngine } from '../shared/ocr/engine.js';
 import { TextractOcrService } from '../shared/ocr/textract.js';
 import type { StoredDocument } from '../shared/store/records.js';
 import { type ReprocessOutcome, reprocessDocument } from '../shared/store/reprocess.js';
-import { batchesReporting } from '../shared/store/report-requests.js';
 import { type DeploymentOptions, resolveDeployment } from './deployment.js';
 import { UsageError } from './files.js';
 
@@ -50,9 +49,9 @@ export async function runReprocess(options: ReprocessOptions): Promise<Reprocess
   const table = deployment.records();
   let selected: StoredDocument[];
   if (options.batch !== undefined) {
-    const batch = await deployment.batches().get(options.batch);
-    if (!batch) throw new UsageError(`there is no batch "${options.batch}"`);
-    selected = await table.getMany(batch.documentIds);
+    const batches = deployment.batches();
+    if (!(await batches.get(options.batch))) throw new UsageError(`there is no batch "${options.batch}"`);
+    selected = await table.getMany(await batches.documentIds(options.batch));
   } else if (options.status !== undefined) {
     selected = await table.withStatus(options.status);
   } else {
@@ -61,7 +60,7 @@ export async function runReprocess(options: ReprocessOptions): Promise<Reprocess
   }
 
   // Reports are asked for again only when something is stored; resolved first, so that a missing queue stops the run before any work.
-  const reports = options.dryRun ? undefined : deployment.batchReports();
+  const reports = options.dryRun ? undefined : deployment.batchTracker();
   const config: ExtractionConfig = { ...extractionConfigFromEnv(process.env), ocr: options.ocr };
   const s3 = deployment.s3();
   const bucket = deployment.bucket();
@@ -89,12 +88,12 @@ export async function runReprocess(options: ReprocessOptions): Promise<Reprocess
       const outcome = await reprocessDocument(stored, dependencies, { now: new Date(), dryRun: options.dryRun });
       outcomes.push(outcome);
       process.stdout.write(options.json ? `${JSON.stringify(outcome)}\n` : `${describe(outcome)}\n`);
-      if (reports && outcome.kind === 'changed') for (const batchId of await batchesReporting(stored, reports.table)) changedBatches.add(batchId);
+      if (reports && outcome.kind === 'changed') for (const batchId of await reports.batchesReporting(stored.documentId)) changedBatches.add(batchId);
     }
   } finally {
     await Promise.all([ocr?.close(), reader.close()]);
     // What was stored before a failure changed its batches' reports too.
-    for (const batchId of changedBatches) await reports?.requestReport(batchId);
+    for (const batchId of changedBatches) await reports?.recordChanged(batchId);
   }
   if (!options.json) {
     const count = (kind: ReprocessOutcome['kind']) => outcomes.filter((outcome) => outcome.kind === kind).length;

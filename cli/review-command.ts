@@ -68,7 +68,7 @@ const show = (value: unknown) => (value === undefined ? '—' : JSON.stringify(v
 async function decideOnCommandLine(reference: string, options: DeploymentOptions & { by?: string }, decide: (stored: StoredDocument, stores: ReviewStores, by: string) => Promise<Decision>): Promise<Decision> {
   const deployment = resolveDeployment(options);
   const table = deployment.records();
-  const stores = { s3: deployment.s3(), bucket: deployment.bucket(), table, reports: deployment.batchReports() };
+  const stores = { s3: deployment.s3(), bucket: deployment.bucket(), table, batches: deployment.batchTracker() };
   const by = options.by ?? userInfo().username;
   try {
     return await decide(await findDocument(table, reference), stores, by);

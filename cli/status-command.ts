@@ -1,6 +1,6 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type OcrCost, textractCost } from '../shared/report/report.js';
-import { type BatchState, batchManifestSchema, manifestKey } from '../shared/store/batches.js';
+import { type BatchesTable, type BatchState, batchManifestSchema, isComplete, manifestKey } from '../shared/store/batches.js';
 import type { RecordsTable } from '../shared/store/records.js';
 import { type Deployment, type DeploymentOptions, resolveDeployment } from './deployment.js';
 import { UsageError } from './files.js';
@@ -22,20 +22,21 @@ export interface BatchProgress {
   ocr: OcrCost;
 }
 
-export async function batchProgress(batch: BatchState, records: RecordsTable, textractPricePer1000PagesUsd?: number): Promise<BatchProgress> {
-  const documents = await records.getMany(batch.documentIds);
+export async function batchProgress(batch: BatchState, batches: BatchesTable, records: RecordsTable, textractPricePer1000PagesUsd?: number): Promise<BatchProgress> {
+  const documents = await records.getMany(await batches.documentIds(batch.batchId));
   const count = (status: string) => documents.filter((document) => document.record?.status === status).length;
-  const awaitingOcr = (await records.inBatch(batch.batchId)).filter((document) => !document.record && document.ocrJob).length;
+  // A document is counted against its batch once its record is stored; until then, OCR may be reading it.
+  const awaitingOcr = (await records.withStatus('awaiting_ocr')).filter((document) => document.batchId === batch.batchId && !document.record).length;
   return {
     batch: batch.batchId,
     createdAt: batch.createdAt,
     expected: batch.expected,
-    processed: batch.keys.length,
+    processed: batch.processed,
     valid: count('valid'),
     needs_review: count('needs_review'),
     rejected: count('rejected'),
     awaitingOcr,
-    complete: batch.expected !== undefined && batch.keys.length >= batch.expected,
+    complete: isComplete(batch),
     reportKeys: batch.reportKeys ?? [],
     ocr: textractCost(
       documents.reduce((pages, document) => pages + (document.textractPages ?? 0), 0),
@@ -86,7 +87,7 @@ async function uploadedBatch(s3: S3Client, bucket: string, batchId: string): Pro
   try {
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: manifestKey(batchId) }));
     const manifest = batchManifestSchema.parse(JSON.parse(await object.Body!.transformToString()));
-    return { batchId, expected: manifest.expected, keys: [], documentIds: [], createdAt: manifest.createdAt };
+    return { batchId, expected: manifest.expected, processed: 0, reportRequests: 0, createdAt: manifest.createdAt };
   } catch (error) {
     if (error instanceof Error && error.name === 'NoSuchKey') return undefined;
     throw error;
@@ -95,12 +96,13 @@ async function uploadedBatch(s3: S3Client, bucket: string, batchId: string): Pro
 
 async function snapshot(deployment: Deployment, batchId?: string, textractPrice?: number): Promise<BatchProgress[]> {
   const records = deployment.records();
+  const batches = deployment.batches();
   if (batchId) {
-    const batch = (await deployment.batches().get(batchId)) ?? (await uploadedBatch(deployment.s3(), deployment.bucket(), batchId));
+    const batch = (await batches.get(batchId)) ?? (await uploadedBatch(deployment.s3(), deployment.bucket(), batchId));
     if (!batch) throw new UsageError(`there is no batch "${batchId}"`);
-    return [await batchProgress(batch, records, textractPrice)];
+    return [await batchProgress(batch, batches, records, textractPrice)];
   }
-  return Promise.all((await deployment.batches().list()).map((batch) => batchProgress(batch, records, textractPrice)));
+  return Promise.all((await batches.list()).map((batch) => batchProgress(batch, batches, records, textractPrice)));
 }
 
 export async function runStatus(options: StatusOptions): Promise<BatchProgress[]> {

@@ -1,6 +1,6 @@
 import type { Context, EventBridgeEvent, SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
-import { publishReport, type ReportScope } from '../shared/store/reports.js';
+import { reportRequestSchema } from '../shared/store/batch-tracking.js';
+import { publishBatchReport, publishReport } from '../shared/store/reports.js';
 import { reportDependencies } from './commons/pipeline.js';
 import { logger, metrics, tracer } from './commons/powertools.js';
 
@@ -9,14 +9,6 @@ import { logger, metrics, tracer } from './commons/powertools.js';
  * (a request on the report queue), and the report over everything stored on a schedule (EventBridge).
  */
 const stores = reportDependencies(process.env);
-const reportRequestSchema = z.object({ batchId: z.string().min(1) });
-
-async function report(scope: ReportScope) {
-  const now = new Date();
-  const keys = await publishReport(scope, stores, now);
-  if (scope.kind === 'batch') await stores.batches.markReported(scope.batchId, keys, now);
-  logger.info('report written', { scope, keys });
-}
 
 export const handler = async (event: SQSEvent | EventBridgeEvent<'Scheduled Event', unknown>, context: Context) => {
   logger.addContext(context);
@@ -24,9 +16,14 @@ export const handler = async (event: SQSEvent | EventBridgeEvent<'Scheduled Even
   try {
     if ('Records' in event) {
       // One request per message; a failure fails the invocation and SQS retries it.
-      for (const message of event.Records) await report({ kind: 'batch', batchId: reportRequestSchema.parse(JSON.parse(message.body)).batchId });
+      for (const message of event.Records) {
+        const request = reportRequestSchema.parse(JSON.parse(message.body));
+        const outcome = await publishBatchReport(request, stores, new Date());
+        logger.info(outcome.kind === 'written' ? 'report written' : 'report already covers the request', { request, ...outcome });
+      }
     } else {
-      await report({ kind: 'all' });
+      const keys = await publishReport({ kind: 'all' }, stores, new Date());
+      logger.info('report written', { scope: { kind: 'all' }, keys });
     }
   } finally {
     metrics.publishStoredMetrics();

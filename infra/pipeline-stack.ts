@@ -14,6 +14,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as triggers from 'aws-cdk-lib/triggers';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct, Node } from 'constructs';
 import { z } from 'zod';
@@ -26,7 +27,10 @@ import { functionBundling, type PdfWork } from './function-bundling.js';
  * and, with Textract as the OCR engine, for documents with scanned pages:
  *   ingest Lambda ─scanned pages (ocr-input/)─▶ Textract ─▶ OCR-completed topic (SNS) ─▶ OCR-complete
  *   Lambda ─▶ records table and records/<sha256>.json
- * with alarms on the dead-letter queue, the Lambdas' errors and the age of the oldest message.
+ * and for every stored document:
+ *   ─▶ batches table (a head item per batch) and batch members table (an item per uploaded key)
+ *   ─batch complete, or a record of it changed─▶ report queue (FIFO) ─▶ report Lambda ─▶ reports/<batch>/
+ * with alarms on the dead-letter queues, the Lambdas' errors and the age of the oldest message.
  */
 
 export const pipelineSettingsSchema = z.object({
@@ -118,6 +122,7 @@ export class PipelineStack extends Stack {
   readonly uploadBucket: s3.Bucket;
   readonly recordsTable: dynamodb.TableV2;
   readonly batchesTable: dynamodb.TableV2;
+  readonly batchMembersTable: dynamodb.TableV2;
   readonly reportQueue: sqs.Queue;
   readonly reportFunction: NodejsFunction;
   readonly ingestQueue: sqs.Queue;
@@ -194,16 +199,36 @@ export class PipelineStack extends Stack {
       ],
     });
 
-    // Upload batches: how many documents each expects and which have been processed.
+    // Upload batches: one head item per batch (the documents its manifest expects, a count of the keys
+    // processed, where its report stands), and one member item per uploaded key (the document its bytes
+    // are), indexed by document for the batches a record belongs to. No item grows with the batch.
     this.batchesTable = new dynamodb.TableV2(this, 'Batches', {
       partitionKey: { name: 'batchId', type: dynamodb.AttributeType.STRING },
       billing: dynamodb.Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy,
     });
-    // Requests for a finished batch's report, from the function that stored its last document.
-    this.reportDeadLetterQueue = this.deadLetters('ReportDeadLetters', 'requests for a batch\'s report the report function failed on at every delivery');
+    this.batchMembersTable = new dynamodb.TableV2(this, 'BatchMembers', {
+      partitionKey: { name: 'batchId', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'key', type: dynamodb.AttributeType.STRING },
+      billing: dynamodb.Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy,
+      globalSecondaryIndexes: [
+        {
+          indexName: 'byDocument',
+          partitionKey: { name: 'documentId', type: dynamodb.AttributeType.STRING },
+          sortKey: { name: 'batchId', type: dynamodb.AttributeType.STRING },
+          projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+        },
+      ],
+    });
+    // Requests for a batch's report: from the function that stored its last document, and again after a
+    // record of a finished batch changed. FIFO, grouped by batch, so that one batch's reports are written
+    // one after the other and a request sent twice is delivered once; its dead letters are FIFO as well.
+    this.reportDeadLetterQueue = this.deadLetters('ReportDeadLetters', 'requests for a batch\'s report the report function failed on at every delivery', { fifo: true });
     this.reportQueue = new sqs.Queue(this, 'ReportRequests', {
+      fifo: true,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout: visibilityTimeout(settings),
@@ -225,11 +250,13 @@ export class PipelineStack extends Stack {
 
     /** Where records are stored, for every function. */
     const storageEnvironment = { UPLOAD_BUCKET: this.uploadBucket.bucketName, RECORDS_TABLE: this.recordsTable.tableName };
+    /** The batches: head items, and one member item per uploaded key. */
+    const batchesEnvironment = { BATCHES_TABLE: this.batchesTable.tableName, BATCH_MEMBERS_TABLE: this.batchMembersTable.tableName };
+    /** What counts documents against their batches and asks for batch reports. */
+    const batchTrackingEnvironment = { ...storageEnvironment, ...batchesEnvironment, REPORT_QUEUE_URL: this.reportQueue.queueUrl };
     /** What the functions that read documents and store their records need. */
     const readingEnvironment = {
-      ...storageEnvironment,
-      BATCHES_TABLE: this.batchesTable.tableName,
-      REPORT_QUEUE_URL: this.reportQueue.queueUrl,
+      ...batchTrackingEnvironment,
     };
 
     const textract = settings.ocr === 'textract' ? this.textractChannel() : undefined;
@@ -307,7 +334,7 @@ export class PipelineStack extends Stack {
 
     // Reports: a batch's when its last document is stored, and everything stored every night.
     this.reportFunction = pipelineFunction('Report', 'report.ts', 'none', {
-      environment: { ...storageEnvironment, BATCHES_TABLE: this.batchesTable.tableName, TEXTRACT_PRICE_PER_1000_PAGES_USD: String(settings.textractPricePer1000PagesUsd) },
+      environment: { ...storageEnvironment, ...batchesEnvironment, TEXTRACT_PRICE_PER_1000_PAGES_USD: String(settings.textractPricePer1000PagesUsd) },
     });
     this.reportFunction.addEventSource(new SqsEventSource(this.reportQueue, { batchSize: 1 }));
     new events.Rule(this, 'NightlyReport', {
@@ -319,7 +346,21 @@ export class PipelineStack extends Stack {
     // The text beside each record, shown for the documents that need review.
     this.uploadBucket.grantRead(this.reportFunction, 'records/*');
     this.batchesTable.grantReadWriteData(this.reportFunction);
+    this.batchMembersTable.grantReadData(this.reportFunction);
     this.uploadBucket.grantPut(this.reportFunction, 'reports/*');
+
+    // On every deployment that changes it: batches tracked before member items existed (their keys and
+    // documents held in sets on the head item) are moved to member items and counted.
+    const migrateBatches = pipelineFunction('MigrateBatches', 'migrate-batches.ts', 'none', { environment: batchTrackingEnvironment });
+    this.recordsTable.grantReadData(migrateBatches);
+    this.batchesTable.grantReadWriteData(migrateBatches);
+    this.batchMembersTable.grantReadWriteData(migrateBatches);
+    this.reportQueue.grantSendMessages(migrateBatches);
+    new triggers.Trigger(this, 'MigrateBatchesOnDeploy', {
+      handler: migrateBatches,
+      timeout: Duration.seconds(settings.functionTimeoutSeconds),
+      executeAfter: [this.batchesTable, this.batchMembersTable, this.recordsTable, this.reportQueue],
+    });
 
     // One alarm per function: metric math would sum them, but emulators reject math alarms.
     for (const [id, fn] of [['IngestErrors', this.ingestFunction], ['OcrCompleteErrors', this.ocrCompleteFunction], ['ReportErrors', this.reportFunction]] as const) {
@@ -343,6 +384,7 @@ export class PipelineStack extends Stack {
     new CfnOutput(this, 'UploadBucketName', { value: this.uploadBucket.bucketName });
     new CfnOutput(this, 'RecordsTableName', { value: this.recordsTable.tableName });
     new CfnOutput(this, 'BatchesTableName', { value: this.batchesTable.tableName });
+    new CfnOutput(this, 'BatchMembersTableName', { value: this.batchMembersTable.tableName });
     new CfnOutput(this, 'IngestQueueUrl', { value: this.ingestQueue.queueUrl });
     new CfnOutput(this, 'ReportQueueUrl', { value: this.reportQueue.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl });
@@ -354,7 +396,7 @@ export class PipelineStack extends Stack {
     if (this.ocrCompleteFunction) new CfnOutput(this, 'OcrCompleteFunctionName', { value: this.ocrCompleteFunction.functionName });
 
     NagSuppressions.addResourceSuppressions(
-      [this.ingestFunction, this.reportFunction, ...(this.ocrCompleteFunction ? [this.ocrCompleteFunction] : [])],
+      [this.ingestFunction, this.reportFunction, migrateBatches, ...(this.ocrCompleteFunction ? [this.ocrCompleteFunction] : [])],
       [
         { id: 'AwsSolutions-IAM4', reason: 'AWSLambdaBasicExecutionRole is the least a function needs to write its logs.' },
         {
@@ -379,8 +421,8 @@ export class PipelineStack extends Stack {
    * A dead-letter queue, kept 14 days for a redrive (`agreements redrive`), with an alarm as soon as a
    * message waits in it.
    */
-  private deadLetters(id: string, what: string): sqs.Queue {
-    const queue = new sqs.Queue(this, id, { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+  private deadLetters(id: string, what: string, { fifo = false } = {}): sqs.Queue {
+    const queue = new sqs.Queue(this, id, { ...(fifo ? { fifo } : {}), encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
     new cloudwatch.Alarm(this, `${id}Waiting`, {
       alarmDescription: `Parked for a redrive: ${what}.`,
       metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
@@ -395,6 +437,7 @@ export class PipelineStack extends Stack {
   /** A function that stores records also counts them against their batch and may ask for its report. */
   private trackBatches(fn: NodejsFunction) {
     this.batchesTable.grantReadWriteData(fn);
+    this.batchMembersTable.grantReadWriteData(fn);
     this.reportQueue.grantSendMessages(fn);
     this.uploadBucket.grantRead(fn, 'batches/*');
   }

@@ -5,13 +5,22 @@ import { TextractClient } from '@aws-sdk/client-textract';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ReaderPool } from '../../shared/isolation/reader-pool.js';
 import { TextractOcrService, textractNoticeEvent } from '../../shared/ocr/textract.js';
+import { BatchManifests, BatchTracker, reportRequestSender } from '../../shared/store/batch-tracking.js';
 import { BatchesTable } from '../../shared/store/batches.js';
 import type { IngestDependencies } from '../../shared/store/ingest.js';
 import { RecordsTable } from '../../shared/store/records.js';
-import { reportQueueRequester } from '../../shared/store/report-requests.js';
 import type { ReportStores } from '../../shared/store/reports.js';
 import { tracer } from './powertools.js';
-import { ingestSettings, ocrCompleteSettings, type ReadingSettings, reportSettings, type StorageSettings, type TextractSettings } from './settings.js';
+import {
+  ingestSettings,
+  migrateBatchesSettings,
+  ocrCompleteSettings,
+  type ReadingSettings,
+  reportSettings,
+  type StorageSettings,
+  type TextractSettings,
+  type TrackingSettings,
+} from './settings.js';
 
 /**
  * The adapters each function of the pipeline works with, built once per cold start from its parsed
@@ -24,14 +33,24 @@ function stores(env: Record<string, string | undefined>, settings: StorageSettin
   // Emulators serve buckets by path, not by virtual-hosted DNS names.
   const s3 = tracer.captureAWSv3Client(new S3Client({ forcePathStyle: Boolean(env.AWS_ENDPOINT_URL) }));
   const dynamodb = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), { marshallOptions: { removeUndefinedValues: true } });
-  return { s3, records: new RecordsTable(dynamodb, settings.tableName), batches: new BatchesTable(dynamodb, settings.batchesTableName) };
+  return {
+    s3,
+    records: new RecordsTable(dynamodb, settings.tableName),
+    batches: new BatchesTable(dynamodb, settings.batchesTableName, settings.batchMembersTableName),
+  };
 }
 
 const sqsClient = () => tracer.captureAWSv3Client(new SQSClient({ useQueueUrlAsEndpoint: false }));
 
+/** The stores, and the batch bookkeeping that asks for reports on the report queue. */
+function trackingStores(env: Record<string, string | undefined>, settings: TrackingSettings, sqs = sqsClient()) {
+  const { s3, records, batches } = stores(env, settings);
+  return { s3, records, tracker: new BatchTracker(batches, reportRequestSender(sqs, settings.reportQueueUrl)) };
+}
+
 /** What a function that reads documents and stores their records needs, whatever reads its scans. */
 function readingDependencies(env: Record<string, string | undefined>, settings: ReadingSettings, sqs = sqsClient()): IngestDependencies {
-  const { s3, records, batches } = stores(env, settings);
+  const { s3, records, tracker } = trackingStores(env, settings, sqs);
   return {
     s3,
     table: records,
@@ -39,7 +58,7 @@ function readingDependencies(env: Record<string, string | undefined>, settings: 
     config: settings.extraction,
     // Reader processes start on the first document and live as long as the function's instance.
     reader: new ReaderPool(settings.readers),
-    batches: { table: batches, requestReport: reportQueueRequester(sqs, settings.reportQueueUrl) },
+    batches: { tracker, manifests: new BatchManifests(s3, settings.bucket) },
   };
 }
 
@@ -87,4 +106,9 @@ export function reportDependencies(env: Record<string, string | undefined>): Rep
   const settings = reportSettings(env);
   const { s3, records, batches } = stores(env, settings);
   return { s3, bucket: settings.bucket, records, batches, textractPricePer1000PagesUsd: settings.textractPricePer1000PagesUsd };
+}
+
+export function migrateBatchesDependencies(env: Record<string, string | undefined>): { tracker: BatchTracker; records: RecordsTable } {
+  const { records, tracker } = trackingStores(env, migrateBatchesSettings(env));
+  return { records, tracker };
 }

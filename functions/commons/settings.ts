@@ -14,9 +14,15 @@ const storageEnv = {
   RECORDS_TABLE: z.string().min(1),
 };
 
-/** Batch progress: the batches table, and the queue on which the document that completes a batch asks for its report. */
-const batchTrackingEnv = {
+/** The batches: their head items (counter, report requests), and one member item per uploaded key. */
+const batchesEnv = {
   BATCHES_TABLE: z.string().min(1),
+  BATCH_MEMBERS_TABLE: z.string().min(1),
+};
+
+/** Batch progress: the batches, and the queue on which the document that completes a batch asks for its report. */
+const batchTrackingEnv = {
+  ...batchesEnv,
   REPORT_QUEUE_URL: z.url(),
 };
 
@@ -64,10 +70,13 @@ export const ocrCompleteEnvSchema = z.object({
 /** The report function reads records and batches and writes reports; it reads no PDF. */
 export const reportEnvSchema = z.object({
   ...storageEnv,
-  BATCHES_TABLE: batchTrackingEnv.BATCHES_TABLE,
+  ...batchesEnv,
   /** The price per 1,000 pages the reports estimate Textract's cost at (default Textract's list price). */
   TEXTRACT_PRICE_PER_1000_PAGES_USD: z.coerce.number().nonnegative().optional(),
 });
+
+/** The migration of batches tracked in sets reads records and batches and may ask for reports; it reads no PDF. */
+export const migrateBatchesEnvSchema = z.object({ ...storageEnv, ...batchTrackingEnv });
 
 /** The environment without empty values, which count as unset. */
 const defined = (env: Record<string, string | undefined>) => Object.fromEntries(Object.entries(env).filter(([, value]) => value));
@@ -76,10 +85,14 @@ export interface StorageSettings {
   bucket: string;
   tableName: string;
   batchesTableName: string;
+  batchMembersTableName: string;
 }
 
-export interface ReadingSettings extends StorageSettings {
+export interface TrackingSettings extends StorageSettings {
   reportQueueUrl: string;
+}
+
+export interface ReadingSettings extends TrackingSettings {
   readers: number;
   extraction: ExtractionConfig;
 }
@@ -95,6 +108,7 @@ function readingSettings(env: z.infer<typeof ocrCompleteEnvSchema> | z.infer<typ
     bucket: env.UPLOAD_BUCKET,
     tableName: env.RECORDS_TABLE,
     batchesTableName: env.BATCHES_TABLE,
+    batchMembersTableName: env.BATCH_MEMBERS_TABLE,
     reportQueueUrl: env.REPORT_QUEUE_URL,
     readers: env.EXTRACTION_READERS,
     extraction: extractionConfigFromEnv({ ...env, EXTRACTION_READERS: undefined }),
@@ -138,6 +152,18 @@ export function reportSettings(env: Record<string, string | undefined>): Storage
     bucket: parsed.UPLOAD_BUCKET,
     tableName: parsed.RECORDS_TABLE,
     batchesTableName: parsed.BATCHES_TABLE,
+    batchMembersTableName: parsed.BATCH_MEMBERS_TABLE,
     ...(parsed.TEXTRACT_PRICE_PER_1000_PAGES_USD !== undefined ? { textractPricePer1000PagesUsd: parsed.TEXTRACT_PRICE_PER_1000_PAGES_USD } : {}),
+  };
+}
+
+export function migrateBatchesSettings(env: Record<string, string | undefined>): TrackingSettings {
+  const parsed = migrateBatchesEnvSchema.parse(defined(env));
+  return {
+    bucket: parsed.UPLOAD_BUCKET,
+    tableName: parsed.RECORDS_TABLE,
+    batchesTableName: parsed.BATCHES_TABLE,
+    batchMembersTableName: parsed.BATCH_MEMBERS_TABLE,
+    reportQueueUrl: parsed.REPORT_QUEUE_URL,
   };
 }

@@ -6,9 +6,9 @@ import type { ReaderPool } from '../isolation/reader-pool.js';
 import type { OcrEngine } from '../ocr/engine.js';
 import { CorrectionError } from '../review/corrections.js';
 import type { AgreementRecord } from '../schema/record.js';
+import type { BatchTracker } from '../store/batch-tracking.js';
 import { openOriginal, readRecordText } from '../store/document-objects.js';
 import { type RecordsTable, type StoredDocument, VersionConflictError } from '../store/records.js';
-import { type BatchReports, requestReportsAfterChange } from '../store/report-requests.js';
 import { reprocessDocument } from '../store/reprocess.js';
 import { acceptReview, rejectReview, reviewQueue } from '../store/review.js';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -47,7 +47,8 @@ export interface ReviewApiContext {
   s3: S3Client;
   bucket: string;
   table: RecordsTable;
-  reports: BatchReports;
+  /** Batch bookkeeping: a decision or a reprocess that changed a record asks for its batches' reports again. */
+  batches: BatchTracker;
   /** OCR confidence (0–1) below which a value is flagged for a reviewer. */
   confidenceFloor: number;
   /** What `reprocess` needs: the extraction settings and an OCR engine, made on first use. */
@@ -167,7 +168,7 @@ const documentRoutes: Record<string, Record<string, Handler>> = {
         const { config, ocr, reader } = context.reprocessing;
         const outcome = await reprocessDocument(stored, { s3: context.s3, bucket: context.bucket, table: context.table, config, ocr: ocr(), reader }, { now: context.now(), dryRun: false });
         if (outcome.kind === 'conflict') throw new VersionConflictError(documentId, stored.version);
-        const reportsRequested = outcome.kind === 'changed' ? await requestReportsAfterChange(stored, context.reports) : [];
+        const reportsRequested = outcome.kind === 'changed' ? await context.batches.documentChanged(stored.documentId) : [];
         return { outcome, reportsRequested };
       }),
   },

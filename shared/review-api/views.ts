@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { AuditEntry } from '../review/corrections.js';
 import type { AgreementRecord, Evidence, RecordStatus } from '../schema/record.js';
+import { batchesNamedBy } from '../store/keys.js';
 import type { StoredDocument } from '../store/records.js';
-import { batchesNamedBy } from '../store/report-requests.js';
 import { REVIEW_STATUSES } from '../store/review.js';
 
 /**

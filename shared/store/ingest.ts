@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
-import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, NotFound, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ExtractionConfig } from '../config.js';
 import type { Extraction } from '../extract/extract-document.js';
 import { EXTRACTOR_VERSION } from '../extract/version.js';
 import type { ReaderPool } from '../isolation/reader-pool.js';
 import { type AsyncOcrService, type OcrEngine, OcrJobFailedError, type OcrPage } from '../ocr/engine.js';
 import type { AgreementRecord } from '../schema/record.js';
+import type { BatchManifests, BatchTracker } from './batch-tracking.js';
 import { batchManifestSchema, manifestKey } from './batches.js';
-import { quarantineKey, recordKey, recordTextKey } from './keys.js';
+import { batchInKey, quarantineKey, recordKey, recordTextKey } from './keys.js';
 import { type RecordsTable, type RecordWrite, type StoredDocument, VersionConflictError } from './records.js';
-import { type BatchReports, batchInKey, requestReportsAfterChange } from './report-requests.js';
 
 /**
  * One uploaded object through the pipeline: size checked before download, record extracted (or taken
@@ -33,7 +33,7 @@ export interface IngestDependencies {
   /** OCR in the background (Textract); takes precedence over `ocr`. */
   asyncOcr?: AsyncOcrService;
   /** Batch progress; with it, the document that completes a batch asks for the batch's report. */
-  batches?: BatchReports;
+  batches?: { tracker: BatchTracker; manifests: BatchManifests };
   /** How long a document waits for its OCR job before it is looked after (default `OCR_JOB_PATIENCE_MS`). */
   ocrPatienceMs?: number;
   /**
@@ -153,8 +153,8 @@ async function ingestOnce(key: string, dependencies: IngestDependencies): Promis
   } else {
     extraction = await dependencies.reader.extract(bytes, baseName(key), { config, ocr: dependencies.ocr, now: dependencies.now });
   }
-  await storeRecord(extraction, key, dependencies, { now, expectedVersion: known?.version ?? 0, batchId });
-  if (replacesFailure) await reportAgain(known, key, dependencies);
+  const requested = await storeRecord(extraction, key, dependencies, { now, expectedVersion: known?.version ?? 0, batchId });
+  if (replacesFailure) await reportAgain(documentId, new Set(requested ? [requested] : []), dependencies);
   return { kind: 'stored', key, record: extraction.record, reused: false };
 }
 
@@ -206,9 +206,13 @@ export async function sweepAwaitingOcr(dependencies: IngestDependencies): Promis
   return outcomes;
 }
 
-/** The batches that completed with the document failed in them, and were reported so, are reported again once it is read. */
-async function reportAgain(stored: StoredDocument, key: string, { batches }: IngestDependencies): Promise<void> {
-  if (batches) await requestReportsAfterChange({ ...stored, keys: [...stored.keys, key] }, batches);
+/**
+ * The batches that completed with the document failed in them, and were reported so, are reported again
+ * once it is read: once each, leaving out those that counting the key has just asked for.
+ */
+async function reportAgain(documentId: string, requested: Set<string>, { batches }: IngestDependencies): Promise<void> {
+  if (!batches) return;
+  for (const batchId of await batches.tracker.batchesReporting(documentId)) if (!requested.has(batchId)) await batches.tracker.recordChanged(batchId);
 }
 
 /** The issue code of a document the pipeline itself failed on, at every delivery of its message. */
@@ -401,9 +405,25 @@ async function completeOcrOnce(completion: OcrCompletion, dependencies: IngestDe
         issues: [...extracted.record.issues, { path: 'document', code: 'ocr.failed', message: `The scanned pages could not be read: ${failure}` }],
       }
     : extracted.record;
-  await storeRecord({ record, text: extracted.text }, job.key, dependencies, { now, expectedVersion: stored.version, batchId: stored.batchId, textractPages: job.pages.length });
-  if (stored.record) await reportAgain(stored, job.key, dependencies);
+  await saveExtraction({ record, text: extracted.text }, job.key, dependencies, { now, expectedVersion: stored.version, batchId: stored.batchId, textractPages: job.pages.length });
+  // The same bytes may have arrived under other keys, in other batches, while the job was running.
+  const requested = new Set<string>();
+  for (const key of stored.keys.includes(job.key) ? stored.keys : [job.key, ...stored.keys]) {
+    const batchId = await trackBatch(await batchOfObject(key, dependencies), key, record.documentId, dependencies, now);
+    if (batchId) requested.add(batchId);
+  }
+  if (stored.record) await reportAgain(record.documentId, requested, dependencies);
   return { kind: 'stored', key: job.key, record, reused: false };
+}
+
+/** The batch an object was uploaded in; none when it has gone since. */
+async function batchOfObject(key: string, { s3, bucket }: IngestDependencies): Promise<string | undefined> {
+  try {
+    return batchOf((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).Metadata);
+  } catch (error) {
+    if (error instanceof NotFound) return undefined;
+    throw error;
+  }
 }
 
 /**
@@ -450,24 +470,17 @@ export async function writeRecordObject(s3: S3Client, bucket: string, record: Ag
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: recordKey(record.documentId), Body: JSON.stringify(record, null, 2), ContentType: 'application/json' }));
 }
 
-async function storeRecord(extraction: Extraction, key: string, dependencies: IngestDependencies, write: ExtractionWrite) {
+/** Saves the extraction and counts the key for its batch; returns the batch when counting it asked for its report. */
+async function storeRecord(extraction: Extraction, key: string, dependencies: IngestDependencies, write: ExtractionWrite): Promise<string | undefined> {
   const { now, batchId } = write;
   await saveExtraction(extraction, key, dependencies, write);
-  await trackBatch(batchId, key, extraction.record.documentId, dependencies, now);
+  return trackBatch(batchId, key, extraction.record.documentId, dependencies, now);
 }
 
 /** Counts the key as processed for its batch; the key that completes the batch requests the report. */
-async function trackBatch(batchId: string | undefined, key: string, documentId: string, dependencies: IngestDependencies, now: Date) {
-  const { batches, s3, bucket } = dependencies;
-  if (!batchId || !batches) return;
+async function trackBatch(batchId: string | undefined, key: string, documentId: string, { batches }: IngestDependencies, now: Date): Promise<string | undefined> {
+  if (!batchId || !batches) return undefined;
   // The manifest, written before the first upload, says how many documents the batch expects.
-  const expected = await s3
-    .send(new GetObjectCommand({ Bucket: bucket, Key: manifestKey(batchId) }))
-    .then(async (object) => batchManifestSchema.parse(JSON.parse(await object.Body!.transformToString())).expected)
-    // No manifest (uploaded by some other means) or an unreadable one: the batch's size stays unknown.
-    .catch((error: unknown) => {
-      if (error instanceof Error && (error.name === 'NoSuchKey' || error.name === 'ZodError' || error instanceof SyntaxError)) return undefined;
-      throw error;
-    });
-  if (await batches.table.markProcessed(batchId, key, documentId, expected, now)) await batches.requestReport(batchId);
+  const outcome = await batches.tracker.documentStored({ batchId, key, documentId }, await batches.manifests.expected(batchId), now);
+  return outcome.reportRequest === undefined ? undefined : batchId;
 }

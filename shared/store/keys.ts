@@ -10,3 +10,15 @@ export const quarantineKey = (key: string) => `quarantine/${key.replace(/^incomi
 export const recordKey = (documentId: string) => `records/${documentId.slice('sha256:'.length)}.json`;
 /** The text a record was read from, beside it. */
 export const recordTextKey = (documentId: string) => `records/${documentId.slice('sha256:'.length)}.txt`;
+
+/** The batch of "incoming/<batch>/…", the key `agreements upload` gives a file of a batch. */
+export const batchInKey = (key: string) => /^incoming\/([^/]+)\/./.exec(key)?.[1];
+
+/**
+ * The batches a document was named in: the one it first arrived in, and those the other keys it was
+ * uploaded under name. What a reviewer is shown; which batches hold the document is for the batch
+ * members table to say (`BatchesTable.batchesOf`).
+ */
+export function batchesNamedBy(stored: { batchId?: string; keys: string[] }): string[] {
+  return [...new Set([stored.batchId, ...stored.keys.map(batchInKey)].filter((batchId): batchId is string => batchId !== undefined))];
+}

@@ -103,24 +103,32 @@ export class RecordsTable {
     return Item ? toStored(Item) : undefined;
   }
 
-  /** The stored documents among `documentIds`, 100 per request as DynamoDB allows, retrying what it leaves unprocessed. */
+  /** The stored documents among `documentIds`. */
   async getMany(documentIds: readonly string[]): Promise<StoredDocument[]> {
-    const found: StoredDocument[] = [];
+    return (await this.batchGet(documentIds)).map(toStored);
+  }
+
+  /** The status of each stored document among `documentIds` (`awaiting_ocr` while OCR reads it), without reading the records. */
+  async statuses(documentIds: readonly string[]): Promise<Map<string, string>> {
+    const items = await this.batchGet(documentIds, { ProjectionExpression: 'documentId, #status', ExpressionAttributeNames: { '#status': 'status' } });
+    return new Map(items.map((item) => [item.documentId as string, item.status as string]));
+  }
+
+  /** Items by key, 100 per request as DynamoDB allows, retrying what it leaves unprocessed. */
+  private async batchGet(documentIds: readonly string[], projection: { ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> } = {}) {
+    const found: Record<string, unknown>[] = [];
     for (let start = 0; start < documentIds.length; start += 100) {
       let keys: Record<string, unknown>[] | undefined = documentIds.slice(start, start + 100).map((documentId) => ({ documentId }));
       for (let attempt = 0; keys && keys.length > 0; attempt++) {
         if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 50 * 2 ** attempt)));
-        const response: BatchGetCommandOutput = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
-        found.push(...(response.Responses?.[this.tableName] ?? []).map(toStored));
+        const response: BatchGetCommandOutput = await this.client.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true, ...projection } } }),
+        );
+        found.push(...(response.Responses?.[this.tableName] ?? []));
         keys = response.UnprocessedKeys?.[this.tableName]?.Keys;
       }
     }
     return found;
-  }
-
-  /** The documents that arrived first in the batch, through the byBatch index (those awaiting OCR included). */
-  async inBatch(batchId: string): Promise<StoredDocument[]> {
-    return this.query({ IndexName: 'byBatch', KeyConditionExpression: 'batchId = :batch', ExpressionAttributeValues: { ':batch': batchId } });
   }
 
   /** The documents with `status` (such as the review queue, `needs_review`), most recently updated first. */

@@ -1,12 +1,13 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, type Message, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { type BatchTracker, reportRequestSchema } from './batch-tracking.js';
+import { batchInKey } from './keys.js';
 import type { RecordsTable } from './records.js';
-import { batchInKey } from './report-requests.js';
 
 /**
  * Puts parked messages back where they came from, after a fix: upload notices to the ingest queue,
- * report requests to the report queue, Textract completions to the OCR-complete function (as the
- * asynchronous invocation they were). Our own code, since not every emulator has SQS's
+ * report requests asked for again as a change to their batch (`BatchTracker.recordChanged`), Textract
+ * completions to the OCR-complete function (as the asynchronous invocation they were). Our own code, since not every emulator has SQS's
  * StartMessageMoveTask, and because a redrive can be limited to one batch.
  */
 
@@ -25,8 +26,10 @@ export interface RedriveTargets {
   sqs: SQSClient;
   lambda: LambdaClient;
   records: RecordsTable;
+  /** A parked report request is asked for again as a change to its batch: a new request, numbered after the parked one. */
+  batches: BatchTracker;
   upload: { parked: string; queue: string };
-  report: { parked: string; queue: string };
+  report: { parked: string };
   ocrCompletion?: { parked: string; functionName: string };
 }
 
@@ -78,7 +81,7 @@ export async function redrive(targets: RedriveTargets, options: { batch?: string
   const { sqs, lambda, records } = targets;
   const sources: { kind: ParkedKind; parked: string; putBack: (body: string) => Promise<void> }[] = [
     { kind: 'upload', parked: targets.upload.parked, putBack: (body) => sqs.send(new SendMessageCommand({ QueueUrl: targets.upload.queue, MessageBody: body })).then(() => undefined) },
-    { kind: 'report', parked: targets.report.parked, putBack: (body) => sqs.send(new SendMessageCommand({ QueueUrl: targets.report.queue, MessageBody: body })).then(() => undefined) },
+    { kind: 'report', parked: targets.report.parked, putBack: (body) => targets.batches.recordChanged(reportRequestSchema.parse(JSON.parse(body)).batchId).then(() => undefined) },
   ];
   const { ocrCompletion } = targets;
   if (ocrCompletion) {

@@ -1,5 +1,6 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { buildReport, renderReport, type Report, type ReportEntry, type ReportFormat } from '../report/report.js';
+import type { ReportRequest } from './batch-tracking.js';
 import type { BatchesTable } from './batches.js';
 import { readRecordText } from './document-objects.js';
 import type { RecordsTable, StoredDocument } from './records.js';
@@ -53,9 +54,8 @@ async function entryOf(stored: StoredDocument, stores: ReportStores): Promise<Re
 export async function loadReportEntries(scope: ReportScope, stores: ReportStores): Promise<ReportEntry[]> {
   let documents: StoredDocument[];
   if (scope.kind === 'batch') {
-    const batch = await stores.batches.get(scope.batchId);
-    if (!batch) throw new Error(`there is no batch "${scope.batchId}"`);
-    documents = await stores.records.getMany(batch.documentIds);
+    if (!(await stores.batches.get(scope.batchId))) throw new Error(`there is no batch "${scope.batchId}"`);
+    documents = await stores.records.getMany(await stores.batches.documentIds(scope.batchId));
   } else {
     documents = [];
     for await (const stored of stores.records.scan()) {
@@ -90,4 +90,21 @@ export async function publishReport(scope: ReportScope, stores: ReportStores, no
     keys.push(key);
   }
   return keys;
+}
+
+export type BatchReportOutcome = { kind: 'written'; keys: string[]; coveredRequest: number } | { kind: 'covered'; reportedRequest: number };
+
+/**
+ * A batch's report, unless one written since the request was made already covers it: a report reads the
+ * records after every change whose request it covers, so a burst of changes is written once or twice,
+ * not once per change.
+ */
+export async function publishBatchReport(request: ReportRequest, stores: ReportStores, now: Date): Promise<BatchReportOutcome> {
+  const batch = await stores.batches.get(request.batchId);
+  if (!batch) throw new Error(`there is no batch "${request.batchId}"`);
+  const reportedRequest = batch.reportedRequest ?? 0;
+  if (request.request !== undefined && reportedRequest >= request.request) return { kind: 'covered', reportedRequest };
+  const keys = await publishReport({ kind: 'batch', batchId: request.batchId }, stores, now);
+  await stores.batches.markReported(request.batchId, keys, batch.reportRequests, now);
+  return { kind: 'written', keys, coveredRequest: batch.reportRequests };
 }

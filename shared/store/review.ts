@@ -1,9 +1,9 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { acceptRecord, type AuditEntry, CorrectionError, rejectRecord } from '../review/corrections.js';
 import type { AgreementRecord } from '../schema/record.js';
+import type { BatchTracker } from './batch-tracking.js';
 import { writeRecordObject } from './ingest.js';
 import { type RecordsTable, type StoredDocument, VersionConflictError } from './records.js';
-import { type BatchReports, requestReportsAfterChange } from './report-requests.js';
 
 /**
  * The review queue and a person's decisions on it: the records that need review or were rejected, and
@@ -49,7 +49,8 @@ export interface ReviewStores {
   s3: S3Client;
   bucket: string;
   table: RecordsTable;
-  reports: BatchReports;
+  /** Asks for the reports of the document's batches again. */
+  batches: BatchTracker;
 }
 
 export interface Decision {
@@ -79,7 +80,7 @@ export function rejectReview(stored: StoredDocument, reason: string, by: string,
 async function decide(
   stored: StoredDocument,
   make: (record: AgreementRecord) => { record: AgreementRecord; entry: AuditEntry },
-  { s3, bucket, table, reports }: ReviewStores,
+  { s3, bucket, table, batches }: ReviewStores,
   now: Date,
 ): Promise<Decision> {
   if (!stored.record) throw new CorrectionError(`${stored.documentId} has no record yet (its scanned pages are still being read)`);
@@ -94,6 +95,6 @@ async function decide(
     }
     throw error;
   }
-  const reportsRequested = await requestReportsAfterChange(stored, reports);
+  const reportsRequested = await batches.documentChanged(stored.documentId);
   return { record, entry, version: stored.version + 1, reportsRequested };
 }

@@ -4,7 +4,7 @@ import { arch, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARCHITECTURES, functionEnvironment, pipelineFunctions, synthesizeApp } from '../support/template.js';
+import { ARCHITECTURES, functionEnvironment, type PipelineFunctionId, pipelineFunctions, synthesizeApp } from '../support/template.js';
 
 /**
  * The functions as they are shipped: each configuration's assets bundled as `cdk synth` bundles them
@@ -15,7 +15,7 @@ import { ARCHITECTURES, functionEnvironment, pipelineFunctions, synthesizeApp } 
 const run = promisify(execFile);
 
 interface BundledFunction {
-  id: 'Ingest' | 'OcrComplete' | 'Report';
+  id: PipelineFunctionId;
   directory: string;
   environment: Record<string, string>;
 }
@@ -60,13 +60,16 @@ function elfMachine(path: string): string {
 
 const NPM_CPU = { arm64: 'arm64', x86_64: 'x64' } as const;
 
+/** The report function and the batch migration read no PDF. */
+const readsNoPdf = (id: PipelineFunctionId) => id === 'Report' || id === 'MigrateBatches';
+
 describe('bundled functions', () => {
   for (const configuration of configurations) {
     const { architecture, ocr } = configuration;
 
     it(`holds native bindings for ${architecture} only where ocr=${ocr} renders pages, and none elsewhere`, () => {
       const functions = bundled.get(nameOf(configuration))!;
-      expect(functions.map((fn) => fn.id).sort()).toEqual(ocr === 'textract' ? ['Ingest', 'OcrComplete', 'Report'] : ['Ingest', 'Report']);
+      expect(functions.map((fn) => fn.id).sort()).toEqual(ocr === 'textract' ? ['Ingest', 'MigrateBatches', 'OcrComplete', 'Report'] : ['Ingest', 'MigrateBatches', 'Report']);
       for (const fn of functions) {
         const files = filesUnder(fn.directory);
         const bindings = files.filter((file) => file.endsWith('.node'));
@@ -80,8 +83,8 @@ describe('bundled functions', () => {
           expect(bindings, `${fn.id} never renders a page`).toEqual([]);
           expect(files.filter((file) => file.includes('@napi-rs/') || file.includes('tesseract')), fn.id).toEqual([]);
         }
-        // The report function reads no PDF: nothing ships beside its bundle.
-        if (fn.id === 'Report') expect(files.filter((file) => file.startsWith('node_modules/'))).toEqual([]);
+        // A function that reads no PDF ships nothing beside its bundle.
+        if (readsNoPdf(fn.id)) expect(files.filter((file) => file.startsWith('node_modules/'))).toEqual([]);
       }
     });
 
@@ -89,7 +92,7 @@ describe('bundled functions', () => {
       for (const fn of bundled.get(nameOf(configuration))!) {
         const files = filesUnder(fn.directory);
         expect(files.filter((file) => /\.map$|\.d\.[mc]?ts$/.test(file)), fn.id).toEqual([]);
-        if (fn.id !== 'Report') {
+        if (!readsNoPdf(fn.id)) {
           // What runs: pdf.js's legacy build, its worker, and pdf-parse's ESM build.
           expect(files.filter((file) => file.startsWith('node_modules/pdfjs-dist/') && file.endsWith('.mjs')).sort(), fn.id).toEqual([
             'node_modules/pdfjs-dist/legacy/build/pdf.mjs',

@@ -218,12 +218,49 @@ describe('pipeline stack', () => {
     expect(functions.some((dimension) => dimension.includes('OcrComplete'))).toBe(true);
   });
 
-  it('tracks batches and writes a finished batch\'s report, and everything stored every night', () => {
+  it('tracks batches in a head item per batch and a member item per uploaded key, indexed by document', () => {
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       KeySchema: [{ AttributeName: 'batchId', KeyType: 'HASH' }],
       BillingMode: 'PAY_PER_REQUEST',
       Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
     });
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [{ AttributeName: 'batchId', KeyType: 'HASH' }, { AttributeName: 'key', KeyType: 'RANGE' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+      GlobalSecondaryIndexes: [
+        Match.objectLike({
+          IndexName: 'byDocument',
+          KeySchema: [{ AttributeName: 'documentId', KeyType: 'HASH' }, { AttributeName: 'batchId', KeyType: 'RANGE' }],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        }),
+      ],
+    });
+    for (const id of ['Ingest', 'OcrComplete']) {
+      const writes = JSON.stringify(functionStatements(id).filter((statement) => actionsOf(statement).includes('dynamodb:PutItem')).map((statement) => statement.Resource));
+      expect(writes).toMatch(/BatchMembers/);
+    }
+  });
+
+  it('moves batches tracked in sets to member items on every deployment that changes the migration', () => {
+    const [trigger] = Object.values(template.findResources('Custom::Trigger'));
+    expect(JSON.stringify(trigger!.Properties.HandlerArn)).toMatch(/MigrateBatches/);
+    const migration = functionStatements('MigrateBatches');
+    const tableWrites = JSON.stringify(migration.filter((statement) => actionsOf(statement).includes('dynamodb:PutItem')).map((statement) => statement.Resource));
+    expect(tableWrites).toMatch(/Batches/);
+    expect(tableWrites).toMatch(/BatchMembers/);
+    expect(tableWrites).not.toMatch(/Records/);
+    expect(migration.flatMap(actionsOf)).toContain('sqs:SendMessage');
+  });
+
+  it('asks for reports on a FIFO queue, one batch\'s requests in order, with a dead-letter queue of its own', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      FifoQueue: true,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReportDeadLetters'), 'Arn'] }, maxReceiveCount: 3 },
+    });
+  });
+
+  it('writes a finished batch\'s report, and everything stored every night', () => {
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0 3 * * ? *)', State: 'ENABLED' });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 1 });
     const report = functionStatements('Report');
@@ -243,7 +280,7 @@ describe('pipeline stack', () => {
   });
 
   it('names its bucket, tables and queues in the outputs', () => {
-    for (const output of ['UploadBucketName', 'RecordsTableName', 'BatchesTableName', 'IngestQueueUrl', 'ReportQueueUrl', 'DeadLetterQueueUrl']) {
+    for (const output of ['UploadBucketName', 'RecordsTableName', 'BatchesTableName', 'BatchMembersTableName', 'IngestQueueUrl', 'ReportQueueUrl', 'DeadLetterQueueUrl', 'ReportDeadLetterQueueUrl']) {
       template.hasOutput(output, {});
     }
   });

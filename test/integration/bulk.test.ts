@@ -14,7 +14,7 @@ import { EXTRACTOR_VERSION } from '../../shared/extract/version.js';
 import type { Report } from '../../shared/report/report.js';
 import { COLUMNS, documentRow, recipientOf } from '../../shared/report/rows.js';
 import type { AgreementRecord } from '../../shared/schema/record.js';
-import type { BatchesTable, BatchState } from '../../shared/store/batches.js';
+import type { BatchMember, BatchesTable, BatchState } from '../../shared/store/batches.js';
 import type { RecordsTable } from '../../shared/store/records.js';
 import { openHtml } from '../support/browser.js';
 import { agreements } from '../support/cli.js';
@@ -151,8 +151,13 @@ describe('bulk upload, batch tracking and the automatic report', () => {
       return current?.reportedAt ? current : undefined;
     }, 900_000);
     expect(state.expected).toBe(files.size);
-    expect(state.keys).toEqual(expectedKeys());
-    expect(state.documentIds).toEqual(distinctDocumentIds());
+    expect(state.processed).toBe(files.size);
+    expect(state.reportRequests).toBe(1);
+    const members: BatchMember[] = [];
+    for await (const page of batches.members(batch)) members.push(...page);
+    expect(members.map((member) => member.key)).toEqual(expectedKeys());
+    for (const member of members) expect(member.documentId, member.key).toBe(documentIdOf(files.get(member.key.slice(`incoming/${batch}/`.length))!));
+    expect(await batches.documentIds(batch)).toEqual(distinctDocumentIds());
     expect(state.reportKeys).toEqual(['html', 'csv', 'json', 'xlsx'].map((format) => `reports/${batch}/report.${format}`));
     expect(await listKeys(`reports/${batch}/`)).toEqual([...state.reportKeys!].sort());
   }, 960_000);
@@ -302,6 +307,7 @@ describe('the nightly report', () => {
       UPLOAD_BUCKET: pipeline.bucket,
       RECORDS_TABLE: pipeline.table,
       BATCHES_TABLE: pipeline.batchesTable,
+      BATCH_MEMBERS_TABLE: pipeline.batchMembersTable,
       REPORT_QUEUE_URL: pipeline.reportQueueUrl,
     });
     const { handler } = await import('../../functions/report.js');

@@ -39,6 +39,7 @@ beforeAll(async () => {
   process.env.UPLOAD_BUCKET = pipeline.bucket;
   process.env.RECORDS_TABLE = pipeline.table;
   process.env.BATCHES_TABLE = pipeline.batchesTable;
+  process.env.BATCH_MEMBERS_TABLE = pipeline.batchMembersTable;
   process.env.REPORT_QUEUE_URL = pipeline.reportQueueUrl;
   process.env.OCR_ENGINE = 'none';
   process.env.EXTRACTION_OCR = 'never';

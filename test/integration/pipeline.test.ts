@@ -102,7 +102,7 @@ beforeAll(async () => {
   s3 = new S3Client({ forcePathStyle: true });
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
   table = new RecordsTable(client, pipeline.table);
-  batches = new BatchesTable(client, pipeline.batchesTable);
+  batches = new BatchesTable(client, pipeline.batchesTable, pipeline.batchMembersTable);
   await failOneBatch(new SQSClient({ useQueueUrlAsEndpoint: false }));
 
   const folder = mkdtempSync(join(tmpdir(), 'pipeline-'));

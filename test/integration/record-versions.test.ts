@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractionConfigSchema } from '../../shared/config.js';
 import { documentIdOf } from '../../shared/extract/rejected.js';
 import { ReaderPool } from '../../shared/isolation/reader-pool.js';
+import { BatchTracker } from '../../shared/store/batch-tracking.js';
 import { ingestObject } from '../../shared/store/ingest.js';
 import { recordKey } from '../../shared/store/keys.js';
 import { type RecordsTable, type StoredDocument, VersionConflictError } from '../../shared/store/records.js';
@@ -66,7 +67,7 @@ beforeAll(async () => {
   pipeline = await deployPipeline();
   const { batches, ...stored } = pipelineStores(pipeline);
   ({ s3, records: table } = stored);
-  stores = { s3, bucket: pipeline.bucket, table, reports: { table: batches, requestReport: async (batchId) => void requested.push(batchId) } };
+  stores = { s3, bucket: pipeline.bucket, table, batches: new BatchTracker(batches, async (request) => void requested.push(request.batchId)) };
 }, 600_000);
 
 describe('versioned record writes', () => {

@@ -108,6 +108,7 @@ beforeAll(async () => {
     UPLOAD_BUCKET: pipeline.bucket,
     RECORDS_TABLE: pipeline.table,
     BATCHES_TABLE: pipeline.batchesTable,
+    BATCH_MEMBERS_TABLE: pipeline.batchMembersTable,
     REPORT_QUEUE_URL: pipeline.reportQueueUrl,
     OCR_ENGINE: 'textract',
     TEXTRACT_TOPIC_ARN: TOPIC,

@@ -12,6 +12,7 @@ export interface DeployedPipeline extends LocalEmulator {
   bucket: string;
   table: string;
   batchesTable: string;
+  batchMembersTable: string;
   ingestQueueUrl: string;
   reportQueueUrl: string;
   deadLetterQueueUrl: string;
@@ -30,6 +31,7 @@ export async function deployPipeline(configuration?: LocalConfiguration): Promis
     bucket: outputs.UploadBucketName!,
     table: outputs.RecordsTableName!,
     batchesTable: outputs.BatchesTableName!,
+    batchMembersTable: outputs.BatchMembersTableName!,
     ingestQueueUrl: outputs.IngestQueueUrl!,
     reportQueueUrl: outputs.ReportQueueUrl!,
     deadLetterQueueUrl: outputs.DeadLetterQueueUrl!,
@@ -40,7 +42,7 @@ export async function deployPipeline(configuration?: LocalConfiguration): Promis
 /** The deployed bucket's client and the records and batches tables, as the tests read and write them. */
 export function pipelineStores(pipeline: DeployedPipeline) {
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
-  return { s3: new S3Client({ forcePathStyle: true }), records: new RecordsTable(client, pipeline.table), batches: new BatchesTable(client, pipeline.batchesTable) };
+  return { s3: new S3Client({ forcePathStyle: true }), records: new RecordsTable(client, pipeline.table), batches: new BatchesTable(client, pipeline.batchesTable, pipeline.batchMembersTable) };
 }
 
 /** Polls until `probe` returns a value or the deadline passes; the error says what was awaited. */

@@ -60,11 +60,14 @@ export function resolveValue(value: unknown, template: Template): unknown {
 }
 
 /** The project's functions in a template (CDK's own custom-resource functions left out), by construct id. */
+/** The project's own functions (not CDK's custom resources). */
+export type PipelineFunctionId = 'Ingest' | 'OcrComplete' | 'Report' | 'MigrateBatches';
+
 export function pipelineFunctions(template: Template) {
   return Object.entries(template.Resources)
     .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function')
-    .map(([logicalId, resource]) => ({ id: /^(Ingest|OcrComplete|Report)[0-9A-F]{8}$/.exec(logicalId)?.[1], logicalId, resource }))
-    .filter((found): found is typeof found & { id: 'Ingest' | 'OcrComplete' | 'Report' } => found.id !== undefined);
+    .map(([logicalId, resource]) => ({ id: /^(Ingest|OcrComplete|Report|MigrateBatches)[0-9A-F]{8}$/.exec(logicalId)?.[1], logicalId, resource }))
+    .filter((found): found is typeof found & { id: PipelineFunctionId } => found.id !== undefined);
 }
 
 /** The environment a function gets once deployed. */

@@ -19,7 +19,7 @@ const api: ReviewApiContext = {
   s3: unusedStore as ReviewApiContext['s3'],
   bucket: 'bucket',
   table: unusedStore as ReviewApiContext['table'],
-  reports: unusedStore as ReviewApiContext['reports'],
+  batches: unusedStore as ReviewApiContext['batches'],
   confidenceFloor: 0.6,
   reprocessing: { config: extractionConfigSchema.parse({}), ocr: () => unusedStore as never, reader: unusedStore as never },
   now: () => new Date(),
