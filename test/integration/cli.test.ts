@@ -83,7 +83,7 @@ describe('agreements extract', () => {
 
 describe('errors against a deployment', () => {
   const outputs = join(mkdtempSync(join(tmpdir(), 'agreements-outputs-')), 'cdk.outputs.json');
-  writeFileSync(outputs, JSON.stringify({ UploadBucketName: 'uploads', RecordsTableName: 'Records', BatchesTableName: 'Batches' }));
+  writeFileSync(outputs, JSON.stringify({ UploadBucketName: 'uploads', RecordsTableName: 'Records', BatchesTableName: 'Batches', BatchMembersTableName: 'BatchMembers' }));
   // Port 9 (discard) has no listener here: the emulator is "stopped".
   const env = { ...process.env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_REGION: 'eu-central-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
   /** What the command printed itself, without the AWS SDK's Node.js version notice. */
