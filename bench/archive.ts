@@ -31,8 +31,9 @@ import { mergeBenchResults } from './results.js';
  * scans sized to the machine (BENCH_ARCHIVE_SCANS, default four per core), uploaded with `agreements upload`.
  * Measured: the time to the last record and to the batch's report, documents per minute, the ratio to the
  * in-process extraction of the same documents (as `agreements extract` reads them) in the same run, the
- * size of the batch's items, the peak memory of each function, and whether every document has its record
- * and the report's totals equal its rows. Writes the `archive` section of bench-results.json.
+ * size of the batch's items, the peak memory and CPU time of each function and the emulator's own CPU
+ * time (where the time went), and whether every document has its record and the report's totals equal
+ * its rows. Writes the `archive` section of bench-results.json.
  */
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -69,6 +70,7 @@ console.log(`extracting ${documents.length} documents in this process …`);
 const config = extractionConfigSchema.parse({});
 const ocr = new TesseractOcrEngine(undefined, config.ocrDpi);
 let start = performance.now();
+const cpuBefore = process.cpuUsage();
 try {
   await forEachLimited(documents, 2, async (document) => {
     await extractDocument(document.bytes, document.fileName, { config, ocr });
@@ -77,7 +79,9 @@ try {
   await ocr.close();
 }
 const inProcessSeconds = seconds(start);
-console.log(`in-process: ${round(inProcessSeconds)} s`);
+const { user, system } = process.cpuUsage(cpuBefore);
+const inProcessCpuSeconds = (user + system) / 1e6;
+console.log(`in-process: ${round(inProcessSeconds)} s, ${round(inProcessCpuSeconds)} s of CPU`);
 
 // The pipeline: deployed into the emulator, the folder uploaded as one batch, the functions' memory sampled throughout.
 await deployLocalPipeline();
@@ -107,7 +111,7 @@ while (reportSeconds === undefined && performance.now() < deadline) {
   if (head?.reportedAt) reportSeconds = seconds(start);
   else await new Promise((resolve) => setTimeout(resolve, 500));
 }
-const memory = sampler.stop();
+const usage = sampler.stop();
 if (lastRecordSeconds === undefined || reportSeconds === undefined) throw new Error(`the batch had ${lastProgress} of ${documents.length} documents and no report after 4 hours`);
 
 // Every document's record, and a report whose totals are its rows.
@@ -149,7 +153,14 @@ const results = {
   /** The pipeline's time to the last record divided by the in-process extraction's: above 1 is slower. */
   ratioToInProcess: round(lastRecordSeconds / inProcessSeconds),
   batchItems: { headBytes, largestMemberBytes: memberBytes, members: members.length, headWithSetsWouldBeBytes: setsBytes },
-  functionMemoryMb: memory,
+  /** Per function: peak memory of one instance and of all at once (MB), instances, CPU seconds. */
+  functions: usage.functions,
+  /** CPU time: the emulator's own process (S3, DynamoDB, SQS, pollers) and all functions, against extracting in this process. */
+  cpuSeconds: {
+    emulator: usage.emulatorCpuSeconds,
+    functions: round(Object.values(usage.functions).reduce((sum, function_) => sum + function_.cpuSeconds, 0)),
+    inProcess: round(inProcessCpuSeconds),
+  },
   everyDocumentHasItsRecord: missingRecords.length === 0 && members.length === documents.length,
   missingRecords: missingRecords.length,
   reportDocuments: report.documents.length,

@@ -1,12 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
 /**
- * The memory of the pipeline's functions as the local emulator runs them: ministack starts each function
+ * What the pipeline's functions cost as the local emulator runs them: ministack starts each function
  * instance as a process of its own (`…/ministack-lambda-<function name>-…/_worker.js`) under the
- * emulator's process. Every few hundred milliseconds the sampler reads, from /proc, the resident memory
- * of each instance together with the processes it started, and keeps each function's peak: of one
+ * emulator's process. Every few hundred milliseconds the sampler reads, from /proc, each instance's
+ * resident memory together with the processes it started, and keeps each function's peak: of one
  * instance (what one Lambda's memory size must hold) and of all its instances at once. A process's own
- * high-water mark (VmHWM) catches a peak between two samples.
+ * high-water mark (VmHWM) catches a peak between two samples. It also adds up the CPU time each
+ * function's instances used, and the emulator's own (S3, DynamoDB, SQS and the pollers, in Python):
+ * where a run's time went.
  */
 
 export interface FunctionMemory {
@@ -16,6 +18,14 @@ export interface FunctionMemory {
   peakAllInstancesMb: number;
   /** Instances seen. */
   instances: number;
+  /** CPU time all its instances (and their child processes) used while sampled, in seconds. */
+  cpuSeconds: number;
+}
+
+export interface EmulatorUsage {
+  functions: Record<string, FunctionMemory>;
+  /** CPU time of the emulator's own process while sampled, in seconds. */
+  emulatorCpuSeconds: number;
 }
 
 interface ProcessInfo {
@@ -23,8 +33,13 @@ interface ProcessInfo {
   ppid: number;
   rssKb: number;
   hwmKb: number;
+  /** User and system time, in clock ticks. */
+  cpuTicks: number;
   cmdline: string;
 }
+
+/** Linux's USER_HZ, the unit of /proc/<pid>/stat's times. */
+const TICKS_PER_SECOND = 100;
 
 function processes(): ProcessInfo[] {
   const found: ProcessInfo[] = [];
@@ -33,7 +48,17 @@ function processes(): ProcessInfo[] {
     try {
       const status = readFileSync(`/proc/${name}/status`, 'utf8');
       const field = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
-      found.push({ pid: Number(name), ppid: field('PPid'), rssKb: field('VmRSS'), hwmKb: field('VmHWM'), cmdline: readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' ') });
+      // The fields after the command's name, which is in parentheses and may hold spaces: utime and stime are the 12th and 13th.
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const times = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      found.push({
+        pid: Number(name),
+        ppid: field('PPid'),
+        rssKb: field('VmRSS'),
+        hwmKb: field('VmHWM'),
+        cpuTicks: Number(times[11]) + Number(times[12]),
+        cmdline: readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' '),
+      });
     } catch {
       // The process ended while it was read.
     }
@@ -45,7 +70,9 @@ function processes(): ProcessInfo[] {
 const functionName = (cmdline: string) => /ministack-lambda-ZielvereinbarungenPipeline-([A-Z][A-Za-z]+?)[0-9A-F]{8}-[0-9A-F]{13}-/.exec(cmdline)?.[1];
 
 export class FunctionMemorySampler {
-  private readonly peaks = new Map<string, FunctionMemory & { pids: Set<number> }>();
+  private readonly peaks = new Map<string, Omit<FunctionMemory, 'cpuSeconds'> & { pids: Set<number> }>();
+  /** Per process seen: its CPU ticks at the first sample and at the last. */
+  private readonly cpu = new Map<number, { function?: string; first: number; last: number }>();
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -54,14 +81,28 @@ export class FunctionMemorySampler {
   ) {}
 
   start(): this {
+    this.sample();
+    // Processes already running count from now on: what they used before is not this run's.
+    for (const usage of this.cpu.values()) usage.first = usage.last;
     this.timer = setInterval(() => this.sample(), this.intervalMs);
     return this;
   }
 
-  stop(): Record<string, FunctionMemory> {
+  stop(): EmulatorUsage {
     clearInterval(this.timer);
     this.sample();
-    return Object.fromEntries([...this.peaks].sort(([a], [b]) => a.localeCompare(b)).map(([name, { pids: _pids, ...memory }]) => [name, memory]));
+    const ticks = new Map<string, number>();
+    let emulatorTicks = 0;
+    for (const [pid, usage] of this.cpu) {
+      if (pid === this.emulatorPid) emulatorTicks = usage.last - usage.first;
+      else if (usage.function) ticks.set(usage.function, (ticks.get(usage.function) ?? 0) + usage.last - usage.first);
+    }
+    const functions = Object.fromEntries(
+      [...this.peaks]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, { pids: _pids, ...memory }]) => [name, { ...memory, cpuSeconds: Math.round(((ticks.get(name) ?? 0) / TICKS_PER_SECOND) * 10) / 10 }]),
+    );
+    return { functions, emulatorCpuSeconds: Math.round((emulatorTicks / TICKS_PER_SECOND) * 10) / 10 };
   }
 
   private sample(): void {
@@ -69,12 +110,15 @@ export class FunctionMemorySampler {
     const children = new Map<number, ProcessInfo[]>();
     for (const process of all) children.set(process.ppid, [...(children.get(process.ppid) ?? []), process]);
     const treeOf = (root: ProcessInfo): ProcessInfo[] => [root, ...(children.get(root.pid) ?? []).flatMap(treeOf)];
-    const underEmulator = treeOf(all.find((process) => process.pid === this.emulatorPid) ?? { pid: this.emulatorPid, ppid: 0, rssKb: 0, hwmKb: 0, cmdline: '' });
+    const emulator = all.find((process) => process.pid === this.emulatorPid);
+    if (!emulator) return;
+    this.count(emulator.pid, emulator.cpuTicks);
     const total = new Map<string, number>();
-    for (const worker of underEmulator.filter((process) => process.cmdline.includes('ministack-lambda-'))) {
+    for (const worker of treeOf(emulator).filter((process) => process.cmdline.includes('ministack-lambda-'))) {
       const name = functionName(worker.cmdline);
       if (!name) continue;
       const tree = treeOf(worker);
+      for (const process of tree) this.count(process.pid, process.cpuTicks, name);
       const instanceMb = Math.max(tree.reduce((sum, process) => sum + process.rssKb, 0), worker.hwmKb) / 1024;
       const peak = this.peaks.get(name) ?? { peakInstanceMb: 0, peakAllInstancesMb: 0, instances: 0, pids: new Set<number>() };
       peak.pids.add(worker.pid);
@@ -87,5 +131,12 @@ export class FunctionMemorySampler {
       const peak = this.peaks.get(name)!;
       peak.peakAllInstancesMb = Math.max(peak.peakAllInstancesMb, Math.round(sum));
     }
+  }
+
+  private count(pid: number, ticks: number, function_?: string): void {
+    const usage = this.cpu.get(pid);
+    if (usage) usage.last = ticks;
+    // A process first seen after the start used all its time in this run.
+    else this.cpu.set(pid, { ...(function_ ? { function: function_ } : {}), first: this.timer ? 0 : ticks, last: ticks });
   }
 }
