@@ -14,7 +14,7 @@ import { BatchTracker, type ReportRequest } from '../../shared/store/batch-track
 import { type BatchMember, BatchesTable, type BatchState } from '../../shared/store/batches.js';
 import { dynamoItemBytes } from '../../shared/store/item-size.js';
 import { RecordsTable } from '../../shared/store/records.js';
-import { type DeployedPipeline, deployPipeline, waitFor } from '../support/emulator.js';
+import { type DeployedPipeline, deployPipeline, waitFor, functionStorageEnvironment } from '../support/emulator.js';
 
 /**
  * Batch bookkeeping against the deployed stack in the emulator. Through the pipeline: a batch whose every
@@ -229,11 +229,7 @@ describe('migrating a batch tracked in sets', () => {
     expect(await tracker.documentStored({ batchId: legacy, key: third!.key, documentId: third!.documentId }, 3, new Date())).toEqual({ membership: { kind: 'added', afterReport: false } });
 
     Object.assign(process.env, {
-      UPLOAD_BUCKET: pipeline.bucket,
-      RECORDS_TABLE: pipeline.table,
-      BATCHES_TABLE: pipeline.batchesTable,
-      BATCH_MEMBERS_TABLE: pipeline.batchMembersTable,
-      REPORT_QUEUE_URL: pipeline.reportQueueUrl,
+      ...functionStorageEnvironment(pipeline),
       OCR_ENGINE: 'none',
     });
     const { handler } = await import('../../functions/migrate-batches.js');

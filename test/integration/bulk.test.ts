@@ -18,7 +18,7 @@ import type { BatchMember, BatchesTable, BatchState } from '../../shared/store/b
 import type { RecordsTable } from '../../shared/store/records.js';
 import { openHtml } from '../support/browser.js';
 import { agreements } from '../support/cli.js';
-import { type DeployedPipeline, deployPipeline, pipelineStores, waitFor } from '../support/emulator.js';
+import { type DeployedPipeline, deployPipeline, pipelineStores, waitFor, functionStorageEnvironment } from '../support/emulator.js';
 import { fixturesRoot } from '../support/fixtures.js';
 
 /**
@@ -304,11 +304,7 @@ describe('bulk upload, batch tracking and the automatic report', () => {
 describe('the nightly report', () => {
   it('covers every stored record when EventBridge calls the report function on its schedule', async () => {
     Object.assign(process.env, {
-      UPLOAD_BUCKET: pipeline.bucket,
-      RECORDS_TABLE: pipeline.table,
-      BATCHES_TABLE: pipeline.batchesTable,
-      BATCH_MEMBERS_TABLE: pipeline.batchMembersTable,
-      REPORT_QUEUE_URL: pipeline.reportQueueUrl,
+      ...functionStorageEnvironment(pipeline),
     });
     const { handler } = await import('../../functions/report.js');
     const scheduled = { version: '0', id: 'nightly', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '000000000000', time: new Date().toISOString(), region: pipeline.region, resources: [], detail: {} };

@@ -13,7 +13,7 @@ import { documentIdOf } from '../../shared/extract/rejected.js';
 import { PdfDocument } from '../../shared/pdf/document.js';
 import { ingestObject } from '../../shared/store/ingest.js';
 import { RecordsTable } from '../../shared/store/records.js';
-import { type DeployedPipeline, deployPipeline } from '../support/emulator.js';
+import { type DeployedPipeline, deployPipeline, functionStorageEnvironment } from '../support/emulator.js';
 import { type Fixture, fixtureBytes, loadFixtures } from '../support/fixtures.js';
 import { textractPageFromLines } from '../support/textract.js';
 
@@ -105,11 +105,7 @@ const context = { functionName: 'test', awsRequestId: run } as Context;
 beforeAll(async () => {
   pipeline = await deployPipeline();
   Object.assign(process.env, {
-    UPLOAD_BUCKET: pipeline.bucket,
-    RECORDS_TABLE: pipeline.table,
-    BATCHES_TABLE: pipeline.batchesTable,
-    BATCH_MEMBERS_TABLE: pipeline.batchMembersTable,
-    REPORT_QUEUE_URL: pipeline.reportQueueUrl,
+    ...functionStorageEnvironment(pipeline),
     OCR_ENGINE: 'textract',
     TEXTRACT_TOPIC_ARN: TOPIC,
     TEXTRACT_ROLE_ARN: ROLE,

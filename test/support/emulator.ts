@@ -40,6 +40,17 @@ export async function deployPipeline(configuration?: LocalConfiguration): Promis
 }
 
 /** The deployed bucket's client and the records and batches tables, as the tests read and write them. */
+/** The environment the deployed functions find their bucket, tables and report queue in, for running their handlers in this process. */
+export function functionStorageEnvironment(pipeline: DeployedPipeline): Record<string, string> {
+  return {
+    UPLOAD_BUCKET: pipeline.bucket,
+    RECORDS_TABLE: pipeline.table,
+    BATCHES_TABLE: pipeline.batchesTable,
+    BATCH_MEMBERS_TABLE: pipeline.batchMembersTable,
+    REPORT_QUEUE_URL: pipeline.reportQueueUrl,
+  };
+}
+
 export function pipelineStores(pipeline: DeployedPipeline) {
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
   return { s3: new S3Client({ forcePathStyle: true }), records: new RecordsTable(client, pipeline.table), batches: new BatchesTable(client, pipeline.batchesTable, pipeline.batchMembersTable) };
