@@ -1,3 +1,4 @@
+import { runInNewContext, runInThisContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { extractionConfigSchema } from '../../shared/config.js';
 import { PdfDocument } from '../../shared/pdf/document.js';
@@ -20,6 +21,27 @@ function pageWithImage(dictionary: string, data: Buffer): Buffer {
 /** A black-and-white scan stored as a stencil mask: every bit set paints, here all of them. */
 const imageMaskPage = () => pageWithImage('/Width 400 /Height 400 /ImageMask true /BitsPerComponent 1 /Decode [1 0]', Buffer.alloc((400 / 8) * 400, 0xff));
 const greyImagePage = (side: number) => pageWithImage(`/Width ${side} /Height ${side} /ColorSpace /DeviceGray /BitsPerComponent 8`, Buffer.alloc(side * side, 0));
+
+describe('pdf.js as loaded', () => {
+  // core-js, in pdf.js's legacy build, replaces these where it finds the engine's short of the latest
+  // specification, and disguises its own as native code; what tells them apart is how they behave next
+  // to the engine's own in a fresh realm that no module has touched.
+  const probes = {
+    push: "try { Object.defineProperty([], 'length', { writable: false }).push(); 'no error' } catch (error) { error.name }",
+    parse: "typeof JSON.parse('1', (key, value, context) => context)",
+  };
+  it('leaves the engine its own Array.prototype.push and JSON.parse, also once the worker has run', async () => {
+    const engine = (probe: string) => runInNewContext(probe);
+    const here = (probe: string) => runInThisContext(probe);
+    expect(here(probes.push)).toBe(engine(probes.push));
+    expect(here(probes.parse)).toBe(engine(probes.parse));
+    const document = await PdfDocument.open(greyImagePage(400), limits);
+    expect(document.pageCount).toBe(1);
+    await document.close();
+    expect(here(probes.push)).toBe(engine(probes.push));
+    expect(here(probes.parse)).toBe(engine(probes.parse));
+  });
+});
 
 describe('PdfDocument', () => {
   it('reads the document pdf-parse opened, which pdf-parse keeps once loaded, and lets it go on close', async () => {
