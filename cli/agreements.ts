@@ -42,7 +42,11 @@ program
   .argument('<paths...>', 'PDF files or folders')
   .option('--json', 'print one record per line (JSON Lines) instead of a table', false)
   .addOption(new Option('--ocr <mode>', 'when to read pages by OCR').choices(ocrModeSchema.options).default('auto'))
-  .option('--concurrency <n>', 'documents read at once, each by a reader process of its own (default: 1, or 2 with --ocr never)', positiveInteger)
+  .option(
+    '--concurrency <n>',
+    'documents read at once, each by a reader process of its own (default: digital documents 2 at a time, then those with pages for OCR 1 at a time; 2 with --ocr never, 1 with --ocr always)',
+    positiveInteger,
+  )
   .action(async (paths: string[], options: { json: boolean; ocr: 'auto' | 'always' | 'never'; concurrency?: number }) => {
     await runExtract(paths, options);
   });

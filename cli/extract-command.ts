@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import cliProgress from 'cli-progress';
-import pLimit from 'p-limit';
 import { type ExtractionConfig, extractionConfigFromEnv, type OcrMode } from '../shared/config.js';
+import { forEachLimited } from '../shared/concurrency.js';
 import { ReaderPool } from '../shared/isolation/reader-pool.js';
 import { TesseractOcrEngine } from '../shared/ocr/tesseract.js';
 import type { AgreementRecord } from '../shared/schema/record.js';
@@ -17,12 +17,13 @@ export interface ExtractOptions {
 }
 
 /**
- * Documents read at once by default. Each reader process may use up to the memory limit, and with OCR
- * the engine's workers here take about as much again, so where pages may be read by OCR one reader
- * keeps the whole run under 1 GB; it also keeps the OCR workers, which use every core, busy. Without
- * OCR, two readers use both cores of a small machine.
+ * Documents read at once. Each reader process may use up to the memory limit, and the OCR engine's
+ * workers here take about as much again; so while the OCR engine runs, one reader keeps the whole run
+ * under 1 GB (and keeps the workers, which use every core, busy). Without OCR, two readers use both
+ * cores of a small machine.
  */
-const defaultConcurrency = (ocr: OcrMode) => (ocr === 'never' ? 2 : 1);
+const READERS_WITHOUT_OCR = 2;
+const READERS_WITH_OCR = 1;
 
 /** Reports progress on stderr: a bar on a terminal, a line per document otherwise. */
 function progressReporter(total: number) {
@@ -56,9 +57,6 @@ export async function runExtract(paths: readonly string[], options: ExtractOptio
   const files = found.files.map((file) => file.path);
   const config: ExtractionConfig = { ...extractionConfigFromEnv(process.env), ocr: options.ocr };
   const ocr = new TesseractOcrEngine(undefined, config.ocrDpi);
-  const concurrency = options.concurrency ?? defaultConcurrency(options.ocr);
-  const readers = new ReaderPool(concurrency);
-  const reading = pLimit(concurrency);
   const progress = progressReporter(files.length);
   /** By input index: the record, or null for a file that could not be read from disk. */
   const records: (AgreementRecord | null | undefined)[] = new Array(files.length);
@@ -70,10 +68,13 @@ export async function runExtract(paths: readonly string[], options: ExtractOptio
       if (record) process.stdout.write(`${JSON.stringify(record)}\n`);
     }
   };
-  const extractOne = async (file: string, index: number) => {
+  /** Reads the file from disk and hands it to `read`, which gives its record or none (a file left for later). */
+  const readFileThen = async (index: number, read: (bytes: Uint8Array, fileName: string) => Promise<AgreementRecord | undefined>) => {
+    const file = files[index]!;
     try {
-      const bytes = await readFile(file);
-      records[index] = (await readers.extract(bytes, basename(file), { config, ocr })).record;
+      const record = await read(await readFile(file), basename(file));
+      if (!record) return;
+      records[index] = record;
     } catch (error) {
       // The disk, not the document: there are no bytes to judge, so no record, and the exit code says so.
       if (!(error instanceof Error && 'code' in error)) throw error;
@@ -84,11 +85,39 @@ export async function runExtract(paths: readonly string[], options: ExtractOptio
     progress.tick(basename(file));
     flush();
   };
+  /** Reads the files at `indexes` with `concurrency` readers; `read` gives a record, or none for a file left for later. */
+  const readAll = async (
+    indexes: readonly number[],
+    concurrency: number,
+    read: (readers: ReaderPool, bytes: Uint8Array, fileName: string, index: number) => Promise<AgreementRecord | undefined>,
+  ) => {
+    const readers = new ReaderPool(concurrency);
+    try {
+      await forEachLimited(indexes, concurrency, (index) => readFileThen(index, (bytes, fileName) => read(readers, bytes, fileName, index)));
+    } finally {
+      await readers.close();
+    }
+  };
+  const withOcr = async (readers: ReaderPool, bytes: Uint8Array, fileName: string) => (await readers.extract(bytes, fileName, { config, ocr })).record;
+  const everyFile = files.map((_, index) => index);
   try {
-    await Promise.all(files.map((file, index) => reading(() => extractOne(file, index))));
+    if (options.concurrency !== undefined || options.ocr !== 'auto') {
+      await readAll(everyFile, options.concurrency ?? (options.ocr === 'never' ? READERS_WITHOUT_OCR : READERS_WITH_OCR), withOcr);
+    } else {
+      // Digital documents first, two at a time, each read once; a document with a page for OCR is put
+      // aside at that page and read afterwards, with the OCR engine and one reader.
+      const forOcr: number[] = [];
+      await readAll(everyFile, READERS_WITHOUT_OCR, async (readers, bytes, fileName, index) => {
+        const plan = await readers.extractOrPlanOcr(bytes, fileName, { config });
+        if (plan.kind === 'read') return plan.extraction.record;
+        forOcr.push(index);
+        return undefined;
+      });
+      await readAll(forOcr.sort((a, b) => a - b), READERS_WITH_OCR, withOcr);
+    }
   } finally {
     progress.stop();
-    await Promise.all([ocr.close(), readers.close()]);
+    await ocr.close();
   }
   const read = records.filter((record): record is AgreementRecord => Boolean(record));
   if (!options.json) {

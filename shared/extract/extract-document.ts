@@ -32,11 +32,11 @@ export interface ExtractionDependencies {
   onPage?: PageObserver;
 }
 
-/** What an asynchronous OCR service has to read before the document can be extracted. */
-export type OcrPlan =
-  | { kind: 'ready' }
-  | { kind: 'ocr'; pages: number[] }
-  | { kind: 'rejected'; record: AgreementRecord };
+/**
+ * A document read with no OCR engine at hand (see `extractOrPlanOcr`): extracted, when none of its pages
+ * is to be read by OCR (a digital document, or one rejected), or the pages that are.
+ */
+export type OcrPlan = { kind: 'read'; extraction: Extraction } | { kind: 'ocr'; pages: number[] };
 
 interface PageReading {
   number: number;
@@ -89,6 +89,24 @@ export async function extractDocumentWithText(bytes: Uint8Array, fileName: strin
 }
 
 /**
+ * Reads a document as `extractDocumentWithText` does, with no OCR engine at hand, and stops short of the
+ * record where a page is to be read by OCR (by the configuration's mode, as the engine would be asked):
+ * then the pages are returned, for an asynchronous OCR service or a later run with an engine. A digital
+ * document is read once, whoever would read scans.
+ */
+export async function extractOrPlanOcr(bytes: Uint8Array, fileName: string, dependencies: Omit<ExtractionDependencies, 'ocr' | 'ocrReadings'>): Promise<OcrPlan> {
+  const outcome = await withDocument(bytes, fileName, dependencies, async (document) => {
+    const { pages, unreadPages, forOcr } = await readDocument(document, dependencies);
+    if (forOcr.length > 0) return { kind: 'ocr' as const, pages: forOcr };
+    return { kind: 'read' as const, extraction: buildRecord({ documentId: documentIdOf(bytes), fileName }, pages, unreadPages, document.pageCount, dependencies) };
+  });
+  if (outcome.kind === 'rejected') return { kind: 'read', extraction: { record: outcome.record, text: '' } };
+  if (outcome.value.kind === 'ocr') return outcome.value;
+  const { extraction } = outcome.value;
+  return { kind: 'read', extraction: { ...extraction, record: withRepairNoted(extraction.record, outcome.damage) } };
+}
+
+/**
  * A file read despite a damaged structure may have lost objects on the way (a page's text, a line of a
  * list), so its record goes to review, saying what was wrong.
  */
@@ -108,23 +126,6 @@ function withRepairNoted(record: AgreementRecord, damage: StructuralDamage): Agr
   };
 }
 
-
-/**
- * The scanned pages an asynchronous OCR service must read before `extractDocument` can run with their
- * readings, found with the same preflight, limits and page classification; a document that would be
- * rejected is rejected here, before anything is sent to the service.
- */
-export async function planOcr(bytes: Uint8Array, fileName: string, dependencies: ExtractionDependencies): Promise<OcrPlan> {
-  const outcome = await withDocument(bytes, fileName, dependencies, async (document) => {
-    const pages: number[] = [];
-    for (const page of await document.pageTexts()) {
-      if (await pageWantsOcr(document, page, dependencies.config)) pages.push(page.number);
-    }
-    return pages;
-  });
-  if (outcome.kind === 'rejected') return outcome;
-  return outcome.value.length > 0 ? { kind: 'ocr', pages: outcome.value } : { kind: 'ready' };
-}
 
 /**
  * Preflight and opening around work on one document; any failure becomes a rejected record. Time and
@@ -169,9 +170,8 @@ function unreadableDamage(rejection: Rejection, { findings, truncated }: Structu
   };
 }
 
-async function pageWantsOcr(document: PdfDocument, page: { number: number; letters: number }, config: ExtractionConfig): Promise<boolean> {
-  if (config.ocr === 'never') return false;
-  if (config.ocr === 'always') return true;
+/** A page with (almost) no text of its own over an image: what OCR is for. */
+async function looksScanned(document: PdfDocument, page: { number: number; letters: number }, config: ExtractionConfig): Promise<boolean> {
   // Few letters alone do not make a scan: a digital page may hold just a line or two.
   return page.letters < config.minTextCharsPerPage && (await document.pageHasImages(page.number));
 }
@@ -179,16 +179,22 @@ async function pageWantsOcr(document: PdfDocument, page: { number: number; lette
 async function readDocument(
   document: PdfDocument,
   { config, ocr, ocrReadings }: ExtractionDependencies,
-): Promise<{ pages: PageReading[]; unreadPages: number[] }> {
+): Promise<{ pages: PageReading[]; unreadPages: number[]; forOcr: number[] }> {
   const texts = await document.pageTexts();
   const unreadPages: number[] = [];
+  /** Pages the mode has read by OCR, with no engine here to read them. */
+  const forOcr: number[] = [];
   const readings: Promise<PageReading>[] = [];
   for (const page of texts) {
     const read = (result: OcrPage): PageReading => ocrReading(page, result);
     const readAlready = ocrReadings?.get(page.number);
+    // Looked at once at most: finding a page's images decodes them.
+    let scan: Promise<boolean> | undefined;
+    const scanned = () => (scan ??= looksScanned(document, page, config));
+    const wantsOcr = !readAlready && config.ocr !== 'never' && (config.ocr === 'always' || (await scanned()));
     if (readAlready) {
       readings.push(Promise.resolve(read(readAlready)));
-    } else if (ocr && (await pageWantsOcr(document, page, config))) {
+    } else if (ocr && wantsOcr) {
       // Rendered grey, coloured ink dropped, straight from the canvas: OCR needs no more, and a full-size
       // RGBA copy of each page would cost four times the memory.
       const reading = ocr.recognize(() => document.renderPageWith(page.number, config.ocrDpi, greyForOcr)).then(read);
@@ -197,12 +203,13 @@ async function readDocument(
       reading.catch(() => undefined);
       readings.push(reading);
     } else {
-      if (await pageWantsOcr(document, page, { ...config, ocr: 'auto' })) unreadPages.push(page.number);
+      if (wantsOcr) forOcr.push(page.number);
+      if (await scanned()) unreadPages.push(page.number);
       readings.push(Promise.resolve({ number: page.number, source: 'pdf-text', lines: page.lines, geometry: page.geometry, size: page.size }));
     }
   }
   const pages = await Promise.all(readings);
-  return { pages, unreadPages };
+  return { pages, unreadPages, forOcr };
 }
 
 function textSourceOf(pages: readonly PageReading[]): TextSource {

@@ -28,14 +28,14 @@ export type ReaderTask =
       /** The time the record is judged at (ISO), when not the reader's own clock. */
       now?: string;
     }
-  | { kind: 'plan-ocr'; bytes: Uint8Array; fileName: string; config: ExtractionConfig }
+  | { kind: 'extract-or-plan-ocr'; bytes: Uint8Array; fileName: string; config: ExtractionConfig; now?: string }
   | { kind: 'render-pages'; bytes: Uint8Array; config: ExtractionConfig; pages?: readonly number[]; dpi: number };
 
 export type RenderOutcome = { kind: 'rendered'; pageCount: number } | { kind: 'rejected'; rejection: Rejection; pages: number };
 
 export type TaskResult =
   | { kind: 'extract'; extraction: Extraction }
-  | { kind: 'plan-ocr'; plan: OcrPlan }
+  | { kind: 'extract-or-plan-ocr'; plan: OcrPlan }
   | { kind: 'render-pages'; outcome: RenderOutcome };
 
 /** A page that could not be rendered or read: the message, and the rejection when it is one. */

@@ -312,14 +312,19 @@ export class ReaderPool {
     }
   }
 
-  /** The scanned pages an asynchronous OCR service must read (see `planOcr`), under the same limits. */
-  async planOcr(bytes: Uint8Array, fileName: string, { config }: { config: ExtractionConfig }): Promise<OcrPlan> {
+  /**
+   * The record of a document none of whose pages is to be read by OCR, or the pages that are (see
+   * `extractOrPlanOcr`), under the same limits: for an asynchronous OCR service, or a run that reads
+   * digital documents first with more readers than an OCR engine would leave memory for.
+   */
+  async extractOrPlanOcr(bytes: Uint8Array, fileName: string, { config, now }: Pick<ExtractOptions, 'config' | 'now'>): Promise<OcrPlan> {
+    const task: ReaderTask = { kind: 'extract-or-plan-ocr', bytes: ownBytes(bytes), fileName, config, now: now?.().toISOString() };
     try {
-      const result = await this.run({ kind: 'plan-ocr', bytes: ownBytes(bytes), fileName, config }, config, () => Promise.reject(new Error('planning reads no page')));
-      if (result.kind !== 'plan-ocr') throw new Error(`a reader answered an OCR plan with ${result.kind}`);
+      const result = await this.run(task, config, () => Promise.reject(new Error('planning reads no page')));
+      if (result.kind !== 'extract-or-plan-ocr') throw new Error(`a reader answered an OCR plan with ${result.kind}`);
       return result.plan;
     } catch (error) {
-      if (error instanceof ReaderStopped) return { kind: 'rejected', record: rejectedRecord(bytes, fileName, error.rejection, error.pages) };
+      if (error instanceof ReaderStopped) return { kind: 'read', extraction: { record: rejectedRecord(bytes, fileName, error.rejection, error.pages), text: '' } };
       throw error;
     }
   }

@@ -1,4 +1,4 @@
-import { extractDocumentWithText, planOcr, withDocument } from '../extract/extract-document.js';
+import { extractDocumentWithText, extractOrPlanOcr, withDocument } from '../extract/extract-document.js';
 import type { OcrEngine, OcrPage } from '../ocr/engine.js';
 import { greyForOcr } from '../ocr/preprocess.js';
 import type { PageRaster } from '../pdf/document.js';
@@ -75,8 +75,11 @@ async function run(task: ReaderTask): Promise<TaskResult> {
       });
       return { kind: 'extract', extraction };
     }
-    case 'plan-ocr':
-      return { kind: 'plan-ocr', plan: await planOcr(task.bytes, task.fileName, { config: task.config, onPage }) };
+    case 'extract-or-plan-ocr': {
+      const now = task.now;
+      const plan = await extractOrPlanOcr(task.bytes, task.fileName, { config: task.config, now: now ? () => new Date(now) : undefined, onPage });
+      return { kind: 'extract-or-plan-ocr', plan };
+    }
     case 'render-pages': {
       const outcome = await withDocument(task.bytes, '', { config: task.config, onPage }, async (document) => {
         for (const page of task.pages ?? Array.from({ length: document.pageCount }, (_, index) => index + 1)) {

@@ -143,13 +143,14 @@ async function ingestOnce(key: string, dependencies: IngestDependencies): Promis
 
   let extraction: Extraction;
   if (dependencies.asyncOcr) {
-    const plan = await dependencies.reader.planOcr(bytes, baseName(key), { config });
+    // A digital document is read here once; a scan's pages go to the service.
+    const plan = await dependencies.reader.extractOrPlanOcr(bytes, baseName(key), { config, now: dependencies.now });
     if (plan.kind === 'ocr') {
       const jobId = await dependencies.asyncOcr.start({ documentId, bytes, pages: plan.pages, attempt: Math.floor(now.getTime() / patienceOf(dependencies)) });
       await table.putAwaitingOcr(documentId, key, { jobId, pages: plan.pages, key, startedAt: now.toISOString() }, now, known?.version ?? 0, batchId);
       return { kind: 'awaiting-ocr', key, documentId, pages: plan.pages };
     }
-    extraction = plan.kind === 'rejected' ? { record: plan.record, text: '' } : await dependencies.reader.extract(bytes, baseName(key), { config, now: dependencies.now });
+    extraction = plan.extraction;
   } else {
     extraction = await dependencies.reader.extract(bytes, baseName(key), { config, ocr: dependencies.ocr, now: dependencies.now });
   }

@@ -44,8 +44,8 @@ async function extractAsDeployed(
 ): Promise<Extraction & { textractPages?: number }> {
   const extract = (ocrReadings?: ReadonlyMap<number, OcrPage>) => reader.extract(bytes, fileName, { config, ocr, ocrReadings, now: () => now });
   if (!asyncOcr) return extract();
-  const plan = await reader.planOcr(bytes, fileName, { config });
-  if (plan.kind !== 'ocr') return extract();
+  const plan = await reader.extractOrPlanOcr(bytes, fileName, { config, now: () => now });
+  if (plan.kind === 'read') return plan.extraction;
   // A job of its own: the pipeline's job for the same document was started with a notice to deliver.
   const jobId = await asyncOcr.start({ documentId: stored.documentId, bytes, pages: plan.pages, attempt: now.getTime() });
   const deadline = Date.now() + JOB_DEADLINE_MS;

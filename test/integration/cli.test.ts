@@ -19,6 +19,30 @@ describe('agreements extract', () => {
     expect(stderr).toMatch(new RegExp(`\\[${fixtures.length}/${fixtures.length}\\]`));
   }, 300_000);
 
+  it('reads digital documents first and those with pages for OCR after them, and prints every record in the order given', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'agreements-cli-auto-'));
+    const given = [
+      'scanned/scan-2019-stadt-kassel.pdf',
+      'digital/zv-2011-landkreis-fulda.pdf',
+      'mixed/mixed-2020-vogelsbergkreis.pdf',
+      'digital/zv-2013-stadt-kassel.pdf',
+    ];
+    given.forEach((path, index) => copyFileSync(join(fixturesRoot, 'pdf', path), join(folder, `${index}-${path.split('/')[1]}`)));
+    const { stdout, stderr, code } = await cli(['extract', folder, '--json']);
+    expect(code).toBe(0);
+    const records = stdout.trim().split('\n').map((line) => agreementRecordSchema.parse(JSON.parse(line)));
+    const fixtures = loadFixtures();
+    const expected = given.map((path) => fixtures.find((fixture) => fixture.path === path)!.expected);
+    expect(records.map(({ fileName, textSource, agreement }) => [fileName, textSource, agreement.budgetYear, agreement.amount?.cents, agreement.parties?.[1]?.name])).toEqual(
+      expected.map(({ agreement }, index) => [`${index}-${given[index]!.split('/')[1]}`, ['ocr', 'pdf-text', 'mixed', 'pdf-text'][index], agreement.budgetYear, agreement.amount?.cents, agreement.parties?.[1]?.name]),
+    );
+    expect(records.flatMap((record) => record.issues.map((issue) => issue.code))).not.toContain('ocr.skipped');
+    // Progress is told as records are done: the digital ones before the ones read by OCR.
+    const told = stderr.split('\n').filter((line) => line.startsWith('[')).map((line) => line.replace(/^\[\d\/4\] /, ''));
+    expect(new Set(told.slice(0, 2))).toEqual(new Set(['1-zv-2011-landkreis-fulda.pdf', '3-zv-2013-stadt-kassel.pdf']));
+    expect(told.slice(2)).toEqual(['0-scan-2019-stadt-kassel.pdf', '2-mixed-2020-vogelsbergkreis.pdf']);
+  }, 300_000);
+
   it('prints a readable table with a summary without --json', async () => {
     const seed = join(fixturesRoot, 'pdf', 'digital', 'zielvereinbarung-2025-main-taunus-kreis.pdf');
     const { stdout, code } = await cli(['extract', seed]);

@@ -10,7 +10,7 @@ import { PDFDocument } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { uploadBatch } from '../../cli/upload/batch.js';
 import { extractionConfigSchema } from '../../shared/config.js';
-import { planOcr } from '../../shared/extract/extract-document.js';
+import { extractOrPlanOcr } from '../../shared/extract/extract-document.js';
 import { documentIdOf } from '../../shared/extract/rejected.js';
 import type { Report } from '../../shared/report/report.js';
 import type { AgreementRecord } from '../../shared/schema/record.js';
@@ -159,13 +159,13 @@ describe('the default configuration, deployed', () => {
     }
     for (const name of [...kinds.scanned, ...kinds.mixed]) {
       const bytes = uploads.get(name)!;
-      const plan = await planOcr(bytes, name, { config });
+      const plan = await extractOrPlanOcr(bytes, name, { config });
       const jobs = await jobsOf(documentIdOf(bytes));
       expect(jobs.map((job) => ({ status: job.status, pages: job.pages })), name).toEqual([{ status: 'SUCCEEDED', pages: plan.kind === 'ocr' ? plan.pages.length : 0 }]);
       // The record's item holds the pages sent to Textract, what they cost.
       expect((await table.get(documentIdOf(bytes)))?.textractPages, name).toBe(jobs[0]!.pages);
     }
-    const mixedPlan = await planOcr(uploads.get(kinds.mixed[0]!)!, kinds.mixed[0]!, { config });
+    const mixedPlan = await extractOrPlanOcr(uploads.get(kinds.mixed[0]!)!, kinds.mixed[0]!, { config });
     expect(mixedPlan).toEqual({ kind: 'ocr', pages: [2] });
   });
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { extractionConfigSchema, type ExtractionConfigInput } from '../../shared/config.js';
-import { extractDocumentWithText, planOcr } from '../../shared/extract/extract-document.js';
+import { extractDocumentWithText, extractOrPlanOcr } from '../../shared/extract/extract-document.js';
 import { ReaderPool } from '../../shared/isolation/reader-pool.js';
 import { type OcrEngine, type OcrPage } from '../../shared/ocr/engine.js';
 import type { PageRaster } from '../../shared/pdf/document.js';
@@ -62,9 +62,21 @@ describe('ReaderPool', () => {
       { width: 2481, height: 3508, grey: 2481 * 3508, rgba: undefined },
     ]);
     expect(record.textSource).toBe('mixed');
-    expect(await pool.planOcr(fixtureBytes(mixed), basename(mixed.path), { config: config({}, 'auto') })).toEqual(
-      await planOcr(fixtureBytes(mixed), basename(mixed.path), { config: config({}, 'auto') }),
-    );
+  });
+
+  it('plans the pages to read by OCR where the mode has them read, and reads every other document at once', async () => {
+    expect(await pool.extractOrPlanOcr(fixtureBytes(mixed), basename(mixed.path), { config: config({}, 'auto'), now })).toEqual({ kind: 'ocr', pages: [2] });
+    expect(await extractOrPlanOcr(fixtureBytes(mixed), basename(mixed.path), { config: config({}, 'auto'), now })).toEqual({ kind: 'ocr', pages: [2] });
+    const always = extractionConfigSchema.parse({ ocr: 'always' });
+    expect(await pool.extractOrPlanOcr(fixtureBytes(seed), 'seed.pdf', { config: always, now })).toEqual({ kind: 'ocr', pages: [1, 2, 3] });
+
+    const digital = await extractDocumentWithText(fixtureBytes(seed), 'seed.pdf', { config: config({}, 'auto'), now });
+    expect(digital.record.status).toBe('valid');
+    expect(await pool.extractOrPlanOcr(fixtureBytes(seed), 'seed.pdf', { config: config({}, 'auto'), now })).toEqual({ kind: 'read', extraction: digital });
+    // With OCR off, the scanned page is not planned: the document is read, and the page reported unread.
+    const unread = await pool.extractOrPlanOcr(fixtureBytes(mixed), basename(mixed.path), { config: config({}, 'never'), now });
+    expect(unread).toEqual({ kind: 'read', extraction: await extractDocumentWithText(fixtureBytes(mixed), basename(mixed.path), { config: config({}, 'never'), now }) });
+    expect(unread.kind === 'read' && unread.extraction.record.issues.map((issue) => issue.code)).toContain('ocr.skipped');
   });
 
   it('renders chosen pages for a reader of page images of its own, and rejects a page the document lacks', async () => {

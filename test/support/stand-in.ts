@@ -1,6 +1,6 @@
 import { TextractClient } from '@aws-sdk/client-textract';
 import type { ExtractionConfig } from '../../shared/config.js';
-import { type Extraction, extractDocumentWithText, planOcr } from '../../shared/extract/extract-document.js';
+import { type Extraction, extractDocumentWithText, extractOrPlanOcr } from '../../shared/extract/extract-document.js';
 import type { OcrPage } from '../../shared/ocr/engine.js';
 import { pagesFromBlocks, textDetectionBlocks } from '../../shared/ocr/textract.js';
 
@@ -44,8 +44,8 @@ export async function dropNotifications(count: number): Promise<void> {
  * in place of its scanned pages, as the pipeline's OCR-complete step does; a digital document as it is.
  */
 export async function extractWithStandInText(bytes: Uint8Array, fileName: string, documentId: string, config: ExtractionConfig): Promise<Extraction> {
-  const plan = await planOcr(bytes, fileName, { config });
-  if (plan.kind !== 'ocr') return extractDocumentWithText(bytes, fileName, { config });
+  const plan = await extractOrPlanOcr(bytes, fileName, { config });
+  if (plan.kind === 'read') return plan.extraction;
   const job = (await jobsOf(documentId)).findLast((candidate) => candidate.status === 'SUCCEEDED');
   if (!job) throw new Error(`the stand-in has read no job for ${documentId}`);
   const readings = new Map<number, OcrPage>();
