@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { resolveDeployment } from '../cli/deployment.js';
-import { DEFAULT_UPLOAD_CONCURRENCY } from '../cli/upload/batch.js';
+import { DEFAULT_UPLOAD_CONCURRENCY } from '../cli/upload/defaults.js';
 import { bulkAgreements } from '../fixtures/generator/bulk.js';
 import { deployLocalPipeline } from '../scripts/local-emulator.js';
 import { documentIdOf } from '../shared/extract/rejected.js';

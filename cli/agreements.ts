@@ -4,17 +4,23 @@ import { ocrModeSchema } from '../shared/config.js';
 import { CSV_DIALECTS } from '../shared/report/csv.js';
 import { REPORT_FORMATS, TEXTRACT_PRICE_PER_1000_PAGES_USD } from '../shared/report/report.js';
 import { recordStatusSchema } from '../shared/schema/record.js';
-import { addDeploymentOptions } from './deployment.js';
-import { runExtract } from './extract-command.js';
+import { addDeploymentOptions } from './deployment-options.js';
 import { reportFailure } from './errors.js';
-import { runReport } from './report-command.js';
-import { runRedrive } from './redrive-command.js';
-import { runReprocess } from './reprocess-command.js';
-import { runReviewAccept, runReviewList, runReviewReject } from './review-command.js';
-import { runStatus } from './status-command.js';
-import { runUpload } from './upload-command.js';
-import { DEFAULT_PART_SIZE, DEFAULT_RETRIES, DEFAULT_UPLOAD_CONCURRENCY } from './upload/batch.js';
+import type { runExtract } from './extract-command.js';
+import type { runRedrive } from './redrive-command.js';
+import type { runReport } from './report-command.js';
+import type { runReprocess } from './reprocess-command.js';
+import type { runReviewAccept, runReviewList, runReviewReject } from './review-command.js';
+import type { ServeOptions } from './review-serve-command.js';
+import type { runStatus } from './status-command.js';
+import type { runUpload } from './upload-command.js';
+import { DEFAULT_PART_SIZE, DEFAULT_RETRIES, DEFAULT_UPLOAD_CONCURRENCY } from './upload/defaults.js';
 import { MiB } from './upload/digest.js';
+
+/*
+ * Each command's module is loaded when the command runs, not before: the AWS SDK's clients, exceljs and
+ * pdf.js take longer to load than a digital agreement takes to read, and most commands need one of them.
+ */
 
 function positiveInteger(value: string): number {
   const parsed = Number(value);
@@ -47,7 +53,8 @@ program
     'documents read at once, each by a reader process of its own (default: digital documents 2 at a time, then those with pages for OCR 1 at a time; 2 with --ocr never, 1 with --ocr always)',
     positiveInteger,
   )
-  .action(async (paths: string[], options: { json: boolean; ocr: 'auto' | 'always' | 'never'; concurrency?: number }) => {
+  .action(async (paths: string[], options: Parameters<typeof runExtract>[1]) => {
+    const { runExtract } = await import('./extract-command.js');
     await runExtract(paths, options);
   });
 
@@ -62,6 +69,7 @@ addDeploymentOptions(
     .option('--retries <n>', `further attempts after a network error, a 5xx or throttling (default: ${DEFAULT_RETRIES})`)
     .option('--json', 'print the result as JSON instead of a summary', false),
 ).action(async (paths: string[], options: Parameters<typeof runUpload>[1]) => {
+  const { runUpload } = await import('./upload-command.js');
   await runUpload(paths, options);
 });
 
@@ -75,6 +83,7 @@ addDeploymentOptions(
     .option('--textract-price <usd>', 'Textract\'s price per 1,000 pages the OCR cost is estimated at', nonNegativeNumber, TEXTRACT_PRICE_PER_1000_PAGES_USD)
     .option('--json', 'one JSON object per batch', false),
 ).action(async (options: Parameters<typeof runStatus>[0]) => {
+  const { runStatus } = await import('./status-command.js');
   await runStatus(options);
 });
 
@@ -90,12 +99,14 @@ addDeploymentOptions(
     )
     .option('--out <file>', 'write to this file instead of standard output'),
 ).action(async (options: Parameters<typeof runReport>[0]) => {
+  const { runReport } = await import('./report-command.js');
   await runReport(options);
 });
 
 const review = program.command('review').description('the records that need a human look, and accepting them');
 addDeploymentOptions(review.command('list').description('the review queue: documents that need review or were rejected, with the reasons').option('--json', 'one JSON object per document', false)).action(
   async (options: Parameters<typeof runReviewList>[0]) => {
+    const { runReviewList } = await import('./review-command.js');
     await runReviewList(options);
   },
 );
@@ -107,6 +118,7 @@ addDeploymentOptions(
     .option('--set <path=value>', 'a correction, e.g. agreement.budgetYear=2025, "agreement.amount=1.018.910 Euro" or agreement.signatures[1].date=2.8.2025 (repeatable)', collect, [])
     .option('--by <name>', 'who accepts (default: the OS user)'),
 ).action(async (documentId: string, options: Parameters<typeof runReviewAccept>[1]) => {
+  const { runReviewAccept } = await import('./review-command.js');
   await runReviewAccept(documentId, options);
 });
 addDeploymentOptions(
@@ -117,6 +129,7 @@ addDeploymentOptions(
     .requiredOption('--reason <text>', 'why the document is rejected, e.g. "Entwurf, nicht unterschrieben"')
     .option('--by <name>', 'who rejects (default: the OS user)'),
 ).action(async (documentId: string, options: Parameters<typeof runReviewReject>[1]) => {
+  const { runReviewReject } = await import('./review-command.js');
   await runReviewReject(documentId, options);
 });
 
@@ -130,8 +143,7 @@ addDeploymentOptions(
       return port;
     }, 0)
     .option('--open', 'open the address in the desktop\'s browser', false),
-).action(async (options: import('./review-serve-command.js').ServeOptions) => {
-  // The web app's bundler and the server load only for this command.
+).action(async (options: ServeOptions) => {
   const { runReviewServe } = await import('./review-serve-command.js');
   await runReviewServe(options);
 });
@@ -147,6 +159,7 @@ addDeploymentOptions(
     .addOption(new Option('--ocr <mode>', 'when to read pages by OCR').choices(ocrModeSchema.options).default('auto'))
     .option('--json', 'one JSON object per document', false),
 ).action(async (options: Parameters<typeof runReprocess>[0]) => {
+  const { runReprocess } = await import('./reprocess-command.js');
   const outcomes = await runReprocess(options);
   if (outcomes.some((outcome) => outcome.kind === 'failed' || outcome.kind === 'conflict')) process.exitCode = 1;
 });
@@ -159,6 +172,7 @@ addDeploymentOptions(
     .option('--dry-run', 'list what would be put back, move nothing', false)
     .option('--json', 'one JSON object per message', false),
 ).action(async (options: Parameters<typeof runRedrive>[0]) => {
+  const { runRedrive } = await import('./redrive-command.js');
   await runRedrive(options);
 });
 

@@ -1,5 +1,6 @@
 import { type RedriveOutcome, redrive } from '../shared/store/redrive.js';
-import { type DeploymentOptions, resolveDeployment } from './deployment.js';
+import type { DeploymentOptions } from './deployment-options.js';
+import { resolveDeployment } from './deployment.js';
 
 /**
  * `agreements redrive`: after a fix, puts the messages parked in the dead-letter queues back where they

@@ -3,7 +3,8 @@ import { extname } from 'node:path';
 import type { CsvDialect } from '../shared/report/csv.js';
 import { REPORT_FORMATS, type ReportFormat, renderReport } from '../shared/report/report.js';
 import { makeReport, type ReportScope } from '../shared/store/reports.js';
-import { type DeploymentOptions, resolveDeployment } from './deployment.js';
+import type { DeploymentOptions } from './deployment-options.js';
+import { resolveDeployment } from './deployment.js';
 import { UsageError } from './files.js';
 
 /** `agreements report`: the extraction report over one batch, one year or everything stored, on demand. */

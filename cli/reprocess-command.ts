@@ -6,7 +6,8 @@ import type { AsyncOcrService, OcrEngine } from '../shared/ocr/engine.js';
 import { TextractOcrService } from '../shared/ocr/textract.js';
 import type { StoredDocument } from '../shared/store/records.js';
 import { type ReprocessOutcome, reprocessDocument } from '../shared/store/reprocess.js';
-import { type DeploymentOptions, resolveDeployment } from './deployment.js';
+import type { DeploymentOptions } from './deployment-options.js';
+import { resolveDeployment } from './deployment.js';
 import { UsageError } from './files.js';
 
 /**

@@ -4,7 +4,8 @@ import { describeValue, reviewValues, valuesOfIssue } from '../shared/report/rev
 import { recipientOf } from '../shared/report/rows.js';
 import { type StoredDocument, VersionConflictError } from '../shared/store/records.js';
 import { acceptReview, type Decision, findDocument, rejectReview, type ReviewStores, reviewQueue } from '../shared/store/review.js';
-import { type DeploymentOptions, resolveDeployment } from './deployment.js';
+import type { DeploymentOptions } from './deployment-options.js';
+import { resolveDeployment } from './deployment.js';
 import { UsageError } from './files.js';
 
 /** `agreements review list`, `review accept` and `review reject`: the review queue, and a person's decisions on it. */

@@ -4,7 +4,8 @@ import { type ExtractionConfig, extractionConfigFromEnv, extractionConfigSchema 
 import { ReaderPool } from '../shared/isolation/reader-pool.js';
 import type { OcrEngine } from '../shared/ocr/engine.js';
 import { TesseractOcrEngine } from '../shared/ocr/tesseract.js';
-import { type DeploymentOptions, resolveDeployment } from './deployment.js';
+import type { DeploymentOptions } from './deployment-options.js';
+import { resolveDeployment } from './deployment.js';
 import { buildReviewAssets } from './review-assets.js';
 import { startReviewServer } from './review-server.js';
 

@@ -2,7 +2,8 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type OcrCost, textractCost } from '../shared/report/report.js';
 import { type BatchesTable, type BatchState, batchManifestSchema, isComplete, manifestKey } from '../shared/store/batches.js';
 import type { RecordsTable } from '../shared/store/records.js';
-import { type Deployment, type DeploymentOptions, resolveDeployment } from './deployment.js';
+import type { DeploymentOptions } from './deployment-options.js';
+import { type Deployment, resolveDeployment } from './deployment.js';
 import { UsageError } from './files.js';
 
 /** Where a batch stands: what its manifest expects, what has been processed, and how it came out. */

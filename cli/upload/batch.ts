@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { forEachLimited } from '../../shared/concurrency.js';
 import { type BatchManifest, manifestKey as batchManifestKey } from '../../shared/store/batches.js';
 import { findPdfFiles, type FoundFile, UsageError } from '../files.js';
-import { effectivePartSize, hashFile, MiB, MIN_PART_SIZE } from './digest.js';
+import { DEFAULT_PART_SIZE, DEFAULT_RETRIES, DEFAULT_UPLOAD_CONCURRENCY } from './defaults.js';
+import { effectivePartSize, hashFile, MIN_PART_SIZE } from './digest.js';
 import { mergeManifest, readManifest, writeManifest } from './manifest.js';
 import type { FileOutcome, UploadProgressSink, UploadResult } from './model.js';
 import { describeUploadError, errorShape, isRetryable, type RetryPolicy, withRetries } from './retry.js';
@@ -19,14 +20,6 @@ import { type Destination, headObject, isSameObject, type PlannedFile, sendFile 
  */
 
 const MAX_KEY_BYTES = 1024;
-/**
- * Files in flight at once unless told otherwise, chosen with `npm run bench:upload`: 210 agreements to
- * the local deployment with the pipeline busy took 14.1 s at 4, 10.5 s at 8, 11.9 s at 10 and 11.4 s
- * at 16; more only adds contention with the pipeline for the same cores.
- */
-export const DEFAULT_UPLOAD_CONCURRENCY = 8;
-export const DEFAULT_PART_SIZE = 8 * MiB;
-export const DEFAULT_RETRIES = 4;
 
 export interface UploadOptions {
   s3: S3Client;
