@@ -16,7 +16,7 @@ import { imagePdf, scanPages } from '../fixtures/generator/scan.js';
 import { deployLocalPipeline } from '../scripts/local-emulator.js';
 import { forEachLimited } from '../shared/concurrency.js';
 import { extractionConfigSchema } from '../shared/config.js';
-import { extractDocument } from '../shared/extract/extract-document.js';
+import { extractDocument } from '../shared/extract-document.js';
 import { documentIdOf } from '../shared/extract/rejected.js';
 import { TesseractOcrEngine } from '../shared/ocr/tesseract.js';
 import type { Report } from '../shared/report/report.js';

@@ -11,7 +11,7 @@ import { printAgreement } from '../fixtures/generator/render-html.js';
 import { type ScanOptions, scanDocument } from '../fixtures/generator/scan.js';
 import { signatureMarksOf } from '../fixtures/generator/signature-marks.js';
 import type { ExtractionConfig } from '../shared/config.js';
-import { extractDocument } from '../shared/extract/extract-document.js';
+import { extractDocument } from '../shared/extract-document.js';
 import type { OcrEngine } from '../shared/ocr/engine.js';
 import type { AgreementRecord } from '../shared/schema/record.js';
 import { fieldsOf, wrongFields } from './field-accuracy.js';

@@ -5,7 +5,7 @@ import { bulkAgreements } from '../fixtures/generator/bulk.js';
 import { mergeBenchResults } from './results.js';
 import { deployLocalPipeline } from '../scripts/local-emulator.js';
 import { extractionConfigSchema } from '../shared/config.js';
-import { extractDocument } from '../shared/extract/extract-document.js';
+import { extractDocument } from '../shared/extract-document.js';
 import { documentIdOf } from '../shared/extract/rejected.js';
 import { RecordsTable } from '../shared/store/records.js';
 

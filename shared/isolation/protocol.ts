@@ -1,5 +1,5 @@
 import type { ExtractionConfig } from '../config.js';
-import type { Extraction, OcrPlan } from '../extract/extract-document.js';
+import type { Extraction, OcrPlan } from '../extract-document.js';
 import type { OcrPage } from '../ocr/engine.js';
 import type { PageRaster } from '../pdf/document.js';
 import type { Rejection } from '../pdf/preflight.js';

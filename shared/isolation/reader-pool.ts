@@ -1,7 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { ExtractionConfig } from '../config.js';
-import type { Extraction, OcrPlan } from '../extract/extract-document.js';
+import type { Extraction, OcrPlan } from '../extract-document.js';
 import { rejectedRecord } from '../extract/rejected.js';
 import type { OcrEngine, OcrPage } from '../ocr/engine.js';
 import type { PageRaster } from '../pdf/document.js';

@@ -1,4 +1,4 @@
-import { extractDocumentWithText, extractOrPlanOcr, withDocument } from '../extract/extract-document.js';
+import { extractDocumentWithText, extractOrPlanOcr, withDocument } from '../extract-document.js';
 import type { OcrEngine, OcrPage } from '../ocr/engine.js';
 import { greyForOcr } from '../ocr/preprocess.js';
 import type { PageRaster } from '../pdf/document.js';

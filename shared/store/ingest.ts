@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, NotFound, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ExtractionConfig } from '../config.js';
-import type { Extraction } from '../extract/extract-document.js';
+import type { Extraction } from '../extract-document.js';
 import { EXTRACTOR_VERSION } from '../extract/version.js';
 import type { ReaderPool } from '../isolation/reader-pool.js';
 import { type AsyncOcrService, type OcrEngine, OcrJobFailedError, type OcrPage } from '../ocr/engine.js';

@@ -1,5 +1,5 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
-import type { Extraction } from '../extract/extract-document.js';
+import type { Extraction } from '../extract-document.js';
 import type { OcrPage } from '../ocr/engine.js';
 import { EXTRACTOR_VERSION } from '../extract/version.js';
 import { type Change, diffValues } from '../review/corrections.js';

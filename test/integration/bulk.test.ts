@@ -8,7 +8,7 @@ import { uploadBatch } from '../../cli/upload/batch.js';
 import { bulkAgreements } from '../../fixtures/generator/bulk.js';
 import { renderAgreement } from '../../fixtures/generator/render-digital.js';
 import { extractionConfigSchema } from '../../shared/config.js';
-import { extractDocument } from '../../shared/extract/extract-document.js';
+import { extractDocument } from '../../shared/extract-document.js';
 import { documentIdOf } from '../../shared/extract/rejected.js';
 import { EXTRACTOR_VERSION } from '../../shared/extract/version.js';
 import type { Report } from '../../shared/report/report.js';

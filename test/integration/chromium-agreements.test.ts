@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectedAgreement } from '../../fixtures/generator/expected.js';
 import { printableAgreement, printAgreement, scanOfPrinted } from '../../fixtures/generator/render-html.js';
 import { extractionConfigSchema } from '../../shared/config.js';
-import { extractDocument } from '../../shared/extract/extract-document.js';
+import { extractDocument } from '../../shared/extract-document.js';
 import { TesseractOcrEngine } from '../../shared/ocr/tesseract.js';
 import type { AgreementRecord } from '../../shared/schema/record.js';
 import { launchBrowser } from '../support/browser.js';

@@ -5,7 +5,7 @@ import { expectedAgreement } from '../../fixtures/generator/expected.js';
 import { renderAgreement } from '../../fixtures/generator/render-digital.js';
 import { extractionConfigSchema } from '../../shared/config.js';
 import { GEBIETSKOERPERSCHAFTEN } from '../../shared/data/gebietskoerperschaften.js';
-import { extractDocument } from '../../shared/extract/extract-document.js';
+import { extractDocument } from '../../shared/extract-document.js';
 
 /**
  * Agreements the fixtures do not hold: for random seeds, recipients and years, the generator lays out an

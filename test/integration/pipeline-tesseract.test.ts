@@ -4,7 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { extractionConfigSchema } from '../../shared/config.js';
-import { extractDocument } from '../../shared/extract/extract-document.js';
+import { extractDocument } from '../../shared/extract-document.js';
 import { documentIdOf } from '../../shared/extract/rejected.js';
 import { TesseractOcrEngine } from '../../shared/ocr/tesseract.js';
 import { RecordsTable } from '../../shared/store/records.js';

@@ -10,7 +10,7 @@ import { PDFDocument } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { uploadBatch } from '../../cli/upload/batch.js';
 import { extractionConfigSchema } from '../../shared/config.js';
-import { extractOrPlanOcr } from '../../shared/extract/extract-document.js';
+import { extractOrPlanOcr } from '../../shared/extract-document.js';
 import { documentIdOf } from '../../shared/extract/rejected.js';
 import type { Report } from '../../shared/report/report.js';
 import type { AgreementRecord } from '../../shared/schema/record.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { extractionConfigSchema, type ExtractionConfigInput } from '../../shared/config.js';
-import { extractDocumentWithText, extractOrPlanOcr } from '../../shared/extract/extract-document.js';
+import { extractDocumentWithText, extractOrPlanOcr } from '../../shared/extract-document.js';
 import { ReaderPool } from '../../shared/isolation/reader-pool.js';
 import { type OcrEngine, type OcrPage } from '../../shared/ocr/engine.js';
 import type { PageRaster } from '../../shared/pdf/document.js';

@@ -1,6 +1,6 @@
 import { TextractClient } from '@aws-sdk/client-textract';
 import type { ExtractionConfig } from '../../shared/config.js';
-import { type Extraction, extractDocumentWithText, extractOrPlanOcr } from '../../shared/extract/extract-document.js';
+import { type Extraction, extractDocumentWithText, extractOrPlanOcr } from '../../shared/extract-document.js';
 import type { OcrPage } from '../../shared/ocr/engine.js';
 import { pagesFromBlocks, textDetectionBlocks } from '../../shared/ocr/textract.js';
 

@@ -6,7 +6,7 @@ import { extractMeasures } from '../../shared/extract/measures.js';
 import { geometryOnPage } from '../../shared/ocr/engine.js';
 import { pagesFromBlocks, startTextDetection, TextractJobFailed, textDetectionBlocks } from '../../shared/ocr/textract.js';
 import { extractionConfigSchema } from '../../shared/config.js';
-import { extractDocument } from '../../shared/extract/extract-document.js';
+import { extractDocument } from '../../shared/extract-document.js';
 import { PdfDocument } from '../../shared/pdf/document.js';
 import { expectBoxesHoldTheirValues, expectEvidenceForEveryValue } from '../support/evidence.js';
 import { fixtureBytes, loadFixtures } from '../support/fixtures.js';

@@ -1,17 +1,17 @@
-import type { ExtractionConfig } from '../config.js';
-import { geometryOnPage, type OcrEngine, type OcrPage } from '../ocr/engine.js';
-import { greyForOcr } from '../ocr/preprocess.js';
-import { type StructuralDamage, structuralDamage } from '../pdf/damage.js';
-import { type PageObserver, type PageSize, PdfDocument, type PdfPageText } from '../pdf/document.js';
-import type { LineGeometry } from '../pdf/text-layer.js';
-import { checkEnvelope, checkStructure, PdfRejected, type Rejection } from '../pdf/preflight.js';
-import { type AgreementRecord, agreementRecordSchema, type Evidence, type EvidenceSource, type TextSource } from '../schema/record.js';
-import { validateFindings } from '../validate/rules.js';
-import { extractAgreement } from './agreement.js';
-import { alignToWords, evidenceOf, type PageOrigin, type SourceLine } from './evidence.js';
-import { documentIdOf, rejectedRecord } from './rejected.js';
-import { announcedPageCount, contentLineIndexes, normalizeCharacters, tidyLine } from './normalize.js';
-import { repairDigits, repairOcrLine } from './ocr-repairs.js';
+import type { ExtractionConfig } from './config.js';
+import { geometryOnPage, type OcrEngine, type OcrPage } from './ocr/engine.js';
+import { greyForOcr } from './ocr/preprocess.js';
+import { type StructuralDamage, structuralDamage } from './pdf/damage.js';
+import { type PageObserver, type PageSize, PdfDocument, type PdfPageText } from './pdf/document.js';
+import type { LineGeometry } from './pdf/text-layer.js';
+import { checkEnvelope, checkStructure, PdfRejected, type Rejection } from './pdf/preflight.js';
+import { type AgreementRecord, agreementRecordSchema, type Evidence, type EvidenceSource, type TextSource } from './schema/record.js';
+import { validateFindings } from './validate/rules.js';
+import { extractAgreement } from './extract/agreement.js';
+import { alignToWords, evidenceOf, type PageOrigin, type SourceLine } from './extract/evidence.js';
+import { documentIdOf, rejectedRecord } from './extract/rejected.js';
+import { announcedPageCount, contentLineIndexes, normalizeCharacters, tidyLine } from './extract/normalize.js';
+import { repairDigits, repairOcrLine } from './extract/ocr-repairs.js';
 
 /**
  * From PDF bytes to a validated record: preflight, text layer, OCR for scanned pages, field extraction,
