@@ -1,42 +1,18 @@
 import type { Measure } from '../schema/record.js';
-import type { LineSpan } from './evidence.js';
-import { isNoiseLine, isSpeckLine, looksLikeText } from './noise.js';
 import { CELL_SEPARATOR, type LineGeometry } from '../pdf/text-layer.js';
-import { foldForComparison, joinWrapped } from './normalize.js';
-import { CENTRED_OFFSET, CENTRED_WIDTH, columnRightEdge, columnsByPage, continuesPhrase, EXACT_EDGE, fullLineLength, type ListLayout, wrapped } from './list-layout.js';
-import { isCompleteStandardTitle, standardTitle } from './measure-titles.js';
+import { CENTRED_OFFSET, CENTRED_WIDTH, columnRightEdge, columnsByPage, EXACT_EDGE, fullLineLength, type ListLayout } from './list-layout.js';
+import { type MeasureSource, readList, type UnaccountedLine } from './list-reader.js';
+import { BULLET_LINE, LIST_INTRO, MEASURE_LINE, measureNumber, PLACE_DATE_HINT, SECTION_HEADING } from './measure-lines.js';
+import { standardTitle } from './measure-titles.js';
+import { isNoiseLine, isSpeckLine, looksLikeText } from './noise.js';
+import { foldForComparison } from './normalize.js';
 import { withoutStrayPeriodsInItem } from './ocr-repairs.js';
 
 /**
- * The numbered list of measure types (Maßnahmenarten), each with the projects listed under it.
- * A numbered line opens a measure, a bulleted line a project. An unmarked line (bullets drawn as
- * shapes leave none in the text, and OCR may drop them) opens a project when it starts further right
- * than the measure title's text, where the text layer tells where lines start; otherwise it continues
- * the item above when that line was full (it wrapped) and opens a project when it was not.
+ * The numbered list of measure types (Maßnahmenarten), each with the projects listed under it: where
+ * the list starts, how it is laid out (list-layout.ts), how it is read (list-reader.ts), and what
+ * follows it up to the next section.
  */
-
-/** "1.", "1)", and OCR's "1,", "1;", "l." or "Z." (for 2) */
-const MEASURE_LINE = /^(?<number>\d{1,2}|[lIZ])\s?[.):,;]\s*(?<text>[^\d\s].*)$/;
-/** Bullets as typed, as Symbol/Wingdings fonts encode them, and as OCR misreads them ("o-", "x", "oBerufs…"). */
-const BULLET_LINE = /^(?:[-–—‐•▪■□●◦○·∙*+»«>°©®✓➢&\uF0A7\uF0B7\uF0D8\uF0FC]|[oesacvx]{1,2}[-.,;:_!*'‘’]?(?=\s+[.,'‘’‚]?\p{Lu})|[oe](?=\p{Lu}\p{Ll}))\s*(?<text>\S.*)$/u;
-const LIST_INTRO = /folgende\s+(?:Projekte|Maßnahmen|Angebote)|Maßnahmenart(?:en)?\s*:?\s*$|in\s+den\s+(?:jeweiligen[.,]?\s+)?Maßnahmenarten/i;
-export const SECTION_HEADING = /^(?:§|S|\$|8|&)\s?\d{1,2}\s*$|^(?:Artikel|Art\.)\s*\d+/;
-/** Sentence openings of the paragraph that follows the list; a list item does not start like this. */
-const PARAGRAPH_START =
-  /^(?:Die|Der|Das|Diese[rs]?|Dies|Im|In\s+der|Mit|Zur|Zum|Alle|Es|Eine?|Über|Sofern|Soweit|Dabei|Hierbei|Darüber|Für\s+die|Bei|Nach|Unterjährige)\s/;
-const PLACE_DATE_HINT = /,\s*(?:den\s+)?\d{1,2}\.\s?(?:\d{1,2}\.|[A-ZÄÖÜ][a-zä]+)\s?\d{2,4}\s*$/;
-
-/** Where a measure's title and each of its projects were read. */
-export interface MeasureSource {
-  title: LineSpan[];
-  projects: LineSpan[][];
-}
-
-/** Lines of the list's section that became no part of a value: under which measure they stand (-1: after the list). */
-export interface UnaccountedLine {
-  line: number;
-  measure: number;
-}
 
 export interface MeasureList {
   measures: Measure[];
@@ -54,29 +30,7 @@ export interface MeasureList {
   startLine: number;
 }
 
-/** Stray dots, dashes and bars OCR leaves between a list mark and the item's text. */
-function stripLeadingMarks(text: string): string {
-  const stripped = text.replace(/^[\s.,:;_|'‘’*•·–—-]+(?=\S)/u, '').trim();
-  // A quote that opens nothing (no second one follows) is a speck too.
-  return /^["“]/.test(stripped) && (stripped.match(/["“”]/g) ?? []).length === 1 ? stripped.slice(1).trim() : stripped;
-}
 
-/** Digits OCR reads for the one written ("5." as "9."); inside a running list the expected one is meant. */
-const OCR_DIGIT_CONFUSIONS: Record<number, readonly number[]> = {
-  2: [7],
-  3: [8, 5],
-  4: [9],
-  5: [9, 6, 3, 8],
-  6: [5, 8, 0],
-  7: [1, 2],
-  8: [3, 6, 9, 0],
-  9: [5, 8, 0],
-};
-
-function measureNumber(raw: string): number {
-  if (/^[lI]$/.test(raw)) return 1;
-  return raw === 'Z' ? 2 : Number(raw);
-}
 
 function findListStart(lines: readonly string[], fromLine: number): number {
   const firstMeasure = (from: number, within: number) => {
@@ -99,8 +53,6 @@ function findListStart(lines: readonly string[], fromLine: number): number {
   return firstMeasure(fromLine, lines.length);
 }
 
-/** How much further right than a measure title's text a line must start to be a project under it (points). */
-const PROJECT_INDENT = 6;
 
 export function extractMeasures(
   lines: readonly string[],
@@ -215,149 +167,3 @@ function afterTheList(layout: ListLayout, endLine: number): { unaccounted: numbe
   return { unaccounted, ...(numbered !== undefined ? { numbered } : {}) };
 }
 
-function readList(layout: ListLayout): { measures: Measure[]; sources: MeasureSource[]; unaccounted: UnaccountedLine[]; endLine: number } {
-  const { lines, referenceLength, geometryOf } = layout;
-  const measures: Measure[] = [];
-  const sources: MeasureSource[] = [];
-  const unaccounted: UnaccountedLine[] = [];
-  /** The lines the line being read is made of (a number standing alone is read with the next line), and how long each is. */
-  let parts: { line: number; length: number }[] = [];
-  /** Where the last `length` characters of the line being read stand: the end of its last part, and so on back. */
-  const suffixSpans = (length: number): LineSpan[] => {
-    const spans: LineSpan[] = [];
-    let remaining = length;
-    for (const part of [...parts].reverse()) {
-      if (remaining <= 0) break;
-      const taken = Math.min(remaining, part.length);
-      spans.unshift({ line: part.line, start: part.length - taken, end: part.length });
-      // The space that joined the parts.
-      remaining -= taken + 1;
-    }
-    return spans;
-  };
-  type Open = { kind: 'title' } | { kind: 'project'; index: number };
-  let open: Open | undefined;
-  let previousLine = '';
-  let previousIndex = -1;
-  let afterBlank = false;
-  /** Where the open measure's title text starts on the page, when known. */
-  let titleTextX: number | undefined;
-  /** Where the open measure's line (its number) starts, when known, and on which page. */
-  let measureX: number | undefined;
-  let measurePage: number | undefined;
-  let index = layout.start;
-
-  /** A line starting there lies under the open measure's title, further right than its text. */
-  const indentedUnderMeasure = (x: number | undefined) => titleTextX !== undefined && x !== undefined && x > titleTextX + PROJECT_INDENT;
-
-  const append = (text: string) => {
-    const measure = measures.at(-1);
-    const source = sources.at(-1);
-    if (!measure || !source || !open) return;
-    if (open.kind === 'title') {
-      measure.title = joinWrapped(measure.title, text);
-      source.title.push(...suffixSpans(text.length));
-    } else {
-      measure.projects[open.index] = joinWrapped(measure.projects[open.index] ?? '', text);
-      source.projects[open.index]?.push(...suffixSpans(text.length));
-    }
-  };
-  const openProject = (text: string) => {
-    const measure = measures.at(-1);
-    if (!measure) return;
-    measure.projects.push(text);
-    sources.at(-1)?.projects.push(suffixSpans(text.length));
-    open = { kind: 'project', index: measure.projects.length - 1 };
-  };
-
-  for (; index < lines.length; index++) {
-    let line = (lines[index] ?? '').split(CELL_SEPARATOR).join(' ').trim();
-    parts = [{ line: index, length: (lines[index] ?? '').length }];
-    // The title's text starts at the first word after the number that has a letter (OCR may leave a speck between).
-    const firstWord = line.split(/\s+/).findIndex((word, position) => position > 0 && /\p{L}/u.test(word));
-    let textX = firstWord > 0 ? geometryOf(index)?.words[firstWord]?.left : undefined;
-    const lineX = layout.startOf(index);
-    // A number standing alone, its text on the next line (set apart by layout or a page break).
-    if (/^\d{1,2}[.)]$/.test(line) && lines[index + 1]?.trim()) {
-      line = `${line} ${(lines[++index] ?? '').split(CELL_SEPARATOR).join(' ').trim()}`;
-      parts.push({ line: index, length: (lines[index] ?? '').length });
-      textX = layout.startOf(index);
-    }
-    if (!line) {
-      afterBlank = true;
-      continue;
-    }
-    // What OCR read from specks, a stamp or dirt is no item; it stays unaccounted for.
-    if (layout.isNoise(index)) {
-      unaccounted.push({ line: index, measure: measures.length - 1 });
-      continue;
-    }
-    // A lone digit before a capitalised word that is not the next measure's number is a bullet OCR
-    // misread ("9 JobBrücke"); measure numbers carry a period or parenthesis.
-    // No measure is numbered 0: "0." is a hollow bullet (◦) OCR read as a digit.
-    const misreadBullet = (/^\d\s+\p{Lu}/u.test(line) && Number(line[0]) !== measures.length + 1) || /^0[.)]\s/.test(line);
-    if (misreadBullet && open) line = line.slice(1).trim();
-    const numbered = MEASURE_LINE.exec(line)?.groups;
-    const expected = measures.length + 1;
-    const written = numbered ? measureNumber(numbered.number ?? '') : undefined;
-    // A number set on the open measure's page, nearer its title text than its number, is no measure's:
-    // a bullet OCR read as a digit ("9; Sprungbrett", even "3." under measure 2), or a numbered list of
-    // projects.
-    const underMeasure =
-      open !== undefined &&
-      measureX !== undefined &&
-      lineX !== undefined &&
-      layout.pageOf(index) === measurePage &&
-      lineX > measureX + Math.max(PROJECT_INDENT, ((titleTextX ?? measureX) - measureX) / 2);
-    const number = written !== undefined && OCR_DIGIT_CONFUSIONS[expected]?.includes(written) && measures.length > 0 ? expected : written;
-    const numberedBullet = numbered !== undefined && underMeasure;
-    if (numbered && !numberedBullet) {
-      if (number !== expected) break;
-      const title = stripLeadingMarks(numbered.text ?? '');
-      measures.push({ number, title, projects: [] });
-      sources.push({ title: suffixSpans(title.length), projects: [] });
-      measureX = lineX;
-      measurePage = layout.pageOf(index);
-      open = { kind: 'title' };
-      // The number must stand apart from the title for its second word to be where the title starts.
-      titleTextX = /^(?:\d{1,2}|[lIZ])\s?[.):,;]+["'‘’„“]?\s/.test(line) ? textX : undefined;
-    } else {
-      if (SECTION_HEADING.test(line) || PLACE_DATE_HINT.test(line)) break;
-      const bullet = BULLET_LINE.exec(line);
-      const itemText = numberedBullet ? stripLeadingMarks(numbered?.text ?? line) : bullet?.groups || misreadBullet ? stripLeadingMarks(bullet?.groups?.text ?? line) : undefined;
-      if (itemText !== undefined && !/\p{L}{2}/u.test(itemText)) {
-        // No word after the bullet ("- . „", "0 G9 ,"): specks OCR read as a bullet and a text, which
-        // no project is named; more than a few such characters may be what is left of an item.
-        if (!isSpeckLine(itemText)) unaccounted.push({ line: index, measure: measures.length - 1 });
-        continue;
-      } else if (itemText !== undefined) {
-        openProject(itemText);
-      } else if (!/\p{L}/u.test(line) || /^\p{Ll}{1,2}$/u.test(line) || isSpeckLine(line)) {
-        // Not a word in it: what OCR makes of a bullet or a speck on a line of its own ("re", "/ ö !");
-        // more than a few such characters may be what is left of an item.
-        if (!isSpeckLine(line)) unaccounted.push({ line: index, measure: measures.length - 1 });
-        continue;
-      } else {
-        const sentenceLike = line.length >= referenceLength * 0.6 || /[.!?]$/.test(line);
-        if ((PARAGRAPH_START.test(line) && sentenceLike) || (/[.;!?]$/.test(line) && line.length >= referenceLength * 0.6)) break;
-        // A title that already is a whole standard measure type does not go on over the next line, and
-        // neither does one whose wrapped lines would start where this line starts: further right.
-        const indentedUnderTitle = open?.kind === 'title' && indentedUnderMeasure(lineX);
-        const completeTitle = open?.kind === 'title' && (isCompleteStandardTitle(measures.at(-1)?.title ?? '', line) || indentedUnderTitle);
-        // A blank line ends the item above (OCR leaves one at a paragraph's end), unless the item plainly
-        // goes on; otherwise the list goes on only with a numbered or bulleted line, or one set as far
-        // right as the list's text (the paragraph after the list starts further left).
-        const inList = titleTextX !== undefined && lineX !== undefined && lineX >= titleTextX - PROJECT_INDENT;
-        if (afterBlank && open && !completeTitle && continuesPhrase(previousLine, line)) append(line);
-        else if (afterBlank && !inList) break;
-        else if (open && !completeTitle && wrapped(layout, previousIndex, previousLine, index, line)) append(line);
-        else if (!previousLine) break;
-        else openProject(line);
-      }
-    }
-    afterBlank = false;
-    previousLine = line;
-    previousIndex = index;
-  }
-  return { measures, sources, unaccounted, endLine: index };
-}
