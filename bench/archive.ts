@@ -19,7 +19,7 @@ import { extractionConfigSchema } from '../shared/config.js';
 import { extractDocument } from '../shared/extract-document.js';
 import { documentIdOf } from '../shared/extract/rejected.js';
 import { TesseractOcrEngine } from '../shared/ocr/tesseract.js';
-import type { Report } from '../shared/report/report.js';
+import type { Report } from '../shared/report/model.js';
 import type { BatchMember } from '../shared/store/batches.js';
 import { dynamoItemBytes } from '../shared/store/item-size.js';
 import { FunctionMemorySampler } from './function-memory.js';

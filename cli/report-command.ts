@@ -1,8 +1,10 @@
-import { writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import { extname } from 'node:path';
+import { PassThrough } from 'node:stream';
 import type { CsvDialect } from '../shared/report/csv.js';
-import { REPORT_FORMATS, type ReportFormat, renderReport } from '../shared/report/report.js';
-import { makeReport, type ReportScope } from '../shared/store/reports.js';
+import { REPORT_FORMATS, type ReportFormat, writeReport } from '../shared/report/report.js';
+import { type ReportScope, withReportContent } from '../shared/store/reports.js';
 import type { DeploymentOptions } from './deployment-options.js';
 import { resolveDeployment } from './deployment.js';
 import { UsageError } from './files.js';
@@ -38,15 +40,23 @@ export async function runReport(options: ReportCommandOptions): Promise<void> {
   } else {
     scope = { kind: 'all', ...(options.year !== undefined ? { year: options.year } : {}) };
   }
-  const report = await makeReport(scope, stores, new Date());
-  const body = await renderReport(report, format, { csvDialect: options.csvDialect });
-  if (options.out) {
-    await writeFile(options.out, body);
-    const { totals } = report;
-    process.stderr.write(
-      `wrote ${options.out}: ${totals.documents} documents (${totals.byStatus.valid} valid, ${totals.byStatus.needs_review} need review, ${totals.byStatus.rejected} rejected)\n`,
-    );
-  } else {
-    process.stdout.write(body);
-  }
+  await withReportContent(scope, stores, new Date(), async (content) => {
+    if (options.out) {
+      const file = createWriteStream(options.out);
+      const closed = once(file, 'close');
+      await writeReport(content, format, file, { csvDialect: options.csvDialect });
+      await closed;
+      const { totals } = content.summary;
+      process.stderr.write(
+        `wrote ${options.out}: ${totals.documents} documents (${totals.byStatus.valid} valid, ${totals.byStatus.needs_review} need review, ${totals.byStatus.rejected} rejected)\n`,
+      );
+    } else {
+      // The writer ends the stream it is given; standard output stays open.
+      const out = new PassThrough();
+      out.pipe(process.stdout, { end: false });
+      const drained = once(out, 'end');
+      await writeReport(content, format, out, { csvDialect: options.csvDialect });
+      await drained;
+    }
+  });
 }

@@ -5,8 +5,9 @@ import { reportDependencies } from './commons/pipeline.js';
 import { logger, metrics, tracer } from './commons/powertools.js';
 
 /**
- * Writes extraction reports to the bucket: a batch's report when its last document has been stored
- * (a request on the report queue), and the report over everything stored on a schedule (EventBridge).
+ * Writes extraction reports to the bucket: a batch's report when its last document has been stored, and
+ * again after a record of it changed (requests on the report queue), and the report over everything
+ * stored on a schedule (EventBridge).
  */
 const stores = reportDependencies(process.env);
 

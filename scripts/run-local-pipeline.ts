@@ -5,7 +5,7 @@ import { resolveDeployment } from '../cli/deployment.js';
 import { formatSummary, formatTable } from '../cli/table.js';
 import { defaultBatchName, uploadBatch } from '../cli/upload/batch.js';
 import { createUploadProgress, formatUploadSummary } from '../cli/upload/progress.js';
-import type { Report } from '../shared/report/report.js';
+import type { Report } from '../shared/report/model.js';
 import { deployLocalPipeline } from './local-emulator.js';
 
 /**

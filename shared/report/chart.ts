@@ -9,6 +9,21 @@ import { formatEuro } from './rows.js';
 export interface Bar {
   label: string;
   cents: number;
+  /** The bar that sums the labels too small for a bar of their own; drawn lighter. */
+  others?: boolean;
+}
+
+/** Bars a chart shows at most: the largest, and one for all the others. */
+export const MAX_BARS = 15;
+
+/**
+ * The bars of a chart over many labels: the largest `MAX_BARS - 1` as they are, and the rest summed in
+ * one last bar named for how many it holds. Expects the bars largest first.
+ */
+export function chartBars(bars: readonly Bar[]): Bar[] {
+  if (bars.length <= MAX_BARS) return [...bars];
+  const rest = bars.slice(MAX_BARS - 1);
+  return [...bars.slice(0, MAX_BARS - 1), { label: `Übrige ${rest.length} Empfänger`, cents: rest.reduce((sum, bar) => sum + bar.cents, 0), others: true }];
 }
 
 const escapeXml = (text: string) => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
@@ -48,7 +63,7 @@ export function barChartSvg(bars: readonly Bar[], title: string): string {
     return [
       `<g role="listitem" aria-label="${escapeXml(`${bar.label}: ${formatEuro(bar.cents)}`)}">`,
       `<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end" font-size="12">${escapeXml(bar.label)}</text>`,
-      `<rect class="bar" x="${labelWidth}" y="${y + 4}" width="${Math.max(1, end - labelWidth).toFixed(1)}" height="${rowHeight - 8}" fill="#2b4c7e" stroke="#000" stroke-width="0.5"/>`,
+      `<rect class="bar${bar.others ? ' others' : ''}" x="${labelWidth}" y="${y + 4}" width="${Math.max(1, end - labelWidth).toFixed(1)}" height="${rowHeight - 8}" fill="${bar.others ? '#9aa9c2' : '#2b4c7e'}" stroke="#000" stroke-width="0.5"/>`,
       `<text x="${(end + 6).toFixed(1)}" y="${y + 15}" font-size="11">${escapeXml(formatEuro(bar.cents))}</text>`,
       '</g>',
     ].join('');

@@ -1,4 +1,6 @@
-import type { Report } from './report.js';
+import type { Writable } from 'node:stream';
+import type { ReportContent } from './model.js';
+import { TextOutput } from './output.js';
 import { type Cell, COLUMNS, documentRow } from './rows.js';
 
 /**
@@ -27,11 +29,11 @@ function csvCell(cell: Cell, { separator, decimal }: (typeof DIALECTS)[CsvDialec
   return text.includes(separator) || /["\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-export function renderCsv(report: Report, dialect: CsvDialect = 'excel-de'): string {
+export async function writeCsv({ summary, documents }: ReportContent, stream: Writable, dialect: CsvDialect = 'excel-de'): Promise<void> {
   const format = DIALECTS[dialect];
-  const lines = [
-    COLUMNS.map((column) => csvCell(column.header, format)),
-    ...report.documents.map((record) => documentRow(record, report.keys[record.documentId] ?? []).map((cell) => csvCell(cell, format))),
-  ];
-  return `\uFEFF${lines.map((cells) => cells.join(format.separator)).join('\r\n')}\r\n`;
+  const line = (cells: readonly Cell[]) => `${cells.map((cell) => csvCell(cell, format)).join(format.separator)}\r\n`;
+  const output = new TextOutput(stream);
+  await output.write(`\uFEFF${line(COLUMNS.map((column) => column.header))}`);
+  for await (const record of documents()) await output.write(line(documentRow(record, summary.keys[record.documentId] ?? [])));
+  await output.end();
 }

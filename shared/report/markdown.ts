@@ -1,4 +1,6 @@
-import type { Report } from './report.js';
+import type { Writable } from 'node:stream';
+import type { ReportContent } from './model.js';
+import { TextOutput } from './output.js';
 import { describeValue, valuesOfIssue } from './review-values.js';
 import { COLUMNS, cellText, describeOcrCost, documentRow, formatEuro, STATUS_LABELS } from './rows.js';
 
@@ -22,43 +24,51 @@ const inline = (text: string, lineBreak = ' ') =>
 const code = (text: string) => (text.includes('`') || /[\r\n]/.test(text) ? inline(text) : `\`${text}\``);
 /** In a table cell a line break is `<br>`, the only way to keep it inside the cell. */
 const escapeCell = (text: string) => inline(text, '<br>');
+const tableRow = (cells: readonly string[]) => `| ${cells.map(escapeCell).join(' | ')} |`;
 const table = (header: readonly string[], rows: readonly (readonly string[])[]) =>
-  [`| ${header.map(escapeCell).join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.map(escapeCell).join(' | ')} |`)].join('\n');
+  [tableRow(header), `| ${header.map(() => '---').join(' | ')} |`, ...rows.map(tableRow)].join('\n');
 
-export function renderMarkdown(report: Report): string {
-  const { totals } = report;
+export async function writeMarkdown({ summary, documents }: ReportContent, stream: Writable): Promise<void> {
+  const output = new TextOutput(stream);
+  const { totals } = summary;
   const collator = new Intl.Collator('de');
   const shown = COLUMNS.filter((column) => column.key !== 'documentId' && column.key !== 'keys');
-  const sections = [
-    `# Extraktionsbericht: ${inline(report.scope)}`,
-    `Erstellt ${report.generatedAt}${report.batch ? ` · Batch ${code(report.batch)}` : ''}`,
+  const section = (text: string) => output.write(`${text}\n\n`);
+  await section(`# Extraktionsbericht: ${inline(summary.scope)}`);
+  await section(`Erstellt ${summary.generatedAt}${summary.batch ? ` · Batch ${code(summary.batch)}` : ''}`);
+  await section(
     `${totals.documents} Dokumente: ${totals.byStatus.valid} gültig, ${totals.byStatus.needs_review} zu prüfen, ${totals.byStatus.rejected} abgewiesen. Summe der gültigen Beträge: ${formatEuro(totals.amountCents)}. ${inline(describeOcrCost(totals.ocr))}.`,
-    '## Je Haushaltsjahr',
+  );
+  await section('## Je Haushaltsjahr');
+  await section(
     table(
       ['Haushaltsjahr', 'Dokumente', 'Summe (gültig)'],
       Object.entries(totals.byYear)
         .sort(([a], [b]) => Number(a) - Number(b))
         .map(([year, total]) => [year, String(total.documents), formatEuro(total.amountCents)]),
     ),
-    '## Je Empfänger',
+  );
+  await section('## Je Empfänger');
+  await section(
     table(
       ['Empfänger', 'Dokumente', 'Summe (gültig)'],
       Object.entries(totals.byRecipient)
         .sort(([a], [b]) => collator.compare(a, b))
         .map(([recipient, total]) => [recipient, String(total.documents), formatEuro(total.amountCents)]),
     ),
-    '## Dokumente',
-    table(
-      shown.map((column) => column.header),
-      report.documents.map((record) => {
-        const cells = documentRow(record, report.keys[record.documentId] ?? []);
-        return shown.map((column) => cellText(column, cells[COLUMNS.indexOf(column)]));
-      }),
-    ),
-    '## Zu prüfen',
-    report.review.length === 0
+  );
+  await section('## Dokumente');
+  await output.write(`${table(shown.map((column) => column.header), [])}\n`);
+  for await (const record of documents()) {
+    const cells = documentRow(record, summary.keys[record.documentId] ?? []);
+    await output.write(`${tableRow(shown.map((column) => cellText(column, cells[COLUMNS.indexOf(column)])))}\n`);
+  }
+  await output.write('\n');
+  await section('## Zu prüfen');
+  await section(
+    summary.review.length === 0
       ? 'Kein Dokument muss geprüft werden.'
-      : report.review
+      : summary.review
           .map((item) =>
             [
               `- **${inline(item.fileName)}** (${STATUS_LABELS[item.status]})`,
@@ -69,21 +79,27 @@ export function renderMarkdown(report: Report): string {
             ].join('\n'),
           )
           .join('\n'),
-    '## Widersprüche',
-    report.conflicts.length === 0
+  );
+  await section('## Widersprüche');
+  await section(
+    summary.conflicts.length === 0
       ? 'Keine.'
-      : report.conflicts
+      : summary.conflicts
           .map(
             (conflict) =>
               `- ${inline(conflict.recipient)} ${conflict.budgetYear}: ${conflict.documents.map((document) => `${inline(document.fileName)} ${formatEuro(document.amountCents)}`).join(' · ')}`,
           )
           .join('\n'),
-    '## Duplikate',
-    report.duplicates.length === 0
-      ? 'Keine.'
-      : report.duplicates
-          .map((duplicate) => `- ${duplicate.kind}: ${duplicate.documents.map((document) => `${inline(document.fileName)} (${document.keys.map((key) => inline(key)).join(', ')})`).join(' · ')}`)
-          .join('\n'),
-  ];
-  return `${sections.join('\n\n')}\n`;
+  );
+  await section('## Duplikate');
+  await output.write(
+    `${
+      summary.duplicates.length === 0
+        ? 'Keine.'
+        : summary.duplicates
+            .map((duplicate) => `- ${duplicate.kind}: ${duplicate.documents.map((document) => `${inline(document.fileName)} (${document.keys.map((key) => inline(key)).join(', ')})`).join(' · ')}`)
+            .join('\n')
+    }\n`,
+  );
+  await output.end();
 }

@@ -1,5 +1,10 @@
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { buildReport, renderReport, type Report, type ReportEntry, type ReportFormat } from '../report/report.js';
+import { PassThrough, type Writable } from 'node:stream';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { forEachLimited } from '../concurrency.js';
+import type { ReportContent, ReportEntry } from '../report/model.js';
+import { type ReportFormat, writeReport } from '../report/report.js';
+import { ReportSnapshot } from '../report/snapshot.js';
 import type { ReportRequest } from './batch-tracking.js';
 import type { BatchesTable } from './batches.js';
 import { readRecordText } from './document-objects.js';
@@ -51,45 +56,88 @@ async function entryOf(stored: StoredDocument, stores: ReportStores): Promise<Re
   };
 }
 
-export async function loadReportEntries(scope: ReportScope, stores: ReportStores): Promise<ReportEntry[]> {
-  let documents: StoredDocument[];
+/** The scope's stored documents, a hundred at a time: a batch's through its member items, everything through a scan. */
+async function* storedDocuments(scope: ReportScope, stores: ReportStores): AsyncGenerator<StoredDocument[]> {
   if (scope.kind === 'batch') {
-    if (!(await stores.batches.get(scope.batchId))) throw new Error(`there is no batch "${scope.batchId}"`);
-    documents = await stores.records.getMany(await stores.batches.documentIds(scope.batchId));
-  } else {
-    documents = [];
-    for await (const stored of stores.records.scan()) {
-      if (scope.year === undefined || stored.record?.agreement.budgetYear === scope.year) documents.push(stored);
+    const seen = new Set<string>();
+    for await (const members of stores.batches.members(scope.batchId)) {
+      const documentIds = [...new Set(members.map((member) => member.documentId))].filter((documentId) => !seen.has(documentId));
+      for (const documentId of documentIds) seen.add(documentId);
+      for (let start = 0; start < documentIds.length; start += PAGE) yield stores.records.getMany(documentIds.slice(start, start + PAGE));
+    }
+    return;
+  }
+  let page: StoredDocument[] = [];
+  for await (const stored of stores.records.scan()) {
+    if (scope.year !== undefined && stored.record?.agreement.budgetYear !== scope.year) continue;
+    page.push(stored);
+    if (page.length === PAGE) {
+      yield page;
+      page = [];
     }
   }
-  const entries: ReportEntry[] = [];
-  for (const stored of documents) {
-    const entry = await entryOf(stored, stores);
-    if (entry) entries.push(entry);
-  }
-  return entries;
+  if (page.length > 0) yield page;
 }
 
-export async function makeReport(scope: ReportScope, stores: ReportStores, now: Date): Promise<Report> {
-  return buildReport({
-    ...(scope.kind === 'batch' ? { batch: scope.batchId } : {}),
-    scope: describeScope(scope),
-    generatedAt: now,
-    entries: await loadReportEntries(scope, stores),
-    textractPricePer1000PagesUsd: stores.textractPricePer1000PagesUsd,
-  });
+const PAGE = 100;
+/** Texts of documents under review read from the bucket at once. */
+const TEXT_READS = 8;
+
+/**
+ * Reads the scope's documents page by page into a snapshot on disk and hands the report over them to
+ * `use`: memory holds a digest per document, not the documents, so a report over ten thousand of them
+ * fits a function's memory.
+ */
+export async function withReportContent<T>(scope: ReportScope, stores: ReportStores, now: Date, use: (content: ReportContent) => Promise<T>): Promise<T> {
+  if (scope.kind === 'batch' && !(await stores.batches.get(scope.batchId))) throw new Error(`there is no batch "${scope.batchId}"`);
+  const snapshot = await ReportSnapshot.create();
+  try {
+    for await (const page of storedDocuments(scope, stores)) {
+      const entries: (ReportEntry | undefined)[] = [];
+      await forEachLimited(page, TEXT_READS, async (stored, index) => {
+        entries[index] = await entryOf(stored, stores);
+      });
+      for (const entry of entries) if (entry) await snapshot.add(entry);
+    }
+    return await use(
+      snapshot.content({
+        ...(scope.kind === 'batch' ? { batch: scope.batchId } : {}),
+        scope: describeScope(scope),
+        generatedAt: now,
+        textractPricePer1000PagesUsd: stores.textractPricePer1000PagesUsd,
+      }),
+    );
+  } finally {
+    await snapshot.close();
+  }
+}
+
+/** An object written as a stream; past one part's size, a multipart upload. */
+async function putWritten(stores: ReportStores, key: string, contentType: string, write: (stream: Writable) => Promise<void>): Promise<void> {
+  const body = new PassThrough();
+  const upload = new Upload({ client: stores.s3, params: { Bucket: stores.bucket, Key: key, Body: body, ContentType: contentType } });
+  const uploaded = upload.done();
+  try {
+    await write(body);
+  } catch (error) {
+    body.destroy(error as Error);
+    await uploaded.catch(() => undefined);
+    throw error;
+  }
+  await uploaded;
 }
 
 /** Builds the scope's report and writes it to the bucket in every format; returns the keys written. */
 export async function publishReport(scope: ReportScope, stores: ReportStores, now: Date): Promise<string[]> {
-  const report = await makeReport(scope, stores, now);
-  const keys: string[] = [];
-  for (const format of BUCKET_REPORT_FORMATS) {
-    const key = `${reportPrefix(scope)}report.${format}`;
-    await stores.s3.send(new PutObjectCommand({ Bucket: stores.bucket, Key: key, Body: await renderReport(report, format), ContentType: CONTENT_TYPES[format] }));
-    keys.push(key);
-  }
-  return keys;
+  return withReportContent(scope, stores, now, async (content) => {
+    const keys: string[] = [];
+    for (const format of BUCKET_REPORT_FORMATS) {
+      const key = `${reportPrefix(scope)}report.${format}`;
+      await putWritten(stores, key, CONTENT_TYPES[format], (stream) => writeReport(content, format, stream));
+      keys.push(key);
+    }
+    return keys;
+  });
 }
 
 export type BatchReportOutcome = { kind: 'written'; keys: string[]; coveredRequest: number } | { kind: 'covered'; reportedRequest: number };

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { uploadBatch } from '../../cli/upload/batch.js';
 import { bulkAgreements } from '../../fixtures/generator/bulk.js';
 import { documentIdOf } from '../../shared/extract/rejected.js';
-import type { Report } from '../../shared/report/report.js';
+import type { Report } from '../../shared/report/model.js';
 import { BatchTracker, type ReportRequest } from '../../shared/store/batch-tracking.js';
 import { type BatchMember, BatchesTable, type BatchState } from '../../shared/store/batches.js';
 import { dynamoItemBytes } from '../../shared/store/item-size.js';

@@ -11,7 +11,7 @@ import { extractionConfigSchema } from '../../shared/config.js';
 import { extractDocument } from '../../shared/extract-document.js';
 import { documentIdOf } from '../../shared/extract/rejected.js';
 import { EXTRACTOR_VERSION } from '../../shared/extract/version.js';
-import type { Report } from '../../shared/report/report.js';
+import type { Report } from '../../shared/report/model.js';
 import { COLUMNS, documentRow, recipientOf } from '../../shared/report/rows.js';
 import type { AgreementRecord } from '../../shared/schema/record.js';
 import type { BatchMember, BatchesTable, BatchState } from '../../shared/store/batches.js';
@@ -235,7 +235,8 @@ describe('bulk upload, batch tracking and the automatic report', () => {
       const chart = opened.page.locator('#chart svg');
       expect(await chart.isVisible()).toBe(true);
       const recipientsWithAmount = new Set(report.documents.filter((record) => record.status === 'valid').map((record) => recipientOf(record)!.name));
-      expect(await chart.locator('rect.bar').count()).toBe(recipientsWithAmount.size);
+      // The largest sums have a bar each, the others share one: 15 bars at most.
+      expect(await chart.locator('rect.bar').count()).toBe(Math.min(15, recipientsWithAmount.size));
       const rows = opened.page.locator('#documents tbody tr');
       expect(await rows.evaluateAll((elements) => elements.map((row) => row.getAttribute('data-document-id')))).toEqual(report.documents.map((record) => record.documentId));
       expect(await opened.page.locator('#documents tbody td.fileName').allTextContents()).toEqual(report.documents.map((record) => record.fileName));

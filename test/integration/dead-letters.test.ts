@@ -8,7 +8,7 @@ import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/c
 import { beforeAll, describe, expect, it } from 'vitest';
 import { uploadBatch } from '../../cli/upload/batch.js';
 import { documentIdOf } from '../../shared/extract/rejected.js';
-import type { Report } from '../../shared/report/report.js';
+import type { Report } from '../../shared/report/model.js';
 import { type BatchMember, BatchesTable } from '../../shared/store/batches.js';
 import { RecordsTable } from '../../shared/store/records.js';
 import { agreements } from '../support/cli.js';

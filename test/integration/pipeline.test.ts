@@ -12,7 +12,7 @@ import { uploadBatch } from '../../cli/upload/batch.js';
 import { extractionConfigSchema } from '../../shared/config.js';
 import { extractOrPlanOcr } from '../../shared/extract-document.js';
 import { documentIdOf } from '../../shared/extract/rejected.js';
-import type { Report } from '../../shared/report/report.js';
+import type { Report } from '../../shared/report/model.js';
 import type { AgreementRecord } from '../../shared/schema/record.js';
 import { BatchesTable } from '../../shared/store/batches.js';
 import { RecordsTable } from '../../shared/store/records.js';

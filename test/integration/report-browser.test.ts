@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderHtml } from '../../shared/report/html.js';
-import { buildReport, type Report, type ReportEntry } from '../../shared/report/report.js';
+import type { Report, ReportEntry } from '../../shared/report/model.js';
+import { buildReport, renderReport } from '../../shared/report/report.js';
 import type { AgreementRecord } from '../../shared/schema/record.js';
 import { type OpenedHtml, openHtml } from '../support/browser.js';
 import { loadFixtures } from '../support/fixtures.js';
@@ -41,7 +41,7 @@ describe('HTML report in Chromium', () => {
 
   beforeAll(async () => {
     report = buildReport({ batch: 'fixtures', scope: 'alle Fixtures', generatedAt: new Date('2025-11-25T08:30:00Z'), entries });
-    opened = await openHtml(renderHtml(report), { screenshot: 'report.png' });
+    opened = await openHtml((await renderReport(report, 'html')) as string, { screenshot: 'report.png' });
   }, 120_000);
 
   afterAll(async () => {
@@ -53,17 +53,20 @@ describe('HTML report in Chromium', () => {
     await expect(opened.page.locator('h1').innerText()).resolves.toBe('Extraktionsbericht: alle Fixtures');
   });
 
-  it('shows the chart with one bar per recipient with a valid amount, every label inside the chart', async () => {
+  it('shows the chart with a bar for each of the 14 recipients with the largest valid sums and one for the others, every label inside the chart', async () => {
     const chart = opened.page.locator('#chart svg');
     expect(await chart.isVisible()).toBe(true);
-    const recipientsWithValidAmount = new Set(
-      records.filter((record) => record.status === 'valid' && (record.agreement.amount?.cents ?? 0) > 0).map(recipientName),
-    );
-    expect(recipientsWithValidAmount.size).toBe(22);
+    const sums = new Map<string, number>();
+    for (const record of records) {
+      if (record.status === 'valid' && (record.agreement.amount?.cents ?? 0) > 0) sums.set(recipientName(record)!, (sums.get(recipientName(record)!) ?? 0) + record.agreement.amount!.cents);
+    }
+    expect(sums.size).toBe(22);
+    const largest = [...sums].sort(([a, x], [b, y]) => y - x || a.localeCompare(b, 'de')).slice(0, 14);
     const bars = chart.locator('rect.bar');
-    await expect(bars.count()).resolves.toBe(recipientsWithValidAmount.size);
+    await expect(bars.count()).resolves.toBe(15);
+    await expect(chart.locator('rect.bar.others').count()).resolves.toBe(1);
     const barLabels = await chart.locator('g[role="listitem"] > text[text-anchor="end"]').allTextContents();
-    expect(new Set(barLabels)).toEqual(recipientsWithValidAmount);
+    expect(barLabels).toEqual([...largest.map(([name]) => name), 'Übrige 8 Empfänger']);
 
     const chartBox = (await chart.boundingBox())!;
     const barWidths = await bars.evaluateAll((rects) => rects.map((rect) => rect.getBoundingClientRect().width));

@@ -14,7 +14,7 @@ import { Random } from '../../fixtures/generator/random.js';
 import { renderAgreement } from '../../fixtures/generator/render-digital.js';
 import { imagePdf, scanPages } from '../../fixtures/generator/scan.js';
 import { documentIdOf } from '../../shared/extract/rejected.js';
-import type { Report } from '../../shared/report/report.js';
+import type { Report } from '../../shared/report/model.js';
 import type { AgreementRecord } from '../../shared/schema/record.js';
 import type { BatchesTable } from '../../shared/store/batches.js';
 import type { RecordsTable } from '../../shared/store/records.js';

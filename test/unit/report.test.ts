@@ -2,16 +2,19 @@ import { createHash } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import MarkdownIt from 'markdown-it';
 import { readSheet } from 'read-excel-file/node';
-import { describe, expect, it } from 'vitest';
-import { renderCsv } from '../../shared/report/csv.js';
-import { renderHtml } from '../../shared/report/html.js';
-import { renderMarkdown } from '../../shared/report/markdown.js';
-import { buildReport, renderReport, type ReportEntry, reportJson } from '../../shared/report/report.js';
-import { renderXlsx } from '../../shared/report/xlsx.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CsvDialect } from '../../shared/report/csv.js';
+import type { Report, ReportEntry } from '../../shared/report/model.js';
+import { buildReport, renderReport, reportJson } from '../../shared/report/report.js';
 import type { AgreementRecord } from '../../shared/schema/record.js';
 import { loadFixtures } from '../support/fixtures.js';
 
 const fixtures = loadFixtures();
+
+const renderCsv = async (report: Report, csvDialect: CsvDialect = 'excel-de') => (await renderReport(report, 'csv', { csvDialect })) as string;
+const renderHtml = async (report: Report) => (await renderReport(report, 'html')) as string;
+const renderMarkdown = async (report: Report) => (await renderReport(report, 'md')) as string;
+const renderXlsx = async (report: Report) => (await renderReport(report, 'xlsx')) as Buffer;
 
 /** A fresh copy of a fixture's expected record, safe to edit. */
 function fixtureRecord(fileName: string): AgreementRecord {
@@ -302,7 +305,10 @@ describe('buildReport', () => {
 });
 
 describe('CSV, RFC 4180', () => {
-  const csv = renderCsv(report, 'rfc4180');
+  let csv: string;
+  beforeAll(async () => {
+    csv = await renderCsv(report, 'rfc4180');
+  });
   // Read inside each test, so that a file the strict reader refuses fails those tests, not the whole file.
   const readRows = () => parseCsv(csv.slice(1));
 
@@ -367,7 +373,7 @@ describe('CSV, RFC 4180', () => {
     expect(rows[8]).toEqual(['empty.pdf', 'abgewiesen', '', '', '', '', '', '', '', '', '', '', '', '', '', `pdf.empty: ${empty.issues[0]!.message}`, empty.documentId, 'incoming/empty.pdf']);
   });
 
-  it('quotes cells with commas, quotes and line breaks as RFC 4180 says, and leaves the others bare', () => {
+  it('quotes cells with commas, quotes and line breaks as RFC 4180 says, and leaves the others bare', async () => {
     expect(csv).toContain('\r\nzv-2013-stadt-kassel.pdf,gültig,Stadt Kassel,kreisfreie Stadt,2013,3301472,"3.301.472,- Euro","1. Qualifizierungsprojekte zur Arbeitsmarktintegration, Fachkräftesicherung: ');
     const odd: AgreementRecord = {
       documentId: documentIdOf('odd'),
@@ -378,7 +384,7 @@ describe('CSV, RFC 4180', () => {
       agreement: {},
       issues: [{ path: 'document', code: 'pdf.not_pdf', message: 'Kein PDF, sondern Text:\r\nZeile 1\nZeile 2' }],
     };
-    const oddCsv = renderCsv(buildReport({ scope: 'odd', generatedAt: new Date(0), entries: [{ record: odd, keys: ['incoming/a,b.pdf'] }] }), 'rfc4180');
+    const oddCsv = await renderCsv(buildReport({ scope: 'odd', generatedAt: new Date(0), entries: [{ record: odd, keys: ['incoming/a,b.pdf'] }] }), 'rfc4180');
     expect(oddCsv.split('\r\n')[1]).toBe('"Vertrag ""final"", Kopie.pdf",abgewiesen,,,,,,,,,,,,,,"pdf.not_pdf: Kein PDF, sondern Text:');
     expect(oddCsv).toContain(`"pdf.not_pdf: Kein PDF, sondern Text:\r\nZeile 1\nZeile 2",${odd.documentId},"incoming/a,b.pdf"\r\n`);
     expect(parseCsv(oddCsv.slice(1))[1]).toEqual([
@@ -391,13 +397,13 @@ describe('CSV, RFC 4180', () => {
     ]);
   });
 
-  it('prefixes cells that start with = + - @ with an apostrophe, so that no spreadsheet runs them as formulas', () => {
+  it('prefixes cells that start with = + - @ with an apostrophe, so that no spreadsheet runs them as formulas', async () => {
     const named = (fileName: string): ReportEntry => ({
       record: { documentId: documentIdOf(fileName), fileName, status: 'rejected', textSource: 'pdf-text', pages: 0, agreement: {}, issues: [] },
       keys: [`incoming/${fileName}`],
     });
     const fileNames = ['=HYPERLINK("http://example.com","klick").pdf', '+49 Kopie.pdf', '-Entwurf.pdf', '@SUMME(A1).pdf', 'harmlos=+-@.pdf'];
-    const injectionCsv = renderCsv(buildReport({ scope: 'injection', generatedAt: new Date(0), entries: fileNames.map(named) }), 'rfc4180');
+    const injectionCsv = await renderCsv(buildReport({ scope: 'injection', generatedAt: new Date(0), entries: fileNames.map(named) }), 'rfc4180');
     const fileColumn = parseCsv(injectionCsv.slice(1))
       .slice(1)
       .map((row) => row[0]);
@@ -415,11 +421,15 @@ describe('CSV for German Excel (the default)', () => {
     fileName: 'Fulda; Nachtrag.pdf',
     agreement: { ...structuredClone(fulda.agreement), amount: { cents: 379_253_411, currency: 'EUR', text: '3.792.534,11 Euro' } },
   };
-  const csv = renderCsv(buildReport({ scope: 'Excel', generatedAt: new Date(0), entries: [{ record: withCents, keys: [] }, { record: kassel, keys: [] }] }));
+  let csv: string;
+  beforeAll(async () => {
+    csv = await renderCsv(buildReport({ scope: 'Excel', generatedAt: new Date(0), entries: [{ record: withCents, keys: [] }, { record: kassel, keys: [] }] }));
+  });
 
   it('is what renderReport writes unless another dialect is asked for', async () => {
-    await expect(renderReport(report, 'csv')).resolves.toBe(renderCsv(report, 'excel-de'));
-    await expect(renderReport(report, 'csv', { csvDialect: 'rfc4180' })).resolves.toBe(renderCsv(report, 'rfc4180'));
+    expect(await renderReport(report, 'csv')).toBe(await renderCsv(report, 'excel-de'));
+    expect(await renderReport(report, 'csv', { csvDialect: 'rfc4180' })).toBe(await renderCsv(report, 'rfc4180'));
+    expect(await renderCsv(report, 'excel-de')).not.toBe(await renderCsv(report, 'rfc4180'));
   });
 
   it('separates cells with semicolons, keeps the byte-order mark and CRLF, and writes amounts with a decimal comma', () => {
@@ -437,8 +447,12 @@ describe('CSV for German Excel (the default)', () => {
 });
 
 describe('Markdown', () => {
-  const markdown = renderMarkdown(report);
-  const lines = markdown.split('\n');
+  let markdown: string;
+  let lines: string[];
+  beforeAll(async () => {
+    markdown = await renderMarkdown(report);
+    lines = markdown.split('\n');
+  });
   /** The cells of a table line, split at the pipes that are not escaped. */
   const cellsOf = (line: string) =>
     line
@@ -510,18 +524,18 @@ describe('Markdown', () => {
     for (const line of documentLines) expect(cellsOf(line)).toHaveLength(16);
   });
 
-  it('escapes pipes inside cells so that they do not split the table', () => {
+  it('escapes pipes inside cells so that they do not split the table', async () => {
     const piped: AgreementRecord = { ...structuredClone(fulda), documentId: documentIdOf('piped'), fileName: 'Fulda | Kopie |.pdf' };
-    const pipedMarkdown = renderMarkdown(buildReport({ scope: 'pipes', generatedAt: new Date(0), entries: [{ record: piped, keys: [] }] }));
+    const pipedMarkdown = await renderMarkdown(buildReport({ scope: 'pipes', generatedAt: new Date(0), entries: [{ record: piped, keys: [] }] }));
     const row = pipedMarkdown.split('\n').find((line) => line.startsWith('| Fulda'));
     expect(row?.startsWith('| Fulda \\| Kopie \\|.pdf | gültig | Landkreis Fulda | Landkreis | 2011 | ')).toBe(true);
     expect(cellsOf(row!)).toHaveLength(16);
     expect(cellsOf(row!)[0]).toBe('Fulda \\| Kopie \\|.pdf');
   });
 
-  it('escapes angle brackets and ampersands, which Markdown renderers would take for HTML', () => {
+  it('escapes angle brackets and ampersands, which Markdown renderers would take for HTML', async () => {
     const tagged: AgreementRecord = { ...structuredClone(fulda), documentId: documentIdOf('tagged'), fileName: 'Vertrag <Entwurf> & Anlage.pdf' };
-    const taggedMarkdown = renderMarkdown(buildReport({ scope: 'tags', generatedAt: new Date(0), entries: [{ record: tagged, keys: [] }] }));
+    const taggedMarkdown = await renderMarkdown(buildReport({ scope: 'tags', generatedAt: new Date(0), entries: [{ record: tagged, keys: [] }] }));
     const row = taggedMarkdown.split('\n').find((line) => line.startsWith('| Vertrag'));
     expect(cellsOf(row!)[0]).toBe('Vertrag &lt;Entwurf&gt; &amp; Anlage.pdf');
     expect(taggedMarkdown).not.toContain('<Entwurf>');
@@ -581,7 +595,7 @@ describe('XLSX', () => {
     const documents = workbook.getWorksheet('Dokumente')!;
     expect(rowValues(documents, 1, CSV_HEADERS.length)).toEqual(CSV_HEADERS);
     expect(documents.rowCount).toBe(1 + expectedOrder.length);
-    const csvRows = parseCsv(renderCsv(report, 'rfc4180').slice(1));
+    const csvRows = parseCsv((await renderCsv(report, 'rfc4180')).slice(1));
     for (let rowNumber = 2; rowNumber <= documents.rowCount; rowNumber++) {
       const expected = csvRows[rowNumber - 1]!.map((cell, index) => {
         if (cell === '') return null;
@@ -682,20 +696,20 @@ describe('XLSX', () => {
 });
 
 describe('HTML', () => {
-  it('shows the pages Textract read and their estimated cost in the summary', () => {
-    const html = renderHtml(report);
+  it('shows the pages Textract read and their estimated cost in the summary', async () => {
+    const html = await renderHtml(report);
     expect(html).toContain('<tr><th>Seiten per OCR (Textract) gelesen</th><td class="number" id="ocr-pages">4</td></tr>');
     expect(html).toContain('<tr><th>geschätzte Textract-Kosten (1,50 US-$ je 1.000 Seiten)</th><td class="number" id="ocr-cost">0,006 US-$</td></tr>');
   });
 
-  it('declares a Content Security Policy that allows no scripts and nothing from outside the page', () => {
-    const html = renderHtml(report);
+  it('declares a Content Security Policy that allows no scripts and nothing from outside the page', async () => {
+    const html = await renderHtml(report);
     expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`);
     expect(html.indexOf('Content-Security-Policy')).toBeLessThan(html.indexOf('<style>'));
     expect(html).not.toMatch(/<script|<link|<img|src="http|url\(/i);
   });
 
-  it('escapes markup in everything taken from documents, uploads and the caller', () => {
+  it('escapes markup in everything taken from documents, uploads and the caller', async () => {
     const hostile = '<script>alert("x")</script>';
     const record: AgreementRecord = {
       ...structuredClone(mainTaunus),
@@ -715,7 +729,7 @@ describe('HTML', () => {
       issues: [{ path: hostile, code: hostile, message: hostile }],
     };
     const valid: AgreementRecord = { ...structuredClone(record), documentId: documentIdOf('hostile valid'), status: 'valid', issues: [] };
-    const html = renderHtml(
+    const html = await renderHtml(
       buildReport({
         batch: hostile,
         scope: hostile,
@@ -733,8 +747,8 @@ describe('HTML', () => {
     expect(html).toContain('text-anchor="end" font-size="12">Kreis &#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62;</text>');
   });
 
-  it('shows the totals, one documents row per document, and the review items with their text', () => {
-    const html = renderHtml(report);
+  it('shows the totals, one documents row per document, and the review items with their text', async () => {
+    const html = await renderHtml(report);
     expect(html).toContain('<title>Extraktionsbericht: Upload November 2025</title>');
     expect(html).toContain('<tr><th>Dokumente</th><td class="number">9</td></tr>');
     expect(html).toContain(euro('<tr><th>Summe der gültigen Beträge</th><td class="number">16.468.789,00 €</td></tr>'));
@@ -792,14 +806,14 @@ describe('every format, with hostile text from documents, uploads and the caller
     entries: records.map((record, index) => ({ record, keys: [`incoming/${strings[index]}.pdf`, `incoming/kopie-${index}.pdf`], text: strings[index] })),
   });
 
-  it('HTML: no element, attribute or link comes from the text', () => {
-    const html = renderHtml(hostileReport);
+  it('HTML: no element, attribute or link comes from the text', async () => {
+    const html = await renderHtml(hostileReport);
     expect(html).not.toMatch(/<img|<script|<a[ >]|href=|<em>|<[^>]*onerror/i);
     expect(html).toContain('&#60;img src=x onerror=alert(1)&#62;');
   });
 
-  it('Markdown: a Markdown renderer makes no element from the text, and shows it as written', () => {
-    const markdown = renderMarkdown(hostileReport);
+  it('Markdown: a Markdown renderer makes no element from the text, and shows it as written', async () => {
+    const markdown = await renderMarkdown(hostileReport);
     const html = new MarkdownIt({ html: true, linkify: false }).render(markdown);
     expect(html).not.toMatch(/<img|<script|<a[ >]|<em>|<s>|<del>|<[^>]*onerror/i);
     // The only elements are the report's own: its headings, tables, lists and code spans for codes and the batch.
@@ -812,9 +826,9 @@ describe('every format, with hostile text from documents, uploads and the caller
     for (const string of strings) expect(text).toContain(string.replaceAll('\n', ' '));
   });
 
-  it('CSV, in both dialects: the text reads back as written, formulas prefixed with an apostrophe', () => {
+  it('CSV, in both dialects: the text reads back as written, formulas prefixed with an apostrophe', async () => {
     for (const [dialect, separator] of [['excel-de', ';'], ['rfc4180', ',']] as const) {
-      const rows = parseCsv(renderCsv(hostileReport, dialect).slice(1), separator);
+      const rows = parseCsv((await renderCsv(hostileReport, dialect)).slice(1), separator);
       const fileNames = rows.slice(1).map((row) => row[column('Datei')]);
       expect(fileNames.sort()).toEqual(strings.map((string) => (/^[=+\-@]/.test(string) ? `'${string}.pdf` : `${string}.pdf`)).sort());
     }
