@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ocrModeSchema } from '../shared/config.js';
 import { CSV_DIALECTS } from '../shared/report/csv.js';
-import { REPORT_FORMATS, TEXTRACT_PRICE_PER_1000_PAGES_USD } from '../shared/report/report.js';
+import { REPORT_FORMATS, TEXTRACT_PRICE_PER_1000_PAGES_USD } from '../shared/report/model.js';
 import { recordStatusSchema } from '../shared/schema/record.js';
 import { addDeploymentOptions } from './deployment-options.js';
 import { reportFailure } from './errors.js';

@@ -1,6 +1,5 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { OcrCost } from '../shared/report/model.js';
-import { textractCost } from '../shared/report/report.js';
+import { type OcrCost, textractCost } from '../shared/report/model.js';
 import { type BatchesTable, type BatchState, batchManifestSchema, isComplete, manifestKey } from '../shared/store/batches.js';
 import type { RecordsTable } from '../shared/store/records.js';
 import type { DeploymentOptions } from './deployment-options.js';

@@ -7,6 +7,9 @@ import type { ReviewValue } from './review-values.js';
  * document), and the documents themselves, read in the report's order as often as a format needs them.
  */
 
+export const REPORT_FORMATS = ['html', 'csv', 'json', 'xlsx', 'md'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
 export interface ReportEntry {
   record: AgreementRecord;
   /** Every object key the document's bytes were uploaded under. */
@@ -50,6 +53,13 @@ export interface OcrCost {
   pricePer1000PagesUsd: number;
   /** The estimate at that price: what Textract charges for the pages it read. */
   estimatedCostUsd: number;
+}
+
+/** Amazon Textract's list price for text detection (DetectDocumentText), US dollars per 1,000 pages. */
+export const TEXTRACT_PRICE_PER_1000_PAGES_USD = 1.5;
+
+export function textractCost(textractPages: number, pricePer1000PagesUsd = TEXTRACT_PRICE_PER_1000_PAGES_USD): OcrCost {
+  return { textractPages, pricePer1000PagesUsd, estimatedCostUsd: (textractPages * pricePer1000PagesUsd) / 1000 };
 }
 
 export interface ReviewItem {

@@ -4,20 +4,22 @@ import { type CsvDialect, writeCsv } from './csv.js';
 import { writeHtml } from './html.js';
 import { writeJson } from './json.js';
 import { writeMarkdown } from './markdown.js';
-import type {
-  AmountTotal,
-  Conflict,
-  Duplicate,
-  OcrCost,
-  RecipientGroup,
-  Report,
-  ReportContent,
-  ReportDigest,
-  ReportEntry,
-  ReportInput,
-  ReportSummary,
-  ReportTotals,
-  ReviewItem,
+import {
+  type AmountTotal,
+  type Conflict,
+  type Duplicate,
+  type OcrCost,
+  type RecipientGroup,
+  type Report,
+  type ReportContent,
+  type ReportDigest,
+  type ReportEntry,
+  type ReportFormat,
+  type ReportInput,
+  type ReportSummary,
+  type ReportTotals,
+  type ReviewItem,
+  textractCost,
 } from './model.js';
 import { collect } from './output.js';
 import { reviewValues } from './review-values.js';
@@ -31,16 +33,6 @@ import { writeXlsx } from './xlsx.js';
  * digest, and every format renders it and the documents in the same order, so that the HTML, CSV, XLSX,
  * Markdown and JSON forms always agree.
  */
-
-export const REPORT_FORMATS = ['html', 'csv', 'json', 'xlsx', 'md'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
-
-/** Amazon Textract's list price for text detection (DetectDocumentText), US dollars per 1,000 pages. */
-export const TEXTRACT_PRICE_PER_1000_PAGES_USD = 1.5;
-
-export function textractCost(textractPages: number, pricePer1000PagesUsd = TEXTRACT_PRICE_PER_1000_PAGES_USD): OcrCost {
-  return { textractPages, pricePer1000PagesUsd, estimatedCostUsd: (textractPages * pricePer1000PagesUsd) / 1000 };
-}
 
 const collator = new Intl.Collator('de');
 
