@@ -24,6 +24,7 @@ import type { BatchMember } from '../shared/store/batches.js';
 import { dynamoItemBytes } from '../shared/store/item-size.js';
 import { FunctionMemorySampler } from './function-memory.js';
 import { mergeBenchResults } from './results.js';
+import { reportKey } from '../shared/store/keys.js';
 
 /**
  * `npm run bench:archive`: a ministry's whole archive as one batch through the local deployment. 2,500
@@ -120,7 +121,7 @@ for await (const page of batches.members(batch)) members.push(...page);
 const distinct = [...new Set(documents.map((document) => documentIdOf(document.bytes)))];
 const statuses = await records.statuses(distinct);
 const missingRecords = distinct.filter((documentId) => !['valid', 'needs_review', 'rejected'].includes(statuses.get(documentId) ?? ''));
-const reportObject = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: `reports/${batch}/report.json` }));
+const reportObject = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: reportKey({ kind: 'batch', batchId: batch }, 'json') }));
 const report = JSON.parse(await reportObject.Body!.transformToString()) as Report;
 const count = (status: string) => report.documents.filter((record) => record.status === status).length;
 const validSum = report.documents.filter((record) => record.status === 'valid').reduce((sum, record) => sum + (record.agreement.amount?.cents ?? 0), 0);

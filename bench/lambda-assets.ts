@@ -10,6 +10,7 @@ import { deployLocalPipeline } from '../scripts/local-emulator.js';
 import { documentIdOf } from '../shared/extract/rejected.js';
 import { RecordsTable } from '../shared/store/records.js';
 import { pipelineFunctions, synthesizeApp } from '../test/support/template.js';
+import { incomingKey } from '../shared/store/keys.js';
 
 /** Bytes of every file under a folder, as Lambda counts an unzipped asset. */
 function folderBytes(folder: string): number {
@@ -57,7 +58,7 @@ export async function coldStart(): Promise<ColdStart> {
   const [first, second] = await bulkAgreements(2, { seed: 29_11_2026, prefix: `kaltstart-${Date.now().toString(36)}` });
   const timeToRecord = async ({ fileName, bytes }: { fileName: string; bytes: Uint8Array }) => {
     const start = performance.now();
-    await s3.send(new PutObjectCommand({ Bucket: outputs.UploadBucketName, Key: `incoming/kaltstart/${fileName}`, Body: bytes }));
+    await s3.send(new PutObjectCommand({ Bucket: outputs.UploadBucketName, Key: incomingKey('kaltstart', fileName), Body: bytes }));
     const documentId = documentIdOf(bytes);
     while (!(await records.get(documentId))) {
       if (performance.now() - start > 300_000) throw new Error(`${fileName} had no record after 5 minutes`);

@@ -8,6 +8,7 @@ import { extractionConfigSchema } from '../shared/config.js';
 import { extractDocument } from '../shared/extract-document.js';
 import { documentIdOf } from '../shared/extract/rejected.js';
 import { RecordsTable } from '../shared/store/records.js';
+import { incomingKey } from '../shared/store/keys.js';
 
 /**
  * 100 digital agreements through the local pipeline (S3 → SQS → Lambda → DynamoDB in the emulator)
@@ -39,7 +40,7 @@ const pending = new Set(documents.map((document) => documentIdOf(document.bytes)
 start = performance.now();
 await Promise.all(
   documents.map((document) =>
-    s3.send(new PutObjectCommand({ Bucket: outputs.UploadBucketName, Key: `incoming/bench-${run}/${document.fileName}`, Body: document.bytes })),
+    s3.send(new PutObjectCommand({ Bucket: outputs.UploadBucketName, Key: incomingKey(`bench-${run}`, document.fileName), Body: document.bytes })),
   ),
 );
 const uploadedSeconds = seconds(start);

@@ -11,6 +11,7 @@ import { bulkAgreements } from '../fixtures/generator/bulk.js';
 import { deployLocalPipeline } from '../scripts/local-emulator.js';
 import { documentIdOf } from '../shared/extract/rejected.js';
 import { mergeBenchResults } from './results.js';
+import { incomingKey } from '../shared/store/keys.js';
 
 /**
  * `npm run bench:upload`: 210 agreement PDFs (about 14 MB: 196 small digital ones and the 7 scanned and
@@ -93,7 +94,7 @@ async function awsS3Sync(label: string): Promise<number> {
 const { files: sequentialFiles } = variant('sequential');
 let start = performance.now();
 for (const file of sequentialFiles) {
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `incoming/bench-${stamp}-sequential/${file.fileName}`, Body: file.bytes }));
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: incomingKey(`bench-${stamp}-sequential`, file.fileName), Body: file.bytes }));
 }
 const sequentialSeconds = seconds(start);
 

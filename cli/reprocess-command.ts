@@ -5,7 +5,7 @@ import { ReaderPool } from '../shared/isolation/reader-pool.js';
 import type { AsyncOcrService, OcrEngine } from '../shared/ocr/engine.js';
 import { TextractOcrService } from '../shared/ocr/textract.js';
 import type { StoredDocument } from '../shared/store/records.js';
-import { type ReprocessOutcome, reprocessDocument } from '../shared/store/reprocess.js';
+import { type ReprocessOutcome, reprocessDocument } from '../shared/pipeline/reprocess.js';
 import type { DeploymentOptions } from './deployment-options.js';
 import { resolveDeployment } from './deployment.js';
 import { UsageError } from './files.js';
@@ -81,7 +81,7 @@ export async function runReprocess(options: ReprocessOptions): Promise<Reprocess
   }
   // One document after another, each in a reader process under the limits, as `extract` reads them.
   const reader = new ReaderPool(1);
-  const dependencies = { s3, bucket, table, config: deployment.ocrEngine() === 'none' ? { ...config, ocr: 'never' as const } : config, ocr, asyncOcr, reader };
+  const dependencies = { s3, bucket, records: table, config: deployment.ocrEngine() === 'none' ? { ...config, ocr: 'never' as const } : config, ocr, asyncOcr, reader };
   const outcomes: ReprocessOutcome[] = [];
   const changedBatches = new Set<string>();
   try {

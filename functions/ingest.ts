@@ -1,7 +1,9 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, S3Event, SQSEvent, SQSRecord } from 'aws-lambda';
-import { describeError, ingestObject, type IngestOutcome, recordPipelineFailure } from '../shared/store/ingest.js';
+import type { IngestOutcome } from '../shared/pipeline/dependencies.js';
+import { ingestObject } from '../shared/pipeline/ingest-object.js';
+import { describeError, recordPipelineFailure } from '../shared/pipeline/pipeline-failure.js';
 import { ingestDependencies } from './commons/pipeline.js';
 import { logger, metrics, tracer } from './commons/powertools.js';
 

@@ -1,7 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, EventBridgeEvent, SNSEvent } from 'aws-lambda';
 import { textractNoticeSchema } from '../shared/ocr/textract.js';
-import { completeOcr, type IngestOutcome, noteFailedCompletion, type OcrCompletion, sweepAwaitingOcr } from '../shared/store/ingest.js';
+import type { IngestOutcome, OcrCompletion } from '../shared/pipeline/dependencies.js';
+import { completeOcr, noteFailedCompletion, sweepAwaitingOcr } from '../shared/pipeline/ocr-completion.js';
 import { ocrCompleteDependencies } from './commons/pipeline.js';
 import { logger, metrics, tracer } from './commons/powertools.js';
 

@@ -7,6 +7,7 @@ import { defaultBatchName, uploadBatch } from '../cli/upload/batch.js';
 import { createUploadProgress, formatUploadSummary } from '../cli/upload/progress.js';
 import type { Report } from '../shared/report/model.js';
 import { deployLocalPipeline } from './local-emulator.js';
+import { reportKey } from '../shared/store/keys.js';
 
 /**
  * The main job on a developer's machine (`npm start`): local emulator up (unless running), stack
@@ -37,7 +38,7 @@ if (!reportKeys) {
   process.exit(1);
 }
 
-const reportJson = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: `reports/${batch}/report.json` }));
+const reportJson = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: reportKey({ kind: 'batch', batchId: batch }, 'json') }));
 const report = JSON.parse(await reportJson.Body!.transformToString()) as Report;
 console.log(`\n${formatTable(report.documents)}\n\n${formatSummary(report.documents)}`);
 console.log(`\nThe batch's report, written by the pipeline:\n${reportKeys.map((key) => `  s3://${bucket}/${key}`).join('\n')}`);

@@ -9,7 +9,7 @@ import { type AgreementRecord, agreementRecordSchema, type Evidence, type Eviden
 import { validateFindings } from './validate/rules.js';
 import { extractAgreement } from './extract/agreement.js';
 import { alignToWords, evidenceOf, type PageOrigin, type SourceLine } from './extract/evidence.js';
-import { documentIdOf, rejectedRecord } from './extract/rejected.js';
+import { type DocumentIdentity, documentIdOf, rejectedRecord } from './extract/rejected.js';
 import { announcedPageCount, contentLineIndexes, normalizeCharacters, tidyLine } from './extract/normalize.js';
 import { repairDigits, repairOcrLine } from './extract/ocr-repairs.js';
 
@@ -28,6 +28,8 @@ export interface ExtractionDependencies {
    */
   ocrReadings?: ReadonlyMap<number, OcrPage>;
   now?: () => Date;
+  /** The document's id, when the caller has hashed its bytes already; otherwise they are hashed here. */
+  documentId?: string;
   /** Told as work on each page begins: how the process that watches this one tells a slow page from a hung one. */
   onPage?: PageObserver;
 }
@@ -82,7 +84,7 @@ export async function extractDocument(
 export async function extractDocumentWithText(bytes: Uint8Array, fileName: string, dependencies: ExtractionDependencies): Promise<Extraction> {
   const outcome = await withDocument(bytes, fileName, dependencies, async (document) => {
     const { pages, unreadPages } = await readDocument(document, dependencies);
-    return buildRecord({ documentId: documentIdOf(bytes), fileName }, pages, unreadPages, document.pageCount, dependencies);
+    return buildRecord(identityOf(bytes, fileName, dependencies), pages, unreadPages, document.pageCount, dependencies);
   });
   if (outcome.kind === 'rejected') return { record: outcome.record, text: '' };
   return { ...outcome.value, record: withRepairNoted(outcome.value.record, outcome.damage) };
@@ -98,13 +100,19 @@ export async function extractOrPlanOcr(bytes: Uint8Array, fileName: string, depe
   const outcome = await withDocument(bytes, fileName, dependencies, async (document) => {
     const { pages, unreadPages, forOcr } = await readDocument(document, dependencies);
     if (forOcr.length > 0) return { kind: 'ocr' as const, pages: forOcr };
-    return { kind: 'read' as const, extraction: buildRecord({ documentId: documentIdOf(bytes), fileName }, pages, unreadPages, document.pageCount, dependencies) };
+    return { kind: 'read' as const, extraction: buildRecord(identityOf(bytes, fileName, dependencies), pages, unreadPages, document.pageCount, dependencies) };
   });
   if (outcome.kind === 'rejected') return { kind: 'read', extraction: { record: outcome.record, text: '' } };
   if (outcome.value.kind === 'ocr') return outcome.value;
   const { extraction } = outcome.value;
   return { kind: 'read', extraction: { ...extraction, record: withRepairNoted(extraction.record, outcome.damage) } };
 }
+
+/** Which document a record is about: the id its caller knows, or the hash of its bytes. */
+const identityOf = (bytes: Uint8Array, fileName: string, { documentId }: Pick<ExtractionDependencies, 'documentId'>): DocumentIdentity => ({
+  documentId: documentId ?? documentIdOf(bytes),
+  fileName,
+});
 
 /**
  * A file read despite a damaged structure may have lost objects on the way (a page's text, a line of a
@@ -135,10 +143,10 @@ function withRepairNoted(record: AgreementRecord, damage: StructuralDamage): Agr
 export async function withDocument<T>(
   bytes: Uint8Array,
   fileName: string,
-  { config, onPage }: Pick<ExtractionDependencies, 'config' | 'onPage'>,
+  { config, onPage, documentId }: Pick<ExtractionDependencies, 'config' | 'onPage' | 'documentId'>,
   work: (document: PdfDocument) => Promise<T>,
 ): Promise<{ kind: 'done'; value: T; damage: StructuralDamage } | { kind: 'rejected'; record: AgreementRecord }> {
-  const rejected = (rejection: Rejection, pages = 0) => ({ kind: 'rejected' as const, record: rejectedRecord(bytes, fileName, rejection, pages) });
+  const rejected = (rejection: Rejection, pages = 0) => ({ kind: 'rejected' as const, record: rejectedRecord(identityOf(bytes, fileName, { documentId }), rejection, pages) });
 
   const { limits } = config;
   const envelope = checkEnvelope(bytes, limits);
@@ -238,7 +246,7 @@ const rounded = (evidence: Evidence): Evidence => ({
 });
 
 function buildRecord(
-  base: { documentId: string; fileName: string },
+  base: DocumentIdentity,
   pages: readonly PageReading[],
   unreadPages: number[],
   pageCount: number,

@@ -1,7 +1,8 @@
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { forEachLimited } from '../../shared/concurrency.js';
-import { type BatchManifest, manifestKey as batchManifestKey } from '../../shared/store/batches.js';
+import type { BatchManifest } from '../../shared/store/batches.js';
+import { incomingKey, manifestKey as batchManifestKey } from '../../shared/store/keys.js';
 import { findPdfFiles, type FoundFile, UsageError } from '../files.js';
 import { DEFAULT_PART_SIZE, DEFAULT_RETRIES, DEFAULT_UPLOAD_CONCURRENCY } from './defaults.js';
 import { effectivePartSize, hashFile, MIN_PART_SIZE } from './digest.js';
@@ -66,8 +67,6 @@ export function defaultBatchName(now: Date): string {
   const iso = now.toISOString(); // 2025-01-02T03:04:05.678Z
   return `upload-${iso.slice(0, 10).replaceAll('-', '')}-${iso.slice(11, 19).replaceAll(':', '')}`;
 }
-
-export const incomingKey = (batch: string, relativePath: string) => `incoming/${batch}/${relativePath}`;
 
 /** The outcomes of a run, by status, in the order they came. */
 class Outcomes {

@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import { incomingKey } from '../../shared/store/keys.js';
 import type { FileOutcome, UploadProgressSink, UploadResult } from './model.js';
 
 /** Decimal units, as transfer rates are usually given: 9559 → "9.6 kB", 1_200_000 → "1.2 MB". */
@@ -111,7 +112,7 @@ const sum = (outcomes: readonly { bytes: number }[]) => outcomes.reduce((total, 
 export function formatUploadSummary(result: UploadResult, bucket: string, limit = 20): string {
   const sent = sum(result.uploaded);
   const lines = [
-    `batch ${result.batch}: s3://${bucket}/incoming/${result.batch}/ (manifest s3://${bucket}/${result.manifestKey})`,
+    `batch ${result.batch}: s3://${bucket}/${incomingKey(result.batch, '')} (manifest s3://${bucket}/${result.manifestKey})`,
     `  uploaded  ${plural(result.uploaded.length, 'file')}, ${formatBytes(sent)}`,
     `  skipped   ${plural(result.skipped.length, 'file')}, ${formatBytes(sum(result.skipped))} (already in the bucket)`,
     `  failed    ${plural(result.failed.length, 'file')}, ${formatBytes(sum(result.failed))}`,

@@ -5,9 +5,9 @@ import { TextractClient } from '@aws-sdk/client-textract';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ReaderPool } from '../../shared/isolation/reader-pool.js';
 import { TextractOcrService, textractNoticeEvent } from '../../shared/ocr/textract.js';
+import type { PipelineDependencies } from '../../shared/pipeline/dependencies.js';
 import { BatchManifests, BatchTracker, reportRequestSender } from '../../shared/store/batch-tracking.js';
 import { BatchesTable } from '../../shared/store/batches.js';
-import type { IngestDependencies } from '../../shared/store/ingest.js';
 import { RecordsTable } from '../../shared/store/records.js';
 import type { ReportStores } from '../../shared/store/reports.js';
 import { tracer } from './powertools.js';
@@ -49,11 +49,11 @@ function trackingStores(env: Record<string, string | undefined>, settings: Track
 }
 
 /** What a function that reads documents and stores their records needs, whatever reads its scans. */
-function readingDependencies(env: Record<string, string | undefined>, settings: ReadingSettings, sqs = sqsClient()): IngestDependencies {
+function readingDependencies(env: Record<string, string | undefined>, settings: ReadingSettings, sqs = sqsClient()): PipelineDependencies {
   const { s3, records, tracker } = trackingStores(env, settings, sqs);
   return {
     s3,
-    table: records,
+    records,
     bucket: settings.bucket,
     config: settings.extraction,
     // Reader processes start on the first document and live as long as the function's instance.
@@ -62,13 +62,13 @@ function readingDependencies(env: Record<string, string | undefined>, settings: 
   };
 }
 
-function textractService(base: IngestDependencies, settings: TextractSettings): TextractOcrService {
+function textractService(base: PipelineDependencies, settings: TextractSettings): TextractOcrService {
   // The endpoint is the SDK's own choice: Textract's, or AWS_ENDPOINT_URL_TEXTRACT where a local deployment set it.
   const textract = tracer.captureAWSv3Client(new TextractClient({}));
   return new TextractOcrService({ textract, s3: base.s3, bucket: base.bucket, notification: { topicArn: settings.topicArn, roleArn: settings.roleArn } });
 }
 
-export async function ingestDependencies(env: Record<string, string | undefined>): Promise<IngestDependencies & { maxReceiveCount?: number }> {
+export async function ingestDependencies(env: Record<string, string | undefined>): Promise<PipelineDependencies & { maxReceiveCount?: number }> {
   const settings = ingestSettings(env);
   const base = { ...readingDependencies(env, settings), maxReceiveCount: settings.maxReceiveCount };
   switch (settings.ocr.engine) {
@@ -84,7 +84,7 @@ export async function ingestDependencies(env: Record<string, string | undefined>
   }
 }
 
-export function ocrCompleteDependencies(env: Record<string, string | undefined>): IngestDependencies {
+export function ocrCompleteDependencies(env: Record<string, string | undefined>): PipelineDependencies {
   const settings = ocrCompleteSettings(env);
   const sqs = sqsClient();
   const base = readingDependencies(env, settings, sqs);

@@ -7,10 +7,19 @@ export function documentIdOf(bytes: Uint8Array): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
-/** A record for a document that cannot be read at all; `issues` says why. */
-export function rejectedRecord(bytes: Uint8Array, fileName: string, rejection: Rejection, pages = 0): AgreementRecord {
+/** Which document a record is about: its id and the name it was uploaded under. */
+export interface DocumentIdentity {
+  documentId: string;
+  fileName: string;
+}
+
+/**
+ * The record of a document that yields nothing to read: it cannot be read at all, breaks a limit, or
+ * the pipeline failed on it. `issues` says why.
+ */
+export function rejectedRecord({ documentId, fileName }: DocumentIdentity, rejection: Rejection, pages = 0): AgreementRecord {
   return {
-    documentId: documentIdOf(bytes),
+    documentId,
     fileName,
     status: 'rejected',
     textSource: 'pdf-text',

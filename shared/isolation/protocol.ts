@@ -27,8 +27,10 @@ export type ReaderTask =
       ocrReadings?: ReadonlyMap<number, OcrPage>;
       /** The time the record is judged at (ISO), when not the reader's own clock. */
       now?: string;
+      /** The document's id, when the owner has hashed its bytes already. */
+      documentId?: string;
     }
-  | { kind: 'extract-or-plan-ocr'; bytes: Uint8Array; fileName: string; config: ExtractionConfig; now?: string }
+  | { kind: 'extract-or-plan-ocr'; bytes: Uint8Array; fileName: string; config: ExtractionConfig; now?: string; documentId?: string }
   | { kind: 'render-pages'; bytes: Uint8Array; config: ExtractionConfig; pages?: readonly number[]; dpi: number };
 
 export type RenderOutcome = { kind: 'rendered'; pageCount: number } | { kind: 'rejected'; rejection: Rejection; pages: number };

@@ -2,7 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { ExtractionConfig } from '../config.js';
 import type { Extraction, OcrPlan } from '../extract-document.js';
-import { rejectedRecord } from '../extract/rejected.js';
+import { documentIdOf, rejectedRecord } from '../extract/rejected.js';
 import type { OcrEngine, OcrPage } from '../ocr/engine.js';
 import type { PageRaster } from '../pdf/document.js';
 import { PdfRejected, type Rejection } from '../pdf/preflight.js';
@@ -277,12 +277,20 @@ export interface ExtractOptions {
   /** Pages an asynchronous OCR service already read, by page number. */
   ocrReadings?: ReadonlyMap<number, OcrPage>;
   now?: () => Date;
+  /** The document's id, when the caller has hashed its bytes already; otherwise the reader hashes them. */
+  documentId?: string;
 }
 
 export type RenderedPages<T> = { kind: 'rendered'; pageCount: number; pages: Map<number, T> } | { kind: 'rejected'; rejection: Rejection; pages: number };
 
 /** A view of exactly the bytes: a view into a larger buffer would send all of it to the reader. */
 const ownBytes = (bytes: Uint8Array) => (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes));
+
+/** The record of a document whose reader was stopped at a limit. */
+const stopped = (bytes: Uint8Array, fileName: string, documentId: string | undefined, { rejection, pages }: ReaderStopped): Extraction => ({
+  record: rejectedRecord({ documentId: documentId ?? documentIdOf(bytes), fileName }, rejection, pages),
+  text: '',
+});
 
 export class ReaderPool {
   private readonly slots: LimitFunction;
@@ -297,8 +305,8 @@ export class ReaderPool {
   }
 
   /** Extracts a record from the document; a document that breaks a limit yields its rejected record. */
-  async extract(bytes: Uint8Array, fileName: string, { config, ocr, ocrReadings, now }: ExtractOptions): Promise<Extraction> {
-    const task: ReaderTask = { kind: 'extract', bytes: ownBytes(bytes), fileName, config, ocr: ocr !== undefined, ocrReadings, now: now?.().toISOString() };
+  async extract(bytes: Uint8Array, fileName: string, { config, ocr, ocrReadings, now, documentId }: ExtractOptions): Promise<Extraction> {
+    const task: ReaderTask = { kind: 'extract', bytes: ownBytes(bytes), fileName, config, ocr: ocr !== undefined, ocrReadings, now: now?.().toISOString(), documentId };
     try {
       const result = await this.run(task, config, (render) => {
         if (!ocr) throw new Error('no OCR engine to read the page');
@@ -307,7 +315,7 @@ export class ReaderPool {
       if (result.kind !== 'extract') throw new Error(`a reader answered an extraction with ${result.kind}`);
       return result.extraction;
     } catch (error) {
-      if (error instanceof ReaderStopped) return { record: rejectedRecord(bytes, fileName, error.rejection, error.pages), text: '' };
+      if (error instanceof ReaderStopped) return stopped(bytes, fileName, documentId, error);
       throw error;
     }
   }
@@ -317,14 +325,14 @@ export class ReaderPool {
    * `extractOrPlanOcr`), under the same limits: for an asynchronous OCR service, or a run that reads
    * digital documents first with more readers than an OCR engine would leave memory for.
    */
-  async extractOrPlanOcr(bytes: Uint8Array, fileName: string, { config, now }: Pick<ExtractOptions, 'config' | 'now'>): Promise<OcrPlan> {
-    const task: ReaderTask = { kind: 'extract-or-plan-ocr', bytes: ownBytes(bytes), fileName, config, now: now?.().toISOString() };
+  async extractOrPlanOcr(bytes: Uint8Array, fileName: string, { config, now, documentId }: Pick<ExtractOptions, 'config' | 'now' | 'documentId'>): Promise<OcrPlan> {
+    const task: ReaderTask = { kind: 'extract-or-plan-ocr', bytes: ownBytes(bytes), fileName, config, now: now?.().toISOString(), documentId };
     try {
       const result = await this.run(task, config, () => Promise.reject(new Error('planning reads no page')));
       if (result.kind !== 'extract-or-plan-ocr') throw new Error(`a reader answered an OCR plan with ${result.kind}`);
       return result.plan;
     } catch (error) {
-      if (error instanceof ReaderStopped) return { kind: 'read', extraction: { record: rejectedRecord(bytes, fileName, error.rejection, error.pages), text: '' } };
+      if (error instanceof ReaderStopped) return { kind: 'read', extraction: stopped(bytes, fileName, documentId, error) };
       throw error;
     }
   }

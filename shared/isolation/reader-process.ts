@@ -71,13 +71,14 @@ async function run(task: ReaderTask): Promise<TaskResult> {
         ocr: task.ocr ? ownersOcr : undefined,
         ocrReadings: task.ocrReadings,
         now: now ? () => new Date(now) : undefined,
+        documentId: task.documentId,
         onPage,
       });
       return { kind: 'extract', extraction };
     }
     case 'extract-or-plan-ocr': {
       const now = task.now;
-      const plan = await extractOrPlanOcr(task.bytes, task.fileName, { config: task.config, now: now ? () => new Date(now) : undefined, onPage });
+      const plan = await extractOrPlanOcr(task.bytes, task.fileName, { config: task.config, now: now ? () => new Date(now) : undefined, documentId: task.documentId, onPage });
       return { kind: 'extract-or-plan-ocr', plan };
     }
     case 'render-pages': {

@@ -10,6 +10,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { SNSEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { CELL_SEPARATOR, type PlacedWord } from '../pdf/text-layer.js';
+import { ocrInputKey } from '../store/keys.js';
 import { pdfWithPages } from '../pdf/select-pages.js';
 import { type AsyncOcrService, OcrJobFailedError, type OcrPage, textConfidence } from './engine.js';
 
@@ -190,7 +191,7 @@ export class TextractOcrService implements AsyncOcrService {
 
   async start({ documentId, bytes, pages, attempt }: { documentId: string; bytes: Uint8Array; pages: number[]; attempt: number }): Promise<string> {
     const hex = documentId.replace(/^sha256:/, '');
-    const key = `ocr-input/${hex}.pdf`;
+    const key = ocrInputKey(documentId);
     const pageCount = Math.max(...pages);
     const everyPage = pages.length === pageCount && pages.every((page, index) => page === index + 1);
     const body = everyPage ? bytes : await pdfWithPages(bytes, pages);

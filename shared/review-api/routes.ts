@@ -9,7 +9,7 @@ import type { AgreementRecord } from '../schema/record.js';
 import type { BatchTracker } from '../store/batch-tracking.js';
 import { openOriginal, readRecordText } from '../store/document-objects.js';
 import { type RecordsTable, type StoredDocument, VersionConflictError } from '../store/records.js';
-import { reprocessDocument } from '../store/reprocess.js';
+import { reprocessDocument } from '../pipeline/reprocess.js';
 import { acceptReview, rejectReview, reviewQueue } from '../store/review.js';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type DocumentView, documentView, queueFilterSchema, queueView, withheldReason } from './views.js';
@@ -166,7 +166,7 @@ const documentRoutes: Record<string, Record<string, Handler>> = {
     POST: (request, context, documentId) =>
       writeBody(reprocessSchema, request, context, documentId, async (stored) => {
         const { config, ocr, reader } = context.reprocessing;
-        const outcome = await reprocessDocument(stored, { s3: context.s3, bucket: context.bucket, table: context.table, config, ocr: ocr(), reader }, { now: context.now(), dryRun: false });
+        const outcome = await reprocessDocument(stored, { s3: context.s3, bucket: context.bucket, records: context.table, config, ocr: ocr(), reader }, { now: context.now(), dryRun: false });
         if (outcome.kind === 'conflict') throw new VersionConflictError(documentId, stored.version);
         const reportsRequested = outcome.kind === 'changed' ? await context.batches.documentChanged(stored.documentId) : [];
         return { outcome, reportsRequested };

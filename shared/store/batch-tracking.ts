@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
-import { type BatchesTable, type BatchMember, batchManifestSchema, isComplete, type Membership, manifestKey } from './batches.js';
+import { type BatchesTable, type BatchMember, batchManifestSchema, isComplete, type Membership } from './batches.js';
+import { batchInKey, manifestKey } from './keys.js';
 
 /**
  * Batch bookkeeping as the pipeline and the CLI use it: what a stored document or a changed record does
@@ -145,5 +146,20 @@ export class BatchManifests {
       if (error instanceof Error && error.name === 'NoSuchKey') return undefined;
       throw error;
     }
+  }
+}
+
+/** The batch an upload's key belongs to (`incoming/<batch>/…`) and the digest its batch's manifest names for the key. */
+export async function manifestEntry(key: string, { s3, bucket }: { s3: S3Client; bucket: string }): Promise<{ batch: string; sha256: string } | undefined> {
+  const batch = batchInKey(key);
+  if (!batch) return undefined;
+  try {
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: manifestKey(batch) }));
+    const manifest = batchManifestSchema.parse(JSON.parse(await object.Body!.transformToString()));
+    const file = manifest.files.find((candidate) => candidate.key === key);
+    return file && { batch, sha256: file.sha256 };
+  } catch (error) {
+    if (error instanceof Error && (error.name === 'NoSuchKey' || error.name === 'ZodError' || error instanceof SyntaxError)) return undefined;
+    throw error;
   }
 }

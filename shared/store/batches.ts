@@ -34,8 +34,6 @@ export const batchManifestSchema = z.object({
 });
 export type BatchManifest = z.infer<typeof batchManifestSchema>;
 
-export const manifestKey = (batch: string) => `batches/${batch}/manifest.json`;
-
 /** A batch's head item. */
 export interface BatchState {
   batchId: string;

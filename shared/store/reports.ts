@@ -8,14 +8,13 @@ import { ReportSnapshot } from '../report/snapshot.js';
 import type { ReportRequest } from './batch-tracking.js';
 import type { BatchesTable } from './batches.js';
 import { readRecordText } from './document-objects.js';
+import { reportKey, type ReportScope } from './keys.js';
 import type { RecordsTable, StoredDocument } from './records.js';
 
 /**
  * Reports over stored records: one batch, or everything stored (optionally one year). The Lambda writes
  * them to the bucket under reports/<batch>/ (reports/all/ for everything); the CLI prints or saves them.
  */
-
-export type ReportScope = { kind: 'batch'; batchId: string } | { kind: 'all'; year?: number };
 
 export interface ReportStores {
   s3: S3Client;
@@ -35,8 +34,6 @@ const CONTENT_TYPES: Record<(typeof BUCKET_REPORT_FORMATS)[number], string> = {
   json: 'application/json',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
-
-export const reportPrefix = (scope: ReportScope) => (scope.kind === 'batch' ? `reports/${scope.batchId}/` : scope.year === undefined ? 'reports/all/' : `reports/all-${scope.year}/`);
 
 export function describeScope(scope: ReportScope): string {
   if (scope.kind === 'batch') return `Batch ${scope.batchId}`;
@@ -132,7 +129,7 @@ export async function publishReport(scope: ReportScope, stores: ReportStores, no
   return withReportContent(scope, stores, now, async (content) => {
     const keys: string[] = [];
     for (const format of BUCKET_REPORT_FORMATS) {
-      const key = `${reportPrefix(scope)}report.${format}`;
+      const key = reportKey(scope, format);
       await putWritten(stores, key, CONTENT_TYPES[format], (stream) => writeReport(content, format, stream));
       keys.push(key);
     }

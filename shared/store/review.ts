@@ -2,7 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { acceptRecord, type AuditEntry, CorrectionError, rejectRecord } from '../review/corrections.js';
 import type { AgreementRecord } from '../schema/record.js';
 import type { BatchTracker } from './batch-tracking.js';
-import { writeRecordObject } from './ingest.js';
+import { writeRecordObject } from './document-objects.js';
 import { type RecordsTable, type StoredDocument, VersionConflictError } from './records.js';
 
 /**
@@ -85,13 +85,13 @@ async function decide(
 ): Promise<Decision> {
   if (!stored.record) throw new CorrectionError(`${stored.documentId} has no record yet (its scanned pages are still being read)`);
   const { record, entry } = make(stored.record);
-  await writeRecordObject(s3, bucket, record);
+  await writeRecordObject(record, { s3, bucket });
   try {
     await table.putReviewed(record, stored.original ?? stored.record, entry, now, stored.version);
   } catch (error) {
     if (error instanceof VersionConflictError) {
       const current = await table.get(stored.documentId);
-      if (current?.record) await writeRecordObject(s3, bucket, current.record);
+      if (current?.record) await writeRecordObject(current.record, { s3, bucket });
     }
     throw error;
   }

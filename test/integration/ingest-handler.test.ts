@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { extractionConfigSchema } from '../../shared/config.js';
 import { documentIdOf } from '../../shared/extract/rejected.js';
 import { ReaderPool } from '../../shared/isolation/reader-pool.js';
-import { ingestObject } from '../../shared/store/ingest.js';
+import { ingestObject } from '../../shared/pipeline/ingest-object.js';
 import { RecordsTable } from '../../shared/store/records.js';
 import { type DeployedPipeline, deployPipeline } from '../support/emulator.js';
 import { fixtureBytes, loadFixtures } from '../support/fixtures.js';
@@ -86,7 +86,7 @@ describe('ingest handler', () => {
     const config = extractionConfigSchema.parse({ ocr: 'never', limits: { maxFileBytes: 1000 } });
     // A file over the size limit is rejected before any reader would open it.
     const reader = new ReaderPool(1);
-    const dependencies = { s3: counting, table, bucket: pipeline.bucket, config, reader };
+    const dependencies = { s3: counting, records: table, bucket: pipeline.bucket, config, reader };
     for (const key of [checked, plain]) {
       const outcome = await ingestObject(key, dependencies);
       // The same bytes under the second key are known by then: their record is taken, not written again.

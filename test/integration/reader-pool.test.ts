@@ -77,6 +77,9 @@ describe('ReaderPool', () => {
     const unread = await pool.extractOrPlanOcr(fixtureBytes(mixed), basename(mixed.path), { config: config({}, 'never'), now });
     expect(unread).toEqual({ kind: 'read', extraction: await extractDocumentWithText(fixtureBytes(mixed), basename(mixed.path), { config: config({}, 'never'), now }) });
     expect(unread.kind === 'read' && unread.extraction.record.issues.map((issue) => issue.code)).toContain('ocr.skipped');
+    // An id the owner has hashed already is taken as it is, not hashed again.
+    const named = await pool.extractOrPlanOcr(fixtureBytes(seed), 'seed.pdf', { documentId: `sha256:${'0'.repeat(64)}`, config: config({}, 'auto'), now });
+    expect(named.kind === 'read' && named.extraction.record).toEqual({ ...digital.record, documentId: `sha256:${'0'.repeat(64)}` });
   });
 
   it('renders chosen pages for a reader of page images of its own, and rejects a page the document lacks', async () => {

@@ -4,10 +4,10 @@ import { extractionConfigSchema } from '../../shared/config.js';
 import { documentIdOf } from '../../shared/extract/rejected.js';
 import { ReaderPool } from '../../shared/isolation/reader-pool.js';
 import { BatchTracker } from '../../shared/store/batch-tracking.js';
-import { ingestObject } from '../../shared/store/ingest.js';
+import { ingestObject } from '../../shared/pipeline/ingest-object.js';
 import { recordKey } from '../../shared/store/keys.js';
 import { type RecordsTable, type StoredDocument, VersionConflictError } from '../../shared/store/records.js';
-import { reprocessDocument } from '../../shared/store/reprocess.js';
+import { reprocessDocument } from '../../shared/pipeline/reprocess.js';
 import { acceptReview, rejectReview, type ReviewStores } from '../../shared/store/review.js';
 import type { AgreementRecord } from '../../shared/schema/record.js';
 import { type DeployedPipeline, deployPipeline, pipelineStores } from '../support/emulator.js';
@@ -73,7 +73,7 @@ beforeAll(async () => {
 describe('versioned record writes', () => {
   it('stores a new document at version 1 and counts each write up', async () => {
     const { key, documentId } = await upload('first.pdf', 'first');
-    const outcome = await ingestObject(key, { s3, table, bucket: pipeline.bucket, config, reader });
+    const outcome = await ingestObject(key, { s3, records: table, bucket: pipeline.bucket, config, reader });
     expect(outcome).toMatchObject({ kind: 'stored', reused: false });
     expect((await table.get(documentId))!.version).toBe(1);
     const reviewed = await needingReview(documentId);
@@ -85,7 +85,7 @@ describe('versioned record writes', () => {
 
   it('refuses the second of two reviewers who read the same version, and keeps the first one\'s decision in the table and the bucket', async () => {
     const { key, documentId } = await upload('two-reviewers.pdf', 'two reviewers');
-    await ingestObject(key, { s3, table, bucket: pipeline.bucket, config, reader });
+    await ingestObject(key, { s3, records: table, bucket: pipeline.bucket, config, reader });
     const seen = await needingReview(documentId);
     const signatures = fixture.expected.agreement.signatures!;
 
@@ -113,11 +113,11 @@ describe('versioned record writes', () => {
 
   it('does not let reprocess overwrite a decision made while it was reading the document', async () => {
     const { key, documentId } = await upload('reprocess-race.pdf', 'reprocess race');
-    await ingestObject(key, { s3, table, bucket: pipeline.bucket, config, reader });
+    await ingestObject(key, { s3, records: table, bucket: pipeline.bucket, config, reader });
     const seenByReprocess = await needingReview(documentId);
     const decision = await rejectReview(seenByReprocess, 'Entwurf', 'Prüferin', stores, new Date());
 
-    const outcome = await reprocessDocument(seenByReprocess, { s3, bucket: pipeline.bucket, table, config, reader }, { now: new Date(), dryRun: false });
+    const outcome = await reprocessDocument(seenByReprocess, { s3, bucket: pipeline.bucket, records: table, config, reader }, { now: new Date(), dryRun: false });
     expect(outcome).toEqual({
       kind: 'conflict',
       documentId,
@@ -141,13 +141,13 @@ describe('versioned record writes', () => {
           const read = await target.get(documentId);
           if (!raced) {
             raced = true;
-            await ingestObject(secondKey, { s3, table, bucket: pipeline.bucket, config, reader });
+            await ingestObject(secondKey, { s3, records: table, bucket: pipeline.bucket, config, reader });
           }
           return read;
         };
       },
     });
-    const outcome = await ingestObject(first.key, { s3, table: racing, bucket: pipeline.bucket, config, reader });
+    const outcome = await ingestObject(first.key, { s3, records: racing, bucket: pipeline.bucket, config, reader });
     expect(raced).toBe(true);
     expect(outcome).toMatchObject({ kind: 'stored', reused: true });
     const stored = (await table.get(first.documentId))!;

@@ -11,7 +11,7 @@ import { renderAgreement } from '../../fixtures/generator/render-digital.js';
 import { extractionConfigSchema } from '../../shared/config.js';
 import { documentIdOf } from '../../shared/extract/rejected.js';
 import { PdfDocument } from '../../shared/pdf/document.js';
-import { ingestObject } from '../../shared/store/ingest.js';
+import { ingestObject } from '../../shared/pipeline/ingest-object.js';
 import { RecordsTable } from '../../shared/store/records.js';
 import { type DeployedPipeline, deployPipeline, functionStorageEnvironment } from '../support/emulator.js';
 import { type Fixture, fixtureBytes, loadFixtures } from '../support/fixtures.js';
@@ -258,6 +258,7 @@ describe('OCR with Textract', () => {
             "The pipeline failed to complete this document with its OCR job's results at each of 3 attempts; the last error: ProvisionedThroughputExceededException: Provisioned rate exceeded. The job's completion waits in the dead-letter queue for a redrive (agreements redrive).",
         },
       ],
+      evidence: [],
     });
     expect(failed?.ocrJob).toMatchObject({ jobId: 'job-stuck', key: keyOf(stuck), failedCompletions: 3 });
     const json = await s3.send(new GetObjectCommand({ Bucket: pipeline.bucket, Key: `records/${hexOf(stuck)}.json` }));

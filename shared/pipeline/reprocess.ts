@@ -1,13 +1,12 @@
-import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import type { Extraction } from '../extract-document.js';
-import type { OcrPage } from '../ocr/engine.js';
 import { EXTRACTOR_VERSION } from '../extract/version.js';
+import type { OcrPage } from '../ocr/engine.js';
 import { type Change, diffValues } from '../review/corrections.js';
-import { openOriginal } from './document-objects.js';
-import { type IngestDependencies, saveExtraction } from './ingest.js';
-import { quarantineKey } from './keys.js';
 import type { AgreementRecord } from '../schema/record.js';
-import { type StoredDocument, VersionConflictError } from './records.js';
+import { openOriginal, releaseFromQuarantine } from '../store/document-objects.js';
+import { type StoredDocument, VersionConflictError } from '../store/records.js';
+import { baseName, type PipelineDependencies } from './dependencies.js';
+import { saveExtraction } from './store-extraction.js';
 
 /**
  * Runs the current extractor again on a stored document's PDF and stores the new record when it
@@ -39,12 +38,12 @@ async function extractAsDeployed(
   bytes: Uint8Array,
   stored: StoredDocument,
   fileName: string,
-  { config, ocr, asyncOcr, reader }: Pick<IngestDependencies, 'config' | 'ocr' | 'asyncOcr' | 'reader'>,
+  { config, ocr, asyncOcr, reader }: Pick<PipelineDependencies, 'config' | 'ocr' | 'asyncOcr' | 'reader'>,
   now: Date,
 ): Promise<Extraction & { textractPages?: number }> {
-  const extract = (ocrReadings?: ReadonlyMap<number, OcrPage>) => reader.extract(bytes, fileName, { config, ocr, ocrReadings, now: () => now });
-  if (!asyncOcr) return extract();
-  const plan = await reader.extractOrPlanOcr(bytes, fileName, { config, now: () => now });
+  const read = { documentId: stored.documentId, config, now: () => now };
+  if (!asyncOcr) return reader.extract(bytes, fileName, { ...read, ocr });
+  const plan = await reader.extractOrPlanOcr(bytes, fileName, read);
   if (plan.kind === 'read') return plan.extraction;
   // A job of its own: the pipeline's job for the same document was started with a notice to deliver.
   const jobId = await asyncOcr.start({ documentId: stored.documentId, bytes, pages: plan.pages, attempt: now.getTime() });
@@ -56,15 +55,15 @@ async function extractAsDeployed(
   }
   if (state.status !== 'SUCCEEDED') throw new Error(`OCR job ${jobId} ended with status ${state.status}${state.message ? `: ${state.message}` : ''}`);
   const readings = new Map([...(await asyncOcr.collect(jobId))].flatMap(([jobPage, page]) => (plan.pages[jobPage - 1] === undefined ? [] : [[plan.pages[jobPage - 1]!, page] as const])));
-  return { ...(await extract(readings)), textractPages: plan.pages.length };
+  return { ...(await reader.extract(bytes, fileName, { ...read, ocrReadings: readings })), textractPages: plan.pages.length };
 }
 
 export async function reprocessDocument(
   stored: StoredDocument,
-  dependencies: Pick<IngestDependencies, 's3' | 'bucket' | 'table' | 'config' | 'ocr' | 'asyncOcr' | 'reader'>,
+  dependencies: Pick<PipelineDependencies, 's3' | 'bucket' | 'records' | 'config' | 'ocr' | 'asyncOcr' | 'reader'>,
   options: { now: Date; dryRun: boolean },
 ): Promise<ReprocessOutcome> {
-  const fileName = stored.record?.fileName ?? stored.keys[0]?.slice(stored.keys[0].lastIndexOf('/') + 1) ?? '';
+  const fileName = stored.record?.fileName ?? baseName(stored.keys[0] ?? '');
   const base = { documentId: stored.documentId, fileName };
   if (!stored.record) return { ...base, kind: 'kept', reason: 'its scanned pages are still being read' };
   const decided = stored.audit.at(-1);
@@ -94,7 +93,7 @@ export async function reprocessDocument(
     }
     // A document that is readable now no longer belongs in quarantine.
     if (stored.record.status === 'rejected' && extraction.record.status !== 'rejected') {
-      await dependencies.s3.send(new DeleteObjectCommand({ Bucket: dependencies.bucket, Key: quarantineKey(source.key) }));
+      await releaseFromQuarantine(source.key, dependencies);
     }
   }
   return changes.length === 0 ? { ...base, kind: 'unchanged', previousVersion, evidenceAdded } : { ...base, kind: 'changed', changes, previousVersion, evidenceAdded };
