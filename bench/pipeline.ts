@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { bulkAgreements } from '../fixtures/generator/bulk.js';
 import { mergeBenchResults } from './results.js';
 import { deployLocalPipeline } from '../scripts/local-emulator.js';
+import { forEachLimited } from '../shared/concurrency.js';
 import { extractionConfigSchema } from '../shared/config.js';
 import { extractDocument } from '../shared/extract-document.js';
 import { documentIdOf } from '../shared/extract/rejected.js';
@@ -21,15 +22,9 @@ const seconds = (start: number) => (performance.now() - start) / 1000;
 
 const config = extractionConfigSchema.parse({ ocr: 'never' });
 let start = performance.now();
-let next = 0;
-await Promise.all(
-  [0, 1].map(async () => {
-    while (next < documents.length) {
-      const document = documents[next++]!;
-      await extractDocument(document.bytes, document.fileName, { config });
-    }
-  }),
-);
+await forEachLimited(documents, 2, async (document) => {
+  await extractDocument(document.bytes, document.fileName, { config });
+});
 const inProcessSeconds = seconds(start);
 
 const { outputs } = await deployLocalPipeline();

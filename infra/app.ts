@@ -1,6 +1,7 @@
 import { App, Aspects } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { pipelineSettingsFromContext, PipelineStack } from './pipeline-stack.js';
+import { pipelineSettingsFromContext } from './pipeline-settings.js';
+import { PipelineStack } from './pipeline-stack.js';
 
 /**
  * The CDK app: one stack, checked by cdk-nag's AwsSolutions rules on every synth. `-c stackName=…`

@@ -16,9 +16,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as triggers from 'aws-cdk-lib/triggers';
 import { NagSuppressions } from 'cdk-nag';
-import type { Construct, Node } from 'constructs';
-import { z } from 'zod';
+import type { Construct } from 'constructs';
+import { PREFIXES } from '../shared/store/keys.js';
 import { functionBundling, type PdfWork } from './function-bundling.js';
+import { COMPLETION_RETRIES, OWN_MEMORY_MIB, OWN_MEMORY_WITH_OCR_MIB, type PipelineSettings, readerBudget, visibilityTimeout } from './pipeline-settings.js';
 
 /**
  * The pipeline, in the order a document travels:
@@ -33,89 +34,8 @@ import { functionBundling, type PdfWork } from './function-bundling.js';
  * with alarms on the dead-letter queues, the Lambdas' errors and the age of the oldest message.
  */
 
-export const pipelineSettingsSchema = z.object({
-  /** Where Lambdas run: arm64 in AWS; the local emulator runs them on the host's architecture. */
-  architecture: z.enum(['arm64', 'x86_64']).default('arm64'),
-  /**
-   * Who reads scanned pages: Amazon Textract (AWS), tesseract.js inside the ingest function (emulators,
-   * which have no Textract), or nobody (scanned pages are left for review).
-   */
-  ocr: z.enum(['textract', 'tesseract', 'none']).default('textract'),
-  /** Deliveries of one message before it is parked in the dead-letter queue. */
-  maxReceiveCount: z.coerce.number().int().min(1).max(10).default(3),
-  /** Longest a function may run on one batch. */
-  functionTimeoutSeconds: z.coerce.number().int().min(10).max(900).default(300),
-  /**
-   * How long a delivered message stays hidden, and so how soon a failed one is retried. AWS advises six
-   * times the function's timeout; local runs shorten it so that retries happen within a test.
-   */
-  visibilityTimeoutSeconds: z.coerce.number().int().min(10).max(43_200).optional(),
-  /** Keep the bucket and the table when the stack is deleted (production) or not (local runs). */
-  retainData: z.coerce.boolean().default(true),
-  /**
-   * Local deployments only: where the functions reach Textract instead of AWS (the project's Textract
-   * stand-in), handed to the AWS SDK as AWS_ENDPOINT_URL_TEXTRACT.
-   */
-  textractEndpoint: z.url().optional(),
-  /**
-   * How long a document waits for its Textract job before the sweep asks after the job (a completion
-   * notice may be lost); local runs shorten it so that a test sees the sweep at work.
-   */
-  ocrPatienceSeconds: z.coerce.number().int().min(10).max(86_400).default(3600),
-  /** The price per 1,000 pages the reports estimate Textract's cost at: DetectDocumentText's list price. */
-  textractPricePer1000PagesUsd: z.coerce.number().nonnegative().default(1.5),
-});
-export type PipelineSettings = z.infer<typeof pipelineSettingsSchema>;
-
-/** The queue's visibility timeout: as set, or six times the function's timeout; never shorter than the timeout. */
-function visibilityTimeout(settings: PipelineSettings): Duration {
-  const seconds = settings.visibilityTimeoutSeconds ?? settings.functionTimeoutSeconds * 6;
-  if (seconds < settings.functionTimeoutSeconds) {
-    throw new Error(`visibilityTimeoutSeconds (${seconds}) must not be shorter than functionTimeoutSeconds (${settings.functionTimeoutSeconds})`);
-  }
-  return Duration.seconds(seconds);
-}
-
-/** Settings from `cdk -c key=value`, parsed like every other configuration. */
-export function pipelineSettingsFromContext(node: Node): PipelineSettings {
-  const keys = Object.keys(pipelineSettingsSchema.shape) as (keyof PipelineSettings)[];
-  return pipelineSettingsSchema.parse(Object.fromEntries(keys.map((key) => [key, node.tryGetContext(key)]).filter(([, value]) => value !== undefined)));
-}
-
 export interface PipelineStackProps extends StackProps {
   settings: PipelineSettings;
-}
-
-/** Lambda's retries of a failed asynchronous invocation (its default, stated): Textract's notices arrive so. */
-const COMPLETION_RETRIES = 2;
-
-/**
- * What a function's own process needs beside its readers: the runtime with the SDK and Powertools
- * loaded (about 150 MB), and the bytes of the document it reads, twice while they are handed to the
- * reader (200 MB for a file at the default size limit of 100 MiB).
- */
-const OWN_MEMORY_MIB = 384;
-/** The same, with tesseract.js reading pages in the function's process: a worker per core and one for single words, with the pages they read. */
-const OWN_MEMORY_WITH_OCR_MIB = 1280;
-
-/**
- * How a function that reads documents shares its memory and time: the function's own process keeps
- * `ownMemoryMiB`; the rest is split evenly among its reader processes, each stopped at its share. Every
- * message of a batch is read at once, so each document may take the function's timeout but for a margin
- * to store its record: a document past a limit is rejected and recorded before the function itself would
- * be stopped (by its timeout, or at its memory size), and no hostile file is ever retried into the
- * dead-letter queue.
- */
-export function readerBudget({ memorySizeMiB, timeoutSeconds, readers, ownMemoryMiB }: { memorySizeMiB: number; timeoutSeconds: number; readers: number; ownMemoryMiB: number }) {
-  const memoryMiB = Math.floor((memorySizeMiB - ownMemoryMiB) / readers);
-  if (memoryMiB < 256) throw new Error(`${readers} readers in ${memorySizeMiB} MB, ${ownMemoryMiB} MB kept for the function, leave each less than 256 MiB`);
-  // A fifth of the timeout, at least 15 s, to store the record (S3, DynamoDB, the batch) after a document is stopped.
-  const timeoutMs = Math.floor((timeoutSeconds - Math.max(15, timeoutSeconds / 5)) * 1000);
-  return {
-    environment: { EXTRACTION_READERS: String(readers), EXTRACTION_MEMORY_MIB: String(memoryMiB), EXTRACTION_TIMEOUT_MS: String(timeoutMs) },
-    /** Messages per invocation: one per reader. */
-    batchSize: readers,
-  };
 }
 
 export class PipelineStack extends Stack {
@@ -157,22 +77,17 @@ export class PipelineStack extends Stack {
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'uploads/',
       // The copies of scanned pages handed to Textract are needed only until the job has finished.
-      lifecycleRules: [{ prefix: 'ocr-input/', expiration: Duration.days(7), noncurrentVersionExpiration: Duration.days(1) }],
+      lifecycleRules: [{ prefix: PREFIXES.ocrInput, expiration: Duration.days(7), noncurrentVersionExpiration: Duration.days(1) }],
       removalPolicy,
       autoDeleteObjects: !settings.retainData,
     });
 
     this.deadLetterQueue = this.deadLetters('IngestDeadLetters', 'upload notices the ingest function failed on at every delivery');
-    this.ingestQueue = new sqs.Queue(this, 'IngestQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      visibilityTimeout: visibilityTimeout(settings),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: settings.maxReceiveCount },
-    });
+    this.ingestQueue = this.deliveryQueue('IngestQueue', this.deadLetterQueue, settings);
     // Every new object under incoming/; the function checks the extension in any case (.pdf, .PDF, .Pdf)
     // and the bytes themselves, since S3 suffix filters are case-sensitive.
     this.uploadBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(this.ingestQueue), {
-      prefix: 'incoming/',
+      prefix: PREFIXES.incoming,
     });
 
     this.recordsTable = new dynamodb.TableV2(this, 'Records', {
@@ -227,13 +142,7 @@ export class PipelineStack extends Stack {
     // record of a finished batch changed. FIFO, grouped by batch, so that one batch's reports are written
     // one after the other and a request sent twice is delivered once; its dead letters are FIFO as well.
     this.reportDeadLetterQueue = this.deadLetters('ReportDeadLetters', 'requests for a batch\'s report the report function failed on at every delivery', { fifo: true });
-    this.reportQueue = new sqs.Queue(this, 'ReportRequests', {
-      fifo: true,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      visibilityTimeout: visibilityTimeout(settings),
-      deadLetterQueue: { queue: this.reportDeadLetterQueue, maxReceiveCount: settings.maxReceiveCount },
-    });
+    this.reportQueue = this.deliveryQueue('ReportRequests', this.reportDeadLetterQueue, settings, { fifo: true });
 
     const pipelineFunction = (id: string, entry: string, pdfWork: PdfWork, props: Partial<NodejsFunctionProps> & { environment: Record<string, string> }) =>
       new NodejsFunction(this, id, {
@@ -287,15 +196,11 @@ export class PipelineStack extends Stack {
       },
     });
     this.ingestFunction.addEventSource(new SqsEventSource(this.ingestQueue, { batchSize: ingestReaders.batchSize, reportBatchItemFailures: true }));
-    this.uploadBucket.grantRead(this.ingestFunction, 'incoming/*');
-    this.uploadBucket.grantPut(this.ingestFunction, 'records/*');
-    this.uploadBucket.grantPut(this.ingestFunction, 'quarantine/*');
-    this.recordsTable.grantReadWriteData(this.ingestFunction);
-    this.trackBatches(this.ingestFunction);
+    this.storeRecords(this.ingestFunction);
 
     if (textract) {
       // Textract reads the scanned pages with the caller's permissions, and publishes with its own role.
-      this.uploadBucket.grantReadWrite(this.ingestFunction, 'ocr-input/*');
+      this.uploadBucket.grantReadWrite(this.ingestFunction, `${PREFIXES.ocrInput}*`);
       this.ingestFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['textract:StartDocumentTextDetection'], resources: ['*'] }));
       textract.role.grantPassRole(this.ingestFunction.grantPrincipal);
 
@@ -325,11 +230,7 @@ export class PipelineStack extends Stack {
         targets: [new targets.LambdaFunction(this.ocrCompleteFunction)],
       });
       this.ocrCompleteFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['textract:GetDocumentTextDetection'], resources: ['*'] }));
-      this.uploadBucket.grantRead(this.ocrCompleteFunction, 'incoming/*');
-      this.uploadBucket.grantPut(this.ocrCompleteFunction, 'records/*');
-      this.uploadBucket.grantPut(this.ocrCompleteFunction, 'quarantine/*');
-      this.recordsTable.grantReadWriteData(this.ocrCompleteFunction);
-      this.trackBatches(this.ocrCompleteFunction);
+      this.storeRecords(this.ocrCompleteFunction);
     }
 
     // Reports: a batch's when its last document is stored, and everything stored every night.
@@ -344,10 +245,10 @@ export class PipelineStack extends Stack {
     });
     this.recordsTable.grantReadData(this.reportFunction);
     // The text beside each record, shown for the documents that need review.
-    this.uploadBucket.grantRead(this.reportFunction, 'records/*');
+    this.uploadBucket.grantRead(this.reportFunction, `${PREFIXES.records}*`);
     this.batchesTable.grantReadWriteData(this.reportFunction);
     this.batchMembersTable.grantReadData(this.reportFunction);
-    this.uploadBucket.grantPut(this.reportFunction, 'reports/*');
+    this.uploadBucket.grantPut(this.reportFunction, `${PREFIXES.reports}*`);
 
     // On every deployment that changes it: batches tracked before member items existed (their keys and
     // documents held in sets on the head item) are moved to member items and counted.
@@ -434,12 +335,39 @@ export class PipelineStack extends Stack {
     return queue;
   }
 
+  /**
+   * A queue whose messages a function takes, hidden from other readers while one is at work and parked
+   * in `deadLetters` after the last delivery.
+   */
+  private deliveryQueue(id: string, deadLetters: sqs.Queue, settings: PipelineSettings, { fifo = false } = {}): sqs.Queue {
+    return new sqs.Queue(this, id, {
+      ...(fifo ? { fifo } : {}),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: visibilityTimeout(settings),
+      deadLetterQueue: { queue: deadLetters, maxReceiveCount: settings.maxReceiveCount },
+    });
+  }
+
+  /**
+   * A function that reads uploads and stores their records: the record and its text beside it, a
+   * rejected original's copy in quarantine, the table's item; it also counts the records against their
+   * batches.
+   */
+  private storeRecords(fn: NodejsFunction) {
+    this.uploadBucket.grantRead(fn, `${PREFIXES.incoming}*`);
+    this.uploadBucket.grantPut(fn, `${PREFIXES.records}*`);
+    this.uploadBucket.grantPut(fn, `${PREFIXES.quarantine}*`);
+    this.recordsTable.grantReadWriteData(fn);
+    this.trackBatches(fn);
+  }
+
   /** A function that stores records also counts them against their batch and may ask for its report. */
   private trackBatches(fn: NodejsFunction) {
     this.batchesTable.grantReadWriteData(fn);
     this.batchMembersTable.grantReadWriteData(fn);
     this.reportQueue.grantSendMessages(fn);
-    this.uploadBucket.grantRead(fn, 'batches/*');
+    this.uploadBucket.grantRead(fn, `${PREFIXES.batches}*`);
   }
 
   /** The topic Textract reports finished jobs to (encrypted with a key of its own), and the role it publishes with. */

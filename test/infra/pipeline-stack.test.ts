@@ -2,7 +2,8 @@ import { App, Aspects } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { PipelineStack, pipelineSettingsSchema, readerBudget } from '../../infra/pipeline-stack.js';
+import { pipelineSettingsSchema, readerBudget } from '../../infra/pipeline-settings.js';
+import { PipelineStack } from '../../infra/pipeline-stack.js';
 
 /** Synthesises the stack as `cdk synth` does, without bundling the function code (that is esbuild's job). */
 function synthesize(settings: Record<string, unknown> = {}) {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { App } from 'aws-cdk-lib';
-import { PipelineStack, pipelineSettingsSchema } from '../../infra/pipeline-stack.js';
+import { pipelineSettingsSchema } from '../../infra/pipeline-settings.js';
+import { PipelineStack } from '../../infra/pipeline-stack.js';
 
 /**
  * Synthesized templates, and the values CloudFormation would put where a template refers to one of its
