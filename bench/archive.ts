@@ -18,13 +18,13 @@ import { forEachLimited } from '../shared/concurrency.js';
 import { extractionConfigSchema } from '../shared/config.js';
 import { extractDocument } from '../shared/extract-document.js';
 import { documentIdOf } from '../shared/extract/rejected.js';
+import { reportKey } from '../shared/keys.js';
 import { TesseractOcrEngine } from '../shared/ocr/tesseract.js';
 import type { Report } from '../shared/report/model.js';
 import type { BatchMember } from '../shared/store/batches.js';
 import { dynamoItemBytes } from '../shared/store/item-size.js';
 import { FunctionMemorySampler } from './function-memory.js';
 import { mergeBenchResults } from './results.js';
-import { reportKey } from '../shared/store/keys.js';
 
 /**
  * `npm run bench:archive`: a ministry's whole archive as one batch through the local deployment. 2,500

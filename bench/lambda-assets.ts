@@ -8,9 +8,9 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { bulkAgreements } from '../fixtures/generator/bulk.js';
 import { deployLocalPipeline } from '../scripts/local-emulator.js';
 import { documentIdOf } from '../shared/extract/rejected.js';
+import { incomingKey } from '../shared/keys.js';
 import { RecordsTable } from '../shared/store/records.js';
 import { pipelineFunctions, synthesizeApp } from '../test/support/template.js';
-import { incomingKey } from '../shared/store/keys.js';
 
 /** Bytes of every file under a folder, as Lambda counts an unzipped asset. */
 function folderBytes(folder: string): number {

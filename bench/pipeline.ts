@@ -8,8 +8,8 @@ import { forEachLimited } from '../shared/concurrency.js';
 import { extractionConfigSchema } from '../shared/config.js';
 import { extractDocument } from '../shared/extract-document.js';
 import { documentIdOf } from '../shared/extract/rejected.js';
+import { incomingKey } from '../shared/keys.js';
 import { RecordsTable } from '../shared/store/records.js';
-import { incomingKey } from '../shared/store/keys.js';
 
 /**
  * 100 digital agreements through the local pipeline (S3 → SQS → Lambda → DynamoDB in the emulator)

@@ -10,8 +10,8 @@ import { DEFAULT_UPLOAD_CONCURRENCY } from '../cli/upload/defaults.js';
 import { bulkAgreements } from '../fixtures/generator/bulk.js';
 import { deployLocalPipeline } from '../scripts/local-emulator.js';
 import { documentIdOf } from '../shared/extract/rejected.js';
+import { incomingKey } from '../shared/keys.js';
 import { mergeBenchResults } from './results.js';
-import { incomingKey } from '../shared/store/keys.js';
 
 /**
  * `npm run bench:upload`: 210 agreement PDFs (about 14 MB: 196 small digital ones and the 7 scanned and

@@ -1,7 +1,7 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type OcrCost, textractCost } from '../shared/report/model.js';
 import { type BatchesTable, type BatchState, batchManifestSchema, isComplete } from '../shared/store/batches.js';
-import { manifestKey } from '../shared/store/keys.js';
+import { manifestKey } from '../shared/keys.js';
 import type { RecordsTable } from '../shared/store/records.js';
 import type { DeploymentOptions } from './deployment-options.js';
 import { type Deployment, resolveDeployment } from './deployment.js';

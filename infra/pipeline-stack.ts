@@ -17,7 +17,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as triggers from 'aws-cdk-lib/triggers';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
-import { PREFIXES } from '../shared/store/keys.js';
+import { PREFIXES } from '../shared/keys.js';
 import { functionBundling, type PdfWork } from './function-bundling.js';
 import { COMPLETION_RETRIES, OWN_MEMORY_MIB, OWN_MEMORY_WITH_OCR_MIB, type PipelineSettings, readerBudget, visibilityTimeout } from './pipeline-settings.js';
 

@@ -5,9 +5,9 @@ import { resolveDeployment } from '../cli/deployment.js';
 import { formatSummary, formatTable } from '../cli/table.js';
 import { defaultBatchName, uploadBatch } from '../cli/upload/batch.js';
 import { createUploadProgress, formatUploadSummary } from '../cli/upload/progress.js';
+import { reportKey } from '../shared/keys.js';
 import type { Report } from '../shared/report/model.js';
 import { deployLocalPipeline } from './local-emulator.js';
-import { reportKey } from '../shared/store/keys.js';
 
 /**
  * The main job on a developer's machine (`npm start`): local emulator up (unless running), stack

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import { incomingKey } from '../../shared/store/keys.js';
+import { incomingKey } from '../../shared/keys.js';
 import type { FileOutcome, UploadProgressSink, UploadResult } from './model.js';
 
 /** Decimal units, as transfer rates are usually given: 9559 → "9.6 kB", 1_200_000 → "1.2 MB". */

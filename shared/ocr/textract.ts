@@ -10,7 +10,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { SNSEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { CELL_SEPARATOR, type PlacedWord } from '../pdf/text-layer.js';
-import { ocrInputKey } from '../store/keys.js';
+import { ocrInputKey } from '../keys.js';
 import { pdfWithPages } from '../pdf/select-pages.js';
 import { type AsyncOcrService, OcrJobFailedError, type OcrPage, textConfidence } from './engine.js';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AuditEntry } from '../review/corrections.js';
 import type { AgreementRecord, Evidence, RecordStatus } from '../schema/record.js';
-import { batchesNamedBy } from '../store/keys.js';
+import { batchesNamedBy } from '../keys.js';
 import type { StoredDocument } from '../store/records.js';
 import { REVIEW_STATUSES } from '../store/review.js';
 

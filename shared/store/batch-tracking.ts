@@ -3,7 +3,7 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { type BatchesTable, type BatchMember, batchManifestSchema, isComplete, type Membership } from './batches.js';
-import { batchInKey, manifestKey } from './keys.js';
+import { batchInKey, manifestKey } from '../keys.js';
 
 /**
  * Batch bookkeeping as the pipeline and the CLI use it: what a stored document or a changed record does

@@ -9,7 +9,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { AgreementRecord } from '../schema/record.js';
-import { quarantineKey, recordKey, recordTextKey } from './keys.js';
+import { quarantineKey, recordKey, recordTextKey } from '../keys.js';
 import type { StoredDocument } from './records.js';
 
 /**

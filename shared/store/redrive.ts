@@ -1,7 +1,7 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, type Message, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { type BatchTracker, reportRequestSchema } from './batch-tracking.js';
-import { batchInKey } from './keys.js';
+import { batchInKey } from '../keys.js';
 import type { RecordsTable } from './records.js';
 
 /**

@@ -8,7 +8,7 @@ import { ReportSnapshot } from '../report/snapshot.js';
 import type { ReportRequest } from './batch-tracking.js';
 import type { BatchesTable } from './batches.js';
 import { readRecordText } from './document-objects.js';
-import { reportKey, type ReportScope } from './keys.js';
+import { reportKey, type ReportScope } from '../keys.js';
 import type { RecordsTable, StoredDocument } from './records.js';
 
 /**

@@ -9,7 +9,7 @@ import { forEachLimited } from '../../shared/concurrency.js';
 import { GEBIETSKOERPERSCHAFTEN } from '../../shared/data/gebietskoerperschaften.js';
 import { type Report, textractCost } from '../../shared/report/model.js';
 import type { AgreementRecord } from '../../shared/schema/record.js';
-import { recordTextKey } from '../../shared/store/keys.js';
+import { recordTextKey } from '../../shared/keys.js';
 import { type DeployedPipeline, deployPipeline, functionStorageEnvironment, pipelineStores } from '../support/emulator.js';
 import { loadFixtures } from '../support/fixtures.js';
 

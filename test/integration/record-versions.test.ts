@@ -5,7 +5,7 @@ import { documentIdOf } from '../../shared/extract/rejected.js';
 import { ReaderPool } from '../../shared/isolation/reader-pool.js';
 import { BatchTracker } from '../../shared/store/batch-tracking.js';
 import { ingestObject } from '../../shared/pipeline/ingest-object.js';
-import { recordKey } from '../../shared/store/keys.js';
+import { recordKey } from '../../shared/keys.js';
 import { type RecordsTable, type StoredDocument, VersionConflictError } from '../../shared/store/records.js';
 import { reprocessDocument } from '../../shared/pipeline/reprocess.js';
 import { acceptReview, rejectReview, type ReviewStores } from '../../shared/store/review.js';

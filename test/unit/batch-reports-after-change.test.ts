@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BatchTracker, type ReportRequest } from '../../shared/store/batch-tracking.js';
 import type { BatchesTable, BatchState } from '../../shared/store/batches.js';
-import { batchesNamedBy } from '../../shared/store/keys.js';
+import { batchesNamedBy } from '../../shared/keys.js';
 
 const documentId = `sha256:${'c'.repeat(64)}`;
 
