@@ -29,7 +29,7 @@ const inProcessSeconds = seconds(start);
 
 const { outputs } = await deployLocalPipeline();
 const s3 = new S3Client({ forcePathStyle: true });
-const table = new RecordsTable(DynamoDBDocumentClient.from(new DynamoDBClient({})), outputs.RecordsTableName!);
+const records = new RecordsTable(DynamoDBDocumentClient.from(new DynamoDBClient({})), outputs.RecordsTableName!);
 const run = Date.now().toString(36);
 const pending = new Set(documents.map((document) => documentIdOf(document.bytes)));
 start = performance.now();
@@ -40,7 +40,7 @@ await Promise.all(
 );
 const uploadedSeconds = seconds(start);
 while (pending.size > 0 && seconds(start) < 900) {
-  for (const documentId of [...pending]) if (await table.get(documentId)) pending.delete(documentId);
+  for (const documentId of [...pending]) if (await records.get(documentId)) pending.delete(documentId);
   if (pending.size > 0) await new Promise((resolve) => setTimeout(resolve, 250));
 }
 const pipelineSeconds = seconds(start);

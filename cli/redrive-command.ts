@@ -16,7 +16,7 @@ export interface RedriveOptions extends DeploymentOptions {
 export async function runRedrive(options: RedriveOptions): Promise<RedriveOutcome[]> {
   const deployment = resolveDeployment(options);
   const outcomes = await redrive(
-    { sqs: deployment.sqs(), lambda: deployment.lambda(), records: deployment.records(), batches: deployment.batchTracker(), ...deployment.deadLetters() },
+    { sqs: deployment.sqs(), lambda: deployment.lambda(), records: deployment.records(), tracker: deployment.batchTracker(), ...deployment.deadLetters() },
     { batch: options.batch, dryRun: options.dryRun },
   );
   const shown = outcomes.filter((outcome) => outcome.action !== 'left');

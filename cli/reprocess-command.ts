@@ -47,21 +47,21 @@ export async function runReprocess(options: ReprocessOptions): Promise<Reprocess
   const selections = [options.all, options.status !== undefined, options.batch !== undefined].filter(Boolean).length;
   if (selections !== 1) throw new UsageError('choose what to reprocess: --all, --status STATUS or --batch ID (one of them)');
   const deployment = resolveDeployment(options);
-  const table = deployment.records();
+  const records = deployment.records();
   let selected: StoredDocument[];
   if (options.batch !== undefined) {
     const batches = deployment.batches();
     if (!(await batches.get(options.batch))) throw new UsageError(`there is no batch "${options.batch}"`);
-    selected = await table.getMany(await batches.documentIds(options.batch));
+    selected = await records.getMany(await batches.documentIds(options.batch));
   } else if (options.status !== undefined) {
-    selected = await table.withStatus(options.status);
+    selected = await records.withStatus(options.status);
   } else {
     selected = [];
-    for await (const stored of table.scan()) selected.push(stored);
+    for await (const stored of records.scan()) selected.push(stored);
   }
 
   // Reports are asked for again only when something is stored; resolved first, so that a missing queue stops the run before any work.
-  const reports = options.dryRun ? undefined : deployment.batchTracker();
+  const tracker = options.dryRun ? undefined : deployment.batchTracker();
   const config: ExtractionConfig = { ...extractionConfigFromEnv(process.env), ocr: options.ocr };
   const s3 = deployment.s3();
   const bucket = deployment.bucket();
@@ -81,7 +81,7 @@ export async function runReprocess(options: ReprocessOptions): Promise<Reprocess
   }
   // One document after another, each in a reader process under the limits, as `extract` reads them.
   const reader = new ReaderPool(1);
-  const dependencies = { s3, bucket, records: table, config: deployment.ocrEngine() === 'none' ? { ...config, ocr: 'never' as const } : config, ocr, asyncOcr, reader };
+  const dependencies = { s3, bucket, records, config: deployment.ocrEngine() === 'none' ? { ...config, ocr: 'never' as const } : config, ocr, asyncOcr, reader };
   const outcomes: ReprocessOutcome[] = [];
   const changedBatches = new Set<string>();
   try {
@@ -89,12 +89,12 @@ export async function runReprocess(options: ReprocessOptions): Promise<Reprocess
       const outcome = await reprocessDocument(stored, dependencies, { now: new Date(), dryRun: options.dryRun });
       outcomes.push(outcome);
       process.stdout.write(options.json ? `${JSON.stringify(outcome)}\n` : `${describe(outcome)}\n`);
-      if (reports && outcome.kind === 'changed') for (const batchId of await reports.batchesReporting(stored.documentId)) changedBatches.add(batchId);
+      if (tracker && outcome.kind === 'changed') for (const batchId of await tracker.batchesReporting(stored.documentId)) changedBatches.add(batchId);
     }
   } finally {
     await Promise.all([ocr?.close(), reader.close()]);
     // What was stored before a failure changed its batches' reports too.
-    for (const batchId of changedBatches) await reports?.recordChanged(batchId);
+    for (const batchId of changedBatches) await tracker?.recordChanged(batchId);
   }
   if (!options.json) {
     const count = (kind: ReprocessOutcome['kind']) => outcomes.filter((outcome) => outcome.kind === kind).length;

@@ -68,15 +68,15 @@ const show = (value: unknown) => (value === undefined ? '—' : JSON.stringify(v
  */
 async function decideOnCommandLine(reference: string, options: DeploymentOptions & { by?: string }, decide: (stored: StoredDocument, stores: ReviewStores, by: string) => Promise<Decision>): Promise<Decision> {
   const deployment = resolveDeployment(options);
-  const table = deployment.records();
-  const stores = { s3: deployment.s3(), bucket: deployment.bucket(), table, batches: deployment.batchTracker() };
+  const records = deployment.records();
+  const stores = { s3: deployment.s3(), bucket: deployment.bucket(), records, tracker: deployment.batchTracker() };
   const by = options.by ?? userInfo().username;
   try {
-    return await decide(await findDocument(table, reference), stores, by);
+    return await decide(await findDocument(records, reference), stores, by);
   } catch (error) {
     if (error instanceof CorrectionError) throw new UsageError(error.message);
     if (error instanceof VersionConflictError) {
-      const current = await table.get(error.documentId);
+      const current = await records.get(error.documentId);
       const last = current?.audit.at(-1);
       // One line on stderr and exit code 1, as for any failure (cli/errors.ts).
       throw new Error(

@@ -43,8 +43,8 @@ export async function runReviewServe(options: ServeOptions): Promise<void> {
     api: {
       s3: deployment.s3(),
       bucket: deployment.bucket(),
-      table: deployment.records(),
-      batches: deployment.batchTracker(),
+      records: deployment.records(),
+      tracker: deployment.batchTracker(),
       confidenceFloor: confidenceFloorOf(environment),
       // Reading a document again runs the extractor here, tesseract.js for scans, as `agreements reprocess` does.
       reprocessing: { config: extractionConfigSchema.parse({ ...environment, ocr: 'auto' }), ocr: () => (ocr ??= new TesseractOcrEngine(undefined, environment.ocrDpi)), reader },

@@ -35,7 +35,7 @@ function stores(env: Record<string, string | undefined>, settings: StorageSettin
   const dynamodb = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), { marshallOptions: { removeUndefinedValues: true } });
   return {
     s3,
-    records: new RecordsTable(dynamodb, settings.tableName),
+    records: new RecordsTable(dynamodb, settings.recordsTableName),
     batches: new BatchesTable(dynamodb, settings.batchesTableName, settings.batchMembersTableName),
   };
 }
@@ -58,7 +58,7 @@ function readingDependencies(env: Record<string, string | undefined>, settings: 
     config: settings.extraction,
     // Reader processes start on the first document and live as long as the function's instance.
     reader: new ReaderPool(settings.readers),
-    batches: { tracker, manifests: new BatchManifests(s3, settings.bucket) },
+    batchTracking: { tracker, manifests: new BatchManifests(s3, settings.bucket) },
   };
 }
 

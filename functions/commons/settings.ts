@@ -83,7 +83,7 @@ const defined = (env: Record<string, string | undefined>) => Object.fromEntries(
 
 export interface StorageSettings {
   bucket: string;
-  tableName: string;
+  recordsTableName: string;
   batchesTableName: string;
   batchMembersTableName: string;
 }
@@ -106,7 +106,7 @@ export interface TextractSettings {
 function readingSettings(env: z.infer<typeof ocrCompleteEnvSchema> | z.infer<typeof ingestEnvSchema>): ReadingSettings {
   return {
     bucket: env.UPLOAD_BUCKET,
-    tableName: env.RECORDS_TABLE,
+    recordsTableName: env.RECORDS_TABLE,
     batchesTableName: env.BATCHES_TABLE,
     batchMembersTableName: env.BATCH_MEMBERS_TABLE,
     reportQueueUrl: env.REPORT_QUEUE_URL,
@@ -150,7 +150,7 @@ export function reportSettings(env: Record<string, string | undefined>): Storage
   const parsed = reportEnvSchema.parse(defined(env));
   return {
     bucket: parsed.UPLOAD_BUCKET,
-    tableName: parsed.RECORDS_TABLE,
+    recordsTableName: parsed.RECORDS_TABLE,
     batchesTableName: parsed.BATCHES_TABLE,
     batchMembersTableName: parsed.BATCH_MEMBERS_TABLE,
     ...(parsed.TEXTRACT_PRICE_PER_1000_PAGES_USD !== undefined ? { textractPricePer1000PagesUsd: parsed.TEXTRACT_PRICE_PER_1000_PAGES_USD } : {}),
@@ -161,7 +161,7 @@ export function migrateBatchesSettings(env: Record<string, string | undefined>):
   const parsed = migrateBatchesEnvSchema.parse(defined(env));
   return {
     bucket: parsed.UPLOAD_BUCKET,
-    tableName: parsed.RECORDS_TABLE,
+    recordsTableName: parsed.RECORDS_TABLE,
     batchesTableName: parsed.BATCHES_TABLE,
     batchMembersTableName: parsed.BATCH_MEMBERS_TABLE,
     reportQueueUrl: parsed.REPORT_QUEUE_URL,

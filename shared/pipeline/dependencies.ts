@@ -24,7 +24,7 @@ export interface PipelineDependencies {
   /** OCR in the background (Textract); takes precedence over `ocr`. */
   asyncOcr?: AsyncOcrService;
   /** Batch progress; with it, the document that completes a batch asks for the batch's report. */
-  batches?: { tracker: BatchTracker; manifests: BatchManifests };
+  batchTracking?: { tracker: BatchTracker; manifests: BatchManifests };
   /** How long a document waits for its OCR job before it is looked after (default `OCR_JOB_PATIENCE_MS`). */
   ocrPatienceMs?: number;
   /**

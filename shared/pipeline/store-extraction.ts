@@ -47,10 +47,10 @@ export async function storeRecord(extraction: Extraction, key: string, dependenc
 }
 
 /** Counts the key as processed for its batch; the key that completes the batch requests the report. */
-export async function trackBatch(batchId: string | undefined, key: string, documentId: string, { batches }: PipelineDependencies, now: Date): Promise<string | undefined> {
-  if (!batchId || !batches) return undefined;
+export async function trackBatch(batchId: string | undefined, key: string, documentId: string, { batchTracking }: PipelineDependencies, now: Date): Promise<string | undefined> {
+  if (!batchId || !batchTracking) return undefined;
   // The manifest, written before the first upload, says how many documents the batch expects.
-  const outcome = await batches.tracker.documentStored({ batchId, key, documentId }, await batches.manifests.expected(batchId), now);
+  const outcome = await batchTracking.tracker.documentStored({ batchId, key, documentId }, await batchTracking.manifests.expected(batchId), now);
   return outcome.reportRequest === undefined ? undefined : batchId;
 }
 
@@ -58,7 +58,8 @@ export async function trackBatch(batchId: string | undefined, key: string, docum
  * The batches that completed with the document failed in them, and were reported so, are reported again
  * once it is read: once each, leaving out those that counting the key has just asked for.
  */
-export async function reportAgain(documentId: string, requested: Set<string>, { batches }: PipelineDependencies): Promise<void> {
-  if (!batches) return;
-  for (const batchId of await batches.tracker.batchesReporting(documentId)) if (!requested.has(batchId)) await batches.tracker.recordChanged(batchId);
+export async function reportAgain(documentId: string, requested: Set<string>, { batchTracking }: PipelineDependencies): Promise<void> {
+  if (!batchTracking) return;
+  const { tracker } = batchTracking;
+  for (const batchId of await tracker.batchesReporting(documentId)) if (!requested.has(batchId)) await tracker.recordChanged(batchId);
 }

@@ -46,9 +46,9 @@ export type ReviewApiResponse = { status: number; json: unknown } | { status: 20
 export interface ReviewApiContext {
   s3: S3Client;
   bucket: string;
-  table: RecordsTable;
+  records: RecordsTable;
   /** Batch bookkeeping: a decision or a reprocess that changed a record asks for its batches' reports again. */
-  batches: BatchTracker;
+  tracker: BatchTracker;
   /** OCR confidence (0–1) below which a value is flagged for a reviewer. */
   confidenceFloor: number;
   /** What `reprocess` needs: the extraction settings and an OCR engine, made on first use. */
@@ -76,7 +76,7 @@ function parseBody<T>(schema: z.ZodType<T>, body: unknown): { ok: true; value: T
 }
 
 async function storedRecord(context: ReviewApiContext, documentId: string): Promise<(StoredDocument & { record: AgreementRecord }) | undefined> {
-  const stored = await context.table.get(documentId);
+  const stored = await context.records.get(documentId);
   return stored?.record ? { ...stored, record: stored.record } : undefined;
 }
 
@@ -166,9 +166,9 @@ const documentRoutes: Record<string, Record<string, Handler>> = {
     POST: (request, context, documentId) =>
       writeBody(reprocessSchema, request, context, documentId, async (stored) => {
         const { config, ocr, reader } = context.reprocessing;
-        const outcome = await reprocessDocument(stored, { s3: context.s3, bucket: context.bucket, records: context.table, config, ocr: ocr(), reader }, { now: context.now(), dryRun: false });
+        const outcome = await reprocessDocument(stored, { s3: context.s3, bucket: context.bucket, records: context.records, config, ocr: ocr(), reader }, { now: context.now(), dryRun: false });
         if (outcome.kind === 'conflict') throw new VersionConflictError(documentId, stored.version);
-        const reportsRequested = outcome.kind === 'changed' ? await context.batches.documentChanged(stored.documentId) : [];
+        const reportsRequested = outcome.kind === 'changed' ? await context.tracker.documentChanged(stored.documentId) : [];
         return { outcome, reportsRequested };
       }),
   },
@@ -206,7 +206,7 @@ export async function handleReviewApi(request: ReviewApiRequest, context: Review
   if (path === '/api/queue' && method === 'GET') {
     const filter = parseBody(queueFilterSchema, Object.fromEntries([...request.query].filter(([, value]) => value !== '')));
     if (!filter.ok) return filter.response;
-    return json(200, queueView(await reviewQueue(context.table), filter.value));
+    return json(200, queueView(await reviewQueue(context.records), filter.value));
   }
   // The id is checked here, before anything reads the table or the bucket.
   const match = /^\/api\/documents\/([0-9a-f]{64})(\/[a-z]+)?$/.exec(path);

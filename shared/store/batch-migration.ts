@@ -21,7 +21,7 @@ export interface BatchMigration {
 
 export async function migrateLegacyBatches(tracker: BatchTracker, records: RecordsTable, now: Date): Promise<BatchMigration[]> {
   const migrations: BatchMigration[] = [];
-  for await (const batch of tracker.table.legacyBatches()) {
+  for await (const batch of tracker.batches.legacyBatches()) {
     // The sets do not say which key is which document; each record lists the keys its bytes arrived under.
     // A key uploaded twice with different bytes belongs to the document stored last.
     const documentOf = new Map<string, { documentId: string; updatedAt: string }>();
@@ -39,10 +39,10 @@ export async function migrateLegacyBatches(tracker: BatchTracker, records: Recor
         unresolved.push(key);
         continue;
       }
-      await tracker.table.addMember({ batchId: batch.batchId, key, documentId: document.documentId }, batch.expected, now);
+      await tracker.batches.addMember({ batchId: batch.batchId, key, documentId: document.documentId }, batch.expected, now);
       migrated++;
     }
-    if (unresolved.length === 0) await tracker.table.dropLegacySets(batch.batchId);
+    if (unresolved.length === 0) await tracker.batches.dropLegacySets(batch.batchId);
     const reportRequest = await tracker.requestReportIfComplete(batch.batchId, now);
     migrations.push({ batchId: batch.batchId, migrated, unresolved, ...(reportRequest !== undefined ? { reportRequest } : {}) });
   }

@@ -43,7 +43,7 @@ export interface TrackOutcome {
  */
 export class BatchTracker {
   constructor(
-    readonly table: BatchesTable,
+    readonly batches: BatchesTable,
     private readonly sendReportRequest: (request: ReportRequest) => Promise<void>,
   ) {}
 
@@ -53,7 +53,7 @@ export class BatchTracker {
    * changed, requests it again. A redelivery requests nothing.
    */
   async documentStored(member: Omit<BatchMember, 'addedAt'>, expected: number | undefined, now: Date): Promise<TrackOutcome> {
-    const membership = await this.table.addMember(member, expected, now);
+    const membership = await this.batches.addMember(member, expected, now);
     // A key added after the report was claimed, or other bytes under a key: the report changes.
     if ((membership.kind === 'added' && membership.afterReport) || membership.kind === 'replaced') {
       const reportRequest = await this.recordChanged(member.batchId);
@@ -66,7 +66,7 @@ export class BatchTracker {
 
   /** Requests the report of a batch that is complete but whose report nobody has claimed yet (as after a migration). */
   async requestReportIfComplete(batchId: string, now: Date): Promise<number | undefined> {
-    const batch = await this.table.get(batchId);
+    const batch = await this.batches.get(batchId);
     return batch && isComplete(batch) && !batch.reportRequestedAt ? this.requestCompletionReport(batchId, now) : undefined;
   }
 
@@ -76,9 +76,9 @@ export class BatchTracker {
    * whose completion has not claimed its report yet, gets its report when it does; then nothing is sent.
    */
   async recordChanged(batchId: string): Promise<number | undefined> {
-    const batch = await this.table.get(batchId);
+    const batch = await this.batches.get(batchId);
     if (!batch?.reportRequestedAt) return undefined;
-    const request = await this.table.addReportRequest(batchId);
+    const request = await this.batches.addReportRequest(batchId);
     await this.sendReportRequest({ batchId, request });
     return request;
   }
@@ -89,24 +89,24 @@ export class BatchTracker {
    */
   async batchesReporting(documentId: string): Promise<string[]> {
     const reporting: string[] = [];
-    for (const batchId of await this.table.batchesOf(documentId)) if ((await this.table.get(batchId))?.reportRequestedAt) reporting.push(batchId);
+    for (const batchId of await this.batches.batchesOf(documentId)) if ((await this.batches.get(batchId))?.reportRequestedAt) reporting.push(batchId);
     return reporting;
   }
 
   /** The document's record changed: requests the report of every batch it was uploaded in; returns those batches. */
   async documentChanged(documentId: string): Promise<string[]> {
     const requested: string[] = [];
-    for (const batchId of await this.table.batchesOf(documentId)) if ((await this.recordChanged(batchId)) !== undefined) requested.push(batchId);
+    for (const batchId of await this.batches.batchesOf(documentId)) if ((await this.recordChanged(batchId)) !== undefined) requested.push(batchId);
     return requested;
   }
 
   private async requestCompletionReport(batchId: string, now: Date): Promise<number | undefined> {
-    const request = await this.table.claimCompletionReport(batchId, now);
+    const request = await this.batches.claimCompletionReport(batchId, now);
     if (request === undefined) return undefined;
     try {
       await this.sendReportRequest({ batchId, request });
     } catch (error) {
-      await this.table.releaseCompletionReport(batchId, request);
+      await this.batches.releaseCompletionReport(batchId, request);
       throw error;
     }
     return request;

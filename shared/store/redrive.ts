@@ -27,7 +27,7 @@ export interface RedriveTargets {
   lambda: LambdaClient;
   records: RecordsTable;
   /** A parked report request is asked for again as a change to its batch: a new request, numbered after the parked one. */
-  batches: BatchTracker;
+  tracker: BatchTracker;
   upload: { parked: string; queue: string };
   report: { parked: string };
   ocrCompletion?: { parked: string; functionName: string };
@@ -81,7 +81,7 @@ export async function redrive(targets: RedriveTargets, options: { batch?: string
   const { sqs, lambda, records } = targets;
   const sources: { kind: ParkedKind; parked: string; putBack: (body: string) => Promise<void> }[] = [
     { kind: 'upload', parked: targets.upload.parked, putBack: (body) => sqs.send(new SendMessageCommand({ QueueUrl: targets.upload.queue, MessageBody: body })).then(() => undefined) },
-    { kind: 'report', parked: targets.report.parked, putBack: (body) => targets.batches.recordChanged(reportRequestSchema.parse(JSON.parse(body)).batchId).then(() => undefined) },
+    { kind: 'report', parked: targets.report.parked, putBack: (body) => targets.tracker.recordChanged(reportRequestSchema.parse(JSON.parse(body)).batchId).then(() => undefined) },
   ];
   const { ocrCompletion } = targets;
   if (ocrCompletion) {

@@ -16,8 +16,8 @@ import { type RecordsTable, type StoredDocument, VersionConflictError } from './
 export const REVIEW_STATUSES = ['needs_review', 'rejected'] as const;
 
 /** Documents that need review and rejected ones, most recently changed first. */
-export async function reviewQueue(table: RecordsTable): Promise<StoredDocument[]> {
-  const queues = await Promise.all(REVIEW_STATUSES.map((status) => table.withStatus(status)));
+export async function reviewQueue(records: RecordsTable): Promise<StoredDocument[]> {
+  const queues = await Promise.all(REVIEW_STATUSES.map((status) => records.withStatus(status)));
   return queues.flat().sort((a, b) => (b.updatedAt ?? '').localeCompare(a.updatedAt ?? ''));
 }
 
@@ -28,15 +28,15 @@ export const isDocumentId = (text: string) => /^sha256:[0-9a-f]{64}$/.test(text)
  * The document a person means: a full `sha256:<hex>`, the bare hex, or a prefix of it (at least 8
  * characters) that names exactly one document in the review queue.
  */
-export async function findDocument(table: RecordsTable, reference: string): Promise<StoredDocument> {
+export async function findDocument(records: RecordsTable, reference: string): Promise<StoredDocument> {
   const hex = reference.replace(/^sha256:/, '').toLowerCase();
   if (!/^[0-9a-f]{8,64}$/.test(hex)) throw new CorrectionError(`"${reference}" is not a document id (sha256:<hex>, or at least its first 8 hex digits)`);
   if (hex.length === 64) {
-    const stored = await table.get(`sha256:${hex}`);
+    const stored = await records.get(`sha256:${hex}`);
     if (!stored?.record) throw new CorrectionError(`there is no record for sha256:${hex}`);
     return stored;
   }
-  const matches = (await reviewQueue(table)).filter((stored) => stored.documentId.startsWith(`sha256:${hex}`));
+  const matches = (await reviewQueue(records)).filter((stored) => stored.documentId.startsWith(`sha256:${hex}`));
   if (matches.length === 1) return matches[0]!;
   throw new CorrectionError(
     matches.length === 0
@@ -48,9 +48,9 @@ export async function findDocument(table: RecordsTable, reference: string): Prom
 export interface ReviewStores {
   s3: S3Client;
   bucket: string;
-  table: RecordsTable;
+  records: RecordsTable;
   /** Asks for the reports of the document's batches again. */
-  batches: BatchTracker;
+  tracker: BatchTracker;
 }
 
 export interface Decision {
@@ -80,21 +80,21 @@ export function rejectReview(stored: StoredDocument, reason: string, by: string,
 async function decide(
   stored: StoredDocument,
   make: (record: AgreementRecord) => { record: AgreementRecord; entry: AuditEntry },
-  { s3, bucket, table, batches }: ReviewStores,
+  { s3, bucket, records, tracker }: ReviewStores,
   now: Date,
 ): Promise<Decision> {
   if (!stored.record) throw new CorrectionError(`${stored.documentId} has no record yet (its scanned pages are still being read)`);
   const { record, entry } = make(stored.record);
   await writeRecordObject(record, { s3, bucket });
   try {
-    await table.putReviewed(record, stored.original ?? stored.record, entry, now, stored.version);
+    await records.putReviewed(record, stored.original ?? stored.record, entry, now, stored.version);
   } catch (error) {
     if (error instanceof VersionConflictError) {
-      const current = await table.get(stored.documentId);
+      const current = await records.get(stored.documentId);
       if (current?.record) await writeRecordObject(current.record, { s3, bucket });
     }
     throw error;
   }
-  const reportsRequested = await batches.documentChanged(stored.documentId);
+  const reportsRequested = await tracker.documentChanged(stored.documentId);
   return { record, entry, version: stored.version + 1, reportsRequested };
 }

@@ -199,7 +199,7 @@ describe('batch tracking in the store', () => {
 describe('migrating a batch tracked in sets', () => {
   it('gives its keys member items, counts them with the key that arrived meanwhile, and asks for the report the batch now has earned', async () => {
     const legacy = `legacy-${run}`;
-    const records = new RecordsTable(client, pipeline.table);
+    const records = new RecordsTable(client, pipeline.recordsTable);
     const agreements = await bulkAgreements(3, { seed: 2718, prefix: 'legacy' });
     const documents = agreements.map((agreement, index) => {
       const bytes = Buffer.concat([agreement.bytes, Buffer.from(`\n% ${run} legacy\n`)]);

@@ -62,7 +62,7 @@ beforeAll(async () => {
   s3 = new S3Client({ forcePathStyle: true });
   sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
-  records = new RecordsTable(client, pipeline.table);
+  records = new RecordsTable(client, pipeline.recordsTable);
   batches = new BatchesTable(client, pipeline.batchesTable, pipeline.batchMembersTable);
 
   const folder = join(mkdtempSync(join(tmpdir(), 'parked-')), batch);

@@ -17,7 +17,7 @@ import { fixtureBytes, loadFixtures } from '../support/fixtures.js';
  * DynamoDB: a message that cannot be processed is reported alone, and the rest of its batch is stored.
  */
 let pipeline: DeployedPipeline;
-let table: RecordsTable;
+let records: RecordsTable;
 const run = `handler-${Date.now().toString(36)}`;
 const fixtures = loadFixtures().filter((fixture) => ['digital/zv-2011-landkreis-fulda.pdf', 'digital/zv-2019-hochtaunuskreis.pdf'].includes(fixture.path));
 
@@ -37,13 +37,13 @@ const message = (messageId: string, key: string): SQSRecord =>
 beforeAll(async () => {
   pipeline = await deployPipeline();
   process.env.UPLOAD_BUCKET = pipeline.bucket;
-  process.env.RECORDS_TABLE = pipeline.table;
+  process.env.RECORDS_TABLE = pipeline.recordsTable;
   process.env.BATCHES_TABLE = pipeline.batchesTable;
   process.env.BATCH_MEMBERS_TABLE = pipeline.batchMembersTable;
   process.env.REPORT_QUEUE_URL = pipeline.reportQueueUrl;
   process.env.OCR_ENGINE = 'none';
   process.env.EXTRACTION_OCR = 'never';
-  table = new RecordsTable(DynamoDBDocumentClient.from(new DynamoDBClient({})), pipeline.table);
+  records = new RecordsTable(DynamoDBDocumentClient.from(new DynamoDBClient({})), pipeline.recordsTable);
   const s3 = new S3Client({ forcePathStyle: true });
   for (const fixture of fixtures) {
     await s3.send(new PutObjectCommand({ Bucket: pipeline.bucket, Key: `elsewhere/${run}/${basename(fixture.path)}`, Body: fixtureBytes(fixture) }));
@@ -60,7 +60,7 @@ describe('ingest handler', () => {
     const response = await handler(event, { functionName: 'ingest', awsRequestId: run } as Context);
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'poisoned' }]);
     for (const fixture of fixtures) {
-      const stored = await table.get(documentIdOf(fixtureBytes(fixture)));
+      const stored = await records.get(documentIdOf(fixtureBytes(fixture)));
       expect(stored?.record?.agreement).toEqual(fixture.expected.agreement);
       expect(stored?.keys).toContain(`elsewhere/${run}/${basename(fixture.path)}`);
     }
@@ -86,7 +86,7 @@ describe('ingest handler', () => {
     const config = extractionConfigSchema.parse({ ocr: 'never', limits: { maxFileBytes: 1000 } });
     // A file over the size limit is rejected before any reader would open it.
     const reader = new ReaderPool(1);
-    const dependencies = { s3: counting, records: table, bucket: pipeline.bucket, config, reader };
+    const dependencies = { s3: counting, records, bucket: pipeline.bucket, config, reader };
     for (const key of [checked, plain]) {
       const outcome = await ingestObject(key, dependencies);
       // The same bytes under the second key are known by then: their record is taken, not written again.
@@ -105,6 +105,6 @@ describe('ingest handler', () => {
     }
     await reader.close();
     expect(reads).toEqual([plain]);
-    expect((await table.get(documentIdOf(bytes)))?.keys).toEqual([checked, plain].sort());
+    expect((await records.get(documentIdOf(bytes)))?.keys).toEqual([checked, plain].sort());
   }, 120_000);
 });

@@ -18,7 +18,7 @@ import { fixtureBytes, loadFixtures } from '../support/fixtures.js';
  */
 let pipeline: DeployedPipeline;
 let s3: S3Client;
-let table: RecordsTable;
+let records: RecordsTable;
 const runId = Date.now().toString(36);
 const documents = ['scanned/scan-2022-wetteraukreis.pdf', 'digital/zv-2019-hochtaunuskreis.pdf'].map((path) => {
   const fixture = loadFixtures().find((candidate) => candidate.path === path)!;
@@ -29,7 +29,7 @@ const documents = ['scanned/scan-2022-wetteraukreis.pdf', 'digital/zv-2019-hocht
 beforeAll(async () => {
   pipeline = await deployPipeline({ ocr: 'tesseract' });
   s3 = new S3Client({ forcePathStyle: true });
-  table = new RecordsTable(DynamoDBDocumentClient.from(new DynamoDBClient({})), pipeline.table);
+  records = new RecordsTable(DynamoDBDocumentClient.from(new DynamoDBClient({})), pipeline.recordsTable);
   for (const { name, bytes } of documents) await s3.send(new PutObjectCommand({ Bucket: pipeline.bucket, Key: `incoming/${runId}/${name}`, Body: bytes }));
 }, 900_000);
 
@@ -45,7 +45,7 @@ describe('ocr=tesseract, deployed', () => {
     try {
       for (const { name, bytes } of documents) {
         const documentId = documentIdOf(bytes);
-        const record = await waitFor(`the record of ${name}`, () => table.get(documentId).then((item) => item?.record), 600_000);
+        const record = await waitFor(`the record of ${name}`, () => records.get(documentId).then((item) => item?.record), 600_000);
         const local = await extractDocument(bytes, name, { config, ocr });
         expect(record.status, name).toBe(local.status);
         expect(record.textSource, name).toBe(local.textSource);

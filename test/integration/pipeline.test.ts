@@ -29,7 +29,7 @@ import { dropNotifications, extractWithStandInText, jobsOf, standInStats } from 
  */
 let pipeline: DeployedPipeline;
 let s3: S3Client;
-let table: RecordsTable;
+let records: RecordsTable;
 let batches: BatchesTable;
 const config = extractionConfigSchema.parse({});
 const fixtures = loadFixtures();
@@ -60,7 +60,7 @@ const kinds = {
 
 /** The document's stored record, once there is one. */
 const stored = (documentId: string) => () =>
-  table.get(documentId).then((item) => (item?.record ? { record: item.record, keys: item.keys } : undefined));
+  records.get(documentId).then((item) => (item?.record ? { record: item.record, keys: item.keys } : undefined));
 
 /**
  * Messages sent to the ingest queue by hand, for objects that do not exist when the function first sees
@@ -92,7 +92,7 @@ async function failOneBatch(sqs: SQSClient) {
   });
   await new Promise((resolve) => setTimeout(resolve, 3000));
   for (const document of late) {
-    expect(await table.get(document.documentId)).toBeUndefined();
+    expect(await records.get(document.documentId)).toBeUndefined();
     await s3.send(new PutObjectCommand({ Bucket: pipeline.bucket, Key: document.key, Body: document.bytes }));
   }
 }
@@ -101,7 +101,7 @@ beforeAll(async () => {
   pipeline = await deployPipeline();
   s3 = new S3Client({ forcePathStyle: true });
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
-  table = new RecordsTable(client, pipeline.table);
+  records = new RecordsTable(client, pipeline.recordsTable);
   batches = new BatchesTable(client, pipeline.batchesTable, pipeline.batchMembersTable);
   await failOneBatch(new SQSClient({ useQueueUrlAsEndpoint: false }));
 
@@ -148,14 +148,14 @@ describe('the default configuration, deployed', () => {
       expect(record.agreement, name).toEqual(local.agreement);
       expect(record.issues, name).toEqual(local.issues);
     }
-    for (const name of [...kinds.scanned, ...kinds.mixed]) expect((await table.get(documentIdOf(uploads.get(name)!)))!.record!.textSource, name).toBe(kinds.scanned.includes(name) ? 'ocr' : 'mixed');
+    for (const name of [...kinds.scanned, ...kinds.mixed]) expect((await records.get(documentIdOf(uploads.get(name)!)))!.record!.textSource, name).toBe(kinds.scanned.includes(name) ? 'ocr' : 'mixed');
   }, 900_000);
 
   it('sends Textract no digital document, and of a mixed one only its scanned pages', async () => {
     for (const name of [...kinds.digital, ...kinds.rejected]) {
       expect(await jobsOf(documentIdOf(uploads.get(name)!)), name).toEqual([]);
       // A digital page costs nothing.
-      expect((await table.get(documentIdOf(uploads.get(name)!)))?.textractPages, name).toBe(0);
+      expect((await records.get(documentIdOf(uploads.get(name)!)))?.textractPages, name).toBe(0);
     }
     for (const name of [...kinds.scanned, ...kinds.mixed]) {
       const bytes = uploads.get(name)!;
@@ -163,7 +163,7 @@ describe('the default configuration, deployed', () => {
       const jobs = await jobsOf(documentIdOf(bytes));
       expect(jobs.map((job) => ({ status: job.status, pages: job.pages })), name).toEqual([{ status: 'SUCCEEDED', pages: plan.kind === 'ocr' ? plan.pages.length : 0 }]);
       // The record's item holds the pages sent to Textract, what they cost.
-      expect((await table.get(documentIdOf(bytes)))?.textractPages, name).toBe(jobs[0]!.pages);
+      expect((await records.get(documentIdOf(bytes)))?.textractPages, name).toBe(jobs[0]!.pages);
     }
     const mixedPlan = await extractOrPlanOcr(uploads.get(kinds.mixed[0]!)!, kinds.mixed[0]!, { config });
     expect(mixedPlan).toEqual({ kind: 'ocr', pages: [2] });
@@ -205,7 +205,7 @@ describe('the default configuration, deployed', () => {
     }, 300_000);
     expect(job!.status).toBe('SUCCEEDED');
     // No notice came: the document waits for its job.
-    expect((await table.get(documentId))?.ocrJob?.jobId).toBe(job!.jobId);
+    expect((await records.get(documentId))?.ocrJob?.jobId).toBe(job!.jobId);
     // The sweep runs on its schedule, every minute here; invoking it as EventBridge does need not wait for the next one.
     const { record } = await waitFor('the sweep to finish the record', async () => {
       const found = await stored(documentId)();
@@ -227,7 +227,7 @@ describe('the default configuration, deployed', () => {
       const documentId = documentIdOf(bytes);
       const object = await s3.send(new GetObjectCommand({ Bucket: pipeline.bucket, Key: `records/${documentId.slice('sha256:'.length)}.json` }));
       const fromS3 = JSON.parse(await object.Body!.transformToString()) as AgreementRecord;
-      const fromTable = (await table.get(documentId))?.record;
+      const fromTable = (await records.get(documentId))?.record;
       expect(fromS3).toEqual(fromTable);
     }
   });
@@ -244,11 +244,11 @@ describe('the default configuration, deployed', () => {
 
   it('makes no duplicate when the same bytes arrive again under another key', async () => {
     const seed = uploads.get(kinds.digital[0]!)!;
-    const before = (await table.get(documentIdOf(seed)))!;
+    const before = (await records.get(documentIdOf(seed)))!;
     const copyKey = `incoming/again-${Date.now().toString(36)}/kopie.pdf`;
     await s3.send(new PutObjectCommand({ Bucket: pipeline.bucket, Key: copyKey, Body: seed }));
     const after = await waitFor('the second key on the seed record', async () => {
-      const item = await table.get(documentIdOf(seed));
+      const item = await records.get(documentIdOf(seed));
       return item && item.keys.includes(copyKey) ? item : undefined;
     });
     expect(after.keys).toEqual([...before.keys, copyKey].sort());

@@ -20,7 +20,7 @@ import { fixtureBytes, loadFixtures } from '../support/fixtures.js';
  */
 let pipeline: DeployedPipeline;
 let s3: S3Client;
-let table: RecordsTable;
+let records: RecordsTable;
 let stores: ReviewStores;
 const run = `versions-${Date.now().toString(36)}`;
 const config = extractionConfigSchema.parse({ ocr: 'never' });
@@ -45,15 +45,15 @@ async function recordInBucket(documentId: string): Promise<AgreementRecord> {
 
 /** The record with the recipient's signature lost, as a scan might leave it: it needs review. */
 async function needingReview(documentId: string): Promise<StoredDocument> {
-  const stored = (await table.get(documentId))!;
+  const stored = (await records.get(documentId))!;
   const record: AgreementRecord = {
     ...stored.record!,
     status: 'needs_review',
     agreement: { ...stored.record!.agreement, signatures: stored.record!.agreement.signatures!.slice(0, 1) },
     issues: [{ path: 'agreement.signatures', code: 'signature.missing', message: 'No signature block for the recipient was found.' }],
   };
-  await table.put(record, { key: stored.keys[0]!, now: new Date(), extractorVersion: stored.extractorVersion!, expectedVersion: stored.version });
-  return (await table.get(documentId))!;
+  await records.put(record, { key: stored.keys[0]!, now: new Date(), extractorVersion: stored.extractorVersion!, expectedVersion: stored.version });
+  return (await records.get(documentId))!;
 }
 
 async function caught(promise: Promise<unknown>): Promise<unknown> {
@@ -66,26 +66,26 @@ async function caught(promise: Promise<unknown>): Promise<unknown> {
 beforeAll(async () => {
   pipeline = await deployPipeline();
   const { batches, ...stored } = pipelineStores(pipeline);
-  ({ s3, records: table } = stored);
-  stores = { s3, bucket: pipeline.bucket, table, batches: new BatchTracker(batches, async (request) => void requested.push(request.batchId)) };
+  ({ s3, records } = stored);
+  stores = { s3, bucket: pipeline.bucket, records, tracker: new BatchTracker(batches, async (request) => void requested.push(request.batchId)) };
 }, 600_000);
 
 describe('versioned record writes', () => {
   it('stores a new document at version 1 and counts each write up', async () => {
     const { key, documentId } = await upload('first.pdf', 'first');
-    const outcome = await ingestObject(key, { s3, records: table, bucket: pipeline.bucket, config, reader });
+    const outcome = await ingestObject(key, { s3, records, bucket: pipeline.bucket, config, reader });
     expect(outcome).toMatchObject({ kind: 'stored', reused: false });
-    expect((await table.get(documentId))!.version).toBe(1);
+    expect((await records.get(documentId))!.version).toBe(1);
     const reviewed = await needingReview(documentId);
     expect(reviewed.version).toBe(2);
     // Another key for the same bytes changes no value, and so no version.
-    await table.addKey(documentId, `${key}.copy`);
-    expect((await table.get(documentId))!).toMatchObject({ version: 2, keys: [key, `${key}.copy`] });
+    await records.addKey(documentId, `${key}.copy`);
+    expect((await records.get(documentId))!).toMatchObject({ version: 2, keys: [key, `${key}.copy`] });
   }, 120_000);
 
   it('refuses the second of two reviewers who read the same version, and keeps the first one\'s decision in the table and the bucket', async () => {
     const { key, documentId } = await upload('two-reviewers.pdf', 'two reviewers');
-    await ingestObject(key, { s3, records: table, bucket: pipeline.bucket, config, reader });
+    await ingestObject(key, { s3, records, bucket: pipeline.bucket, config, reader });
     const seen = await needingReview(documentId);
     const signatures = fixture.expected.agreement.signatures!;
 
@@ -95,7 +95,7 @@ describe('versioned record writes', () => {
     expect(second).toBeInstanceOf(VersionConflictError);
     expect((second as VersionConflictError).message).toBe(`${documentId} was changed by someone else since it was read (version ${seen.version}); nothing was saved`);
 
-    const now = (await table.get(documentId))!;
+    const now = (await records.get(documentId))!;
     expect(now.version).toBe(seen.version + 1);
     expect(now.record).toEqual(first.record);
     expect(now.record!.status).toBe('valid');
@@ -105,26 +105,26 @@ describe('versioned record writes', () => {
 
     // Seen again, the record can be decided on again.
     const again = await rejectReview(now, 'doppelt eingereicht', 'Zweiter Prüfer', stores, new Date());
-    expect((await table.get(documentId))!).toMatchObject({ version: now.version + 1, record: again.record });
-    expect((await table.get(documentId))!.audit.map((entry) => entry.action)).toEqual(['accept', 'reject']);
+    expect((await records.get(documentId))!).toMatchObject({ version: now.version + 1, record: again.record });
+    expect((await records.get(documentId))!.audit.map((entry) => entry.action)).toEqual(['accept', 'reject']);
     expect(await recordInBucket(documentId)).toEqual(again.record);
     expect(requested).toEqual([]);
   }, 120_000);
 
   it('does not let reprocess overwrite a decision made while it was reading the document', async () => {
     const { key, documentId } = await upload('reprocess-race.pdf', 'reprocess race');
-    await ingestObject(key, { s3, records: table, bucket: pipeline.bucket, config, reader });
+    await ingestObject(key, { s3, records, bucket: pipeline.bucket, config, reader });
     const seenByReprocess = await needingReview(documentId);
     const decision = await rejectReview(seenByReprocess, 'Entwurf', 'Prüferin', stores, new Date());
 
-    const outcome = await reprocessDocument(seenByReprocess, { s3, bucket: pipeline.bucket, records: table, config, reader }, { now: new Date(), dryRun: false });
+    const outcome = await reprocessDocument(seenByReprocess, { s3, bucket: pipeline.bucket, records, config, reader }, { now: new Date(), dryRun: false });
     expect(outcome).toEqual({
       kind: 'conflict',
       documentId,
       fileName: 'reprocess-race.pdf',
       reason: 'the record was changed by someone else while it was read again; nothing was saved (run reprocess again)',
     });
-    expect((await table.get(documentId))!.record).toEqual(decision.record);
+    expect((await records.get(documentId))!.record).toEqual(decision.record);
     expect(await recordInBucket(documentId)).toEqual(decision.record);
   }, 120_000);
 
@@ -134,14 +134,14 @@ describe('versioned record writes', () => {
     await s3.send(new PutObjectCommand({ Bucket: pipeline.bucket, Key: secondKey, Body: Buffer.concat([fixtureBytes(fixture), Buffer.from(`\n% ${run} ingest race\n`)]) }));
     // The other delivery stores the same bytes right after this one has looked them up, and before it writes.
     let raced = false;
-    const racing = new Proxy(table, {
+    const racing = new Proxy(records, {
       get(target, property) {
         if (property !== 'get') return Reflect.get(target, property, target);
         return async (documentId: string) => {
           const read = await target.get(documentId);
           if (!raced) {
             raced = true;
-            await ingestObject(secondKey, { s3, records: table, bucket: pipeline.bucket, config, reader });
+            await ingestObject(secondKey, { s3, records, bucket: pipeline.bucket, config, reader });
           }
           return read;
         };
@@ -150,7 +150,7 @@ describe('versioned record writes', () => {
     const outcome = await ingestObject(first.key, { s3, records: racing, bucket: pipeline.bucket, config, reader });
     expect(raced).toBe(true);
     expect(outcome).toMatchObject({ kind: 'stored', reused: true });
-    const stored = (await table.get(first.documentId))!;
+    const stored = (await records.get(first.documentId))!;
     expect(stored.version).toBe(1);
     expect(stored.keys).toEqual([first.key, secondKey]);
     expect(await recordInBucket(first.documentId)).toEqual(stored.record);

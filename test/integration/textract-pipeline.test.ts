@@ -27,7 +27,7 @@ const ROLE = 'arn:aws:iam::000000000000:role/textract-publisher';
 
 let pipeline: DeployedPipeline;
 let s3: S3Client;
-let table: RecordsTable;
+let records: RecordsTable;
 const textract = mockClient(TextractClient);
 const run = `textract-${Date.now().toString(36)}`;
 const fixtures = loadFixtures();
@@ -113,7 +113,7 @@ beforeAll(async () => {
     OCR_COMPLETE_DEAD_LETTER_QUEUE_URL: pipeline.outputs.OcrCompleteDeadLetterQueueUrl,
   });
   s3 = new S3Client({ forcePathStyle: true });
-  table = new RecordsTable(DynamoDBDocumentClient.from(new DynamoDBClient({})), pipeline.table);
+  records = new RecordsTable(DynamoDBDocumentClient.from(new DynamoDBClient({})), pipeline.recordsTable);
   for (const fixture of [mixed, scanned, stuck]) {
     await s3.send(new PutObjectCommand({ Bucket: pipeline.bucket, Key: keyOf(fixture), Body: bytesOf(fixture) }));
   }
@@ -157,10 +157,10 @@ describe('OCR with Textract', () => {
     const scannedInput = await s3.send(new GetObjectCommand({ Bucket: pipeline.bucket, Key: `ocr-input/${hexOf(scanned)}.pdf` }));
     expect(Buffer.from(await scannedInput.Body!.transformToByteArray()).equals(bytesOf(scanned))).toBe(true);
 
-    const waiting = await table.get(idOf(mixed));
+    const waiting = await records.get(idOf(mixed));
     expect(waiting?.record).toBeUndefined();
     expect(waiting?.ocrJob).toMatchObject({ jobId: 'job-mixed', pages: [mixed.expected.pages], key: keyOf(mixed) });
-    expect((await table.get(idOf(scanned)))?.ocrJob?.pages).toEqual(Array.from({ length: scanned.expected.pages }, (_, page) => page + 1));
+    expect((await records.get(idOf(scanned)))?.ocrJob?.pages).toEqual(Array.from({ length: scanned.expected.pages }, (_, page) => page + 1));
   }, 120_000);
 
   it('starts no second job when the same message or the same bytes arrive again', async () => {
@@ -170,7 +170,7 @@ describe('OCR with Textract', () => {
     const response = await handlers.ingest(sqsEvent(keyOf(mixed), again), context);
     expect(response.batchItemFailures).toEqual([]);
     expect(textract.commandCalls(StartDocumentTextDetectionCommand)).toHaveLength(before);
-    expect((await table.get(idOf(mixed)))?.keys).toEqual([again, keyOf(mixed)].sort());
+    expect((await records.get(idOf(mixed)))?.keys).toEqual([again, keyOf(mixed)].sort());
   }, 60_000);
 
   it('starts another job when the first has not reported back within the hour', async () => {
@@ -184,7 +184,7 @@ describe('OCR with Textract', () => {
       .map((call) => call.args[0].input.ClientRequestToken);
     expect(tokens).toHaveLength(2);
     expect(new Set(tokens).size).toBe(2);
-    expect((await table.get(idOf(scanned)))?.ocrJob?.startedAt).toBe(later.toISOString());
+    expect((await records.get(idOf(scanned)))?.ocrJob?.startedAt).toBe(later.toISOString());
   }, 60_000);
 
   it('finishes the record from the job results, paged with NextToken, as the fixture expects it', async () => {
@@ -197,7 +197,7 @@ describe('OCR with Textract', () => {
       .resolves({ JobStatus: 'SUCCEEDED', DocumentMetadata: { Pages: 1 }, Blocks: blocks.slice(half) });
     await handlers.complete(completionEvent('job-mixed', 'SUCCEEDED', hexOf(mixed)), context);
 
-    const stored = await table.get(idOf(mixed));
+    const stored = await records.get(idOf(mixed));
     expect(stored?.ocrJob).toBeUndefined();
     expect(stored?.record?.status).toBe('valid');
     expect(stored?.record?.textSource).toBe('mixed');
@@ -212,12 +212,12 @@ describe('OCR with Textract', () => {
     const reads = textract.commandCalls(GetDocumentTextDetectionCommand).length;
     await handlers.complete(completionEvent('job-mixed', 'SUCCEEDED', hexOf(mixed)), context);
     expect(textract.commandCalls(GetDocumentTextDetectionCommand)).toHaveLength(reads);
-    expect((await table.get(idOf(mixed)))?.record).toEqual(stored?.record);
+    expect((await records.get(idOf(mixed)))?.record).toEqual(stored?.record);
   }, 120_000);
 
   it('gives a record for review, with Textract\'s reason, when the job failed', async () => {
     await handlers.complete(completionEvent('job-scanned', 'FAILED', hexOf(scanned)), context);
-    const record = (await table.get(idOf(scanned)))?.record;
+    const record = (await records.get(idOf(scanned)))?.record;
     expect(record?.status).toBe('needs_review');
     expect(record?.textSource).toBe('pdf-text');
     expect(record?.pages).toBe(scanned.expected.pages);
@@ -236,13 +236,13 @@ describe('OCR with Textract', () => {
     textract.on(GetDocumentTextDetectionCommand, { JobId: 'job-stuck' }).rejects(new ProvisionedThroughputExceededException({ message: 'Provisioned rate exceeded', $metadata: {} }));
     for (const attempt of [1, 2]) {
       await expect(handlers.complete(completionEvent('job-stuck', 'SUCCEEDED', hexOf(stuck)), context)).rejects.toThrow('Provisioned rate exceeded');
-      const waiting = await table.get(idOf(stuck));
+      const waiting = await records.get(idOf(stuck));
       expect(waiting?.record).toBeUndefined();
       expect(waiting?.ocrJob).toMatchObject({ jobId: 'job-stuck', failedCompletions: attempt });
     }
     // Lambda's last attempt (the third): the document gets its record, and the event is parked for a redrive.
     await expect(handlers.complete(completionEvent('job-stuck', 'SUCCEEDED', hexOf(stuck)), context)).rejects.toThrow('Provisioned rate exceeded');
-    const failed = await table.get(idOf(stuck));
+    const failed = await records.get(idOf(stuck));
     expect(failed?.record).toEqual({
       documentId: idOf(stuck),
       fileName: basename(stuck.path),
@@ -268,7 +268,7 @@ describe('OCR with Textract', () => {
     const blocks = await perfectReading('scanned', stuck, (count) => Array.from({ length: count }, (_, page) => page + 1));
     textract.on(GetDocumentTextDetectionCommand, { JobId: 'job-stuck' }).resolves({ JobStatus: 'SUCCEEDED', DocumentMetadata: { Pages: stuck.expected.pages }, Blocks: blocks });
     await handlers.complete(completionEvent('job-stuck', 'SUCCEEDED', hexOf(stuck)), context);
-    const read = await table.get(idOf(stuck));
+    const read = await records.get(idOf(stuck));
     expect(read?.ocrJob).toBeUndefined();
     expect(read?.textractPages).toBe(stuck.expected.pages);
     expect(read?.record?.status).toBe('valid');

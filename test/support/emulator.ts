@@ -10,7 +10,7 @@ export { startLocalEmulator as startEmulator, type LocalEmulator as Emulator } f
 
 export interface DeployedPipeline extends LocalEmulator {
   bucket: string;
-  table: string;
+  recordsTable: string;
   batchesTable: string;
   batchMembersTable: string;
   ingestQueueUrl: string;
@@ -29,7 +29,7 @@ export async function deployPipeline(configuration?: LocalConfiguration): Promis
   return {
     ...emulator,
     bucket: outputs.UploadBucketName!,
-    table: outputs.RecordsTableName!,
+    recordsTable: outputs.RecordsTableName!,
     batchesTable: outputs.BatchesTableName!,
     batchMembersTable: outputs.BatchMembersTableName!,
     ingestQueueUrl: outputs.IngestQueueUrl!,
@@ -44,7 +44,7 @@ export async function deployPipeline(configuration?: LocalConfiguration): Promis
 export function functionStorageEnvironment(pipeline: DeployedPipeline): Record<string, string> {
   return {
     UPLOAD_BUCKET: pipeline.bucket,
-    RECORDS_TABLE: pipeline.table,
+    RECORDS_TABLE: pipeline.recordsTable,
     BATCHES_TABLE: pipeline.batchesTable,
     BATCH_MEMBERS_TABLE: pipeline.batchMembersTable,
     REPORT_QUEUE_URL: pipeline.reportQueueUrl,
@@ -53,7 +53,7 @@ export function functionStorageEnvironment(pipeline: DeployedPipeline): Record<s
 
 export function pipelineStores(pipeline: DeployedPipeline) {
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
-  return { s3: new S3Client({ forcePathStyle: true }), records: new RecordsTable(client, pipeline.table), batches: new BatchesTable(client, pipeline.batchesTable, pipeline.batchMembersTable) };
+  return { s3: new S3Client({ forcePathStyle: true }), records: new RecordsTable(client, pipeline.recordsTable), batches: new BatchesTable(client, pipeline.batchesTable, pipeline.batchMembersTable) };
 }
 
 /** Polls until `probe` returns a value or the deadline passes; the error says what was awaited. */

@@ -29,7 +29,7 @@ describe('report requests after a record changed', () => {
 
   it('asks again for the reports of the batches that hold the document and whose report is due, once each', async () => {
     const asked: ReportRequest[] = [];
-    const table = batchesTable(
+    const batches = batchesTable(
       [
         { batchId: 'zv-2025', reportRequestedAt: '2026-11-20T10:00:00Z', reportRequests: 1 },
         // Still being uploaded: its report comes when it is complete.
@@ -39,7 +39,7 @@ describe('report requests after a record changed', () => {
       ],
       { [documentId]: ['nachtrag', 'zv-2025'] },
     );
-    const tracker = new BatchTracker(table, async (request) => void asked.push(request));
+    const tracker = new BatchTracker(batches, async (request) => void asked.push(request));
     expect(await tracker.batchesReporting(documentId)).toEqual(['zv-2025']);
     expect(await tracker.documentChanged(documentId)).toEqual(['zv-2025']);
     expect(asked).toEqual([{ batchId: 'zv-2025', request: 2 }]);

@@ -18,10 +18,10 @@ import { RecordsTable } from '../../shared/store/records.js';
 const dynamodb = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-const table = new BatchesTable(client, 'batches', 'members');
+const batches = new BatchesTable(client, 'batches', 'members');
 const now = new Date('2026-03-01T10:00:00Z');
 let sent: ReportRequest[];
-const tracker = () => new BatchTracker(table, async (request) => void sent.push(request));
+const tracker = () => new BatchTracker(batches, async (request) => void sent.push(request));
 
 const cancelled = (...codes: string[]) =>
   new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
@@ -37,7 +37,7 @@ beforeEach(() => {
 describe('counting a key', () => {
   it('writes the member item and moves the counter in one transaction that requires the report unclaimed', async () => {
     dynamodb.on(TransactWriteCommand).resolves({});
-    expect(await table.addMember(member, 3, now)).toEqual({ kind: 'added', afterReport: false });
+    expect(await batches.addMember(member, 3, now)).toEqual({ kind: 'added', afterReport: false });
     const [put, update] = dynamodb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
     expect(put!.Put).toEqual({
       TableName: 'members',
@@ -56,7 +56,7 @@ describe('counting a key', () => {
 
   it('counts a key that arrives after the report was claimed as coming after it', async () => {
     dynamodb.on(TransactWriteCommand).rejectsOnce(cancelled('None', 'ConditionalCheckFailed')).resolves({});
-    expect(await table.addMember(member, undefined, now)).toEqual({ kind: 'added', afterReport: true });
+    expect(await batches.addMember(member, undefined, now)).toEqual({ kind: 'added', afterReport: true });
     const calls = dynamodb.commandCalls(TransactWriteCommand);
     expect(calls).toHaveLength(2);
     expect(calls[1]!.args[0].input.TransactItems![1]!.Update!.ConditionExpression).toBeUndefined();
@@ -65,27 +65,27 @@ describe('counting a key', () => {
 
   it('retries a transaction another one on the head item cancelled', async () => {
     dynamodb.on(TransactWriteCommand).rejectsOnce(cancelled('None', 'TransactionConflict')).rejectsOnce(cancelled('TransactionConflict', 'None')).resolves({});
-    expect(await table.addMember(member, 3, now)).toEqual({ kind: 'added', afterReport: false });
+    expect(await batches.addMember(member, 3, now)).toEqual({ kind: 'added', afterReport: false });
     expect(dynamodb.commandCalls(TransactWriteCommand)).toHaveLength(3);
   });
 
   it('gives up after ten conflicts in a row, and does not retry other failures', async () => {
     dynamodb.on(TransactWriteCommand).rejects(cancelled('None', 'TransactionConflict'));
-    await expect(table.addMember(member, 3, now)).rejects.toThrow(TransactionCanceledException);
+    await expect(batches.addMember(member, 3, now)).rejects.toThrow(TransactionCanceledException);
     expect(dynamodb.commandCalls(TransactWriteCommand)).toHaveLength(11);
     dynamodb.reset();
     dynamodb.on(TransactWriteCommand).rejects(cancelled('ValidationError', 'None'));
-    await expect(table.addMember(member, 3, now)).rejects.toThrow(TransactionCanceledException);
+    await expect(batches.addMember(member, 3, now)).rejects.toThrow(TransactionCanceledException);
     expect(dynamodb.commandCalls(TransactWriteCommand)).toHaveLength(1);
   });
 
   it('counts a redelivered key once, and points a key uploaded again with other bytes at the new document', async () => {
     dynamodb.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None'));
     dynamodb.on(GetCommand, { TableName: 'members' }).resolves({ Item: { ...member, addedAt: 'earlier' } });
-    expect(await table.addMember(member, 3, now)).toEqual({ kind: 'known' });
+    expect(await batches.addMember(member, 3, now)).toEqual({ kind: 'known' });
     expect(dynamodb.commandCalls(UpdateCommand)).toHaveLength(0);
 
-    expect(await table.addMember({ ...member, documentId: 'sha256:bb' }, 3, now)).toEqual({ kind: 'replaced', previousDocumentId: 'sha256:aa' });
+    expect(await batches.addMember({ ...member, documentId: 'sha256:bb' }, 3, now)).toEqual({ kind: 'replaced', previousDocumentId: 'sha256:aa' });
     expect(dynamodb.commandCalls(UpdateCommand)[0]!.args[0].input).toMatchObject({
       TableName: 'members',
       Key: { batchId: 'b', key: member.key },
@@ -125,7 +125,7 @@ describe('the report requests', () => {
     dynamodb.on(TransactWriteCommand).resolves({});
     head({ expected: 1, processed: 1 });
     dynamodb.on(UpdateCommand).resolves({ Attributes: { reportRequests: 1 } });
-    const failing = new BatchTracker(table, async () => {
+    const failing = new BatchTracker(batches, async () => {
       throw new Error('queue unreachable');
     });
     await expect(failing.documentStored(member, 1, now)).rejects.toThrow('queue unreachable');

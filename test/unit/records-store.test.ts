@@ -13,7 +13,7 @@ import { seedExpectedRecord } from '../support/seed.js';
  * exercised by the record-versions and pipeline tests.
  */
 const dynamo = mockClient(DynamoDBDocumentClient);
-const table = new RecordsTable(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-central-1' })), 'records');
+const records = new RecordsTable(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-central-1' })), 'records');
 const record: AgreementRecord = { ...seedExpectedRecord(), fileName: 'zv-2025.pdf' };
 const documentId = record.documentId;
 const write = { key: 'incoming/zv-2025/zv-2025.pdf', now: new Date('2026-11-29T10:00:00Z'), extractorVersion: '7', batchId: 'zv-2025' };
@@ -25,7 +25,7 @@ beforeEach(() => dynamo.reset());
 describe('RecordsTable', () => {
   it('reads an item strongly consistent, keys sorted, and counts an item from before versions as version 0', async () => {
     dynamo.on(GetCommand).resolves({ Item: { documentId, record, keys: new Set(['incoming/b/x.pdf', 'incoming/a/x.pdf']), batchId: 'a' } });
-    expect(await table.get(documentId)).toEqual({
+    expect(await records.get(documentId)).toEqual({
       documentId,
       record,
       ocrJob: undefined,
@@ -42,7 +42,7 @@ describe('RecordsTable', () => {
 
   it('writes a new record only if no one stored one first, with its index attributes, and counts the version up', async () => {
     dynamo.on(UpdateCommand).resolves({});
-    await table.put(record, { ...write, expectedVersion: 0 });
+    await records.put(record, { ...write, expectedVersion: 0 });
     const [input] = updates();
     expect(input!.ConditionExpression).toBe('attribute_not_exists(#version)');
     expect(input!.UpdateExpression).toBe(
@@ -65,7 +65,7 @@ describe('RecordsTable', () => {
 
   it('keeps the OCR job with a record of the pipeline\'s failure, for a redrive to complete the document with it', async () => {
     dynamo.on(UpdateCommand).resolves({});
-    await table.put(record, { ...write, expectedVersion: 2, textractPages: 3, keepOcrJob: true });
+    await records.put(record, { ...write, expectedVersion: 2, textractPages: 3, keepOcrJob: true });
     const [input] = updates();
     expect(input!.UpdateExpression).not.toMatch(/REMOVE/);
     expect(input!.ExpressionAttributeValues).toMatchObject({ ':textractPages': 3, ':expectedVersion': 2, ':nextVersion': 3 });
@@ -73,9 +73,9 @@ describe('RecordsTable', () => {
 
   it('counts a failed completion against the job the document waits for, without touching the version', async () => {
     dynamo.on(UpdateCommand).resolvesOnce({ Attributes: { documentId, ocrJob: { jobId: 'job-1', failedCompletions: 2 } } }).rejectsOnce(conflict());
-    expect(await table.countFailedCompletion(documentId, 'job-1')).toBe(2);
+    expect(await records.countFailedCompletion(documentId, 'job-1')).toBe(2);
     // Waiting for another job by now (or none): nothing counted.
-    expect(await table.countFailedCompletion(documentId, 'job-0')).toBeUndefined();
+    expect(await records.countFailedCompletion(documentId, 'job-0')).toBeUndefined();
     const [input] = updates();
     expect(input).toEqual({
       TableName: 'records',
@@ -90,7 +90,7 @@ describe('RecordsTable', () => {
 
   it('writes over a stored record only at the version read, and says so when another writer came first', async () => {
     dynamo.on(UpdateCommand).rejects(conflict());
-    const failure = table.put(record, { ...write, expectedVersion: 3 });
+    const failure = records.put(record, { ...write, expectedVersion: 3 });
     await expect(failure).rejects.toBeInstanceOf(VersionConflictError);
     await expect(failure).rejects.toThrow(`${documentId} was changed by someone else since it was read (version 3); nothing was saved`);
     const [input] = updates();
@@ -101,7 +101,7 @@ describe('RecordsTable', () => {
   it("keeps the extractor's record as the original the first time a person decides, and appends to the audit", async () => {
     dynamo.on(UpdateCommand).resolves({});
     const entry: AuditEntry = { action: 'accept', at: '2026-11-29T11:00:00.000Z', by: 'Frau Beispiel', changes: [], resolvedIssues: [] };
-    await table.putReviewed({ ...record, status: 'valid' }, { ...record, status: 'needs_review' }, entry, new Date('2026-11-29T11:00:00Z'), 2);
+    await records.putReviewed({ ...record, status: 'valid' }, { ...record, status: 'needs_review' }, entry, new Date('2026-11-29T11:00:00Z'), 2);
     const [input] = updates();
     expect(input!.ConditionExpression).toBe('attribute_exists(#record) AND #version = :expectedVersion');
     expect(input!.UpdateExpression).toContain('#original = if_not_exists(#original, :original)');
@@ -111,7 +111,7 @@ describe('RecordsTable', () => {
 
   it('adds another key of the same bytes without a condition and without touching the version', async () => {
     dynamo.on(UpdateCommand).resolves({});
-    await table.addKey(documentId, 'incoming/nachtrag/zv-2025.pdf');
+    await records.addKey(documentId, 'incoming/nachtrag/zv-2025.pdf');
     expect(updates()).toEqual([
       {
         TableName: 'records',
@@ -131,7 +131,7 @@ describe('RecordsTable', () => {
       .resolvesOnce({ Responses: { records: ids.slice(0, 98).map(item) }, UnprocessedKeys: { records: { Keys: [{ documentId: ids[98] }, { documentId: ids[99] }] } } })
       .resolvesOnce({ Responses: { records: ids.slice(98, 100).map(item) } })
       .resolvesOnce({ Responses: { records: ids.slice(100).map(item) } });
-    const found = await table.getMany(ids);
+    const found = await records.getMany(ids);
     expect(found.map((stored) => stored.documentId)).toEqual(ids);
     const requested = dynamo.commandCalls(BatchGetCommand).map((call) => call.args[0].input.RequestItems!.records!.Keys!.length);
     expect(requested).toEqual([100, 2, 50]);

@@ -18,8 +18,8 @@ const unusedStore = new Proxy({}, { get: () => { throw new Error('no store in th
 const api: ReviewApiContext = {
   s3: unusedStore as ReviewApiContext['s3'],
   bucket: 'bucket',
-  table: unusedStore as ReviewApiContext['table'],
-  batches: unusedStore as ReviewApiContext['batches'],
+  records: unusedStore as ReviewApiContext['records'],
+  tracker: unusedStore as ReviewApiContext['tracker'],
   confidenceFloor: 0.6,
   reprocessing: { config: extractionConfigSchema.parse({}), ocr: () => unusedStore as never, reader: unusedStore as never },
   now: () => new Date(),
