@@ -86,7 +86,7 @@ async function agreementsUpload(label: string, concurrency = DEFAULT_UPLOAD_CONC
 async function awsS3Sync(label: string): Promise<number> {
   const { folder } = variant(label);
   const start = performance.now();
-  await run(aws, ['s3', 'sync', folder, `s3://${bucket}/incoming/bench-${stamp}-${label}/`, '--endpoint-url', emulator.endpoint, '--only-show-errors'], { cwd: root });
+  await run(aws, ['s3', 'sync', folder, `s3://${bucket}/${incomingKey(`bench-${stamp}-${label}`, '')}`, '--endpoint-url', emulator.endpoint, '--only-show-errors'], { cwd: root });
   return seconds(start);
 }
 

@@ -61,9 +61,6 @@ export const isPdfKey = (key: string) => /\.pdf$/i.test(key);
 
 export const baseName = (key: string) => key.slice(key.lastIndexOf('/') + 1);
 
-/** The batch an object was uploaded in, from its `x-amz-meta-batch` metadata. */
-export const batchOf = (metadata: Record<string, string> | undefined) => metadata?.batch || undefined;
-
 /** How often a write that lost a race with another writer of the same document is tried again. */
 const CONFLICT_ATTEMPTS = 3;
 
