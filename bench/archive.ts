@@ -89,8 +89,9 @@ await deployLocalPipeline();
 const deployment = resolveDeployment({}, { cwd: root });
 const s3 = deployment.s3();
 const bucket = deployment.bucket();
-const batches = deployment.batches();
-const records = deployment.records();
+const stores = await deployment.stores();
+const batches = stores.batches();
+const records = stores.records();
 const emulatorPid = Number(readFileSync(join(root, '.local/emulator.pid'), 'utf8'));
 const sampler = new FunctionMemorySampler(emulatorPid).start();
 

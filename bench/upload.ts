@@ -50,7 +50,8 @@ const emulator = await deployLocalPipeline();
 const deployment = resolveDeployment({}, { cwd: root });
 const s3 = deployment.s3();
 const bucket = deployment.bucket();
-const records = deployment.records();
+const stores = await deployment.stores();
+const records = stores.records();
 
 // New bytes for every run's digital files (a comment after the end of file), so that the pipeline reads every one.
 const agreements = await bulkAgreements(DIGITAL, { prefix: 'upload-bench' });
@@ -124,7 +125,7 @@ while (pending.size > 0) {
 const catchUpSeconds = seconds(caughtUpStart);
 const last = await agreementsUpload('report');
 const uploadedAt = performance.now();
-const batches = deployment.batches();
+const batches = stores.batches();
 while (!(await batches.get(last.batch))?.reportedAt) {
   if (seconds(uploadedAt) > 1800) throw new Error('no report after 30 minutes');
   await new Promise((resolve) => setTimeout(resolve, 250));

@@ -1,15 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { BatchTracker, reportRequestSender } from '../shared/store/batch-tracking.js';
-import { BatchesTable } from '../shared/store/batches.js';
-import { RecordsTable } from '../shared/store/records.js';
 import type { DeploymentOptions } from './deployment-options.js';
+import type { DeploymentStores } from './deployment-stores.js';
 import { describeCalls } from './errors.js';
 import { UsageError } from './files.js';
 
@@ -58,38 +52,28 @@ export function resolveDeployment(options: DeploymentOptions, { cwd = process.cw
   // Emulators serve buckets by path, not by virtual-hosted DNS names.
   const s3Config: S3ClientConfig = endpoint ? { endpoint, forcePathStyle: true } : {};
   let s3: S3Client | undefined;
-  let sqs: SQSClient | undefined;
-  let dynamodb: DynamoDBDocumentClient | undefined;
-  const documentClient = () =>
-    (dynamodb ??= DynamoDBDocumentClient.from(describeCalls(new DynamoDBClient(endpoint ? { endpoint } : {}), endpoint), {
-      marshallOptions: { removeUndefinedValues: true },
-    }));
-  // Requests go to the configured endpoint, whatever host a queue's URL names (as in the functions).
-  const sqsClient = () => (sqs ??= describeCalls(new SQSClient(endpoint ? { endpoint, useQueueUrlAsEndpoint: false } : {}), endpoint));
-  const batches = () =>
-    new BatchesTable(
-      documentClient(),
-      need(options.batchesTable ?? outputs.BatchesTableName, '--batches-table', 'BatchesTableName'),
-      need(options.batchMembersTable ?? outputs.BatchMembersTableName, '--batch-members-table', 'BatchMembersTableName'),
-    );
+  let stores: Promise<DeploymentStores> | undefined;
+  const names = {
+    endpoint,
+    recordsTable: () => need(options.recordsTable ?? outputs.RecordsTableName, '--records-table', 'RecordsTableName'),
+    batchesTable: () => need(options.batchesTable ?? outputs.BatchesTableName, '--batches-table', 'BatchesTableName'),
+    batchMembersTable: () => need(options.batchMembersTable ?? outputs.BatchMembersTableName, '--batch-members-table', 'BatchMembersTableName'),
+    reportQueue: () => need(options.reportQueue ?? outputs.ReportQueueUrl, '--report-queue', 'ReportQueueUrl'),
+  };
   return {
     s3Config,
     bucket: () => need(options.bucket ?? outputs.UploadBucketName, '--bucket', 'UploadBucketName'),
     s3: () => (s3 ??= describeCalls(new S3Client(s3Config), endpoint)),
-    records: () => new RecordsTable(documentClient(), need(options.recordsTable ?? outputs.RecordsTableName, '--records-table', 'RecordsTableName')),
-    batches,
-    /** Batch bookkeeping with the report queue: what a command that changes records asks for reports with. */
-    batchTracker: () => {
-      const queueUrl = need(options.reportQueue ?? outputs.ReportQueueUrl, '--report-queue', 'ReportQueueUrl');
-      return new BatchTracker(batches(), reportRequestSender(sqsClient(), queueUrl));
-    },
+    /**
+     * The tables, the queues and the functions. Their clients load only for the commands that use them:
+     * DynamoDB's, SQS's and Lambda's take longer to load than an upload of a folder takes to start.
+     */
+    stores: () => (stores ??= import('./deployment-stores.js').then(({ deploymentStores }) => deploymentStores(names))),
     /**
      * Who reads the deployment's scans: the stack says (`OcrEngine`); a stack deployed before it said
      * so runs the default, Textract.
      */
     ocrEngine: () => outputs.OcrEngine ?? 'textract',
-    sqs: sqsClient,
-    lambda: () => describeCalls(new LambdaClient(endpoint ? { endpoint } : {}), endpoint),
     /** The queues messages are parked in after their last delivery, and where each kind goes back to. */
     deadLetters: () => ({
       upload: { parked: need(outputs.DeadLetterQueueUrl, '--outputs', 'DeadLetterQueueUrl'), queue: need(outputs.IngestQueueUrl, '--outputs', 'IngestQueueUrl') },

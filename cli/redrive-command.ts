@@ -15,8 +15,9 @@ export interface RedriveOptions extends DeploymentOptions {
 
 export async function runRedrive(options: RedriveOptions): Promise<RedriveOutcome[]> {
   const deployment = resolveDeployment(options);
+  const stores = await deployment.stores();
   const outcomes = await redrive(
-    { sqs: deployment.sqs(), lambda: deployment.lambda(), records: deployment.records(), tracker: deployment.batchTracker(), ...deployment.deadLetters() },
+    { sqs: stores.sqs(), lambda: stores.lambda(), records: stores.records(), tracker: stores.tracker(), ...deployment.deadLetters() },
     { batch: options.batch, dryRun: options.dryRun },
   );
   const shown = outcomes.filter((outcome) => outcome.action !== 'left');

@@ -34,7 +34,8 @@ export async function runReport(options: ReportCommandOptions): Promise<void> {
   const format = chooseFormat(options);
   if (format === 'xlsx' && !options.out && process.stdout.isTTY) throw new UsageError('an xlsx report is a binary file: give --out FILE');
   const deployment = resolveDeployment(options);
-  const stores = { s3: deployment.s3(), bucket: deployment.bucket(), records: deployment.records(), batches: deployment.batches() };
+  const { records, batches } = await deployment.stores();
+  const stores = { s3: deployment.s3(), bucket: deployment.bucket(), records: records(), batches: batches() };
   let scope: ReportScope;
   if (options.batch) {
     if (!(await stores.batches.get(options.batch))) throw new UsageError(`there is no batch "${options.batch}" (agreements status lists them)`);

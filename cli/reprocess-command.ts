@@ -47,10 +47,11 @@ export async function runReprocess(options: ReprocessOptions): Promise<Reprocess
   const selections = [options.all, options.status !== undefined, options.batch !== undefined].filter(Boolean).length;
   if (selections !== 1) throw new UsageError('choose what to reprocess: --all, --status STATUS or --batch ID (one of them)');
   const deployment = resolveDeployment(options);
-  const records = deployment.records();
+  const stores = await deployment.stores();
+  const records = stores.records();
   let selected: StoredDocument[];
   if (options.batch !== undefined) {
-    const batches = deployment.batches();
+    const batches = stores.batches();
     if (!(await batches.get(options.batch))) throw new UsageError(`there is no batch "${options.batch}"`);
     selected = await records.getMany(await batches.documentIds(options.batch));
   } else if (options.status !== undefined) {
@@ -61,7 +62,7 @@ export async function runReprocess(options: ReprocessOptions): Promise<Reprocess
   }
 
   // Reports are asked for again only when something is stored; resolved first, so that a missing queue stops the run before any work.
-  const tracker = options.dryRun ? undefined : deployment.batchTracker();
+  const tracker = options.dryRun ? undefined : stores.tracker();
   const config: ExtractionConfig = { ...extractionConfigFromEnv(process.env), ocr: options.ocr };
   const s3 = deployment.s3();
   const bucket = deployment.bucket();

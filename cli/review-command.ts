@@ -14,7 +14,7 @@ const shortId = (documentId: string) => documentId.slice('sha256:'.length, 'sha2
 const truncate = (text: string, width: number) => (text.length <= width ? text : `${text.slice(0, width - 1)}…`);
 
 export async function runReviewList(options: DeploymentOptions & { json: boolean }): Promise<void> {
-  const queue = await reviewQueue(resolveDeployment(options).records());
+  const queue = await reviewQueue((await resolveDeployment(options).stores()).records());
   const documents = queue.flatMap((stored) => (stored.record ? [{ stored, record: stored.record }] : []));
   if (options.json) {
     for (const { stored, record } of documents) {
@@ -68,8 +68,9 @@ const show = (value: unknown) => (value === undefined ? '—' : JSON.stringify(v
  */
 async function decideOnCommandLine(reference: string, options: DeploymentOptions & { by?: string }, decide: (stored: StoredDocument, stores: ReviewStores, by: string) => Promise<Decision>): Promise<Decision> {
   const deployment = resolveDeployment(options);
-  const records = deployment.records();
-  const stores = { s3: deployment.s3(), bucket: deployment.bucket(), records, tracker: deployment.batchTracker() };
+  const { records: recordsTable, tracker } = await deployment.stores();
+  const records = recordsTable();
+  const stores = { s3: deployment.s3(), bucket: deployment.bucket(), records, tracker: tracker() };
   const by = options.by ?? userInfo().username;
   try {
     return await decide(await findDocument(records, reference), stores, by);

@@ -33,6 +33,7 @@ function openInBrowser(url: string): void {
 
 export async function runReviewServe(options: ServeOptions): Promise<void> {
   const deployment = resolveDeployment(options);
+  const stores = await deployment.stores();
   const environment = extractionConfigFromEnv(process.env);
   let ocr: OcrEngine | undefined;
   // A document read again is read in a reader process under the limits, as everywhere.
@@ -43,8 +44,8 @@ export async function runReviewServe(options: ServeOptions): Promise<void> {
     api: {
       s3: deployment.s3(),
       bucket: deployment.bucket(),
-      records: deployment.records(),
-      tracker: deployment.batchTracker(),
+      records: stores.records(),
+      tracker: stores.tracker(),
       confidenceFloor: confidenceFloorOf(environment),
       // Reading a document again runs the extractor here, tesseract.js for scans, as `agreements reprocess` does.
       reprocessing: { config: extractionConfigSchema.parse({ ...environment, ocr: 'auto' }), ocr: () => (ocr ??= new TesseractOcrEngine(undefined, environment.ocrDpi)), reader },

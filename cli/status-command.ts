@@ -1,6 +1,7 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type OcrCost, textractCost } from '../shared/report/model.js';
-import { type BatchesTable, type BatchState, batchManifestSchema, isComplete } from '../shared/store/batches.js';
+import { batchManifestSchema } from '../shared/schema/manifest.js';
+import { type BatchesTable, type BatchState, isComplete } from '../shared/store/batches.js';
 import { manifestKey } from '../shared/keys.js';
 import type { RecordsTable } from '../shared/store/records.js';
 import type { DeploymentOptions } from './deployment-options.js';
@@ -97,8 +98,9 @@ async function uploadedBatch(s3: S3Client, bucket: string, batchId: string): Pro
 }
 
 async function snapshot(deployment: Deployment, batchId?: string, textractPrice?: number): Promise<BatchProgress[]> {
-  const records = deployment.records();
-  const batches = deployment.batches();
+  const stores = await deployment.stores();
+  const records = stores.records();
+  const batches = stores.batches();
   if (batchId) {
     const batch = (await batches.get(batchId)) ?? (await uploadedBatch(deployment.s3(), deployment.bucket(), batchId));
     if (!batch) throw new UsageError(`there is no batch "${batchId}"`);

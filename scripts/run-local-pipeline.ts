@@ -26,7 +26,7 @@ console.log(formatUploadSummary(uploaded, bucket));
 if (uploaded.failed.length > 0) process.exit(1);
 
 console.log('\nwaiting for the pipeline to store every document and write the batch report …');
-const batches = deployment.batches();
+const batches = (await deployment.stores()).batches();
 const deadline = Date.now() + 15 * 60_000;
 let reportKeys: string[] | undefined;
 while (!reportKeys && Date.now() < deadline) {

@@ -1,7 +1,7 @@
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { forEachLimited } from '../../shared/concurrency.js';
-import type { BatchManifest } from '../../shared/store/batches.js';
+import type { BatchManifest } from '../../shared/schema/manifest.js';
 import { incomingKey, manifestKey as batchManifestKey } from '../../shared/keys.js';
 import { findPdfFiles, type FoundFile, UsageError } from '../files.js';
 import { DEFAULT_PART_SIZE, DEFAULT_RETRIES, DEFAULT_UPLOAD_CONCURRENCY } from './defaults.js';

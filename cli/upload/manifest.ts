@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { type BatchManifest, batchManifestSchema } from '../../shared/store/batches.js';
+import { type BatchManifest, batchManifestSchema } from '../../shared/schema/manifest.js';
 import { isNotFound } from './retry.js';
 import type { Destination } from './send.js';
 

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
-import { type BatchesTable, type BatchMember, batchManifestSchema, isComplete, type Membership } from './batches.js';
+import { batchManifestSchema } from '../schema/manifest.js';
+import { type BatchesTable, type BatchMember, isComplete, type Membership } from './batches.js';
 import { batchInKey, manifestKey } from '../keys.js';
 
 /**

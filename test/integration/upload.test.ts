@@ -22,7 +22,7 @@ import { UsageError } from '../../cli/files.js';
 import { runUpload } from '../../cli/upload-command.js';
 import { type UploadOptions, uploadBatch } from '../../cli/upload/batch.js';
 import type { FileOutcome, UploadProgressSink, UploadResult } from '../../cli/upload/model.js';
-import type { BatchManifest } from '../../shared/store/batches.js';
+import type { BatchManifest } from '../../shared/schema/manifest.js';
 import { type Emulator, startEmulator } from '../support/emulator.js';
 
 const MiB = 1024 * 1024;
