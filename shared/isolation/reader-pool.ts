@@ -1,9 +1,9 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { ExtractionConfig } from '../config.js';
-import type { Extraction, OcrPlan } from '../extract-document.js';
+import type { Extraction, ExtractionDependencies, OcrPlan } from '../extract-document.js';
 import { documentIdOf, rejectedRecord } from '../extract/rejected.js';
-import type { OcrEngine, OcrPage } from '../ocr/engine.js';
+import type { OcrPage } from '../ocr/engine.js';
 import type { PageRaster } from '../pdf/document.js';
 import { PdfRejected, type Rejection } from '../pdf/preflight.js';
 import { MemoryWatchdog } from './memory-watchdog.js';
@@ -270,16 +270,8 @@ class ReaderProcess {
   }
 }
 
-export interface ExtractOptions {
-  config: ExtractionConfig;
-  /** Reads scanned pages; without one they are reported unread. */
-  ocr?: OcrEngine;
-  /** Pages an asynchronous OCR service already read, by page number. */
-  ocrReadings?: ReadonlyMap<number, OcrPage>;
-  now?: () => Date;
-  /** The document's id, when the caller has hashed its bytes already; otherwise the reader hashes them. */
-  documentId?: string;
-}
+/** What a document is read with, as in this process (see `ExtractionDependencies`); the page observer is the pool's. */
+export type ExtractOptions = Omit<ExtractionDependencies, 'onPage'>;
 
 export type RenderedPages<T> = { kind: 'rendered'; pageCount: number; pages: Map<number, T> } | { kind: 'rejected'; rejection: Rejection; pages: number };
 
