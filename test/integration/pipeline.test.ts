@@ -265,12 +265,13 @@ describe('the default configuration, deployed', () => {
   }, 320_000);
 
   it('rejects hostile files in an uploaded batch, reads the agreement beside them, parks nothing, and writes the batch report', async () => {
-    // A reader that hangs on a page and one that grows without end: the function stops each, records
-    // it as rejected, and is done long before its own timeout, so nothing is retried. The grower meets
-    // whichever limit comes first with the reader's share of the function's memory: its heap fills, and
-    // the garbage collector slows it down as it does.
+    // A reader that never finishes a page and one that grows without end: the function stops each,
+    // records it as rejected, and is done long before its own timeout, so nothing is retried. Each meets
+    // whichever limit comes first with the reader's share of the function's memory: the endless page's
+    // operator list grows for as long as it runs (as in hostile.test), and the grower's heap fills while
+    // the garbage collector slows it down.
     const folder = mkdtempSync(join(tmpdir(), 'hostile-batch-'));
-    const files = { 'endless-content.pdf': /^limit\.time$/, 'jbig2-symbol-dictionary.pdf': /^limit\.(time|memory)$/ };
+    const files = { 'endless-content.pdf': /^limit\.(time|memory)$/, 'jbig2-symbol-dictionary.pdf': /^limit\.(time|memory)$/ };
     for (const name of Object.keys(files)) writeFileSync(join(folder, name), fresh(readFileSync(join(fixturesRoot, 'hostile', name))));
     writeFileSync(join(folder, 'zv-2019-hochtaunuskreis.pdf'), fresh(fixtureBytes(pick('digital/zv-2019-hochtaunuskreis.pdf'))));
     const batch = `hostile-${runId}`;
