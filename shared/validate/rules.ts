@@ -308,25 +308,18 @@ function textAt(agreement: Partial<Agreement>, path: string): string | undefined
 }
 
 /**
- * How an acronym stands in its value: spelled out by the words it abbreviates, after a dash or colon
- * ("EASY – Entwicklung Ausbildung Soziale Teilhabe You", "TAff – Teilzeitausbildung für Alleinerziehende
- * …") or before it in brackets ("Perspektive Beruf (PerBe)"), each of its capitals the initial of one of
- * them; contradicted by them (a misread capital, "FASY – Entwicklung …"); or alone, with nothing that
- * spells it out. A word with fewer than two capitals, or a hyphenated name ("Main-Kinzig-Kreis"), is no
- * acronym.
+ * How an acronym stands in its value: spelled out by the words after it ("EASY – Entwicklung Ausbildung
+ * Soziale Teilhabe You", "TAff – Teilzeitausbildung für Alleinerziehende …": each of its capitals is the
+ * initial of one of those words), contradicted by them (a misread capital, "FASY – Entwicklung …"), or
+ * alone, with no words after it to check it by. A word with fewer than two capitals is no acronym.
  */
 export function acronymIn(acronym: string, value: string): 'spelled-out' | 'contradicted' | 'alone' | undefined {
   const capitals = acronym.match(/\p{Lu}/gu) ?? [];
-  if (capitals.length < 2 || acronym.includes('-')) return undefined;
+  if (capitals.length < 2) return undefined;
   const at = value.indexOf(acronym);
-  if (at < 0) return 'alone';
-  const before = value.slice(0, at);
-  const after = value.slice(at + acronym.length);
-  const spelledAfter = /^\s*[–—:-]\s+(.*)$/u.exec(after)?.[1];
-  const spelledBefore = /\(\s*$/u.test(before) && /^\s*\)/u.test(after) ? before.replace(/\(\s*$/u, '') : undefined;
-  const words = (spelledAfter ?? spelledBefore ?? '').split(/\s+/).map(bareWord).filter(Boolean);
-  if (words.length < 2) return 'alone';
-  const initials = words.map((word) => word.charAt(0).toLocaleLowerCase('de'));
+  const following = at < 0 ? [] : value.slice(at + acronym.length).split(/\s+/).map(bareWord).filter(Boolean);
+  if (following.length < 2) return 'alone';
+  const initials = following.map((word) => word.charAt(0).toLocaleLowerCase('de'));
   for (const capital of capitals) {
     const index = initials.indexOf(capital.toLocaleLowerCase('de'));
     if (index < 0) return 'contradicted';
@@ -339,7 +332,7 @@ export function acronymIn(acronym: string, value: string): 'spelled-out' | 'cont
  * A value OCR read with a word in it that is no German word or name known here, and that OCR was not
  * sure enough of, is doubtful: a misread letter mostly makes a non-word ("Berufliche Onentierung"), and
  * OCR is often fairly confident of it. An acronym its own value spells out is known; one the value
- * contradicts is doubtful however sure OCR was (unless the lexicon knows it). Only words that stand in the value as it was recorded
+ * contradicts is doubtful however sure OCR was. Only words that stand in the value as it was recorded
  * count; a word the repairs replaced is judged by the confidence floors alone. A value already under
  * review for its confidence gets no second issue.
  */
@@ -360,11 +353,10 @@ function validateWords(
     const doubts = words.flatMap((word) => {
       const bare = bareWord(word.text);
       if (!bare || !recorded.has(bare)) return [];
-      if (lexicon.knows(word.text)) return [];
       const sure = `${Math.round(word.confidence * 100)} %`;
       const acronym = acronymIn(bare, value);
       if (acronym === 'contradicted') return [`"${bare}" (${sure}) does not fit the words that spell it out`];
-      const unknown = word.confidence < minUnknownWordConfidence && acronym !== 'spelled-out';
+      const unknown = word.confidence < minUnknownWordConfidence && acronym !== 'spelled-out' && !lexicon.knows(word.text);
       return unknown ? [`"${bare}" (${sure}) is no German word or name known here`] : [];
     });
     if (doubts.length === 0) continue;
