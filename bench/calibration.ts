@@ -153,7 +153,7 @@ export interface CalibrationResults {
   size: SetSize;
   seedBase: number;
   /** The confidence floors the records were made with. */
-  floors: { minOcrConfidence: number; minValueConfidence: number; minWordConfidence: number; minUnknownWordConfidence: number };
+  floors: { minOcrConfidence: number; minValueConfidence: number; minWordConfidence: number };
   documents: number;
   qualities: Record<string, QualityResult>;
   /** Office scans at 200 and 300 dpi together, and the fax-like ones together. */
@@ -260,12 +260,7 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
   return {
     size: options.size,
     seedBase,
-    floors: {
-      minOcrConfidence: options.config.minOcrConfidence,
-      minValueConfidence: options.config.minValueConfidence,
-      minWordConfidence: options.config.minWordConfidence,
-      minUnknownWordConfidence: options.config.minUnknownWordConfidence,
-    },
+    floors: { minOcrConfidence: options.config.minOcrConfidence, minValueConfidence: options.config.minValueConfidence, minWordConfidence: options.config.minWordConfidence },
     documents: documents.length,
     qualities,
     scanned200to300: aggregate(scored.filter(({ document }) => document.quality.scan && !document.quality.faxLike)),

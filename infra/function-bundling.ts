@@ -5,14 +5,13 @@ import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodej
 /**
  * How a function of the pipeline is bundled. What it does with a PDF decides the packages it ships
  * beside its bundle (they load files at run time): nothing (reports), reading the text layer and finding
- * the scanned pages (pdf.js) and checking the words OCR read against the German dictionary (which
- * reads its files beside itself), or also rendering scanned pages and reading them with tesseract.js (a
+ * the scanned pages (pdf.js), or also rendering scanned pages and reading them with tesseract.js (a
  * canvas binding and the German model).
  */
 export type PdfWork = 'none' | 'read' | 'render';
 export type Architecture = 'arm64' | 'x86_64';
 
-const READ_PACKAGES = ['pdf-parse', 'pdfjs-dist', 'dictionary-de'];
+const READ_PACKAGES = ['pdf-parse', 'pdfjs-dist'];
 const RENDER_PACKAGES = [...READ_PACKAGES, 'tesseract.js', '@tesseract.js-data/deu', '@napi-rs/canvas'];
 
 /** npm's names for the Lambda architectures, to install native bindings for the target, not the build machine. */

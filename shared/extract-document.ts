@@ -9,7 +9,6 @@ import { type AgreementRecord, agreementRecordSchema, type Evidence, type Eviden
 import { validateFindings } from './validate/rules.js';
 import { extractAgreement } from './extract/agreement.js';
 import { alignToWords, evidenceOf, type PageOrigin, type SourceLine } from './extract/evidence.js';
-import { germanLexicon, type Lexicon, withDocumentWords } from './extract/lexicon.js';
 import { type DocumentIdentity, documentIdOf, rejectedRecord } from './extract/rejected.js';
 import { announcedPageCount, contentLineIndexes, normalizeCharacters, tidyLine } from './extract/normalize.js';
 import { repairDigits, repairOcrLine } from './extract/ocr-repairs.js';
@@ -84,8 +83,8 @@ export async function extractDocument(
 
 export async function extractDocumentWithText(bytes: Uint8Array, fileName: string, dependencies: ExtractionDependencies): Promise<Extraction> {
   const outcome = await withDocument(bytes, fileName, dependencies, async (document) => {
-    const { pages, unreadPages, lexicon } = await readDocument(document, dependencies);
-    return buildRecord(identityOf(bytes, fileName, dependencies), pages, unreadPages, document.pageCount, { ...dependencies, lexicon: await lexicon });
+    const { pages, unreadPages } = await readDocument(document, dependencies);
+    return buildRecord(identityOf(bytes, fileName, dependencies), pages, unreadPages, document.pageCount, dependencies);
   });
   if (outcome.kind === 'rejected') return { record: outcome.record, text: '' };
   return { ...outcome.value, record: withRepairNoted(outcome.value.record, outcome.damage) };
@@ -188,21 +187,12 @@ async function looksScanned(document: PdfDocument, page: { number: number; lette
 async function readDocument(
   document: PdfDocument,
   { config, ocr, ocrReadings }: ExtractionDependencies,
-): Promise<{ pages: PageReading[]; unreadPages: number[]; forOcr: number[]; lexicon?: Promise<Lexicon> }> {
+): Promise<{ pages: PageReading[]; unreadPages: number[]; forOcr: number[] }> {
   const texts = await document.pageTexts();
   const unreadPages: number[] = [];
   /** Pages the mode has read by OCR, with no engine here to read them. */
   const forOcr: number[] = [];
   const readings: Promise<PageReading>[] = [];
-  // The words OCR reads are checked against the German lexicon: it loads (a second or more) while OCR
-  // reads, and only for documents that have a page OCR reads.
-  let lexicon: Promise<Lexicon> | undefined;
-  const loadLexicon = () => {
-    const loading = germanLexicon();
-    // Awaited once every page is read; should a page fail first, this must not end the process unhandled.
-    loading.catch(() => undefined);
-    return loading;
-  };
   for (const page of texts) {
     const read = (result: OcrPage): PageReading => ocrReading(page, result);
     const readAlready = ocrReadings?.get(page.number);
@@ -211,10 +201,8 @@ async function readDocument(
     const scanned = () => (scan ??= looksScanned(document, page, config));
     const wantsOcr = !readAlready && config.ocr !== 'never' && (config.ocr === 'always' || (await scanned()));
     if (readAlready) {
-      lexicon ??= loadLexicon();
       readings.push(Promise.resolve(read(readAlready)));
     } else if (ocr && wantsOcr) {
-      lexicon ??= loadLexicon();
       // Rendered grey, coloured ink dropped, straight from the canvas: OCR needs no more, and a full-size
       // RGBA copy of each page would cost four times the memory.
       const reading = ocr.recognize(() => document.renderPageWith(page.number, config.ocrDpi, greyForOcr)).then(read);
@@ -229,12 +217,7 @@ async function readDocument(
     }
   }
   const pages = await Promise.all(readings);
-  return { pages, unreadPages, forOcr, ...(lexicon ? { lexicon } : {}) };
-}
-
-/** The words of the pages read from their text layer. */
-function textLayerWords(pages: readonly PageReading[]): string[] {
-  return pages.filter((page) => page.source === 'pdf-text').flatMap((page) => page.lines.flatMap((line) => line.split(/\s+/)));
+  return { pages, unreadPages, forOcr };
 }
 
 function textSourceOf(pages: readonly PageReading[]): TextSource {
@@ -267,7 +250,7 @@ function buildRecord(
   pages: readonly PageReading[],
   unreadPages: number[],
   pageCount: number,
-  { config, now, lexicon }: ExtractionDependencies & { lexicon?: Lexicon },
+  { config, now }: ExtractionDependencies,
 ): Extraction {
   const tidied = pages.map((page) => page.lines.map((line) => cleanLine(line, page.source !== 'pdf-text', pageCount)));
   // A page's end is not a paragraph's: blank lines OCR leaves at the bottom of a page would end a list
@@ -312,7 +295,6 @@ function buildRecord(
     values: read,
     minValueConfidence: config.minValueConfidence,
     minWordConfidence: config.minWordConfidence,
-    ...(lexicon ? { lexicon: withDocumentWords(lexicon, textLayerWords(pages)), minUnknownWordConfidence: config.minUnknownWordConfidence } : {}),
     emptyPages,
     pageCount,
     announcedPages: announcedPageCount(tidied),

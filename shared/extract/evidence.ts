@@ -156,17 +156,10 @@ export interface PageOrigin {
 
 const fraction = (value: number, whole: number) => Math.min(1, Math.max(0, value / whole));
 
-/** A word a value was read from, as read, with the reader's confidence in it. */
-export interface ValueWord {
-  text: string;
-  confidence: number;
-}
-
-/** A value's evidence, its words as read, and the word of it OCR was least sure of (words with a letter or digit only). */
+/** A value's evidence, and the word of it OCR was least sure of (words with a letter or digit only). */
 export interface ValueEvidence {
   evidence: Evidence;
-  words: ValueWord[];
-  weakest?: ValueWord;
+  weakest?: { text: string; confidence: number };
 }
 
 /**
@@ -217,7 +210,6 @@ export function evidenceOf(source: ValueSource, lines: readonly SourceLine[], pa
       confidence: words.reduce((sum, word) => sum + word.confidence, 0) / words.length,
       text: words.map((word) => word.text.trim()).join(' '),
     },
-    words: words.map((word) => ({ text: word.text.trim(), confidence: word.confidence })),
     ...(weakest ? { weakest: { text: weakest.text.trim(), confidence: weakest.confidence } } : {}),
   };
 }
