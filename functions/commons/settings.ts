@@ -88,6 +88,11 @@ export interface StorageSettings {
   batchMembersTableName: string;
 }
 
+/** Where every function finds the bucket, the records table and the batch tables, from its parsed environment. */
+function storageSettings(env: { UPLOAD_BUCKET: string; RECORDS_TABLE: string; BATCHES_TABLE: string; BATCH_MEMBERS_TABLE: string }): StorageSettings {
+  return { bucket: env.UPLOAD_BUCKET, recordsTableName: env.RECORDS_TABLE, batchesTableName: env.BATCHES_TABLE, batchMembersTableName: env.BATCH_MEMBERS_TABLE };
+}
+
 export interface TrackingSettings extends StorageSettings {
   reportQueueUrl: string;
 }
@@ -105,10 +110,7 @@ export interface TextractSettings {
 
 function readingSettings(env: z.infer<typeof ocrCompleteEnvSchema> | z.infer<typeof ingestEnvSchema>): ReadingSettings {
   return {
-    bucket: env.UPLOAD_BUCKET,
-    recordsTableName: env.RECORDS_TABLE,
-    batchesTableName: env.BATCHES_TABLE,
-    batchMembersTableName: env.BATCH_MEMBERS_TABLE,
+    ...storageSettings(env),
     reportQueueUrl: env.REPORT_QUEUE_URL,
     readers: env.EXTRACTION_READERS,
     extraction: extractionConfigFromEnv({ ...env, EXTRACTION_READERS: undefined }),
@@ -149,10 +151,7 @@ export function ocrCompleteSettings(
 export function reportSettings(env: Record<string, string | undefined>): StorageSettings & { textractPricePer1000PagesUsd?: number } {
   const parsed = reportEnvSchema.parse(defined(env));
   return {
-    bucket: parsed.UPLOAD_BUCKET,
-    recordsTableName: parsed.RECORDS_TABLE,
-    batchesTableName: parsed.BATCHES_TABLE,
-    batchMembersTableName: parsed.BATCH_MEMBERS_TABLE,
+    ...storageSettings(parsed),
     ...(parsed.TEXTRACT_PRICE_PER_1000_PAGES_USD !== undefined ? { textractPricePer1000PagesUsd: parsed.TEXTRACT_PRICE_PER_1000_PAGES_USD } : {}),
   };
 }
@@ -160,10 +159,7 @@ export function reportSettings(env: Record<string, string | undefined>): Storage
 export function migrateBatchesSettings(env: Record<string, string | undefined>): TrackingSettings {
   const parsed = migrateBatchesEnvSchema.parse(defined(env));
   return {
-    bucket: parsed.UPLOAD_BUCKET,
-    recordsTableName: parsed.RECORDS_TABLE,
-    batchesTableName: parsed.BATCHES_TABLE,
-    batchMembersTableName: parsed.BATCH_MEMBERS_TABLE,
+    ...storageSettings(parsed),
     reportQueueUrl: parsed.REPORT_QUEUE_URL,
   };
 }
