@@ -36,7 +36,8 @@ import { mergeBenchResults } from './results.js';
  *   (fixtures/hostile): its wall time and the peak resident memory of its whole process tree, readers
  *   included, and of this process over all of the above;
  * - the CLI on a folder of 100 digital agreements against pdftotext over the same files, whole processes
- *   both (bench/digital-folder.ts);
+ *   both, and beside them the floor of any reader on pdf.js: processes that only load it and ask each
+ *   page for its text items (bench/digital-folder.ts);
  * - the Lambda functions as shipped: each one's unzipped asset in the default configuration, and the
  *   ingest function's cold start on the local emulator (bench/lambda-assets.ts).
  * `--json` also writes these figures as the `extraction` section of bench-results.json, and the
@@ -235,6 +236,9 @@ console.log(
 console.log(`  ${Object.entries(results.cli.outcomes).map(([outcome, count]) => `${outcome}: ${count}`).join(', ')}`);
 console.log(
   `digital folder: agreements extract on ${folder.documents} agreements ${round(folder.oursMedianSeconds)} s (peak ${folder.oursPeakMiB} MiB) vs pdftotext over the same files, ${cpus().length} at a time, ${round(folder.pdftotextMedianSeconds)} s → ${round(folder.ratio)}× (median of ${folder.runs} alternating runs)`,
+);
+console.log(
+  `  pdf.js asked only for the text items of the same files, in ${cpus().length} processes: ${round(folder.pdfjsTextOnlyMedianSeconds)} s → ${round(folder.pdfjsTextOnlyRatio)}× pdftotext, the floor for any reader on pdf.js`,
 );
 console.log(`Lambda assets of the default configuration (unzipped): ${Object.entries(assetMegabytes).map(([name, megabytes]) => `${name} ${megabytes} MB`).join(', ')}`);
 console.log(`cold start of the ingest function on the emulator: first record ${round(cold.firstRecordSeconds)} s after upload, the next ${round(cold.warmRecordSeconds)} s → ${round(cold.coldStartSeconds)} s`);
