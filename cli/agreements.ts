@@ -36,6 +36,13 @@ function nonNegativeNumber(value: string): number {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+// Whoever reads the output may stop early (`agreements extract … --json | head`): what they did not read
+// is not wanted, which is no failure, so the command ends there, quietly, as Unix filters do.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(0);
+});
+
 const program = new Command()
   .name('agreements')
   .description('Reads signed Hessian Zielvereinbarungen (PDF, digital or scanned) into validated records.')

@@ -1,6 +1,9 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { agreementRecordSchema } from '../../shared/schema/record.js';
 import { agreements } from '../support/cli.js';
@@ -95,6 +98,20 @@ describe('agreements extract', () => {
     expect(partly.code).toBe(1);
     expect(partly.stderr).toContain(`agreements: no PDF files in ${withoutPdf}\n`);
     expect(JSON.parse(partly.stdout).fileName).toBe('zielvereinbarung-2025-main-taunus-kreis.pdf');
+  }, 120_000);
+
+  it('ends quietly with exit code 0 when whoever reads its output stops reading (`| head`)', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/agreements.ts', 'extract', join(fixturesRoot, 'pdf', 'digital'), '--json', '--ocr', 'never'], {
+      cwd: fileURLToPath(new URL('../../', import.meta.url)),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // The reading end is closed before the first record is written, so every write meets a closed pipe.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(stderr).not.toMatch(/EPIPE|Error/);
+    expect(code).toBe(0);
   }, 120_000);
 
   it('exits non-zero on usage errors', async () => {
