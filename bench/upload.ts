@@ -109,10 +109,13 @@ for (let index = 0; index < RUNS; index++) {
   if (!first) uploadSeconds.push((await agreementsUpload(`upload-${index}`)).seconds);
 }
 
-const byConcurrency: Record<string, number> = {};
-for (const concurrency of CONCURRENCIES) {
-  byConcurrency[concurrency] = median([(await agreementsUpload(`c${concurrency}-a`, concurrency)).seconds, (await agreementsUpload(`c${concurrency}-b`, concurrency)).seconds]);
+// Up the list of concurrencies and back down, so that a pipeline whose backlog changes over the runs
+// weighs on each alike (one pass in order measured whichever came last at the quietest time).
+const byConcurrencyRuns = new Map<number, number[]>(CONCURRENCIES.map((concurrency) => [concurrency, []]));
+for (const [pass, concurrency] of [...CONCURRENCIES, ...[...CONCURRENCIES].reverse()].entries()) {
+  byConcurrencyRuns.get(concurrency)!.push((await agreementsUpload(`c${concurrency}-${pass}`, concurrency)).seconds);
 }
+const byConcurrency = Object.fromEntries([...byConcurrencyRuns].map(([concurrency, runs]) => [concurrency, median(runs)]));
 
 // The report latency, measured once the pipeline has read everything sent so far.
 const caughtUpStart = performance.now();
@@ -145,7 +148,7 @@ const results = {
   /** aws s3 sync's median time over ours: at least 1 means `agreements upload` is at least as fast. */
   speedVsAwsS3Sync: median(syncSeconds) / median(uploadSeconds),
   speedVsSequentialPut: sequentialSeconds / median(uploadSeconds),
-  /** `agreements upload` (median of two runs) by --concurrency. */
+  /** `agreements upload` by --concurrency: the mean of two runs, one on the way up the list, one on the way down. */
   secondsByConcurrency: byConcurrency,
   pipelineCatchUpSeconds: catchUpSeconds,
   lastUploadToReportSeconds: reportSeconds,
