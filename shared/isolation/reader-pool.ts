@@ -34,7 +34,9 @@ const STDERR_TAIL = 4096;
 const heapFor = (memoryMiB: number) => Math.max(64, Math.floor(memoryMiB * HEAP_SHARE));
 
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
-const mebibytes = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MiB`;
+// Rounded up: a reader is stopped once past its limit, by as little as a KiB, which rounded to the
+// nearest MiB could read as exactly the limit.
+const mebibytes = (bytes: number) => `${Math.ceil(bytes / 1024 / 1024)} MiB`;
 const onPage = (page: number) => (page > 0 ? ` while reading page ${page}` : '');
 
 const timeRejection = (limits: Limits): Rejection => ({
