@@ -1,3 +1,4 @@
+import { distance } from 'fastest-levenshtein';
 import type { Gebietskoerperschaft } from '../data/gebietskoerperschaften.js';
 import type { LineGeometry } from '../pdf/text-layer.js';
 import type { Agreement, Party, PartyRole } from '../schema/record.js';
@@ -56,8 +57,25 @@ const TITLE_MAX_LINES = 14;
 const TITLE_STOP = /^(?:Präambel|Praambel|Vorbemerkung|Inhalt)\b|^(?:§|S|\$|8)\s?\d{1,2}\s*$/i;
 const PROGRAM_WORD = /budget/i;
 
+const TITLE_WORD = 'Zielvereinbarung';
+/** Letters OCR may get wrong in the title's first word and it still be the word every agreement's title starts with. */
+const TITLE_WORD_MAX_EDITS = 2;
+
 function isTitleStart(line: string): boolean {
-  return foldForComparison(line).startsWith('zielvereinbarung') || /Zielverein|Zlelverein|Zielvere1n/i.test(line);
+  return foldForComparison(line).startsWith('zielvereinbarung') || /Zielverein|Zlelverein|Zielvere1n/i.test(line) || misreadTitleWord(line) !== undefined;
+}
+
+/**
+ * The line's first word where it is "Zielvereinbarung" with a letter or two misread ("Zielveranbarung",
+ * as a faint scan's large title type gives it), spelled right: every agreement's title starts with that
+ * word, and a title read from the running text further on, where the word is spelled right, would be wrong.
+ */
+export function misreadTitleWord(line: string): { read: string; word: string } | undefined {
+  const read = line.trim().split(/\s+/)[0] ?? '';
+  const folded = foldForComparison(read);
+  if (folded === 'zielvereinbarung' || folded === 'zielvereinbarungen') return undefined;
+  const word = [TITLE_WORD, `${TITLE_WORD}en`].find((candidate) => distance(folded, foldForComparison(candidate)) <= TITLE_WORD_MAX_EDITS);
+  return word ? { read, word } : undefined;
 }
 
 interface TitleBlock {
@@ -88,7 +106,8 @@ function titleBlock(lines: readonly string[], geometry: readonly (LineGeometry |
     // Specks OCR read on a line of their own ("ö !") are no part of the title, and no text lost.
     if (readByOcr && isSpeckLine(line) && /\p{L}/u.test(line)) continue;
     if (index > start && TITLE_STOP.test(line)) break;
-    parts.push(line);
+    const misread = index === start ? misreadTitleWord(line) : undefined;
+    parts.push(misread ? `${misread.word}${line.slice(line.indexOf(misread.read) + misread.read.length)}` : line);
     lineIndexes.push(index);
     end = index + 1;
     if (PROGRAM_WORD.test(line)) {

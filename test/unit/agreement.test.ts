@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractAgreement } from '../../shared/extract/agreement.js';
+import { extractAgreement, misreadTitleWord } from '../../shared/extract/agreement.js';
 import { normalizeCharacters, tidyLine } from '../../shared/extract/normalize.js';
 import { repairDigits } from '../../shared/extract/ocr-repairs.js';
 import { seedExpectedRecord, seedLines } from '../support/seed.js';
@@ -226,6 +226,27 @@ describe('agreements in other layouts', () => {
     );
     const { agreement } = extractAgreement(clean(lines));
     expect(agreement.title).toBe('Zielvereinbarung 2017 zwischen dem Hessischen Ministerium für Soziales und Integration und der Stadt Kassel zur Umsetzung des hessischen Ausbildungsbudgets');
+  });
+
+  it('starts the title at its first word where OCR misread two letters of it, not at a later mention of agreements in the running text', () => {
+    const lines = [
+      ...agreementLines().map((line) => line.replace('Zielvereinbarung 2017', 'Zielveranbarung 2017')),
+      'Die Zielvereinbarungen werden auf dem Internetportal des HMSI veröffentlicht.',
+    ];
+    const { agreement } = extractAgreement(clean(lines));
+    expect(agreement.title).toBe('Zielvereinbarung 2017 zwischen dem Hessischen Ministerium für Soziales und Integration und der Stadt Kassel zur Umsetzung des hessischen Ausbildungsbudgets');
+    expect(agreement.budgetYear).toBe(2017);
+    expect(agreement.measures?.map((measure) => measure.title)).toEqual([
+      'Ausbildungsvorbereitung',
+      'Ausbildung und Ausbildungscoaching in anerkannten Ausbildungsberufen für junge Erwachsene mit besonderem Förderbedarf',
+      'Qualifizierungsprojekte zur Arbeitsmarktintegration',
+    ]);
+  });
+
+  it('takes no word three letters away from "Zielvereinbarung" for the start of the title', () => {
+    expect(misreadTitleWord('Zielveranbarung 2017')).toEqual({ read: 'Zielveranbarung', word: 'Zielvereinbarung' });
+    expect(misreadTitleWord('Zielvereinbarung 2017')).toBeUndefined();
+    expect(misreadTitleWord('Zielverabredung 2017')).toBeUndefined();
   });
 
   it('reads amounts that OCR garbled with letters for digits', () => {
