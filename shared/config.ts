@@ -22,6 +22,11 @@ export const extractionConfigSchema = z.object({
   minValueConfidence: z.coerce.number().min(0).max(1).default(0.7),
   /** The confidence (0–1) below which one word OCR read sends its value to review, however sure the others were. */
   minWordConfidence: z.coerce.number().min(0).max(1).default(0.5),
+  /**
+   * The same for a word on a page of faint print: there OCR misreads letters at 60–85 % that it would
+   * be much less sure of on a clean page ("Onentierung", "Amne Janz", "USBZ" for "ÜSBZ" in the calibration).
+   */
+  minFaintPrintWordConfidence: z.coerce.number().min(0).max(1).default(0.9),
   limits: z
     .object({
       maxFileBytes: z.coerce.number().int().positive().default(100 * 1024 * 1024),
@@ -60,6 +65,7 @@ export const extractionEnvSchema = z.object({
   EXTRACTION_MIN_OCR_CONFIDENCE: z.string().optional(),
   EXTRACTION_MIN_VALUE_CONFIDENCE: z.string().optional(),
   EXTRACTION_MIN_WORD_CONFIDENCE: z.string().optional(),
+  EXTRACTION_MIN_FAINT_PRINT_WORD_CONFIDENCE: z.string().optional(),
   EXTRACTION_MAX_FILE_BYTES: z.string().optional(),
   EXTRACTION_MAX_PAGES: z.string().optional(),
   EXTRACTION_MAX_PAGE_SIDE_PT: z.string().optional(),
@@ -84,6 +90,7 @@ export function extractionConfigFromEnv(environment: Record<string, unknown>): E
       minOcrConfidence: env.EXTRACTION_MIN_OCR_CONFIDENCE,
       minValueConfidence: env.EXTRACTION_MIN_VALUE_CONFIDENCE,
       minWordConfidence: env.EXTRACTION_MIN_WORD_CONFIDENCE,
+      minFaintPrintWordConfidence: env.EXTRACTION_MIN_FAINT_PRINT_WORD_CONFIDENCE,
       limits: defined({
         maxFileBytes: env.EXTRACTION_MAX_FILE_BYTES,
         maxPages: env.EXTRACTION_MAX_PAGES,

@@ -49,6 +49,7 @@ interface PageReading {
   size: PageSize;
   /** For a page read by OCR, how surely its text was read (0–1). */
   confidence?: number;
+  faintPrint?: boolean;
 }
 
 /** An OCR reading of a page with its words placed in points, as the text layer places them. */
@@ -60,6 +61,7 @@ function ocrReading(page: PdfPageText, result: OcrPage): PageReading {
     geometry: geometryOnPage(result, page.size),
     size: page.size,
     confidence: result.confidence,
+    faintPrint: result.faintPrint,
   };
 }
 
@@ -295,6 +297,8 @@ function buildRecord(
     values: read,
     minValueConfidence: config.minValueConfidence,
     minWordConfidence: config.minWordConfidence,
+    faintPrintPages: pages.filter((page) => page.faintPrint).map((page) => page.number),
+    minFaintPrintWordConfidence: config.minFaintPrintWordConfidence,
     emptyPages,
     pageCount,
     announcedPages: announcedPageCount(tidied),

@@ -22,6 +22,8 @@ export interface OcrPage {
   size: PageSize;
   /** How surely the page's text was read, 0–1; see `textConfidence`. */
   confidence: number;
+  /** The page's print is faint (mid-grey, see `isFaintPrint`), where OCR is surer of its misreadings. */
+  faintPrint?: boolean;
 }
 
 export interface OcrEngine {

@@ -6,7 +6,8 @@ import type { GreyRaster, PageRaster } from '../pdf/document.js';
  * salt-and-pepper speckle of old scanners and fax copies while keeping letter strokes (they are wider
  * than one pixel at OCR resolution). The grey values go to tesseract as they are, which thresholds them
  * itself (a global Otsu threshold here, tried on a faint scan of the calibration, misread more of its
- * body text: mean confidence 0.85 against 0.90).
+ * body text: mean confidence 0.85 against 0.90; for faint print tesseract is told to threshold locally,
+ * see `isFaintPrint`, and still reads the letters from the grey values).
  * The result is a grey PGM, which costs nothing to encode, unlike PNG.
  */
 export interface GreyImage {
@@ -19,6 +20,35 @@ export function cleanScan(raster: PageRaster): GreyImage {
   const { width, height } = raster;
   const grey = raster.grey ?? greyForOcr(raster).grey;
   return { width, height, pixels: median3x3(grey, width, height) };
+}
+
+/** Grey levels darker than the paper by this much are print (or a speck, or a stamp). */
+const PRINT_CONTRAST = 40;
+/** Share of the print's pixels its ink level is measured at, darkest first: past the darkest specks. */
+const INK_QUANTILE = 0.1;
+/** Print whose ink level is lighter than this is faint: mid-grey rather than black. */
+const FAINT_INK_LEVEL = 64;
+
+/**
+ * Whether the page's print is faint: the ink level of its print (the grey level a tenth of the print's
+ * pixels are darker than) is mid-grey, not near black. On such a page tesseract's global (Otsu) threshold
+ * loses whole lines to its page layout (a large title, centred lines) and reads specks at line ends as
+ * letters, where its local (Sauvola) threshold keeps them.
+ */
+export function isFaintPrint({ pixels }: GreyImage): boolean {
+  const histogram = new Uint32Array(256);
+  for (const value of pixels) histogram[value] = (histogram[value] as number) + 1;
+  let paper = 0;
+  for (let level = 1; level < 256; level++) if ((histogram[level] as number) > (histogram[paper] as number)) paper = level;
+  let print = 0;
+  for (let level = 0; level <= paper - PRINT_CONTRAST; level++) print += histogram[level] as number;
+  if (print === 0) return false;
+  let seen = 0;
+  for (let level = 0; level <= paper - PRINT_CONTRAST; level++) {
+    seen += histogram[level] as number;
+    if (seen >= print * INK_QUANTILE) return level > FAINT_INK_LEVEL;
+  }
+  return false;
 }
 
 /**

@@ -1,10 +1,10 @@
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import pLimit, { type LimitFunction } from 'p-limit';
-import type { Scheduler, Worker } from 'tesseract.js';
+import type { RecognizeResult, Worker, WorkerParams } from 'tesseract.js';
 import type { PageRaster } from '../pdf/document.js';
 import { type OcrEngine, type OcrPage, type OcrWord, textConfidence, wordsGeometry, wordsToLine } from './engine.js';
-import { cleanScan, type GreyImage, pgmRows } from './preprocess.js';
+import { cleanScan, type GreyImage, isFaintPrint, pgmRows } from './preprocess.js';
 import { capitalFs, restoreCapitalE } from './capital-e.js';
 import { type CapitalBox, restoreCapitalUmlauts, umlautCapitals } from './umlauts.js';
 
@@ -25,6 +25,9 @@ const REREAD_BELOW_CONFIDENCE = 70;
 const REREAD_GAIN = 15;
 const REREAD_SCALE = 2;
 const REREAD_MARGIN = 6;
+/** tesseract's `thresholding_method`: global Otsu (its default), and Sauvola's local threshold for faint print. */
+const OTSU = '0';
+const SAUVOLA = '2';
 
 /** A word as tesseract read it, in pixels of the page image; its confidence on tesseract's scale, 0–100. */
 interface PageWord extends OcrWord {
@@ -76,13 +79,47 @@ function enlargedWord(page: GreyImage, word: PageWord): Buffer {
 }
 
 /**
+ * The workers that read pages, each job on the next idle one. A job says how its page is to be
+ * thresholded, a setting of the worker (tesseract.js's scheduler cannot say which worker a job gets,
+ * so it cannot set it); a worker's setting is changed only when a job needs another.
+ */
+class PageWorkers {
+  private readonly idle: Worker[];
+  private readonly waiting: ((worker: Worker) => void)[] = [];
+  private readonly thresholding = new Map<Worker, string>();
+
+  constructor(private readonly workers: readonly Worker[]) {
+    this.idle = [...workers];
+  }
+
+  async recognize(image: Buffer, thresholding: string): Promise<RecognizeResult> {
+    const worker = this.idle.pop() ?? (await new Promise<Worker>((resolve) => this.waiting.push(resolve)));
+    try {
+      if ((this.thresholding.get(worker) ?? OTSU) !== thresholding) {
+        await worker.setParameters({ thresholding_method: thresholding } as Partial<WorkerParams>);
+        this.thresholding.set(worker, thresholding);
+      }
+      return await worker.recognize(image, {}, { blocks: true, text: false });
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next(worker);
+      else this.idle.push(worker);
+    }
+  }
+
+  async terminate(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+}
+
+/**
  * tesseract.js with a pool of workers (one per core by default) and one more for single words; pages
  * queue on the pool, unrendered until it can take them. Workers start lazily, on the first scanned
  * page, so text-only batches never pay.
  */
 export class TesseractOcrEngine implements OcrEngine {
   readonly name = 'tesseract.js';
-  private scheduler?: Promise<Scheduler>;
+  private pool?: Promise<PageWorkers>;
   private wordReader?: Promise<Worker>;
   /** Pages being read: as many as there are workers, since each page's two bands keep the pool busy. */
   private readonly pagesBeingRead: LimitFunction;
@@ -105,15 +142,13 @@ export class TesseractOcrEngine implements OcrEngine {
     return worker;
   }
 
-  private start(): Promise<Scheduler> {
-    this.scheduler ??= (async () => {
-      const scheduler = (await tesseractJs()).createScheduler();
+  private start(): Promise<PageWorkers> {
+    this.pool ??= (async () => {
       // PGM carries no resolution; pages are rendered at a known one, so tesseract need not guess.
       const started = await Promise.all(Array.from({ length: this.workers }, () => this.startWorker({ user_defined_dpi: String(this.dpi) })));
-      for (const worker of started) scheduler.addWorker(worker);
-      return scheduler;
+      return new PageWorkers(started);
     })();
-    return this.scheduler;
+    return this.pool;
   }
 
   /**
@@ -124,8 +159,10 @@ export class TesseractOcrEngine implements OcrEngine {
    * as "FASY") come out right.
    */
   private async read(image: PageRaster): Promise<OcrPage> {
-    const scheduler = await this.start();
+    const pool = await this.start();
     const page = cleanScan(image);
+    const faintPrint = isFaintPrint(page);
+    const thresholding = faintPrint ? SAUVOLA : OTSU;
     const middle = Math.round(page.height / 2);
     const overlap = Math.round(page.height * BAND_OVERLAP);
     const bands = [
@@ -134,7 +171,7 @@ export class TesseractOcrEngine implements OcrEngine {
     ];
     const read = await Promise.all(
       bands.map(async (band) => {
-        const { data } = await scheduler.addJob('recognize', pgmRows(page, band.top, band.bottom), {}, { blocks: true, text: false });
+        const { data } = await pool.recognize(pgmRows(page, band.top, band.bottom), thresholding);
         const kept: BandLine[] = [];
         for (const block of data.blocks ?? []) {
           for (const paragraph of block.paragraphs) {
@@ -179,6 +216,7 @@ export class TesseractOcrEngine implements OcrEngine {
       geometry,
       size: { width: page.width, height: page.height },
       confidence: textConfidence(readLines.map((line) => line.words)),
+      ...(faintPrint ? { faintPrint } : {}),
     };
   }
 
@@ -203,9 +241,9 @@ export class TesseractOcrEngine implements OcrEngine {
   }
 
   async close(): Promise<void> {
-    const [scheduler, wordReader] = [this.scheduler, this.wordReader];
-    this.scheduler = undefined;
+    const [pool, wordReader] = [this.pool, this.wordReader];
+    this.pool = undefined;
     this.wordReader = undefined;
-    await Promise.all([scheduler?.then((started) => started.terminate()), wordReader?.then((worker) => worker.terminate())]);
+    await Promise.all([pool?.then((started) => started.terminate()), wordReader?.then((worker) => worker.terminate())]);
   }
 }

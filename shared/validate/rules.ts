@@ -34,6 +34,9 @@ export interface ValidationContext {
   values?: readonly ValueEvidence[];
   minValueConfidence?: number;
   minWordConfidence?: number;
+  /** Pages of faint print, where each word a value was read from needs `minFaintPrintWordConfidence`. */
+  faintPrintPages?: readonly number[];
+  minFaintPrintWordConfidence?: number;
   /** Pages that were read but yielded no text. */
   emptyPages?: number[];
   /** The document's page count, and the count its page markers announce ("Seite 2 von 3"), when they do. */
@@ -282,9 +285,11 @@ function validateConfidence(context: ValidationContext, add: (path: string, code
   for (const { evidence, weakest } of context.values ?? []) {
     if (evidence.source === 'pdf-text') continue;
     const doubtfulMean = context.minValueConfidence !== undefined && evidence.confidence < context.minValueConfidence;
-    const doubtfulWord = context.minWordConfidence !== undefined && weakest !== undefined && weakest.confidence < context.minWordConfidence;
+    const faint = context.faintPrintPages?.includes(evidence.page) === true;
+    const wordFloor = faint ? context.minFaintPrintWordConfidence : context.minWordConfidence;
+    const doubtfulWord = wordFloor !== undefined && weakest !== undefined && weakest.confidence < wordFloor;
     if (!doubtfulMean && !doubtfulWord) continue;
     const word = weakest && weakest.text !== evidence.text ? ` (its least sure word, "${weakest.text}", at ${percent(weakest.confidence)})` : '';
-    add(evidence.path, 'value.low_confidence', `"${evidence.text}" on page ${evidence.page} was read by OCR with a confidence of ${percent(evidence.confidence)}${word}; check it against the scan.`);
+    add(evidence.path, 'value.low_confidence', `"${evidence.text}" on page ${evidence.page}${faint ? ' (faint print)' : ''} was read by OCR with a confidence of ${percent(evidence.confidence)}${word}; check it against the scan.`);
   }
 }

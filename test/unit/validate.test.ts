@@ -85,4 +85,33 @@ describe('validation', () => {
       ['ocr.low_confidence', 'Page 2 was read by OCR with a mean confidence of 42 %; check its fields against the scan.'],
     ]);
   });
+
+  it('holds each word of a value on a page of faint print to the higher floor, and the others to the usual one', () => {
+    const value = (path: string, page: number, text: string, weakest: number) => ({
+      evidence: { path, page, box: { left: 0.1, top: 0.1, width: 0.3, height: 0.02 }, source: 'tesseract' as const, confidence: 0.9, text },
+      weakest: { text: text.split(' ')[1] ?? text, confidence: weakest },
+    });
+    const result = validateFindings(extractAgreement(seedLines()), {
+      today,
+      lowConfidencePages: [],
+      unreadPages: [],
+      values: [
+        value('agreement.measures[0].title', 2, 'Berufliche Onentierung', 0.79),
+        value('agreement.measures[1].title', 1, 'Berufliche Onentierung', 0.79),
+        value('agreement.measures[2].title', 2, 'Berufliche Orientierung', 0.93),
+      ],
+      minValueConfidence: 0.7,
+      minWordConfidence: 0.5,
+      faintPrintPages: [2],
+      minFaintPrintWordConfidence: 0.9,
+    });
+    expect(result.status).toBe('needs_review');
+    expect(result.issues.map((issue) => [issue.path, issue.code, issue.message])).toEqual([
+      [
+        'agreement.measures[0].title',
+        'value.low_confidence',
+        '"Berufliche Onentierung" on page 2 (faint print) was read by OCR with a confidence of 90 % (its least sure word, "Onentierung", at 79 %); check it against the scan.',
+      ],
+    ]);
+  });
 });

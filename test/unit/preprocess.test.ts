@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { isFaintPrint } from '../../shared/ocr/preprocess.js';
+import { greyPage } from '../support/grey-page.js';
+
+/** Text-like marks: strokes three pixels wide in rows, as body text gives at OCR resolution. */
+const strokes: [number, number, number, number][] = [];
+for (let row = 0; row < 6; row++) for (let column = 0; column < 20; column++) strokes.push([20 + column * 9, 20 + row * 30, 3, 18]);
+
+/** The page with its marks at `ink` on paper of `paper`. */
+function printedAt(ink: number, paper: number) {
+  const page = greyPage(220, 220, strokes);
+  page.pixels.forEach((value, index) => {
+    page.pixels[index] = value === 255 ? paper : ink;
+  });
+  return page;
+}
+
+describe('faint print', () => {
+  it('is print whose ink is mid-grey on the paper, as a faint copy gives it', () => {
+    expect(isFaintPrint(printedAt(110, 246))).toBe(true);
+    expect(isFaintPrint(printedAt(90, 200))).toBe(true);
+  });
+
+  it('is not print in black, nor black print with grey edges and light specks, nor a blank page', () => {
+    expect(isFaintPrint(printedAt(20, 255))).toBe(false);
+    expect(isFaintPrint(printedAt(55, 240))).toBe(false);
+    // Antialiased edges (grey 150) and specks (200) are many, but most print pixels are black.
+    const edged = printedAt(10, 250);
+    for (let y = 20; y < 38; y++) for (let column = 0; column < 20; column++) edged.pixels[y * 220 + 23 + column * 9] = 150;
+    for (let speck = 0; speck < 300; speck++) edged.pixels[(200 + (speck % 15)) * 220 + speck] = 200;
+    expect(isFaintPrint(edged)).toBe(false);
+    expect(isFaintPrint(greyPage(100, 100, []))).toBe(false);
+  });
+});
