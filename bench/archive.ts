@@ -17,6 +17,7 @@ import { deployLocalPipeline } from '../scripts/local-emulator.js';
 import { forEachLimited } from '../shared/concurrency.js';
 import { extractionConfigSchema } from '../shared/config.js';
 import { extractDocument } from '../shared/extract-document.js';
+import { germanWords } from '../shared/extract/german-lexicon.js';
 import { documentIdOf } from '../shared/extract/rejected.js';
 import { reportKey } from '../shared/keys.js';
 import { TesseractOcrEngine } from '../shared/ocr/tesseract.js';
@@ -74,7 +75,7 @@ let start = performance.now();
 const cpuBefore = process.cpuUsage();
 try {
   await forEachLimited(documents, 2, async (document) => {
-    await extractDocument(document.bytes, document.fileName, { config, ocr });
+    await extractDocument(document.bytes, document.fileName, { config, ocr, lexicon: germanWords });
   });
 } finally {
   await ocr.close();

@@ -24,10 +24,12 @@ const counts = argument('--digital') !== undefined || argument('--scanned') !== 
 const qualities = process.argv.flatMap((value, at) => (process.argv[at - 1] === '--quality' ? [value] : []));
 
 // The shipped configuration; the floors can be set for calibrating them (`--min-value-confidence 1`
-// flags every value OCR read, with its confidences in the message).
+// flags every value OCR read, with its confidences in the message; `--min-unknown-word-confidence 1`
+// every word OCR read that the German lexicon does not know).
 const config = extractionConfigSchema.parse({
   ...(argument('--min-value-confidence') ? { minValueConfidence: argument('--min-value-confidence') } : {}),
   ...(argument('--min-word-confidence') ? { minWordConfidence: argument('--min-word-confidence') } : {}),
+  ...(argument('--min-unknown-word-confidence') ? { minUnknownWordConfidence: argument('--min-unknown-word-confidence') } : {}),
 });
 const ocr = new TesseractOcrEngine(undefined, config.ocrDpi);
 const browser = await launchBrowser();

@@ -12,6 +12,7 @@ import { type ScanOptions, scanDocument } from '../fixtures/generator/scan.js';
 import { signatureMarksOf } from '../fixtures/generator/signature-marks.js';
 import type { ExtractionConfig } from '../shared/config.js';
 import { extractDocument } from '../shared/extract-document.js';
+import { germanWords } from '../shared/extract/german-lexicon.js';
 import type { OcrEngine } from '../shared/ocr/engine.js';
 import type { AgreementRecord } from '../shared/schema/record.js';
 import { fieldsOf, wrongFields } from './field-accuracy.js';
@@ -153,7 +154,7 @@ export interface CalibrationResults {
   size: SetSize;
   seedBase: number;
   /** The confidence floors the records were made with. */
-  floors: { minOcrConfidence: number; minValueConfidence: number; minWordConfidence: number };
+  floors: { minOcrConfidence: number; minValueConfidence: number; minWordConfidence: number; minUnknownWordConfidence: number };
   documents: number;
   qualities: Record<string, QualityResult>;
   /** Office scans at 200 and 300 dpi together, and the fax-like ones together. */
@@ -246,7 +247,7 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
         const cached = options.cache ? join(options.cache, document.fileName) : undefined;
         const bytes = cached && existsSync(cached) ? readFileSync(cached) : await printAndScan(document, made, options.browser);
         if (cached && !existsSync(cached)) writeFileSync(cached, bytes);
-        const record = await extractDocument(bytes, document.fileName, { config: options.config, ocr: options.ocr });
+        const record = await extractDocument(bytes, document.fileName, { config: options.config, ocr: options.ocr, lexicon: germanWords });
         const result = score(document, record, expected);
         if (options.keep) {
           writeFileSync(options.keep, `${JSON.stringify({ producer: document.producer, quality: document.quality.name, seed: document.seed, fileName: document.fileName, expected, record })}\n`, { flag: 'a' });
@@ -260,7 +261,12 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
   return {
     size: options.size,
     seedBase,
-    floors: { minOcrConfidence: options.config.minOcrConfidence, minValueConfidence: options.config.minValueConfidence, minWordConfidence: options.config.minWordConfidence },
+    floors: {
+      minOcrConfidence: options.config.minOcrConfidence,
+      minValueConfidence: options.config.minValueConfidence,
+      minWordConfidence: options.config.minWordConfidence,
+      minUnknownWordConfidence: options.config.minUnknownWordConfidence,
+    },
     documents: documents.length,
     qualities,
     scanned200to300: aggregate(scored.filter(({ document }) => document.quality.scan && !document.quality.faxLike)),

@@ -1,12 +1,14 @@
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { GERMAN_WORDS_FILE } from '../shared/extract/german-lexicon.js';
 
 /**
  * How a function of the pipeline is bundled. What it does with a PDF decides the packages it ships
  * beside its bundle (they load files at run time): nothing (reports), reading the text layer and finding
  * the scanned pages (pdf.js), or also rendering scanned pages and reading them with tesseract.js (a
- * canvas binding and the German model).
+ * canvas binding and the German model). A function that reads PDFs also ships the German word list the
+ * words OCR read are checked against (shared/extract/german-lexicon.ts), as the build wrote it.
  */
 export type PdfWork = 'none' | 'read' | 'render';
 export type Architecture = 'arm64' | 'x86_64';
@@ -78,6 +80,11 @@ function readerBundleCommand(input: string, output: string): string {
   ].join(' ');
 }
 
+/** The German word list, beside the handler's bundle (where german-lexicon.ts looks first). */
+function wordListCommand(input: string, output: string): string {
+  return `cp "${join(input, 'dist', GERMAN_WORDS_FILE)}" "${join(output, GERMAN_WORDS_FILE)}"`;
+}
+
 export function functionBundling(pdfWork: PdfWork, architecture: Architecture): BundlingOptions {
   return {
     format: OutputFormat.ESM,
@@ -94,7 +101,7 @@ export function functionBundling(pdfWork: PdfWork, architecture: Architecture): 
       beforeInstall: () => [],
       // Runs after the packages are installed.
       afterBundling: (input: string, output: string) =>
-        pdfWork === 'none' ? [] : [...pruneCommands(pdfWork, join(output, 'node_modules')), readerBundleCommand(input, output)],
+        pdfWork === 'none' ? [] : [...pruneCommands(pdfWork, join(output, 'node_modules')), readerBundleCommand(input, output), wordListCommand(input, output)],
     },
     banner: REQUIRE_BANNER,
   };

@@ -27,6 +27,13 @@ export const extractionConfigSchema = z.object({
    * be much less sure of on a clean page ("Onentierung", "Amne Janz", "USBZ" for "ÜSBZ" in the calibration).
    */
   minFaintPrintWordConfidence: z.coerce.number().min(0).max(1).default(0.9),
+  /**
+   * The confidence (0–1) a word OCR read needs when it is no German word or name the lexicon knows
+   * (shared/extract/lexicon.ts): below it, its value goes to review. A misread letter mostly makes a
+   * non-word ("Onentierung"), often read with fair confidence; a word that is in the lexicon needs only
+   * `minWordConfidence`.
+   */
+  minUnknownWordConfidence: z.coerce.number().min(0).max(1).default(0.9),
   limits: z
     .object({
       maxFileBytes: z.coerce.number().int().positive().default(100 * 1024 * 1024),
@@ -66,6 +73,7 @@ export const extractionEnvSchema = z.object({
   EXTRACTION_MIN_VALUE_CONFIDENCE: z.string().optional(),
   EXTRACTION_MIN_WORD_CONFIDENCE: z.string().optional(),
   EXTRACTION_MIN_FAINT_PRINT_WORD_CONFIDENCE: z.string().optional(),
+  EXTRACTION_MIN_UNKNOWN_WORD_CONFIDENCE: z.string().optional(),
   EXTRACTION_MAX_FILE_BYTES: z.string().optional(),
   EXTRACTION_MAX_PAGES: z.string().optional(),
   EXTRACTION_MAX_PAGE_SIDE_PT: z.string().optional(),
@@ -91,6 +99,7 @@ export function extractionConfigFromEnv(environment: Record<string, unknown>): E
       minValueConfidence: env.EXTRACTION_MIN_VALUE_CONFIDENCE,
       minWordConfidence: env.EXTRACTION_MIN_WORD_CONFIDENCE,
       minFaintPrintWordConfidence: env.EXTRACTION_MIN_FAINT_PRINT_WORD_CONFIDENCE,
+      minUnknownWordConfidence: env.EXTRACTION_MIN_UNKNOWN_WORD_CONFIDENCE,
       limits: defined({
         maxFileBytes: env.EXTRACTION_MAX_FILE_BYTES,
         maxPages: env.EXTRACTION_MAX_PAGES,

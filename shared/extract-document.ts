@@ -8,7 +8,8 @@ import { checkEnvelope, checkStructure, PdfRejected, type Rejection } from './pd
 import { type AgreementRecord, agreementRecordSchema, type Evidence, type EvidenceSource, type TextSource } from './schema/record.js';
 import { validateFindings } from './validate/rules.js';
 import { extractAgreement } from './extract/agreement.js';
-import { alignToWords, evidenceOf, type PageOrigin, type SourceLine } from './extract/evidence.js';
+import { alignToWords, evidenceOf, type PageOrigin, type SourceLine, type ValueEvidence } from './extract/evidence.js';
+import { answeredLexicon, type Lexicon, withDocumentWords, type WordLookup } from './extract/lexicon.js';
 import { type DocumentIdentity, documentIdOf, rejectedRecord } from './extract/rejected.js';
 import { announcedPageCount, contentLineIndexes, normalizeCharacters, tidyLine } from './extract/normalize.js';
 import { repairDigits, repairOcrLine } from './extract/ocr-repairs.js';
@@ -27,6 +28,12 @@ export interface ExtractionDependencies {
    * place of the engine for those pages.
    */
   ocrReadings?: ReadonlyMap<number, OcrPage>;
+  /**
+   * Where the words of values read by OCR are looked up in the German lexicon (shared/extract/lexicon.ts);
+   * without it they are judged by the confidence floors alone. The process that owns a run holds the
+   * lexicon (shared/extract/german-lexicon.ts); a reader process asks its owner.
+   */
+  lexicon?: WordLookup;
   now?: () => Date;
   /** The document's id, when the caller has hashed its bytes already; otherwise they are hashed here. */
   documentId?: string;
@@ -102,7 +109,7 @@ export async function extractOrPlanOcr(bytes: Uint8Array, fileName: string, depe
   const outcome = await withDocument(bytes, fileName, dependencies, async (document) => {
     const { pages, unreadPages, forOcr } = await readDocument(document, dependencies);
     if (forOcr.length > 0) return { kind: 'ocr' as const, pages: forOcr };
-    return { kind: 'read' as const, extraction: buildRecord(identityOf(bytes, fileName, dependencies), pages, unreadPages, document.pageCount, dependencies) };
+    return { kind: 'read' as const, extraction: await buildRecord(identityOf(bytes, fileName, dependencies), pages, unreadPages, document.pageCount, dependencies) };
   });
   if (outcome.kind === 'rejected') return { kind: 'read', extraction: { record: outcome.record, text: '' } };
   if (outcome.value.kind === 'ocr') return outcome.value;
@@ -222,6 +229,21 @@ async function readDocument(
   return { pages, unreadPages, forOcr };
 }
 
+/** The words of the pages read from their text layer. */
+function textLayerWords(pages: readonly PageReading[]): string[] {
+  return pages.filter((page) => page.source === 'pdf-text').flatMap((page) => page.lines.flatMap((line) => line.split(/\s+/)));
+}
+
+/**
+ * The lexicon's word on the words of the values OCR read, one lookup for the document, with the
+ * document's own text-layer words added; none when OCR read no value.
+ */
+async function lexiconForValues(values: readonly ValueEvidence[], pages: readonly PageReading[], lookup: WordLookup): Promise<Lexicon | undefined> {
+  const words = [...new Set(values.filter((value) => value.evidence.source !== 'pdf-text').flatMap((value) => value.words.map((word) => word.text)))];
+  if (words.length === 0) return undefined;
+  return withDocumentWords(answeredLexicon(words, await lookup.known(words)), textLayerWords(pages));
+}
+
 function textSourceOf(pages: readonly PageReading[]): TextSource {
   const ocrPages = pages.filter((page) => page.source !== 'pdf-text').length;
   if (ocrPages === 0) return 'pdf-text';
@@ -247,13 +269,13 @@ const rounded = (evidence: Evidence): Evidence => ({
   confidence: Math.round(evidence.confidence * 1e3) / 1e3,
 });
 
-function buildRecord(
+async function buildRecord(
   base: DocumentIdentity,
   pages: readonly PageReading[],
   unreadPages: number[],
   pageCount: number,
-  { config, now }: ExtractionDependencies,
-): Extraction {
+  { config, now, lexicon: lookup }: Pick<ExtractionDependencies, 'config' | 'now' | 'lexicon'>,
+): Promise<Extraction> {
   const tidied = pages.map((page) => page.lines.map((line) => cleanLine(line, page.source !== 'pdf-text', pageCount)));
   // A page's end is not a paragraph's: blank lines OCR leaves at the bottom of a page would end a list
   // that goes on over the page break.
@@ -283,6 +305,7 @@ function buildRecord(
     return found ? [{ ...found, evidence: rounded(found.evidence) }] : [];
   });
   const evidence = read.map((value) => value.evidence);
+  const lexicon = lookup && (await lexiconForValues(read, pages, lookup));
   const lowConfidencePages = pages
     .filter((page) => page.confidence !== undefined && page.confidence < config.minOcrConfidence)
     .map((page) => ({ page: page.number, confidence: page.confidence ?? 0 }));
@@ -299,6 +322,7 @@ function buildRecord(
     minWordConfidence: config.minWordConfidence,
     faintPrintPages: pages.filter((page) => page.faintPrint).map((page) => page.number),
     minFaintPrintWordConfidence: config.minFaintPrintWordConfidence,
+    ...(lexicon ? { lexicon, minUnknownWordConfidence: config.minUnknownWordConfidence } : {}),
     emptyPages,
     pageCount,
     announcedPages: announcedPageCount(tidied),

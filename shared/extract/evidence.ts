@@ -156,10 +156,17 @@ export interface PageOrigin {
 
 const fraction = (value: number, whole: number) => Math.min(1, Math.max(0, value / whole));
 
-/** A value's evidence, and the word of it OCR was least sure of (words with a letter or digit only). */
+/** A word a value was read from, as read, with the reader's confidence in it. */
+export interface ValueWord {
+  text: string;
+  confidence: number;
+}
+
+/** A value's evidence, its words as read, and the word of it OCR was least sure of (words with a letter or digit only). */
 export interface ValueEvidence {
   evidence: Evidence;
-  weakest?: { text: string; confidence: number };
+  words: ValueWord[];
+  weakest?: ValueWord;
 }
 
 /**
@@ -210,6 +217,7 @@ export function evidenceOf(source: ValueSource, lines: readonly SourceLine[], pa
       confidence: words.reduce((sum, word) => sum + word.confidence, 0) / words.length,
       text: words.map((word) => word.text.trim()).join(' '),
     },
+    words: words.map((word) => ({ text: word.text.trim(), confidence: word.confidence })),
     ...(weakest ? { weakest: { text: weakest.text.trim(), confidence: weakest.confidence } } : {}),
   };
 }

@@ -13,6 +13,9 @@ import type { Rejection } from '../pdf/preflight.js';
  * owner tells it to render the page once its OCR engine is free (`render`), the reader sends the pixels
  * (`raster`), and the owner answers with what OCR read (`page-read`). Pages wait unrendered, so a
  * reader holds one rendered page at a time however many wait.
+ *
+ * The words of the values OCR read are looked up in the owner's German lexicon (`look-up-words`,
+ * answered by `words-known`): a reader holds no lexicon, and its memory is all the document's.
  */
 
 export type ReaderTask =
@@ -49,13 +52,16 @@ export interface PageFailure {
 export type ToReader =
   | { type: 'task'; task: ReaderTask }
   | { type: 'render'; request: number }
-  | { type: 'page-read'; request: number; page?: OcrPage; failure?: PageFailure };
+  | { type: 'page-read'; request: number; page?: OcrPage; failure?: PageFailure }
+  /** For each word asked about, whether the lexicon knows it. */
+  | { type: 'words-known'; request: number; known: boolean[] };
 
 export type FromReader =
   /** Work on a page begins: the watchdog's sign of life. */
   | { type: 'progress'; page: number; pageCount: number }
   | { type: 'read-page'; request: number; page?: number }
   | { type: 'raster'; request: number; raster?: PageRaster; failure?: PageFailure }
+  | { type: 'look-up-words'; request: number; words: string[] }
   | { type: 'done'; result: TaskResult }
   /** The task failed in a way the extraction does not turn into a record itself. */
   | { type: 'failed'; message: string };

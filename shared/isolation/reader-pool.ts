@@ -2,6 +2,8 @@ import { type ChildProcess, fork } from 'node:child_process';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { ExtractionConfig } from '../config.js';
 import type { Extraction, ExtractionDependencies, OcrPlan } from '../extract-document.js';
+import { germanWords } from '../extract/german-lexicon.js';
+import type { WordLookup } from '../extract/lexicon.js';
 import { documentIdOf, rejectedRecord } from '../extract/rejected.js';
 import type { OcrPage } from '../ocr/engine.js';
 import type { PageRaster } from '../pdf/document.js';
@@ -21,7 +23,8 @@ import type { FromReader, PageFailure, ReaderTask, RenderOutcome, TaskResult, To
  *
  * The readers live as long as the pool, one document after another, since starting a process costs
  * more than reading a digital agreement. OCR stays here: one engine serves every reader, and a reader
- * renders a page only when the engine is free to read it.
+ * renders a page only when the engine is free to read it. So does the German lexicon the words OCR read
+ * are looked up in: one copy here, and none in any reader, whose memory limit is all the document's.
  */
 
 type Limits = ExtractionConfig['limits'];
@@ -160,7 +163,7 @@ class ReaderProcess {
     return { code: 'pdf.unreadable', message: `The PDF reader stopped unexpectedly on this file (${how}${onPage(page)}); the file may be damaged.` };
   }
 
-  run(task: ReaderTask, limits: Limits, readPage: PageReader): Promise<TaskResult> {
+  run(task: ReaderTask, limits: Limits, readPage: PageReader, lexicon?: WordLookup): Promise<TaskResult> {
     this.busy();
     this.watchdog.watch(this.slot, this.child.pid ?? 0, limits.memoryMiB * 1024 * 1024);
     return new Promise<TaskResult>((resolve, reject) => {
@@ -189,6 +192,12 @@ class ReaderProcess {
         this.kill();
         finish();
         reject(new ReaderStopped(rejection, pageCount));
+      };
+      /** A failure of this process, not of the document: the task fails as a whole. */
+      const fail = (error: unknown) => {
+        this.kill();
+        finish();
+        reject(error instanceof Error ? error : new Error(String(error)));
       };
       const sign = () => {
         lastSign = Date.now();
@@ -225,6 +234,18 @@ class ReaderProcess {
                 if (!settled) this.send({ type: 'page-read', request, failure: failureOf(error) });
               },
             );
+            break;
+          }
+          case 'look-up-words': {
+            const { request, words } = message;
+            if (!lexicon) {
+              fail(new Error('a reader looked up words with no lexicon to look them up in'));
+              break;
+            }
+            lexicon.known(words).then((known) => {
+              sign();
+              if (!settled) this.send({ type: 'words-known', request, known });
+            }, fail);
             break;
           }
           case 'raster': {
@@ -298,14 +319,22 @@ export class ReaderPool {
     this.freeSlots = Array.from({ length: size }, (_, slot) => slot);
   }
 
-  /** Extracts a record from the document; a document that breaks a limit yields its rejected record. */
-  async extract(bytes: Uint8Array, fileName: string, { config, ocr, ocrReadings, now, documentId }: ExtractOptions): Promise<Extraction> {
+  /**
+   * Extracts a record from the document; a document that breaks a limit yields its rejected record. The
+   * words of values OCR read are looked up in `lexicon`, by default this process's German lexicon.
+   */
+  async extract(bytes: Uint8Array, fileName: string, { config, ocr, ocrReadings, lexicon = germanWords, now, documentId }: ExtractOptions): Promise<Extraction> {
     const task: ReaderTask = { kind: 'extract', bytes: ownBytes(bytes), fileName, config, ocr: ocr !== undefined, ocrReadings, now: now?.().toISOString(), documentId };
     try {
-      const result = await this.run(task, config, (render) => {
-        if (!ocr) throw new Error('no OCR engine to read the page');
-        return ocr.recognize(render);
-      });
+      const result = await this.run(
+        task,
+        config,
+        (render) => {
+          if (!ocr) throw new Error('no OCR engine to read the page');
+          return ocr.recognize(render);
+        },
+        lexicon,
+      );
       if (result.kind !== 'extract') throw new Error(`a reader answered an extraction with ${result.kind}`);
       return result.extraction;
     } catch (error) {
@@ -366,7 +395,7 @@ export class ReaderPool {
     this.watchdog = undefined;
   }
 
-  private run(task: ReaderTask, config: ExtractionConfig, readPage: PageReader): Promise<TaskResult> {
+  private run(task: ReaderTask, config: ExtractionConfig, readPage: PageReader, lexicon?: WordLookup): Promise<TaskResult> {
     return this.slots(async () => {
       const heapMiB = heapFor(config.limits.memoryMiB);
       let reader = this.idle.pop();
@@ -380,7 +409,7 @@ export class ReaderPool {
       this.watchdog ??= new MemoryWatchdog(this.size);
       reader ??= new ReaderProcess(await readerEntry(), this.freeSlots.pop()!, this.watchdog, config.limits.memoryMiB);
       try {
-        return await reader.run(task, config.limits, readPage);
+        return await reader.run(task, config.limits, readPage, lexicon);
       } finally {
         if (reader.alive) {
           this.idle.push(reader);

@@ -1,4 +1,5 @@
 import { extractDocumentWithText, extractOrPlanOcr, withDocument } from '../extract-document.js';
+import type { WordLookup } from '../extract/lexicon.js';
 import type { OcrEngine, OcrPage } from '../ocr/engine.js';
 import { greyForOcr } from '../ocr/preprocess.js';
 import type { PageRaster } from '../pdf/document.js';
@@ -9,7 +10,8 @@ import type { FromReader, PageFailure, ReaderTask, TaskResult, ToReader } from '
  * A reader process: runs one document at a time, as its owner (reader-pool.ts) sends them, and never
  * outlives it. Everything that opens, parses or renders the PDF happens here, so that the owner can
  * stop it from outside when a document takes too long or too much memory. OCR stays with the owner,
- * whose engine serves every reader; this process renders a page only when the owner asks for it.
+ * whose engine serves every reader; this process renders a page only when the owner asks for it. So
+ * does the German lexicon: the words OCR read are looked up in the owner's.
  */
 
 const send = (message: FromReader) => process.send?.(message);
@@ -60,6 +62,19 @@ const ownersOcr: OcrEngine = {
   close: async () => undefined,
 };
 
+/** Lookups waiting for the owner's answer. */
+const lookups = new Map<number, (known: boolean[]) => void>();
+
+/** The owner's German lexicon, as seen from here. */
+const ownersLexicon: WordLookup = {
+  known: (words) =>
+    new Promise((resolve) => {
+      const request = nextRequest++;
+      lookups.set(request, resolve);
+      send({ type: 'look-up-words', request, words: [...words] });
+    }),
+};
+
 const onPage = (page: number, pageCount: number) => send({ type: 'progress', page, pageCount });
 
 async function run(task: ReaderTask): Promise<TaskResult> {
@@ -70,6 +85,7 @@ async function run(task: ReaderTask): Promise<TaskResult> {
         config: task.config,
         ocr: task.ocr ? ownersOcr : undefined,
         ocrReadings: task.ocrReadings,
+        lexicon: ownersLexicon,
         now: now ? () => new Date(now) : undefined,
         documentId: task.documentId,
         onPage,
@@ -118,6 +134,12 @@ process.on('message', (message: ToReader) => {
           (error: unknown) => send({ type: 'raster', request: message.request, failure: failureOf(error) }),
         )
         .finally(() => void collectGarbage());
+      break;
+    }
+    case 'words-known': {
+      const answer = lookups.get(message.request);
+      lookups.delete(message.request);
+      answer?.(message.known);
       break;
     }
     case 'page-read': {

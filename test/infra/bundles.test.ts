@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, readdirSync, readSync, closeSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, closeSync, rmSync, statSync } from 'node:fs';
 import { arch, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
@@ -85,6 +85,15 @@ describe('bundled functions', () => {
         }
         // A function that reads no PDF ships nothing beside its bundle.
         if (readsNoPdf(fn.id)) expect(files.filter((file) => file.startsWith('node_modules/'))).toEqual([]);
+        // One that reads PDFs checks the words OCR read against the German word list the build wrote, beside
+        // its bundle, the list the project's build holds; the dictionary it was made from stays behind.
+        else {
+          expect(files.filter((file) => file.includes('german-words')), fn.id).toEqual(['german-words.txt']);
+          expect(readFileSync(join(fn.directory, 'german-words.txt')).equals(readFileSync(new URL('../../dist/german-words.txt', import.meta.url))), fn.id).toBe(true);
+        }
+        expect(files.filter((file) => file.startsWith('node_modules/dictionary-de/') || file.startsWith('node_modules/nspell/')), fn.id).toEqual([]);
+        // Its readers ask it: their bundle holds no word list loader.
+        if (!readsNoPdf(fn.id)) expect(readFileSync(join(fn.directory, 'reader-process.mjs'), 'utf8'), fn.id).not.toContain('german-words.txt');
       }
     });
 

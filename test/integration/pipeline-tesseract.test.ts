@@ -5,6 +5,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { extractionConfigSchema } from '../../shared/config.js';
 import { extractDocument } from '../../shared/extract-document.js';
+import { germanWords } from '../../shared/extract/german-lexicon.js';
 import { documentIdOf } from '../../shared/extract/rejected.js';
 import { TesseractOcrEngine } from '../../shared/ocr/tesseract.js';
 import { RecordsTable } from '../../shared/store/records.js';
@@ -46,7 +47,7 @@ describe('ocr=tesseract, deployed', () => {
       for (const { name, bytes } of documents) {
         const documentId = documentIdOf(bytes);
         const record = await waitFor(`the record of ${name}`, () => records.get(documentId).then((item) => item?.record), 600_000);
-        const local = await extractDocument(bytes, name, { config, ocr });
+        const local = await extractDocument(bytes, name, { config, ocr, lexicon: germanWords });
         expect(record.status, name).toBe(local.status);
         expect(record.textSource, name).toBe(local.textSource);
         expect(record.pages, name).toBe(local.pages);

@@ -3,11 +3,16 @@ import { basename } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { extractionConfigSchema, type ExtractionConfigInput } from '../../shared/config.js';
 import { extractDocumentWithText, extractOrPlanOcr } from '../../shared/extract-document.js';
+import { GERMAN_WORDS_FILE } from '../../shared/extract/german-lexicon.js';
+import type { WordLookup } from '../../shared/extract/lexicon.js';
+import { readerEntry } from '../../shared/isolation/reader-entry.js';
 import { ReaderPool } from '../../shared/isolation/reader-pool.js';
 import { type OcrEngine, type OcrPage } from '../../shared/ocr/engine.js';
-import type { PageRaster } from '../../shared/pdf/document.js';
+import { pagesFromBlocks } from '../../shared/ocr/textract.js';
+import { type PageRaster, PdfDocument } from '../../shared/pdf/document.js';
 import { fixtureBytes, fixturesRoot, loadFixtures } from '../support/fixtures.js';
 import { processTree } from '../support/process-tree.js';
+import { textractPagesFromText } from '../support/textract.js';
 
 /**
  * Documents read in reader processes under hard limits: what a reader returns is what the extraction
@@ -80,6 +85,43 @@ describe('ReaderPool', () => {
     // An id the owner has hashed already is taken as it is, not hashed again.
     const named = await pool.extractOrPlanOcr(fixtureBytes(seed), 'seed.pdf', { documentId: `sha256:${'0'.repeat(64)}`, config: config({}, 'auto'), now });
     expect(named.kind === 'read' && named.extraction.record).toEqual({ ...digital.record, documentId: `sha256:${'0'.repeat(64)}` });
+  });
+
+  it('looks the words of values OCR read up in the lexicon of this process, once a document, never in the reader', async () => {
+    // The seed as Textract would read it: every value read by OCR, each word at Textract's 99.1 %.
+    const document = await PdfDocument.open(fixtureBytes(seed), config().limits);
+    const readings = pagesFromBlocks(textractPagesFromText(await document.pageTexts().finally(() => document.close())));
+    const asked: string[][] = [];
+    const knowsNoWord: WordLookup = {
+      known: async (words) => {
+        asked.push([...words]);
+        return words.map(() => false);
+      },
+    };
+    // Every word OCR read needs full confidence unless the lexicon knows it.
+    const strict = extractionConfigSchema.parse({ ocr: 'never', minUnknownWordConfidence: 1 });
+    const inReader = await pool.extract(fixtureBytes(seed), 'seed.pdf', { config: strict, ocrReadings: readings, lexicon: knowsNoWord, now });
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toEqual(expect.arrayContaining(['Ausbildungs-', 'Qualifizierungsbudgets', 'Main-Taunus-Kreis', 'Hofmann']));
+    const { record } = inReader;
+    expect(record.status).toBe('needs_review');
+    expect(record.issues.find((issue) => issue.path === 'agreement.parties[1].name')).toEqual({
+      path: 'agreement.parties[1].name',
+      code: 'value.unknown_word',
+      message: `"${record.agreement.parties?.[1]?.name}" on page 1 was read by OCR, and "Main-Taunus-Kreis" (99 %) is no German word or name known here; check it against the scan.`,
+    });
+    // The same as the extraction in this process with the same lexicon.
+    expect(inReader).toEqual(await extractDocumentWithText(fixtureBytes(seed), 'seed.pdf', { config: strict, ocrReadings: readings, lexicon: knowsNoWord, now }));
+    // By default, this process's German lexicon: it knows the county, so no issue at its name.
+    const { record: checked } = await pool.extract(fixtureBytes(seed), 'seed.pdf', { config: strict, ocrReadings: readings, now });
+    expect(checked.issues.filter((issue) => issue.path === 'agreement.parties[1].name')).toEqual([]);
+  });
+
+  it('starts readers whose code holds no lexicon: they ask the process that owns them', async () => {
+    const code = readFileSync(await readerEntry(), 'utf8');
+    expect(code).toContain('look-up-words');
+    expect(code).not.toContain(GERMAN_WORDS_FILE);
+    expect(code).not.toContain('SortedWordList');
   });
 
   it('renders chosen pages for a reader of page images of its own, and rejects a page the document lacks', async () => {

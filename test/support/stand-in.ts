@@ -1,6 +1,7 @@
 import { TextractClient } from '@aws-sdk/client-textract';
 import type { ExtractionConfig } from '../../shared/config.js';
 import { type Extraction, extractDocumentWithText, extractOrPlanOcr } from '../../shared/extract-document.js';
+import { germanWords } from '../../shared/extract/german-lexicon.js';
 import type { OcrPage } from '../../shared/ocr/engine.js';
 import { pagesFromBlocks, textDetectionBlocks } from '../../shared/ocr/textract.js';
 
@@ -50,7 +51,7 @@ export async function extractWithStandInText(bytes: Uint8Array, fileName: string
   if (!job) throw new Error(`the stand-in has read no job for ${documentId}`);
   const readings = new Map<number, OcrPage>();
   for (const [jobPage, page] of pagesFromBlocks(await textDetectionBlocks(new TextractClient({}), job.jobId))) readings.set(plan.pages[jobPage - 1]!, page);
-  return extractDocumentWithText(bytes, fileName, { config, ocrReadings: readings });
+  return extractDocumentWithText(bytes, fileName, { config, ocrReadings: readings, lexicon: germanWords });
 }
 
 /** The next `count` requests to the stand-in (to `operation` only, when named) are refused as throttled (0 ends it). */

@@ -1,0 +1,160 @@
+import { GEBIETSKOERPERSCHAFTEN } from '../data/gebietskoerperschaften.js';
+import { STANDARD_MEASURE_TYPES } from '../data/measure-types.js';
+import { MINISTRIES } from '../data/ministries.js';
+
+/**
+ * Whether a word OCR read is a German word: what tells a misread that yields a non-word ("Onentierung"
+ * for "Orientierung") from a word that was read right. The word list is igerman98's Hunspell dictionary
+ * (npm `dictionary-de`) with every form spelled out as `nspell` reads it (word-list.ts), the names the
+ * project knows (ministries, Landkreise and kreisfreie Städte with their seats, the standard measure
+ * types) and, for a document, the words of its text layer. Hunspell's German dictionary leaves compounds
+ * to its compounding rules, which nspell does not apply; compounds are taken apart here instead:
+ * "Teilzeitausbildung" is "Teilzeit" + "Ausbildung", "Qualifizierungsbudgets" is "Qualifizierung" +
+ * linking "s" + "Budgets".
+ */
+export interface Lexicon {
+  knows(word: string): boolean;
+}
+
+/**
+ * How an extraction asks which words are known: of the lexicon in its own process, or, in a reader
+ * process, of its owner's (shared/isolation), so that no reader holds a lexicon.
+ */
+export interface WordLookup {
+  /** For each word, whether the lexicon knows it. */
+  known(words: readonly string[]): Promise<boolean[]>;
+}
+
+/** A word list that tells whether a word is spelled right, as Hunspell's dictionaries do (`nspell`'s `correct`). */
+export interface SpellingList {
+  correct(word: string): boolean;
+}
+
+/** A part of a compound is at least this long: shorter pieces ("ab", "Re") would make nonsense words up. */
+const MIN_PART_LENGTH = 3;
+/** The linking elements (Fugenelemente) between the parts of a German compound. */
+const LINKS = ['', 's', 'es', 'n', 'en', 'er', 'e'];
+/** Compounds of more parts than this are not taken apart (real ones rarely have more, made-up ones would). */
+const MAX_PARTS = 4;
+
+/** Verdicts kept of each kind (some MB at most); past that the memory starts anew. */
+const MAX_REMEMBERED = 50_000;
+
+function remember(verdicts: Map<string, boolean>, word: string, known: boolean): void {
+  if (verdicts.size >= MAX_REMEMBERED) verdicts.clear();
+  verdicts.set(word, known);
+}
+
+const capitalised = (word: string) => word.charAt(0).toLocaleUpperCase('de') + word.slice(1);
+
+/** The words of the names the project knows as data. */
+function knownNameWords(): string[] {
+  const names = [
+    ...MINISTRIES.map((ministry) => ministry.name),
+    ...MINISTRIES.map((ministry) => ministry.shortName),
+    ...GEBIETSKOERPERSCHAFTEN.flatMap((entity) => [entity.name, entity.core, entity.seat, ...(entity.shortCores ?? [])]),
+    ...STANDARD_MEASURE_TYPES,
+  ];
+  return names.flatMap((name) => name.split(/[\s,–-]+/)).filter((word) => /\p{L}/u.test(word));
+}
+
+export class GermanLexicon implements Lexicon {
+  private readonly extra = new Set<string>();
+  /**
+   * What words and compounds were found to be: taking a compound apart looks its parts up many times
+   * over. Bounded, since an owner process lives for many documents.
+   */
+  private readonly wholes = new Map<string, boolean>();
+  private readonly compounds = new Map<string, boolean>();
+
+  constructor(private readonly spell: SpellingList, extraWords: Iterable<string> = knownNameWords()) {
+    for (const word of extraWords) {
+      const bare = bareWord(word);
+      if (bare) this.extra.add(bare.toLocaleLowerCase('de'));
+    }
+  }
+
+  /**
+   * Whether the word is German, or a name the lexicon holds: as it stands, as a compound of known words,
+   * and in each part of a hyphenated word ("Main-Kinzig-Kreis"); a part cut at a hyphen
+   * ("Ausbildungs-" in "Ausbildungs- und Qualifizierungsbudget") as the compound's first part.
+   */
+  knows(word: string): boolean {
+    const bare = bareWord(word);
+    if (!bare) return true;
+    // Abbreviations are listed with their period ("Dr.", "Str.").
+    if (/^[^\p{L}]*\p{L}+\./u.test(word) && this.spell.correct(`${bare}.`)) return true;
+    const parts = bare.split('-').filter(Boolean);
+    return parts.length > 0 && parts.every((part) => this.knowsWhole(part) || this.knowsCompound(part));
+  }
+
+  private knowsWhole(word: string): boolean {
+    const known = this.wholes.get(word);
+    if (known !== undefined) return known;
+    const result = this.extra.has(word.toLocaleLowerCase('de')) || this.spell.correct(word);
+    remember(this.wholes, word, result);
+    return result;
+  }
+
+  private knowsPart(part: string): boolean {
+    return this.knowsWhole(part) || this.knowsWhole(capitalised(part)) || this.knowsWhole(part.toLocaleLowerCase('de'));
+  }
+
+  private knowsCompound(word: string): boolean {
+    const known = this.compounds.get(word);
+    if (known !== undefined) return known;
+    const result = this.splits(word.toLocaleLowerCase('de'), 0, 0);
+    remember(this.compounds, word, result);
+    return result;
+  }
+
+  /** Whether `word` from `start` on is a sequence of known parts, each but the last followed by a link. */
+  private splits(word: string, start: number, parts: number): boolean {
+    if (parts >= MAX_PARTS) return false;
+    for (let end = word.length; end - start >= MIN_PART_LENGTH; end--) {
+      const part = word.slice(start, end);
+      if (end === word.length) {
+        if (parts > 0 && this.knowsPart(part)) return true;
+        continue;
+      }
+      if (!this.knowsPart(part)) continue;
+      for (const link of LINKS) {
+        if (!word.startsWith(link, end)) continue;
+        const next = end + link.length;
+        if (word.length - next >= MIN_PART_LENGTH && this.splits(word, next, parts + 1)) return true;
+      }
+    }
+    return false;
+  }
+}
+
+/**
+ * The lexicon with a document's own words added, those its text layer holds: a scanned page of a
+ * document that has others with text is checked against them too.
+ */
+export function withDocumentWords(lexicon: Lexicon, words: Iterable<string>): Lexicon {
+  const own = new Set<string>();
+  for (const word of words) {
+    const bare = bareWord(word);
+    if (bare) own.add(bare.toLocaleLowerCase('de'));
+  }
+  if (own.size === 0) return lexicon;
+  return { knows: (word) => own.has(bareWord(word).toLocaleLowerCase('de')) || lexicon.knows(word) };
+}
+
+/** The word without the punctuation around it; empty when it has no letter (figures, dashes, specks). */
+export function bareWord(word: string): string {
+  const bare = word.replace(/^[^\p{L}\d]+|[^\p{L}\d]+$/gu, '');
+  return /\p{L}/u.test(bare) ? bare : '';
+}
+
+/** The lexicon in this process, asked as an extraction asks. */
+export function lookUpIn(lexicon: Lexicon): WordLookup {
+  return { known: async (words) => words.map((word) => lexicon.knows(word)) };
+}
+
+/** The answers a lookup gave for the words it was asked about, as a lexicon of those words (any other is unknown). */
+export function answeredLexicon(words: readonly string[], known: readonly boolean[]): Lexicon {
+  const knownWords = new Set(words.filter((_, index) => known[index]));
+  return { knows: (word) => !bareWord(word) || knownWords.has(word) };
+}

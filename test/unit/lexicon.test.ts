@@ -1,0 +1,185 @@
+import { readFileSync } from 'node:fs';
+import dictionary from 'dictionary-de';
+import nspell from 'nspell';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { extractAgreement } from '../../shared/extract/agreement.js';
+import type { ValueEvidence } from '../../shared/extract/evidence.js';
+import { germanLexicon, germanWords } from '../../shared/extract/german-lexicon.js';
+import { answeredLexicon, bareWord, type GermanLexicon, withDocumentWords } from '../../shared/extract/lexicon.js';
+import { encodeWordList, SortedWordList } from '../../shared/extract/word-list.js';
+import { acronymIn, validateFindings } from '../../shared/validate/rules.js';
+import { seedLines } from '../support/seed.js';
+
+/** The word list `npm run build` wrote, which the functions ship. */
+const readWordListOfBuild = () => readFileSync(new URL('../../dist/german-words.txt', import.meta.url));
+
+let lexicon: GermanLexicon;
+beforeAll(async () => {
+  lexicon = await germanLexicon();
+});
+
+describe('the sorted word list', () => {
+  const list = new SortedWordList(encodeWordList(['Ausbildung', 'Budget', 'abbauen', 'Äbte', 'über', 'Über', 'EU', 'Dr.'], ['Abendmal'], 'test list\nsecond line'));
+
+  it('finds each form it holds, the first and the last included, and no other', () => {
+    expect(list.size).toBe(8);
+    for (const word of ['Ausbildung', 'Budget', 'abbauen', 'Äbte', 'über', 'Über', 'EU', 'Dr.']) expect(list.correct(word), word).toBe(true);
+    for (const word of ['Ausbildun', 'Ausbildungen', 'Budge', 'A', 'Zz', '', ' ', 'test', 'second']) expect(list.correct(word), word).toBe(false);
+  });
+
+  it('checks case as nspell does: capitals as sentence case, any form in lower case, never lower case as capitalised', () => {
+    expect(list.correct('AUSBILDUNG')).toBe(true);
+    expect(list.correct('ABBAUEN')).toBe(true);
+    expect(list.correct('Abbauen')).toBe(true);
+    expect(list.correct('aUSBILDUNG')).toBe(false);
+    expect(list.correct('budget')).toBe(false);
+    expect(list.correct('  Budget ')).toBe(true);
+  });
+
+  it('refuses a forbidden form however it is written, and a form it cannot hold', () => {
+    expect(list.correct('Abendmal')).toBe(false);
+    expect(list.correct('ABENDMAL')).toBe(false);
+    expect(() => encodeWordList(['two words'], [], 'x')).toThrow(/cannot hold/);
+    expect(() => encodeWordList(['#hash'], [], 'x')).toThrow(/cannot hold/);
+  });
+
+  it('built from igerman98 as nspell reads it, judges every word as nspell does', () => {
+    const spell = nspell({ aff: Buffer.from(dictionary.aff), dic: Buffer.from(dictionary.dic) });
+    const forms = Object.keys((spell as unknown as { data: Record<string, unknown> }).data);
+    // Every 50th form of the dictionary, in the cases a scan may show it, the seed agreement's words, and misreads.
+    const sample = forms.filter((_, index) => index % 50 === 0);
+    const words = [
+      ...sample.flatMap((form) => [form, form.toUpperCase(), form.toLowerCase(), form.charAt(0).toUpperCase() + form.slice(1)]),
+      ...seedLines().flatMap((line) => line.split(/\s+/)),
+      'Onentierung', 'Benifliche', 'Intemetportal', 'Brandi', 'FASY', 'Abendmal', 'ABENDMAL', 'Dr.', 'usw.', 'HESSEN',
+    ];
+    const german = new SortedWordList(Buffer.from(readWordListOfBuild()));
+    const differing = words.filter((word) => german.correct(word) !== spell.correct(word));
+    expect(differing).toEqual([]);
+    expect(german.size).toBeGreaterThan(400_000);
+  }, 60_000);
+});
+
+describe('the German lexicon', () => {
+  it('knows the words of agreements, compounds taken apart included', () => {
+    for (const word of [
+      'Berufliche', 'Orientierung', 'Entwicklung', 'Jugend', 'familiär', 'und',
+      // compounds the dictionary leaves to its rules
+      'Teilzeitausbildung', 'Qualifizierungsbudgets', 'Arbeitsmarktintegration', 'Fachkräftesicherung', 'Zielvereinbarung',
+      'Ausbildungsvorbereitung', 'Weiterbildungsmaßnahmen', 'Zukunftskompass', 'Kompetenzagentur', 'Staatssekretärin', 'Landrat',
+      // a compound's first part cut at a hyphen, hyphenated names, abbreviations, punctuation around a word
+      'Ausbildungs-', 'Main-Taunus-Kreis', 'Dr.', '„Arbeitswelt', 'Hessen“', 'Soziales,',
+    ]) {
+      expect(lexicon.knows(word), word).toBe(true);
+    }
+  });
+
+  it('knows the names of the project data: ministries and their abbreviations, Landkreise and cities with their seats', () => {
+    for (const word of ['HMSI', 'HSM', 'Vogelsbergkreis', 'Bergstraße', 'Lahn-Dill-Kreis', 'Heppenheim', 'Darmstadt-Dieburg']) {
+      expect(lexicon.knows(word), word).toBe(true);
+    }
+  });
+
+  it('does not know the non-words single misread letters made of real words in the calibration scans', () => {
+    // As tesseract.js read them from scans of the bench (pdfkit's tightly set serif at 200 and 300 dpi).
+    for (const word of ['Onentierung', 'Benifliche', 'Benfliche', 'Entwicktung', 'Grütiner', 'Intemetportal', 'Brandi', 'FASY']) {
+      expect(lexicon.knows(word), word).toBe(false);
+    }
+  });
+
+  it('passes what has no letter: figures, dashes, specks', () => {
+    expect(lexicon.knows('2.465.211,00')).toBe(true);
+    expect(lexicon.knows('–')).toBe(true);
+    expect(bareWord('„Arbeitswelt')).toBe('Arbeitswelt');
+    expect(bareWord('.,')).toBe('');
+  });
+
+  it('adds a document\'s own words, from its text layer, for that document only', () => {
+    const own = withDocumentWords(lexicon, ['Sprachbrücke', 'PerBe']);
+    expect(own.knows('PerBe')).toBe(true);
+    expect(own.knows('(PerBe)')).toBe(true);
+    expect(lexicon.knows('PerBe')).toBe(false);
+  });
+});
+
+describe('an acronym in its value', () => {
+  it('is checked by the initials of the words that follow it: each capital is one of them', () => {
+    expect(acronymIn('EASY', 'EASY – Entwicklung Ausbildung Soziale Teilhabe You')).toBe('spelled-out');
+    expect(acronymIn('TAff', 'TAff – Teilzeitausbildung für Alleinerziehende und familiär Verpflichtete')).toBe('spelled-out');
+    expect(acronymIn('PerBe', 'Perspektive Beruf (PerBe)')).toBe('spelled-out');
+    expect(acronymIn('FASY', 'FASY – Entwicklung Ausbildung Soziale Teilhabe You')).toBe('contradicted');
+    expect(acronymIn('PerDe', 'Perspektive Beruf (PerDe)')).toBe('contradicted');
+    expect(acronymIn('ÜSBZ', 'ÜSBZ')).toBe('alone');
+    // Words after it that do not spell it out: no dash or colon, no brackets.
+    expect(acronymIn('HSM', 'auf dem Internetportal des HSM „Arbeitswelt Hessen“ veröffentlicht')).toBe('alone');
+    expect(acronymIn('Orientierung', 'Berufliche Orientierung')).toBeUndefined();
+    expect(acronymIn('Werra-Meißner-Kreis', 'und dem Werra-Meißner-Kreis zur Umsetzung des hessischen Ausbildungs- und Qualifizierungsbudgets')).toBeUndefined();
+  });
+});
+
+describe('validation of the words OCR read', () => {
+  const today = new Date('2026-11-25T00:00:00Z');
+  /** The seed agreement as OCR read it, with the words of its first measure's second project as given. */
+  function validateProject(project: string, words: [string, number][]) {
+    const lines = seedLines().map((line) => line.replace('EASY – Entwicklung Ausbildung Soziale Teilhabe You', project));
+    const findings = extractAgreement(lines);
+    const values: ValueEvidence[] = [
+      {
+        evidence: { path: 'agreement.measures[0].projects[1]', page: 2, box: { left: 0.1, top: 0.5, width: 0.6, height: 0.02 }, source: 'tesseract', confidence: 0.9, text: project },
+        words: words.map(([text, confidence]) => ({ text, confidence })),
+      },
+    ];
+    return validateFindings(findings, { today, lowConfidencePages: [], unreadPages: [], values, minValueConfidence: 0.7, minWordConfidence: 0.5, lexicon, minUnknownWordConfidence: 0.9 });
+  }
+
+  it('sends a value with a fairly sure non-word to review, at its path, naming the word', () => {
+    const { status, issues } = validateProject('Berufliche Onentierung', [['Berufliche', 0.93], ['Onentierung', 0.67]]);
+    expect(status).toBe('needs_review');
+    expect(issues).toEqual([
+      {
+        path: 'agreement.measures[0].projects[1]',
+        code: 'value.unknown_word',
+        message: '"Berufliche Onentierung" on page 2 was read by OCR, and "Onentierung" (67 %) is no German word or name known here; check it against the scan.',
+      },
+    ]);
+  });
+
+  it('keeps a value whose words are German, or whose unknown word OCR was sure of, valid', () => {
+    expect(validateProject('Berufliche Orientierung', [['Berufliche', 0.93], ['Orientierung', 0.67]]).status).toBe('valid');
+    expect(validateProject('Produktionsschule PerBe', [['Produktionsschule', 0.95], ['PerBe', 0.93]]).status).toBe('valid');
+  });
+
+  it('checks an acronym by its expansion: a misread capital contradicts it, however sure OCR was', () => {
+    const read = (acronym: string): [string, number][] => [[acronym, 0.8], ['–', 0.9], ['Entwicklung', 0.96], ['Ausbildung', 0.96], ['Soziale', 0.96], ['Teilhabe', 0.96], ['You', 0.96]];
+    expect(validateProject('EASY – Entwicklung Ausbildung Soziale Teilhabe You', read('EASY')).status).toBe('valid');
+    const misread = validateProject('FASY – Entwicklung Ausbildung Soziale Teilhabe You', read('FASY').map(([text]) => [text, 0.96]));
+    expect(misread.issues).toEqual([
+      {
+        path: 'agreement.measures[0].projects[1]',
+        code: 'value.unknown_word',
+        message: '"FASY – Entwicklung Ausbildung Soziale Teilhabe You" on page 2 was read by OCR, and "FASY" (96 %) does not fit the words that spell it out; check it against the scan.',
+      },
+    ]);
+  });
+
+  it('does not doubt a hyphenated name or an abbreviation it knows, wherever it stands', () => {
+    expect(validateProject('Coaching im Werra-Meißner-Kreis', [['Coaching', 0.95], ['im', 0.95], ['Werra-Meißner-Kreis', 0.91]]).status).toBe('valid');
+    expect(validateProject('Angebote des HMSI zur Integration', [['Angebote', 0.95], ['des', 0.95], ['HMSI', 0.6], ['zur', 0.95], ['Integration', 0.95]]).status).toBe('valid');
+  });
+
+  it('judges a word the repairs replaced by the confidence floors alone', () => {
+    // OCR read "] ugend"; the value holds "Jugend".
+    expect(validateProject('Jugend Aktiv', [[']', 0.6], ['ugend', 0.6], ['Aktiv', 0.95]]).status).toBe('valid');
+  });
+
+  it('checks nothing read from a text layer', () => {
+    const lines = seedLines().map((line) => line.replace('EASY – Entwicklung', 'FASY – Entwicklung'));
+    const values: ValueEvidence[] = [
+      {
+        evidence: { path: 'agreement.measures[0].projects[1]', page: 2, box: { left: 0.1, top: 0.5, width: 0.6, height: 0.02 }, source: 'pdf-text', confidence: 1, text: 'FASY' },
+        words: [{ text: 'FASY', confidence: 1 }],
+      },
+    ];
+    expect(validateFindings(extractAgreement(lines), { today, lowConfidencePages: [], unreadPages: [], values, lexicon, minUnknownWordConfidence: 0.9 }).status).toBe('valid');
+  });
+});
