@@ -89,6 +89,7 @@ describe('validation', () => {
   it('holds each word of a value on a page of faint print to the higher floor, and the others to the usual one', () => {
     const value = (path: string, page: number, text: string, weakest: number) => ({
       evidence: { path, page, box: { left: 0.1, top: 0.1, width: 0.3, height: 0.02 }, source: 'tesseract' as const, confidence: 0.9, text },
+      words: text.split(' ').map((word, index) => ({ text: word, confidence: index === 1 ? weakest : 0.95 })),
       weakest: { text: text.split(' ')[1] ?? text, confidence: weakest },
     });
     const result = validateFindings(extractAgreement(seedLines()), {
