@@ -61,8 +61,9 @@ export const COMPLETION_RETRIES = 2;
 
 /**
  * What a function's own process needs beside its readers: the runtime with the SDK and Powertools
- * loaded (about 150 MB), and the bytes of the document it reads, twice while they are handed to the
- * reader (200 MB for a file at the default size limit of 100 MiB).
+ * loaded (about 150 MB), the bytes of the document it reads, twice while they are handed to the
+ * reader (200 MB for a file at the default size limit of 100 MiB), and the German word list its readers
+ * look the words OCR read up in (about 15 MB with what it remembers of words; shared/extract/german-lexicon.ts).
  */
 export const OWN_MEMORY_MIB = 384;
 /** The same, with tesseract.js reading pages in the function's process: a worker per core and one for single words, with the pages they read. */
