@@ -148,11 +148,6 @@ export function bareWord(word: string): string {
   return /\p{L}/u.test(bare) ? bare : '';
 }
 
-/** The lexicon in this process, asked as an extraction asks. */
-export function lookUpIn(lexicon: Lexicon): WordLookup {
-  return { known: async (words) => words.map((word) => lexicon.knows(word)) };
-}
-
 /** The answers a lookup gave for the words it was asked about, as a lexicon of those words (any other is unknown). */
 export function answeredLexicon(words: readonly string[], known: readonly boolean[]): Lexicon {
   const knownWords = new Set(words.filter((_, index) => known[index]));

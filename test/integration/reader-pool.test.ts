@@ -117,6 +117,14 @@ describe('ReaderPool', () => {
     expect(checked.issues.filter((issue) => issue.path === 'agreement.parties[1].name')).toEqual([]);
   });
 
+  it('fails the task, not the document, when the lexicon here cannot answer, and goes on with a fresh reader', async () => {
+    const document = await PdfDocument.open(fixtureBytes(seed), config().limits);
+    const readings = pagesFromBlocks(textractPagesFromText(await document.pageTexts().finally(() => document.close())));
+    const missing: WordLookup = { known: () => Promise.reject(new Error('the German word list (german-words.txt) is missing')) };
+    await expect(pool.extract(fixtureBytes(seed), 'seed.pdf', { config: config(), ocrReadings: readings, lexicon: missing, now })).rejects.toThrow('the German word list (german-words.txt) is missing');
+    expect((await pool.extract(fixtureBytes(seed), 'seed.pdf', { config: config(), now })).record.status).toBe('valid');
+  });
+
   it('starts readers whose code holds no lexicon: they ask the process that owns them', async () => {
     const code = readFileSync(await readerEntry(), 'utf8');
     expect(code).toContain('look-up-words');
