@@ -79,32 +79,34 @@ function enlargedWord(page: GreyImage, word: PageWord): Buffer {
 }
 
 /**
- * The workers that read pages, each job on the next idle one. A job says how its page is to be
- * thresholded, a setting of the worker (tesseract.js's scheduler cannot say which worker a job gets,
- * so it cannot set it); a worker's setting is changed only when a job needs another.
+ * The workers that read pages, each job on an idle one. A job says how its page is to be thresholded, a
+ * setting of the worker (tesseract.js's scheduler cannot say which worker a job gets, so it cannot set
+ * it); a worker's setting is changed only when a job needs another. As many jobs run as there are
+ * workers, so an idle one is always there for a job that runs.
  */
 class PageWorkers {
   private readonly idle: Worker[];
-  private readonly waiting: ((worker: Worker) => void)[] = [];
+  private readonly running: LimitFunction;
   private readonly thresholding = new Map<Worker, string>();
 
   constructor(private readonly workers: readonly Worker[]) {
     this.idle = [...workers];
+    this.running = pLimit(workers.length);
   }
 
-  async recognize(image: Buffer, thresholding: string): Promise<RecognizeResult> {
-    const worker = this.idle.pop() ?? (await new Promise<Worker>((resolve) => this.waiting.push(resolve)));
-    try {
-      if ((this.thresholding.get(worker) ?? OTSU) !== thresholding) {
-        await worker.setParameters({ thresholding_method: thresholding } as Partial<WorkerParams>);
-        this.thresholding.set(worker, thresholding);
+  recognize(image: Buffer, thresholding: string): Promise<RecognizeResult> {
+    return this.running(async () => {
+      const worker = this.idle.pop()!;
+      try {
+        if ((this.thresholding.get(worker) ?? OTSU) !== thresholding) {
+          await worker.setParameters({ thresholding_method: thresholding } as Partial<WorkerParams>);
+          this.thresholding.set(worker, thresholding);
+        }
+        return await worker.recognize(image, {}, { blocks: true, text: false });
+      } finally {
+        this.idle.push(worker);
       }
-      return await worker.recognize(image, {}, { blocks: true, text: false });
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next(worker);
-      else this.idle.push(worker);
-    }
+    });
   }
 
   async terminate(): Promise<void> {
