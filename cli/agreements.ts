@@ -160,7 +160,7 @@ addDeploymentOptions(
     .command('reprocess')
     .description('run the current extractor again on stored PDFs and print what changed (records accepted in review are kept)')
     .option('--all', 'every stored document', false)
-    .addOption(new Option('--status <status>', 'the documents with this status').choices(recordStatusSchema.options))
+    .addOption(new Option('--status <status>', 'the documents with this status (of the batch, with --batch)').choices(recordStatusSchema.options))
     .option('--batch <id>', 'the documents of one upload batch')
     .option('--dry-run', 'print what would change, store nothing', false)
     .addOption(new Option('--ocr <mode>', 'when to read pages by OCR').choices(ocrModeSchema.options).default('auto'))

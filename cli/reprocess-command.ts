@@ -12,7 +12,8 @@ import { UsageError } from './files.js';
 
 /**
  * `agreements reprocess`: the current extractor, run in this process on the stored PDFs of everything,
- * of one status or of one batch; prints what changed and stores the new records (not with --dry-run).
+ * of one status, of one batch, or of one status within one batch; prints what changed and stores the new
+ * records (not with --dry-run).
  * Scans are read by the deployment's own OCR engine, so that a record keeps its reader: Textract (in
  * AWS, or the stand-in that AWS_ENDPOINT_URL_TEXTRACT names locally), or tesseract.js in this process.
  */
@@ -44,21 +45,23 @@ function describe(outcome: ReprocessOutcome): string {
 }
 
 export async function runReprocess(options: ReprocessOptions): Promise<ReprocessOutcome[]> {
-  const selections = [options.all, options.status !== undefined, options.batch !== undefined].filter(Boolean).length;
-  if (selections !== 1) throw new UsageError('choose what to reprocess: --all, --status STATUS or --batch ID (one of them)');
+  const selected = options.status !== undefined || options.batch !== undefined;
+  if (options.all === selected) throw new UsageError('choose what to reprocess: --all, or --status STATUS, --batch ID or both');
   const deployment = resolveDeployment(options);
   const stores = await deployment.stores();
   const records = stores.records();
-  let selected: StoredDocument[];
+  let documents: StoredDocument[];
   if (options.batch !== undefined) {
     const batches = stores.batches();
     if (!(await batches.get(options.batch))) throw new UsageError(`there is no batch "${options.batch}"`);
-    selected = await records.getMany(await batches.documentIds(options.batch));
+    documents = await records.getMany(await batches.documentIds(options.batch));
+    // Of the batch, those of the status; a document still in OCR has none yet.
+    if (options.status !== undefined) documents = documents.filter((stored) => stored.record?.status === options.status);
   } else if (options.status !== undefined) {
-    selected = await records.withStatus(options.status);
+    documents = await records.withStatus(options.status);
   } else {
-    selected = [];
-    for await (const stored of records.scan()) selected.push(stored);
+    documents = [];
+    for await (const stored of records.scan()) documents.push(stored);
   }
 
   // Reports are asked for again only when something is stored; resolved first, so that a missing queue stops the run before any work.
@@ -86,7 +89,7 @@ export async function runReprocess(options: ReprocessOptions): Promise<Reprocess
   const outcomes: ReprocessOutcome[] = [];
   const changedBatches = new Set<string>();
   try {
-    for (const stored of selected) {
+    for (const stored of documents) {
       const outcome = await reprocessDocument(stored, dependencies, { now: new Date(), dryRun: options.dryRun });
       outcomes.push(outcome);
       process.stdout.write(options.json ? `${JSON.stringify(outcome)}\n` : `${describe(outcome)}\n`);
