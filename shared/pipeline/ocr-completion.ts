@@ -45,8 +45,7 @@ async function completeOcrOnce(completion: OcrCompletion, dependencies: Pipeline
   let failure: string | undefined;
   if (completion.status !== 'SUCCEEDED') {
     // The notice says only that the job failed; the service says why.
-    const { message } = await asyncOcr.status(completion.jobId);
-    failure = `OCR job ${completion.jobId} ended with status ${completion.status}${message ? `: ${message}` : ''}`;
+    failure = ocrJobFailure(completion.jobId, { status: completion.status, message: (await asyncOcr.status(completion.jobId)).message });
   } else {
     try {
       for (const [jobPage, page] of await asyncOcr.collect(completion.jobId)) {
@@ -62,13 +61,7 @@ async function completeOcrOnce(completion: OcrCompletion, dependencies: Pipeline
     }
   }
   const extracted = await dependencies.reader.extract(bytes, baseName(job.key), { documentId: completion.documentId, config, ocrReadings: readings, now: dependencies.now });
-  const record: AgreementRecord = failure
-    ? {
-        ...extracted.record,
-        status: extracted.record.status === 'valid' ? 'needs_review' : extracted.record.status,
-        issues: [...extracted.record.issues, { path: 'document', code: 'ocr.failed', message: `The scanned pages could not be read: ${failure}` }],
-      }
-    : extracted.record;
+  const record = failure ? withOcrFailure(extracted.record, failure) : extracted.record;
   await saveExtraction({ record, text: extracted.text }, job.key, dependencies, { now, expectedVersion: stored.version, batchId: stored.batchId, textractPages: job.pages.length });
   // The same bytes may have arrived under other keys, in other batches, while the job was running.
   const requested = new Set<string>();
@@ -78,6 +71,22 @@ async function completeOcrOnce(completion: OcrCompletion, dependencies: Pipeline
   }
   if (stored.record) await reportAgain(record.documentId, requested, dependencies);
   return { kind: 'stored', key: job.key, record, reused: false };
+}
+
+/** Why an OCR job read nothing, in the service's words. */
+export const ocrJobFailure = (jobId: string, { status, message }: { status: string; message?: string }) =>
+  `OCR job ${jobId} ended with status ${status}${message ? `: ${message}` : ''}`;
+
+/**
+ * The record of a document whose scanned pages the OCR job could not read: what else was read, for
+ * review, saying why. The job's failure is the answer about the document, not a fault to retry.
+ */
+export function withOcrFailure(record: AgreementRecord, failure: string): AgreementRecord {
+  return {
+    ...record,
+    status: record.status === 'valid' ? 'needs_review' : record.status,
+    issues: [...record.issues, { path: 'document', code: 'ocr.failed', message: `The scanned pages could not be read: ${failure}` }],
+  };
 }
 
 /**

@@ -1,11 +1,12 @@
 import type { Extraction } from '../extract-document.js';
 import { EXTRACTOR_VERSION } from '../extract/version.js';
-import type { OcrPage } from '../ocr/engine.js';
+import { OcrJobFailedError, type OcrPage } from '../ocr/engine.js';
 import { type Change, diffValues } from '../review/corrections.js';
 import type { AgreementRecord } from '../schema/record.js';
 import { openOriginal, releaseFromQuarantine } from '../store/document-objects.js';
 import { type StoredDocument, VersionConflictError } from '../store/records.js';
 import { baseName, type PipelineDependencies } from './dependencies.js';
+import { ocrJobFailure, withOcrFailure } from './ocr-completion.js';
 import { saveExtraction } from './store-extraction.js';
 
 /**
@@ -53,9 +54,23 @@ async function extractAsDeployed(
     await new Promise((resolve) => setTimeout(resolve, JOB_POLL_MS));
     state = await asyncOcr.status(jobId);
   }
-  if (state.status !== 'SUCCEEDED') throw new Error(`OCR job ${jobId} ended with status ${state.status}${state.message ? `: ${state.message}` : ''}`);
-  const readings = new Map([...(await asyncOcr.collect(jobId))].flatMap(([jobPage, page]) => (plan.pages[jobPage - 1] === undefined ? [] : [[plan.pages[jobPage - 1]!, page] as const])));
-  return { ...(await reader.extract(bytes, fileName, { ...read, ocrReadings: readings })), textractPages: plan.pages.length };
+  // A job still running at the deadline, or one the service does not know, says nothing about the document.
+  if (state.status === 'IN_PROGRESS' || state.status === 'unknown') throw new Error(ocrJobFailure(jobId, state));
+  // A failed job is the service's answer about the document: as in the pipeline, the record is what
+  // else was read, for review, saying why (OCR completion does the same with its job).
+  let failure = state.status === 'SUCCEEDED' ? undefined : ocrJobFailure(jobId, state);
+  const readings = new Map<number, OcrPage>();
+  if (!failure) {
+    try {
+      for (const [jobPage, page] of await asyncOcr.collect(jobId)) if (plan.pages[jobPage - 1] !== undefined) readings.set(plan.pages[jobPage - 1]!, page);
+    } catch (error) {
+      if (!(error instanceof OcrJobFailedError)) throw error;
+      failure = error.message;
+      readings.clear();
+    }
+  }
+  const extraction = await reader.extract(bytes, fileName, { ...read, ocrReadings: readings });
+  return { ...extraction, record: failure ? withOcrFailure(extraction.record, failure) : extraction.record, textractPages: plan.pages.length };
 }
 
 export async function reprocessDocument(

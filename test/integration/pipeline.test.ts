@@ -12,10 +12,12 @@ import { uploadBatch } from '../../cli/upload/batch.js';
 import { extractionConfigSchema } from '../../shared/config.js';
 import { extractOrPlanOcr } from '../../shared/extract-document.js';
 import { documentIdOf } from '../../shared/extract/rejected.js';
+import { EXTRACTOR_VERSION } from '../../shared/extract/version.js';
 import type { Report } from '../../shared/report/model.js';
 import type { AgreementRecord } from '../../shared/schema/record.js';
 import { BatchesTable } from '../../shared/store/batches.js';
 import { RecordsTable } from '../../shared/store/records.js';
+import { agreements } from '../support/cli.js';
 import { type DeployedPipeline, deployPipeline, runOcrSweep, waitFor } from '../support/emulator.js';
 import { type Fixture, fixtureBytes, fixturesRoot, loadFixtures } from '../support/fixtures.js';
 import { dropNotifications, extractWithStandInText, jobsOf, standInStats } from '../support/stand-in.js';
@@ -192,6 +194,35 @@ describe('the default configuration, deployed', () => {
     const report = JSON.parse(await object.Body!.transformToString()) as Report;
     expect(report.documents.map((record) => record.fileName).sort()).toEqual([...uploads.keys()].sort());
   }, 360_000);
+
+  it('reprocesses the scan Textract cannot read into the record the pipeline gave it, for review with the new job\'s reason, and does not fail', async () => {
+    const documentId = documentIdOf(uploads.get('scan-uebergross.pdf')!);
+    const before = (await records.get(documentId))!;
+    const [first] = await jobsOf(documentId);
+    const dryRun = await agreements(['reprocess', '--batch', batch, '--status', 'needs_review', '--dry-run', '--json']);
+    expect(dryRun.code, dryRun.stderr).toBe(0);
+    const outcomes = dryRun.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    // Of the batch, only what needs review.
+    const ofBatch = await records.getMany(await batches.documentIds(batch));
+    const needingReview = ofBatch.filter((stored) => stored.record?.status === 'needs_review').map((stored) => stored.documentId);
+    expect(needingReview.length).toBeLessThan(ofBatch.length);
+    expect(outcomes.map((outcome) => outcome.documentId).sort()).toEqual(needingReview.sort());
+
+    // Textract refused the pages again, in a job of its own; the record differs only in that job's name.
+    const jobs = await jobsOf(documentId);
+    expect(jobs.map((job) => [job.jobId, job.status])).toEqual([[first!.jobId, 'FAILED'], [expect.not.stringMatching(first!.jobId), 'FAILED']]);
+    const failed = before.record!.issues.findIndex((issue) => issue.code === 'ocr.failed');
+    const message = before.record!.issues[failed]!.message;
+    expect(outcomes.find((outcome) => outcome.documentId === documentId)).toEqual({
+      kind: 'changed',
+      documentId,
+      fileName: 'scan-uebergross.pdf',
+      changes: [{ path: `issues[${failed}].message`, from: message, to: message.replace(first!.jobId, jobs[1]!.jobId) }],
+      previousVersion: EXTRACTOR_VERSION,
+      evidenceAdded: false,
+    });
+    expect(await records.get(documentId)).toEqual(before);
+  }, 300_000);
 
   it('recovers a document whose completion notice was lost: the scheduled sweep asks Textract after the job', async () => {
     const name = 'scan-2014-lahn-dill-kreis.pdf';
