@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { createWorker, OEM, type Worker } from 'tesseract.js';
 import { type ExtractionConfig, extractionConfigSchema } from '../../shared/config.js';
 import { ReaderPool } from '../../shared/isolation/reader-pool.js';
-import { cleanScan, pgmRows } from '../../shared/ocr/preprocess.js';
+import { cleanScan, greyPage, pgmRows } from '../../shared/ocr/preprocess.js';
 import type { PageRaster } from '../../shared/pdf/document.js';
 import type { Rejection } from '../../shared/pdf/preflight.js';
 
@@ -93,7 +93,7 @@ function textractReason(rejection: Rejection, pages: number): string {
 
 /** The words tesseract.js reads on one page image. */
 async function readImage(raster: PageRaster): Promise<ReadPage> {
-  const image = cleanScan(raster);
+  const image = cleanScan(greyPage(raster));
   const { data } = await (await tesseract()).recognize(pgmRows(image, 0, image.height), {}, { blocks: true, text: false });
   const lines = (data.blocks ?? []).flatMap((block) =>
     block.paragraphs.flatMap((paragraph) =>

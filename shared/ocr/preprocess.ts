@@ -1,13 +1,15 @@
 import type { GreyRaster, PageRaster } from '../pdf/document.js';
 
 /**
- * Prepares a rendered page for tesseract: grey values with coloured ink dropped (`greyForOcr`; a page a
- * reader process sent is grey already), then a 3×3 median filter, which removes the
- * salt-and-pepper speckle of old scanners and fax copies while keeping letter strokes (they are wider
- * than one pixel at OCR resolution). The grey values go to tesseract as they are, which thresholds them
- * itself (a global Otsu threshold here, tried on a faint scan of the calibration, misread more of its
- * body text: mean confidence 0.85 against 0.90; for faint print tesseract is told to threshold locally,
- * see `isFaintPrint`, and still reads the letters from the grey values).
+ * Prepares a rendered page for tesseract: grey values with coloured ink dropped (`greyPage`; a page a
+ * reader process sent is grey already), then a 3×3 median filter (`cleanScan`), which removes the
+ * salt-and-pepper speckle of old scanners and fax copies while keeping most letter strokes. The grey
+ * values go to tesseract as they are, which thresholds them itself (a global Otsu threshold here, tried
+ * on a faint scan of the calibration, misread more of its body text: mean confidence 0.85 against 0.90;
+ * for faint print tesseract is told to threshold locally, see `isFaintPrint`, and still reads the
+ * letters from the grey values). The median also thins the hairlines of a light serif face (an "ri"
+ * becomes an "n": "Onentierung"), which is why a word tesseract was unsure of is read again from the
+ * unfiltered page as well (shared/ocr/tesseract.ts).
  * The result is a grey PGM, which costs nothing to encode, unlike PNG.
  */
 export interface GreyImage {
@@ -16,10 +18,15 @@ export interface GreyImage {
   pixels: Uint8Array;
 }
 
-export function cleanScan(raster: PageRaster): GreyImage {
+/** The rendered page in grey, coloured ink dropped. */
+export function greyPage(raster: PageRaster): GreyImage {
   const { width, height } = raster;
-  const grey = raster.grey ?? greyForOcr(raster).grey;
-  return { width, height, pixels: median3x3(grey, width, height) };
+  return { width, height, pixels: raster.grey ?? greyForOcr(raster).grey };
+}
+
+/** The grey page with its speckle removed. */
+export function cleanScan({ width, height, pixels }: GreyImage): GreyImage {
+  return { width, height, pixels: median3x3(pixels, width, height) };
 }
 
 /** Grey levels darker than the paper by this much are print (or a speck, or a stamp). */

@@ -2,9 +2,11 @@ import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { RecognizeResult, Worker, WorkerParams } from 'tesseract.js';
+import { germanWords } from '../extract/german-lexicon.js';
+import type { WordLookup } from '../extract/lexicon.js';
 import type { PageRaster } from '../pdf/document.js';
 import { type OcrEngine, type OcrPage, type OcrWord, textConfidence, wordsGeometry, wordsToLine } from './engine.js';
-import { cleanScan, type GreyImage, isFaintPrint, pgmRows } from './preprocess.js';
+import { cleanScan, type GreyImage, greyPage, isFaintPrint, pgmRows } from './preprocess.js';
 import { capitalFs, restoreCapitalE } from './capital-e.js';
 import { type CapitalBox, restoreCapitalUmlauts, umlautCapitals } from './umlauts.js';
 
@@ -19,10 +21,13 @@ const tesseractJs = () => import('tesseract.js');
 
 /** Share of the page height the two bands overlap by, so that no line is cut in both. */
 const BAND_OVERLAP = 0.04;
-/** Words read with less confidence than this are read once more on their own, enlarged. */
+/** Words read with less confidence than this are read again on their own (see `chooseReading`)… */
 const REREAD_BELOW_CONFIDENCE = 70;
-/** How much more confident the second reading must be to replace the first. */
+/** …and so are words the lexicon does not know, below this one (the extraction asks 90 % of them). */
+const REREAD_UNKNOWN_BELOW_CONFIDENCE = 90;
+/** How much more confident a lone second reading must be to replace the first. */
 const REREAD_GAIN = 15;
+/** The despeckled crop is enlarged by pixel repetition; the unfiltered one is read as it is. */
 const REREAD_SCALE = 2;
 const REREAD_MARGIN = 6;
 /** tesseract's `thresholding_method`: global Otsu (its default), and Sauvola's local threshold for faint print. */
@@ -43,17 +48,61 @@ interface BandLine {
   paragraphEnd: boolean;
 }
 
+/** One reading of a word: its text, and tesseract's confidence in it (0–100). */
+export interface WordReading {
+  text: string;
+  confidence: number;
+}
+
+/** The marks of a word that are no letter or figure, in their order: a crop that clips or adds one is another extent. */
+const punctuationOf = (text: string) => text.replace(/[\p{L}\p{N}]/gu, '');
+
 /**
- * A second reading replaces the first only when it is much more confident and covers the same extent:
- * as many characters, or one more or fewer inside the word ("Bernufssprachkurs" → "Berufssprachkurs")
- * but never at its ends, where a crop can clip a letter ("Jugend" → "ugend") or take in a neighbour's.
+ * A reading of the word alone covers the same extent as the page's: as many characters, or one more or
+ * fewer inside the word ("Bernufssprachkurs" → "Berufssprachkurs") but never at its ends, where a crop
+ * can clip a letter ("Jugend" → "ugend") or take in a neighbour's ("Kompetenzagentur J"); and with the
+ * same punctuation, not a letter read as a mark ("TAff" → "TAf-"), except that it may lose a closing
+ * mark the page's reading put before the word ("]Jugendwerkstatt").
  */
-export function takesSecondReading(first: { text: string; confidence: number }, second: { text: string; confidence: number }): boolean {
+function sameExtent(first: string, reread: string): boolean {
+  // No word begins with a closing mark: before one it is a speck, or part of a letter read apart.
+  if (/^[\])}|¦]/u.test(first) && reread === first.slice(1)) return true;
+  if (reread.length === 0 || punctuationOf(reread) !== punctuationOf(first)) return false;
+  const sameEnds = reread[0] === first[0] && reread.at(-1) === first.at(-1);
+  return reread.length === first.length || (Math.abs(reread.length - first.length) === 1 && sameEnds);
+}
+
+/**
+ * Which reading of a doubtful word stands: the page's, or one of the word read again alone (from the
+ * despeckled page enlarged, and from the unfiltered page). Readings of another extent are not taken.
+ * A word read alone is one word: a gap tesseract saw inside it ("J ugend") is the face's spacing.
+ * Of the rest, a word the lexicon knows beats one it does not (a misread letter mostly makes a
+ * non-word: "Onentierung", "flexihle"); then the surest. A reading that differs from the page's
+ * replaces it only when another reading agrees with it, when it is much surer, or when it is a known
+ * word and the page's is not. The text that stands gets the highest confidence any reading gave it:
+ * read alike from two images, a word tesseract was unsure of on the crowded page (a light serif's
+ * "Jugend" at 39 %) is as sure as its best reading.
+ */
+export function chooseReading(first: WordReading, rereads: readonly WordReading[], known: (text: string) => boolean): WordReading {
   const original = first.text.trim();
-  const reread = second.text.trim();
-  const sameEnds = reread[0] === original[0] && reread.at(-1) === original.at(-1);
-  const sameExtent = reread.length === original.length || (Math.abs(reread.length - original.length) === 1 && sameEnds);
-  return sameExtent && second.confidence >= first.confidence + REREAD_GAIN;
+  const groups = new Map<string, { text: string; count: number; confidence: number }>();
+  const alone = rereads.map((reread) => ({ text: reread.text.replace(/\s+/gu, ''), confidence: reread.confidence }));
+  for (const reading of [{ text: original, confidence: first.confidence }, ...alone]) {
+    if (reading.text !== original && !sameExtent(original, reading.text)) continue;
+    const group = groups.get(reading.text) ?? { text: reading.text, count: 0, confidence: 0 };
+    group.count += 1;
+    group.confidence = Math.max(group.confidence, reading.confidence);
+    groups.set(reading.text, group);
+  }
+  const firstKnown = known(original);
+  const standing = [...groups.values()].filter(
+    (group) => group.text === original || group.count >= 2 || group.confidence >= first.confidence + REREAD_GAIN || (!firstKnown && known(group.text)),
+  );
+  const anyKnown = standing.some((group) => known(group.text));
+  const [best] = standing
+    .filter((group) => !anyKnown || known(group.text))
+    .sort((a, b) => b.confidence - a.confidence || b.count - a.count);
+  return best ? { text: best.text, confidence: best.confidence } : { text: original, confidence: first.confidence };
 }
 
 /** German LSTM model shipped by the npm package: nothing is downloaded at run time. */
@@ -62,18 +111,36 @@ function germanModelPath(): string {
   return `${packageJson.slice(0, -'package.json'.length)}4.0.0_best_int`;
 }
 
-/** The word's box with a margin, enlarged by pixel repetition, as a PGM file. */
-function enlargedWord(page: GreyImage, word: PageWord): Buffer {
-  const left = Math.max(0, Math.floor(word.x0) - REREAD_MARGIN);
+/**
+ * The side of the word a reading of it alone lost a letter at ("Jugend" read again as "ugend"): a letter
+ * that stands apart from the rest of the word, as a serif J does, may lie outside the box tesseract gave
+ * the word, and the crop cut it off.
+ */
+export function clippedSide(first: string, reread: string): 'left' | 'right' | undefined {
+  const original = first.trim();
+  const alone = reread.trim();
+  if (alone.length === 0 || original.length !== alone.length + 1) return undefined;
+  if (original.slice(1) === alone) return 'left';
+  if (original.slice(0, -1) === alone) return 'right';
+  return undefined;
+}
+
+/** Share of the word's height its crop is widened by on a side where a reading lost a letter. */
+const CLIPPED_WIDENING = 0.5;
+
+/** The word's box with a margin, enlarged `scale` times by pixel repetition, as a PGM file; `widen` adds to the margin on one side. */
+function wordImage(page: GreyImage, word: PageWord, scale: number, widen?: 'left' | 'right'): Buffer {
+  const extra = Math.round((word.y1 - word.y0) * CLIPPED_WIDENING);
+  const left = Math.max(0, Math.floor(word.x0) - REREAD_MARGIN - (widen === 'left' ? extra : 0));
   const top = Math.max(0, Math.floor(word.y0) - REREAD_MARGIN);
-  const right = Math.min(page.width, Math.ceil(word.x1) + REREAD_MARGIN);
+  const right = Math.min(page.width, Math.ceil(word.x1) + REREAD_MARGIN + (widen === 'right' ? extra : 0));
   const bottom = Math.min(page.height, Math.ceil(word.y1) + REREAD_MARGIN);
-  const width = (right - left) * REREAD_SCALE;
-  const height = (bottom - top) * REREAD_SCALE;
+  const width = (right - left) * scale;
+  const height = (bottom - top) * scale;
   const pixels = new Uint8Array(width * height);
   for (let y = 0; y < height; y++) {
-    const source = (top + Math.floor(y / REREAD_SCALE)) * page.width + left;
-    for (let x = 0; x < width; x++) pixels[y * width + x] = page.pixels[source + Math.floor(x / REREAD_SCALE)] ?? 255;
+    const source = (top + Math.floor(y / scale)) * page.width + left;
+    for (let x = 0; x < width; x++) pixels[y * width + x] = page.pixels[source + Math.floor(x / scale)] ?? 255;
   }
   return Buffer.concat([Buffer.from(`P5\n${width} ${height}\n255\n`, 'latin1'), pixels]);
 }
@@ -123,12 +190,16 @@ export class TesseractOcrEngine implements OcrEngine {
   readonly name = 'tesseract.js';
   private pool?: Promise<PageWorkers>;
   private wordReader?: Promise<Worker>;
+  /** One page's words at a time on the word reader, whose resolution setting changes between its crops. */
+  private readonly wordsBeingRead = pLimit(1);
   /** Pages being read: as many as there are workers, since each page's two bands keep the pool busy. */
   private readonly pagesBeingRead: LimitFunction;
 
+  /** `vocabulary` is the lexicon a doubtful word's readings are weighed by (`chooseReading`). */
   constructor(
     private readonly workers = Math.max(1, cpus().length),
     private readonly dpi = 300,
+    private readonly vocabulary: WordLookup = germanWords,
   ) {
     this.pagesBeingRead = pLimit(workers);
   }
@@ -157,12 +228,13 @@ export class TesseractOcrEngine implements OcrEngine {
    * Reads the page in two overlapping horizontal bands, in parallel on the pool. Tesseract's page layout
    * analysis sometimes drops whole text lines of a full page that it reads in a band (seen with signature
    * blocks below justified text); each band keeps the lines whose middle lies in its own half. Words it
-   * was unsure of are then read once more, alone and enlarged, where capitals in acronyms ("EASY" read
-   * as "FASY") come out right.
+   * was unsure of are then read again alone (`rereadDoubtfulWords`), where capitals in acronyms ("EASY"
+   * read as "FASY") and the hairlines the despeckling thinned come out right.
    */
   private async read(image: PageRaster): Promise<OcrPage> {
     const pool = await this.start();
-    const page = cleanScan(image);
+    const unfiltered = greyPage(image);
+    const page = cleanScan(unfiltered);
     const faintPrint = isFaintPrint(page);
     const thresholding = faintPrint ? SAUVOLA : OTSU;
     const middle = Math.round(page.height / 2);
@@ -199,7 +271,7 @@ export class TesseractOcrEngine implements OcrEngine {
     );
     const ordered = read.flat().sort((a, b) => a.centre - b.centre);
     const words = ordered.flatMap((line) => line.words);
-    await this.rereadDoubtfulWords(page, words);
+    await this.wordsBeingRead(() => this.rereadDoubtfulWords(page, unfiltered, words));
     for (const word of words) {
       restoreCapitalUmlauts(page, word);
       restoreCapitalE(page, word);
@@ -222,24 +294,43 @@ export class TesseractOcrEngine implements OcrEngine {
     };
   }
 
-  /** Words tesseract was unsure of, read once more alone and enlarged; see `takesSecondReading`. */
-  private async rereadDoubtfulWords(page: GreyImage, words: PageWord[]): Promise<void> {
-    const doubtful = words.filter((word) => word.confidence < REREAD_BELOW_CONFIDENCE && /\p{L}{2}/u.test(word.text));
+  /**
+   * Words tesseract was unsure of (or that are no word the vocabulary knows), read again alone: from the
+   * despeckled page enlarged, and from the unfiltered page; `chooseReading` says which reading stands.
+   */
+  private async rereadDoubtfulWords(page: GreyImage, unfiltered: GreyImage, words: PageWord[]): Promise<void> {
+    const lettered = words.filter((word) => word.confidence < REREAD_UNKNOWN_BELOW_CONFIDENCE && /\p{L}{2}/u.test(word.text));
+    const knownFirst = await this.vocabulary.known(lettered.map((word) => word.text));
+    const doubtful = lettered.filter((word, index) => word.confidence < REREAD_BELOW_CONFIDENCE || !knownFirst[index]);
     if (doubtful.length === 0) return;
-    this.wordReader ??= tesseractJs().then(({ PSM }) => this.startWorker({ user_defined_dpi: String(this.dpi * REREAD_SCALE), tessedit_pageseg_mode: PSM.SINGLE_WORD }));
+    this.wordReader ??= tesseractJs().then(({ PSM }) => this.startWorker({ tessedit_pageseg_mode: PSM.SINGLE_WORD }));
     const reader = await this.wordReader;
-    for (const word of doubtful) {
-      const { data } = await reader.recognize(enlargedWord(page, word));
-      const text = data.text.trim();
-      if (takesSecondReading({ text: word.text, confidence: word.confidence }, { text, confidence: data.confidence })) {
-        if (text !== word.text) {
-          word.capitals = undefined;
-          word.fs = undefined;
-        }
-        word.text = text;
-        word.confidence = data.confidence;
+    const readAll = async (image: GreyImage, scale: number): Promise<WordReading[]> => {
+      await reader.setParameters({ user_defined_dpi: String(this.dpi * scale) });
+      const readings: WordReading[] = [];
+      for (const word of doubtful) {
+        let { data } = await reader.recognize(wordImage(image, word, scale));
+        // A reading that lost a letter at one end is read again with the crop widened on that side.
+        const clipped = clippedSide(word.text, data.text);
+        if (clipped) ({ data } = await reader.recognize(wordImage(image, word, scale, clipped)));
+        readings.push({ text: data.text.trim(), confidence: data.confidence });
       }
-    }
+      return readings;
+    };
+    const enlarged = await readAll(page, REREAD_SCALE);
+    const plain = await readAll(unfiltered, 1);
+    const texts = [...new Set([...doubtful.map((word) => word.text.trim()), ...[...enlarged, ...plain].map((reading) => reading.text)])];
+    const answers = await this.vocabulary.known(texts);
+    const known = new Set(texts.filter((_, index) => answers[index]));
+    doubtful.forEach((word, index) => {
+      const chosen = chooseReading(word, [enlarged[index]!, plain[index]!], (text) => known.has(text));
+      if (chosen.text !== word.text.trim()) {
+        word.capitals = undefined;
+        word.fs = undefined;
+      }
+      word.text = chosen.text;
+      word.confidence = chosen.confidence;
+    });
   }
 
   async close(): Promise<void> {

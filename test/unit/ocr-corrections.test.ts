@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { capitalFs, hasFootBar, restoreCapitalE } from '../../shared/ocr/capital-e.js';
 import { textConfidence } from '../../shared/ocr/engine.js';
-import { takesSecondReading } from '../../shared/ocr/tesseract.js';
+import { chooseReading, clippedSide } from '../../shared/ocr/tesseract.js';
 import { greyPage } from '../support/grey-page.js';
 
 const page = (marks: [x: number, y: number, w: number, h: number][]) => greyPage(120, 120, marks);
@@ -40,18 +40,59 @@ describe('capital E read as F', () => {
   });
 });
 
-describe('a second reading of a doubtful word', () => {
-  it('replaces the first when much surer and of the same extent, one letter more or fewer inside the word', () => {
-    expect(takesSecondReading({ text: 'Grütiner', confidence: 29 }, { text: 'Grüttner', confidence: 71 })).toBe(true);
-    expect(takesSecondReading({ text: ' Bernufssprachkurs', confidence: 34 }, { text: 'Berufssprachkurs', confidence: 91 })).toBe(true);
-    expect(takesSecondReading({ text: 'Beschäfügungsfähigkeit', confidence: 53 }, { text: 'Beschäftigungsfähigkeit', confidence: 80 })).toBe(true);
+describe('the readings of a doubtful word', () => {
+  const reading = (text: string, confidence: number) => ({ text, confidence });
+  const lexicon = new Set(['Grüttner', 'Berufssprachkurs', 'Beschäftigungsfähigkeit', 'Jugend', 'Kompetenzagentur', 'Assistierte', 'Assistierte.', 'Orientierung', 'flexible', 'bleiben', 'Ministerium']);
+  const known = (text: string) => lexicon.has(text);
+
+  it('takes a much surer reading of the same extent, one letter more or fewer inside the word', () => {
+    expect(chooseReading(reading('Grütiner', 29), [reading('Grüttner', 71), reading('Grütiner', 30)], () => false)).toEqual(reading('Grüttner', 71));
+    expect(chooseReading(reading(' Bernufssprachkurs', 34), [reading('Berufssprachkurs', 91), reading('Bernufssprachkurs', 20)], () => false)).toEqual(reading('Berufssprachkurs', 91));
+    expect(chooseReading(reading('Beschäfügungsfähigkeit', 53), [reading('Beschäftigungsfähigkeit', 80), reading('Beschafügungsfähigkeit', 60)], () => false)).toEqual(reading('Beschäftigungsfähigkeit', 80));
   });
 
-  it('keeps the first where the second clipped or took in a letter at an end, or is not much surer', () => {
-    expect(takesSecondReading({ text: 'Jugend', confidence: 11 }, { text: 'ugend', confidence: 91 })).toBe(false);
-    expect(takesSecondReading({ text: 'Kompetenzagentur', confidence: 54 }, { text: 'Kompetenzagentur J', confidence: 76 })).toBe(false);
-    expect(takesSecondReading({ text: 'Assistierte', confidence: 57 }, { text: 'Assistierte.', confidence: 58 })).toBe(false);
-    expect(takesSecondReading({ text: 'INS', confidence: 34 }, { text: 'UNS', confidence: 38 })).toBe(false);
+  it('keeps the first where a reading clipped or took in a letter at an end, or is not much surer', () => {
+    expect(chooseReading(reading('Jugend', 11), [reading('ugend', 91), reading('ugend', 92)], known)).toEqual(reading('Jugend', 11));
+    expect(chooseReading(reading('Kompetenzagentur', 54), [reading('Kompetenzagentur J', 76), reading('Kompetenzagentur J', 80)], known)).toEqual(reading('Kompetenzagentur', 54));
+    expect(chooseReading(reading('Assistierte', 57), [reading('Assistierte.', 58), reading('Assistierte.', 88)], known)).toEqual(reading('Assistierte', 57));
+    expect(chooseReading(reading('INS', 34), [reading('UNS', 38), reading('IMS', 30)], () => false)).toEqual(reading('INS', 34));
+    expect(chooseReading(reading('TAff', 35), [reading('TAf-', 91), reading('TAf-', 90)], () => false)).toEqual(reading('TAff', 35));
+  });
+
+  it('prefers a word the lexicon knows to one it does not, however sure tesseract was of the non-word', () => {
+    // The despeckling thinned the hairlines of "ri" to an "n"; the unfiltered page shows them.
+    expect(chooseReading(reading('Onentierung', 46), [reading('Onentierung', 60), reading('Orientierung', 94)], known)).toEqual(reading('Orientierung', 94));
+    expect(chooseReading(reading('flexible', 43), [reading('flexihle', 90), reading('flexible', 57)], known)).toEqual(reading('flexible', 57));
+    expect(chooseReading(reading('Ministenum', 84), [reading('Ministerium', 11), reading('Ministerium', 55)], known)).toEqual(reading('Ministerium', 55));
+  });
+
+  it('reads a word alone as one word, whatever gap the face leaves inside it', () => {
+    expect(chooseReading(reading('Jugend', 39), [reading('J ugend', 91), reading('J ugend', 88)], known)).toEqual(reading('Jugend', 91));
+  });
+
+  it('drops a closing mark the page read before a word, which no word begins with', () => {
+    expect(chooseReading(reading(']Jugendwerkstatt', 19), [reading('Jugendwerkstatt', 87), reading('Jugendwerkstatt', 89)], () => false)).toEqual(reading('Jugendwerkstatt', 89));
+    expect(chooseReading(reading('„Coaching', 30), [reading('Coaching', 96), reading('Coaching', 95)], () => false)).toEqual(reading('„Coaching', 30));
+  });
+
+  it('gives the text that stands the highest confidence any reading gave it', () => {
+    expect(chooseReading(reading('Jugend', 39), [reading('Jugend', 92), reading('Jugend', 90)], known)).toEqual(reading('Jugend', 92));
+    expect(chooseReading(reading('bleiben', 69), [reading('hleiben', 83), reading('bleiben', 63)], known)).toEqual(reading('bleiben', 69));
+  });
+
+  it('lets readings that agree replace the first, and weighs by confidence alone where no reading is a known word', () => {
+    expect(chooseReading(reading('Ste1gem', 72), [reading('steigem', 88), reading('steigem', 87)], () => false)).toEqual(reading('steigem', 88));
+    expect(chooseReading(reading('FASY', 40), [reading('EASY', 63), reading('FASY', 77)], () => false)).toEqual(reading('FASY', 77));
+  });
+});
+
+describe('a letter a crop cut off', () => {
+  it('is found where the word read alone lost its first or last letter, and nowhere else', () => {
+    expect(clippedSide('Jugend', 'ugend')).toBe('left');
+    expect(clippedSide('Beruf', 'Beru')).toBe('right');
+    expect(clippedSide('Jugend', 'Jugend')).toBeUndefined();
+    expect(clippedSide('Jugend', 'ugen')).toBeUndefined();
+    expect(clippedSide('Berufliche', 'Berufiche')).toBeUndefined();
   });
 });
 
