@@ -138,17 +138,20 @@ export function restoreMonthNames(line: string): string {
 
 /**
  * A list item is a name, not sentences: a period between a word and the next one, a colon before a
- * lower-case word, or a bar or colon standing alone, is a speck OCR read in a wide gap ("familiensorgenden.
- * Tätigkeiten", "Integration: von", "Menschen | mit"). Abbreviations ("Dr. Müller", "e. V.") are short
- * and keep theirs; German sets no space before a colon.
+ * lower-case word, or a bar, colon or underscore standing alone, is a speck OCR read in a wide gap
+ * ("familiensorgenden. Tätigkeiten", "Integration: von", "Menschen | mit"); so is a double quote before
+ * its first word that nothing in it closes ("„Coaching für Geflüchtete"). Abbreviations ("Dr. Müller",
+ * "e. V.") are short and keep theirs; German sets no space before a colon.
  */
 export function withoutStrayPeriodsInItem(text: string): string {
+  const quotes = text.match(/[„“”"]/gu) ?? [];
+  const unquoted = quotes.length === 1 ? text.replace(/^[„“”"] ?(?=\p{L})/u, '') : text;
   return (
-    text
+    unquoted
       .replace(/(?<=\p{Ll}{4})\.(?= \p{Lu})/gu, '')
       .replace(/(?<=\p{Ll}{4}):(?= \p{Ll})/gu, '')
-      // A bar or a colon standing alone between two words ("Menschen | mit : Migrationshintergrund").
-      .replace(/(?<=\p{L}) [|:](?= \S)/gu, '')
+      // A bar, colon or underscore standing alone between two words ("Menschen | mit : Migrationshintergrund _ in").
+      .replace(/(?<=\p{L}) [|:_¦](?= \S)/gu, '')
   );
 }
 

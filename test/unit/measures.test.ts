@@ -211,12 +211,12 @@ describe('a measure list as OCR reads it', () => {
     ]);
   });
 
-  it('goes on over a paragraph break only where the item plainly goes on, and drops specks read as periods', () => {
+  it('goes on over a paragraph break only where the item plainly goes on, and drops specks read as periods or underscores', () => {
     const measures = ocrLines([
-      '1) Maßnahmen zur Integration von Menschen mit Migrationshintergrund in Ausbildung und',
+      '1) Maßnahmen zur Integration von Menschen mit Migrationshintergrund _ in Ausbildung und',
       '',
       'Beschäftigung',
-      '- Coaching für Geflüchtete in Ausbildung',
+      '- „Coaching für Geflüchtete in Ausbildung',
       '2) Teilzeitausbildung für Menschen mit familiensorgenden. Tätigkeiten',
       '',
       'Kompetenzagentur Jugend und Beruf',
