@@ -1,5 +1,6 @@
 import { GEBIETSKOERPERSCHAFTEN } from '../data/gebietskoerperschaften.js';
 import { STANDARD_MEASURE_TYPES } from '../data/measure-types.js';
+import { KNOWN_PROJECTS } from '../data/projects.js';
 import { MINISTRIES } from '../data/ministries.js';
 
 /**
@@ -52,6 +53,8 @@ function knownNameWords(): string[] {
   const names = [
     ...MINISTRIES.map((ministry) => ministry.name),
     ...MINISTRIES.map((ministry) => ministry.shortName),
+    ...MINISTRIES.flatMap((ministry) => ministry.officeHolders),
+    ...KNOWN_PROJECTS,
     ...GEBIETSKOERPERSCHAFTEN.flatMap((entity) => [entity.name, entity.core, entity.seat, ...(entity.shortCores ?? [])]),
     ...STANDARD_MEASURE_TYPES,
   ];

@@ -1,4 +1,6 @@
+import { distance } from 'fastest-levenshtein';
 import { GEBIETSKOERPERSCHAFTEN } from '../data/gebietskoerperschaften.js';
+import { MINISTRIES } from '../data/ministries.js';
 import type { PartyRole } from '../schema/record.js';
 import { DATE_REST_AT_START, DATE_START_AT_END, GERMAN_DATE, parseGermanDate, toIsoDate, type WrittenDate } from './dates.js';
 import type { LineGeometry } from '../pdf/text-layer.js';
@@ -165,6 +167,18 @@ function knownSpelling(written: string): string | undefined {
   return KNOWN_PLACES.find((place) => similarity(folded, foldForComparison(place)) >= KNOWN_PLACE_SIMILARITY);
 }
 
+const OFFICE_HOLDERS = [...new Set(MINISTRIES.flatMap((ministry) => ministry.officeHolders))];
+
+/**
+ * The name of the ministry's signatory spelt as its office holder's, where OCR misread one letter of it
+ * ("Stefan Grütiner", "Anne Jamz") and only one of them is that close; any other name stays as read.
+ */
+export function officeHolderSpelling(name: string): string {
+  const folded = foldForComparison(name);
+  const near = OFFICE_HOLDERS.filter((holder) => distance(folded, foldForComparison(holder)) <= 1);
+  return near.length === 1 ? near[0]! : name;
+}
+
 /** "Place, <something that is no date>": where a signature block starts whose date OCR garbled past reading. */
 const PLACE_BEFORE_UNREAD_DATE = /^(?:(?:Ort|Datum)[^:]*:\s*)?(?<place>[A-ZÄÖÜ][\p{L}.()\/'’-]*(?: [\p{L}.()\/'’-]+){0,4}?)\s*[,;]\s*(?<rest>\S.{0,29})$/u;
 
@@ -223,7 +237,7 @@ function readBlock(start: PlaceDate, startRegions: { place: LineSpan[]; date: Li
     party,
     place: start.place,
     ...(start.writtenDate ? { writtenDate: start.writtenDate, date: toIsoDate(start.writtenDate) } : { unreadDate: start.unreadDate }),
-    name: name?.name,
+    name: party === 'funder' && name?.name ? officeHolderSpelling(name.name) : name?.name,
     title: office?.title,
     source: [`${start.place}, ${start.writtenDate?.text ?? start.unreadDate ?? ''}`, ...lines.map((line) => line.text)].join(' | '),
     sources: {

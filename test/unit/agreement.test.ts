@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { extractAgreement, misreadTitleWord } from '../../shared/extract/agreement.js';
 import { normalizeCharacters, tidyLine } from '../../shared/extract/normalize.js';
 import { repairDigits } from '../../shared/extract/ocr-repairs.js';
+import { officeHolderSpelling } from '../../shared/extract/signatures.js';
 import { seedExpectedRecord, seedLines } from '../support/seed.js';
 
 const clean = (lines: string[]) => lines.map((line) => tidyLine(repairDigits(normalizeCharacters(line))));
@@ -132,6 +133,15 @@ describe('agreements in other layouts', () => {
       ['funder', 'Wiesbaden', '2017-03-02', 'Stefan Grüttner'],
       ['recipient', 'Kassel', '2017-03-14', 'Christian Geselle'],
     ]);
+  });
+
+  it("spells the ministry's signatory as its office holder where OCR misread a letter, and no other name", () => {
+    expect(
+      signaturesFrom(['Wiesbaden, den 02.03.2017 Kassel, den 14.03.2017', 'Stefan Grütiner\tChristian Gesele', 'Staatsminister\tOberbürgermeister'])?.map((signature) => signature.name),
+    ).toEqual(['Stefan Grüttner', 'Christian Gesele']);
+    expect(officeHolderSpelling('Anne Jamz')).toBe('Anne Janz');
+    expect(officeHolderSpelling('Stefan Schmitt')).toBe('Stefan Schmitt');
+    expect(officeHolderSpelling('Anne Jansen')).toBe('Anne Jansen');
   });
 
   it('reads blocks where the recipient signs first and the office is preceded by an article', () => {

@@ -74,15 +74,15 @@ describe('the German lexicon', () => {
     }
   });
 
-  it('knows the names of the project data: ministries and their abbreviations, Landkreise and cities with their seats', () => {
-    for (const word of ['HMSI', 'HSM', 'Vogelsbergkreis', 'Bergstraße', 'Lahn-Dill-Kreis', 'Heppenheim', 'Darmstadt-Dieburg']) {
+  it('knows the names of the project data: ministries, their abbreviations and office holders, Landkreise and cities with their seats, projects', () => {
+    for (const word of ['HMSI', 'HSM', 'Grüttner', 'Müller-Klepper', 'Vogelsbergkreis', 'Bergstraße', 'Lahn-Dill-Kreis', 'Heppenheim', 'Darmstadt-Dieburg', 'ÜSBZ']) {
       expect(lexicon.knows(word), word).toBe(true);
     }
   });
 
   it('does not know the non-words single misread letters made of real words in the calibration scans', () => {
     // As tesseract.js read them from scans of the bench (pdfkit's tightly set serif at 200 and 300 dpi).
-    for (const word of ['Onentierung', 'Benifliche', 'Benfliche', 'Entwicktung', 'Grütiner', 'Intemetportal', 'Brandi', 'FASY']) {
+    for (const word of ['Onentierung', 'Benifliche', 'Benfliche', 'Entwicktung', 'Grütiner', 'Grütmner', 'Intemetportal', 'Brandi', 'FASY', 'USBZ']) {
       expect(lexicon.knows(word), word).toBe(false);
     }
   });
