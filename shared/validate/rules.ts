@@ -57,6 +57,13 @@ function quoted(lines: readonly string[]): string {
   return lines.length > 2 ? `${shown.join(', ')} and ${lines.length - 2} more line${lines.length === 3 ? '' : 's'}` : shown.join(', ');
 }
 
+/**
+ * Five digits or more with no dot or space between them. Documents group an amount's thousands ("4 287
+ * 572 €", "4.287.572 €"), and OCR loses a thin gap or a dot more easily than a digit, but in digits that
+ * no groups of three hold, a lost or doubled digit cannot be seen.
+ */
+const UNGROUPED_DIGITS = /\d{5,}/;
+
 const SECTION_NAMES = { title: 'the title block', amount: 'the amount\'s section', measures: 'the measure list' } as const;
 
 export interface Validation {
@@ -166,6 +173,10 @@ export function validateFindings(findings: ExtractionFindings, context: Validati
 
   if (amount && facts.amountIntroducedAsPart) {
     add('agreement.amount', 'amount.part_only', `The only amount found, ${amount.text}, is introduced as a part of the total ("davon …"); the total itself was not read.`);
+  }
+  const amountEvidence = context.values?.find((value) => value.evidence.path === 'agreement.amount')?.evidence;
+  if (amount && amountEvidence && amountEvidence.source !== 'pdf-text' && UNGROUPED_DIGITS.test(amount.text)) {
+    add('agreement.amount', 'amount.ungrouped', `The amount ${amount.text} was read by OCR without the separators of its thousands, so the count of its digits cannot be checked; check it against the scan.`);
   }
   if (amount && facts.amountInWords) {
     const writtenOut = numberWordsToCents(facts.amountInWords);

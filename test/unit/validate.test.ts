@@ -86,6 +86,26 @@ describe('validation', () => {
     ]);
   });
 
+  it('sends an amount OCR read without the separators of its thousands to review, and not one the text layer gave so', () => {
+    const amountRead = (source: 'tesseract' | 'pdf-text') => ({
+      evidence: { path: 'agreement.amount', page: 1, box: { left: 0.4, top: 0.6, width: 0.1, height: 0.01 }, source, confidence: source === 'pdf-text' ? 1 : 0.95, text: '1018910 Euro' },
+      words: [{ text: '1018910', confidence: 0.95 }, { text: 'Euro', confidence: 0.95 }],
+      weakest: { text: '1018910', confidence: 0.95 },
+    });
+    const findings = extractAgreement(replace('1.018.910 Euro', '1018910 Euro'));
+    const read = (source: 'tesseract' | 'pdf-text') => validateFindings(findings, { today, lowConfidencePages: [], unreadPages: [], values: [amountRead(source)] });
+    expect(read('tesseract').status).toBe('needs_review');
+    expect(read('tesseract').issues.map((issue) => [issue.path, issue.code, issue.message])).toEqual([
+      [
+        'agreement.amount',
+        'amount.ungrouped',
+        'The amount 1018910 Euro was read by OCR without the separators of its thousands, so the count of its digits cannot be checked; check it against the scan.',
+      ],
+    ]);
+    expect(read('pdf-text')).toEqual({ status: 'valid', issues: [] });
+    expect(validateFindings(extractAgreement(seedLines()), { today, lowConfidencePages: [], unreadPages: [], values: [{ ...amountRead('tesseract'), evidence: { ...amountRead('tesseract').evidence, text: '1.018.910 Euro' } }] }).issues).toEqual([]);
+  });
+
   it('holds each word of a value on a page of faint print to the higher floor, and the others to the usual one', () => {
     const value = (path: string, page: number, text: string, weakest: number) => ({
       evidence: { path, page, box: { left: 0.1, top: 0.1, width: 0.3, height: 0.02 }, source: 'tesseract' as const, confidence: 0.9, text },
