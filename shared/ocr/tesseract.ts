@@ -8,6 +8,7 @@ import type { PageRaster } from '../pdf/document.js';
 import { type OcrEngine, type OcrPage, type OcrWord, textConfidence, wordsGeometry, wordsToLine } from './engine.js';
 import { cleanScan, type GreyImage, greyPage, isFaintPrint, pgmRows } from './preprocess.js';
 import { capitalFs, restoreCapitalE } from './capital-e.js';
+import { splitDigitGroups } from './digit-groups.js';
 import { type CapitalBox, restoreCapitalUmlauts, umlautCapitals } from './umlauts.js';
 
 const resolvePackage = createRequire(import.meta.url);
@@ -62,20 +63,31 @@ const punctuationOf = (text: string) => text.replace(/[\p{L}\p{N}]/gu, '');
  * fewer inside the word ("Bernufssprachkurs" → "Berufssprachkurs") but never at its ends, where a crop
  * can clip a letter ("Jugend" → "ugend") or take in a neighbour's ("Kompetenzagentur J"); and with the
  * same punctuation, not a letter read as a mark ("TAff" → "TAf-"), except that it may lose a closing
- * mark the page's reading put before the word ("]Jugendwerkstatt").
+ * mark or an underscore the page's reading put before the word ("]Jugendwerkstatt", "_Benachteiligte").
  */
 function sameExtent(first: string, reread: string): boolean {
-  // No word begins with a closing mark: before one it is a speck, or part of a letter read apart.
-  if (/^[\])}|¦]/u.test(first) && reread === first.slice(1)) return true;
+  // No word begins with a closing mark or an underscore: before one it is a speck, or part of a letter read apart.
+  if (/^[\])}|¦_]/u.test(first) && reread === first.slice(1)) return true;
   if (reread.length === 0 || punctuationOf(reread) !== punctuationOf(first)) return false;
   const sameEnds = reread[0] === first[0] && reread.at(-1) === first.at(-1);
   return reread.length === first.length || (Math.abs(reread.length - first.length) === 1 && sameEnds);
 }
 
 /**
+ * A reading of the word alone as one word: a gap tesseract saw inside it is the face's spacing ("J
+ * ugend"); where the crop took in a letter of a neighbour ("Kompetenzagentur J"), it is the part of the
+ * word's extent.
+ */
+function asOneWord(original: string, reread: string): string {
+  const joined = reread.replace(/\s+/gu, '');
+  if (joined === original || sameExtent(original, joined)) return joined;
+  return reread.split(/\s+/u).find((part) => part === original || sameExtent(original, part)) ?? joined;
+}
+
+/**
  * Which reading of a doubtful word stands: the page's, or one of the word read again alone (from the
- * despeckled page enlarged, and from the unfiltered page). Readings of another extent are not taken.
- * A word read alone is one word: a gap tesseract saw inside it ("J ugend") is the face's spacing.
+ * despeckled page enlarged, and from the unfiltered page), each as one word (`asOneWord`). Readings of
+ * another extent are not taken.
  * Of the rest, a word the lexicon knows beats one it does not (a misread letter mostly makes a
  * non-word: "Onentierung", "flexihle"); then the surest. A reading that differs from the page's
  * replaces it only when another reading agrees with it, when it is much surer, or when it is a known
@@ -86,7 +98,7 @@ function sameExtent(first: string, reread: string): boolean {
 export function chooseReading(first: WordReading, rereads: readonly WordReading[], known: (text: string) => boolean): WordReading {
   const original = first.text.trim();
   const groups = new Map<string, { text: string; count: number; confidence: number }>();
-  const alone = rereads.map((reread) => ({ text: reread.text.replace(/\s+/gu, ''), confidence: reread.confidence }));
+  const alone = rereads.map((reread) => ({ text: asOneWord(original, reread.text), confidence: reread.confidence }));
   for (const reading of [{ text: original, confidence: first.confidence }, ...alone]) {
     if (reading.text !== original && !sameExtent(original, reading.text)) continue;
     const group = groups.get(reading.text) ?? { text: reading.text, count: 0, confidence: 0 };
@@ -252,16 +264,21 @@ export class TesseractOcrEngine implements OcrEngine {
             paragraph.lines.forEach((line, index) => {
               const centre = band.top + (line.bbox.y0 + line.bbox.y1) / 2;
               if (!band.keep(centre)) return;
-              const words = line.words.map((word) => ({
-                text: word.text,
-                confidence: word.confidence,
-                x0: word.bbox.x0,
-                x1: word.bbox.x1,
-                y0: band.top + word.bbox.y0,
-                y1: band.top + word.bbox.y1,
-                capitals: umlautCapitals(word.symbols ?? [], band.top),
-                fs: capitalFs(word.symbols ?? [], band.top),
-              }));
+              const words = line.words.flatMap((word) =>
+                splitDigitGroups(
+                  {
+                    text: word.text,
+                    confidence: word.confidence,
+                    x0: word.bbox.x0,
+                    x1: word.bbox.x1,
+                    y0: band.top + word.bbox.y0,
+                    y1: band.top + word.bbox.y1,
+                    capitals: umlautCapitals(word.symbols ?? [], band.top),
+                    fs: capitalFs(word.symbols ?? [], band.top),
+                  },
+                  word.symbols ?? [],
+                ),
+              );
               kept.push({ centre, words, paragraphEnd: index === paragraph.lines.length - 1 });
             });
           }

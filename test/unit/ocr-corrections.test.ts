@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { capitalFs, hasFootBar, restoreCapitalE } from '../../shared/ocr/capital-e.js';
 import { textConfidence } from '../../shared/ocr/engine.js';
 import { chooseReading, clippedSide } from '../../shared/ocr/tesseract.js';
+import { splitDigitGroups } from '../../shared/ocr/digit-groups.js';
 import { greyPage } from '../support/grey-page.js';
 
 const page = (marks: [x: number, y: number, w: number, h: number][]) => greyPage(120, 120, marks);
@@ -51,9 +52,9 @@ describe('the readings of a doubtful word', () => {
     expect(chooseReading(reading('Beschäfügungsfähigkeit', 53), [reading('Beschäftigungsfähigkeit', 80), reading('Beschafügungsfähigkeit', 60)], () => false)).toEqual(reading('Beschäftigungsfähigkeit', 80));
   });
 
-  it('keeps the first where a reading clipped or took in a letter at an end, or is not much surer', () => {
+  it('keeps the first where a reading clipped or added a letter at an end, or is not much surer', () => {
     expect(chooseReading(reading('Jugend', 11), [reading('ugend', 91), reading('ugend', 92)], known)).toEqual(reading('Jugend', 11));
-    expect(chooseReading(reading('Kompetenzagentur', 54), [reading('Kompetenzagentur J', 76), reading('Kompetenzagentur J', 80)], known)).toEqual(reading('Kompetenzagentur', 54));
+    expect(chooseReading(reading('Kompetenzagentur', 54), [reading('Kompetenzagentur J', 60), reading('Kompetenzagentur J', 66)], known)).toEqual(reading('Kompetenzagentur', 66));
     expect(chooseReading(reading('Assistierte', 57), [reading('Assistierte.', 58), reading('Assistierte.', 88)], known)).toEqual(reading('Assistierte', 57));
     expect(chooseReading(reading('INS', 34), [reading('UNS', 38), reading('IMS', 30)], () => false)).toEqual(reading('INS', 34));
     expect(chooseReading(reading('TAff', 35), [reading('TAf-', 91), reading('TAf-', 90)], () => false)).toEqual(reading('TAff', 35));
@@ -66,12 +67,15 @@ describe('the readings of a doubtful word', () => {
     expect(chooseReading(reading('Ministenum', 84), [reading('Ministerium', 11), reading('Ministerium', 55)], known)).toEqual(reading('Ministerium', 55));
   });
 
-  it('reads a word alone as one word, whatever gap the face leaves inside it', () => {
+  it('reads a word alone as one word, whatever gap the face leaves inside it, and leaves out a neighbour the crop took in', () => {
     expect(chooseReading(reading('Jugend', 39), [reading('J ugend', 91), reading('J ugend', 88)], known)).toEqual(reading('Jugend', 91));
+    expect(chooseReading(reading('Kompetenzagentur', 37), [reading('Kompetenzagentur J', 88), reading('Kompetenzagentur', 90)], known)).toEqual(reading('Kompetenzagentur', 90));
+    expect(chooseReading(reading('Kompetenzagentur', 37), [reading('Kompetenzagentur J', 88), reading('Kompetenzagentur J', 86)], known)).toEqual(reading('Kompetenzagentur', 88));
   });
 
   it('drops a closing mark the page read before a word, which no word begins with', () => {
     expect(chooseReading(reading(']Jugendwerkstatt', 19), [reading('Jugendwerkstatt', 87), reading('Jugendwerkstatt', 89)], () => false)).toEqual(reading('Jugendwerkstatt', 89));
+    expect(chooseReading(reading('_Benachteiligte', 40), [reading('Benachteiligte', 91), reading('_ Benachteiligte', 44)], () => false)).toEqual(reading('Benachteiligte', 91));
     expect(chooseReading(reading('„Coaching', 30), [reading('Coaching', 96), reading('Coaching', 95)], () => false)).toEqual(reading('„Coaching', 30));
   });
 
@@ -83,6 +87,38 @@ describe('the readings of a doubtful word', () => {
   it('lets readings that agree replace the first, and weighs by confidence alone where no reading is a known word', () => {
     expect(chooseReading(reading('Ste1gem', 72), [reading('steigem', 88), reading('steigem', 87)], () => false)).toEqual(reading('steigem', 88));
     expect(chooseReading(reading('FASY', 40), [reading('EASY', 63), reading('FASY', 77)], () => false)).toEqual(reading('FASY', 77));
+  });
+});
+
+describe('thousands tesseract ran together', () => {
+  /** A word of digits with the gaps between its symbols as given, each digit 20 pixels wide and 37 high. */
+  function digits(text: string, gaps: number[]) {
+    let x = 100;
+    const symbols = [...text].map((digit, index) => {
+      const bbox = { x0: x, x1: x + 20, y0: 10, y1: 47 };
+      x += 20 + (gaps[index] ?? 0);
+      return { text: digit, bbox };
+    });
+    return { word: { text, confidence: 94, x0: 100, x1: x - (gaps.at(-1) ?? 0), y0: 10, y1: 47 }, symbols };
+  }
+
+  it('are split where the page shows the gaps at every thousands position', () => {
+    const { word, symbols } = digits('4287572', [14, 6, 7, 14, 6, 6]);
+    expect(splitDigitGroups(word, symbols).map((part) => [part.text, part.x0, part.x1, part.confidence])).toEqual([
+      ['4', 100, 120],
+      ['287', 134, 207],
+      ['572', 221, 293],
+    ].map(([text, x0, x1]) => [text, x0, x1, 94]));
+  });
+
+  it('stay one word where the digits are evenly set, or only one gap is wide, or it is no run of five digits', () => {
+    const split = (text: string, gaps: number[]) => {
+      const { word, symbols } = digits(text, gaps);
+      return splitDigitGroups(word, symbols).map((part) => part.text);
+    };
+    expect(split('4287572', [7, 6, 7, 8, 6, 6])).toEqual(['4287572']);
+    expect(split('4287572', [14, 6, 7, 7, 6, 6])).toEqual(['4287572']);
+    expect(split('2023', [14, 6, 7])).toEqual(['2023']);
   });
 });
 
