@@ -139,9 +139,10 @@ export function restoreMonthNames(line: string): string {
 /**
  * A list item is a name, not sentences: a period between a word and the next one, a colon before a
  * lower-case word, or a bar, colon or underscore standing alone, is a speck OCR read in a wide gap
- * ("familiensorgenden. Tätigkeiten", "Integration: von", "Menschen | mit"); so is a double quote before
- * its first word that nothing in it closes ("„Coaching für Geflüchtete"). Abbreviations ("Dr. Müller",
- * "e. V.") are short and keep theirs; German sets no space before a colon.
+ * ("familiensorgenden. Tätigkeiten", "Integration: von", "Menschen | mit"); so is an underscore before a
+ * word ("_Benachteiligte"), dashes and bars before the item's first word ("_- Produktionsschule"), and
+ * a double quote before it that nothing in the item closes ("„Coaching für Geflüchtete"). Abbreviations ("Dr. Müller", "e. V.") are short and keep theirs;
+ * German sets no space before a colon.
  */
 export function withoutStrayPeriodsInItem(text: string): string {
   const quotes = text.match(/[„“”"]/gu) ?? [];
@@ -152,6 +153,10 @@ export function withoutStrayPeriodsInItem(text: string): string {
       .replace(/(?<=\p{Ll}{4}):(?= \p{Ll})/gu, '')
       // A bar, colon or underscore standing alone between two words ("Menschen | mit : Migrationshintergrund _ in").
       .replace(/(?<=\p{L}) [|:_¦](?= \S)/gu, '')
+      // No word begins with an underscore ("für _Benachteiligte").
+      .replace(/(?<=^|\s)_+(?=\p{L})/gu, '')
+      // Nor does an item: marks before its first word are a bullet with a speck OCR read beside it ("_- Produktionsschule").
+      .replace(/^[-–—_|¦•·~]+\s+(?=\S)/u, '')
   );
 }
 

@@ -216,8 +216,8 @@ describe('a measure list as OCR reads it', () => {
       '1) Maßnahmen zur Integration von Menschen mit Migrationshintergrund _ in Ausbildung und',
       '',
       'Beschäftigung',
-      '- „Coaching für Geflüchtete in Ausbildung',
-      '2) Teilzeitausbildung für Menschen mit familiensorgenden. Tätigkeiten',
+      '- _- „Coaching für Geflüchtete in Ausbildung',
+      '2) Teilzeitausbildung für Menschen mit _familiensorgenden. Tätigkeiten',
       '',
       'Kompetenzagentur Jugend und Beruf',
     ]);
