@@ -48,9 +48,16 @@ function remember(verdicts: Map<string, boolean>, word: string, known: boolean):
 
 const capitalised = (word: string) => word.charAt(0).toLocaleUpperCase('de') + word.slice(1);
 
-/** The words of the names the project knows as data. */
+/**
+ * Loanwords of labour-market language that the Duden lists and igerman98 lacks: "Coaching" stands in
+ * project names on its own, as it does in the standard measure type "Ausbildungscoaching".
+ */
+const LABOUR_MARKET_LOANWORDS = ['Coaching', 'Mentoring', 'Matching'];
+
+/** The words of the names the project knows as data, and the loanwords above. */
 function knownNameWords(): string[] {
   const names = [
+    ...LABOUR_MARKET_LOANWORDS,
     ...MINISTRIES.map((ministry) => ministry.name),
     ...MINISTRIES.map((ministry) => ministry.shortName),
     ...MINISTRIES.flatMap((ministry) => ministry.officeHolders),

@@ -326,7 +326,8 @@ function textAt(agreement: Partial<Agreement>, path: string): string | undefined
 /**
  * How an acronym stands in its value: spelled out by the words it abbreviates, after a dash or colon
  * ("EASY – Entwicklung Ausbildung Soziale Teilhabe You", "TAff – Teilzeitausbildung für Alleinerziehende
- * …") or before it in brackets ("Perspektive Beruf (PerBe)"), each of its capitals the initial of one of
+ * …"), before it in brackets ("Perspektive Beruf (PerBe)") or before the dash it ends the value
+ * with ("Frauen in Arbeit – FiA"), each of its capitals the initial of one of
  * them; contradicted by them (a misread capital, "FASY – Entwicklung …"); or alone, with nothing that
  * spells it out. A word with fewer than two capitals, or a hyphenated name ("Main-Kinzig-Kreis"), is no
  * acronym.
@@ -339,7 +340,9 @@ export function acronymIn(acronym: string, value: string): 'spelled-out' | 'cont
   const before = value.slice(0, at);
   const after = value.slice(at + acronym.length);
   const spelledAfter = /^\s*[–—:-]\s+(.*)$/u.exec(after)?.[1];
-  const spelledBefore = /\(\s*$/u.test(before) && /^\s*\)/u.test(after) ? before.replace(/\(\s*$/u, '') : undefined;
+  const bracketed = /\(\s*$/u.test(before) && /^\s*\)/u.test(after) ? before.replace(/\(\s*$/u, '') : undefined;
+  const dashedBefore = after.trim() === '' ? /^(.*\S)\s+[–—-]\s*$/u.exec(before)?.[1] : undefined;
+  const spelledBefore = bracketed ?? dashedBefore;
   const words = (spelledAfter ?? spelledBefore ?? '').split(/\s+/).map(bareWord).filter(Boolean);
   if (words.length < 2) return 'alone';
   const initials = words.map((word) => word.charAt(0).toLocaleLowerCase('de'));

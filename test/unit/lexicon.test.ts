@@ -61,6 +61,10 @@ describe('the sorted word list', () => {
 });
 
 describe('the German lexicon', () => {
+  it('knows the loanwords of labour-market language the dictionary lacks', () => {
+    for (const word of ['Coaching', 'Mentoring', 'Matching']) expect(lexicon.knows(word), word).toBe(true);
+  });
+
   it('knows the words of agreements, compounds taken apart included', () => {
     for (const word of [
       'Berufliche', 'Orientierung', 'Entwicklung', 'Jugend', 'familiär', 'und',
@@ -109,6 +113,8 @@ describe('an acronym in its value', () => {
     expect(acronymIn('PerBe', 'Perspektive Beruf (PerBe)')).toBe('spelled-out');
     expect(acronymIn('FASY', 'FASY – Entwicklung Ausbildung Soziale Teilhabe You')).toBe('contradicted');
     expect(acronymIn('PerDe', 'Perspektive Beruf (PerDe)')).toBe('contradicted');
+    expect(acronymIn('FiA', 'Frauen in Arbeit – FiA')).toBe('spelled-out');
+    expect(acronymIn('FiB', 'Frauen in Arbeit – FiB')).toBe('contradicted');
     expect(acronymIn('ÜSBZ', 'ÜSBZ')).toBe('alone');
     // Words after it that do not spell it out: no dash or colon, no brackets.
     expect(acronymIn('HSM', 'auf dem Internetportal des HSM „Arbeitswelt Hessen“ veröffentlicht')).toBe('alone');
