@@ -91,19 +91,21 @@ function asOneWord(original: string, reread: string): string {
  * Of the rest, a word the lexicon knows beats one it does not (a misread letter mostly makes a
  * non-word: "Onentierung", "flexihle"); then the surest. A reading that differs from the page's
  * replaces it only when another reading agrees with it, when it is much surer, or when it is a known
- * word and the page's is not. The text that stands gets the highest confidence any reading gave it:
- * read alike from two images, a word tesseract was unsure of on the crowded page (a light serif's
- * "Jugend" at 39 %) is as sure as its best reading.
+ * word and the page's is not. A known word that stands gets the highest confidence any reading gave
+ * it: read alike from two images, a word tesseract was unsure of on the crowded page (a light serif's
+ * "Jugend" at 39 %) is as sure as its best reading. A non-word gets the lowest: tesseract repeats its
+ * misreadings ("Aleinerziehende" read so three times), and agreement does not make one right.
  */
 export function chooseReading(first: WordReading, rereads: readonly WordReading[], known: (text: string) => boolean): WordReading {
   const original = first.text.trim();
-  const groups = new Map<string, { text: string; count: number; confidence: number }>();
+  const groups = new Map<string, { text: string; count: number; confidence: number; lowest: number }>();
   const alone = rereads.map((reread) => ({ text: asOneWord(original, reread.text), confidence: reread.confidence }));
   for (const reading of [{ text: original, confidence: first.confidence }, ...alone]) {
     if (reading.text !== original && !sameExtent(original, reading.text)) continue;
-    const group = groups.get(reading.text) ?? { text: reading.text, count: 0, confidence: 0 };
+    const group = groups.get(reading.text) ?? { text: reading.text, count: 0, confidence: 0, lowest: 100 };
     group.count += 1;
     group.confidence = Math.max(group.confidence, reading.confidence);
+    group.lowest = Math.min(group.lowest, reading.confidence);
     groups.set(reading.text, group);
   }
   const firstKnown = known(original);
@@ -114,7 +116,9 @@ export function chooseReading(first: WordReading, rereads: readonly WordReading[
   const [best] = standing
     .filter((group) => !anyKnown || known(group.text))
     .sort((a, b) => b.confidence - a.confidence || b.count - a.count);
-  return best ? { text: best.text, confidence: best.confidence } : { text: original, confidence: first.confidence };
+  if (!best) return { text: original, confidence: first.confidence };
+  // Readings of one model repeat its misreadings: agreement vouches for a word the lexicon knows, not for a non-word.
+  return { text: best.text, confidence: known(best.text) ? best.confidence : best.lowest };
 }
 
 /** German LSTM model shipped by the npm package: nothing is downloaded at run time. */

@@ -43,7 +43,7 @@ describe('capital E read as F', () => {
 
 describe('the readings of a doubtful word', () => {
   const reading = (text: string, confidence: number) => ({ text, confidence });
-  const lexicon = new Set(['Grüttner', 'Berufssprachkurs', 'Beschäftigungsfähigkeit', 'Jugend', 'Kompetenzagentur', 'Assistierte', 'Assistierte.', 'Orientierung', 'flexible', 'bleiben', 'Ministerium']);
+  const lexicon = new Set(['Jugendwerkstatt', 'Grüttner', 'Berufssprachkurs', 'Beschäftigungsfähigkeit', 'Jugend', 'Kompetenzagentur', 'Assistierte', 'Assistierte.', 'Orientierung', 'flexible', 'bleiben', 'Ministerium']);
   const known = (text: string) => lexicon.has(text);
 
   it('takes a much surer reading of the same extent, one letter more or fewer inside the word', () => {
@@ -74,19 +74,23 @@ describe('the readings of a doubtful word', () => {
   });
 
   it('drops a closing mark the page read before a word, which no word begins with', () => {
-    expect(chooseReading(reading(']Jugendwerkstatt', 19), [reading('Jugendwerkstatt', 87), reading('Jugendwerkstatt', 89)], () => false)).toEqual(reading('Jugendwerkstatt', 89));
+    expect(chooseReading(reading(']Jugendwerkstatt', 19), [reading('Jugendwerkstatt', 87), reading('Jugendwerkstatt', 89)], known)).toEqual(reading('Jugendwerkstatt', 89));
     expect(chooseReading(reading('_Benachteiligte', 40), [reading('Benachteiligte', 91), reading('_ Benachteiligte', 44)], () => false)).toEqual(reading('Benachteiligte', 91));
     expect(chooseReading(reading('„Coaching', 30), [reading('Coaching', 96), reading('Coaching', 95)], () => false)).toEqual(reading('„Coaching', 30));
   });
 
-  it('gives the text that stands the highest confidence any reading gave it', () => {
+  it('gives a non-word the lowest confidence its readings gave it: agreement does not make a misreading right', () => {
+    expect(chooseReading(reading('Aleinerziehende', 85), [reading('Aleinerziehende', 91), reading('Aleinerziehende', 93)], known)).toEqual(reading('Aleinerziehende', 85));
+  });
+
+  it('gives a known word that stands the highest confidence any reading gave it', () => {
     expect(chooseReading(reading('Jugend', 39), [reading('Jugend', 92), reading('Jugend', 90)], known)).toEqual(reading('Jugend', 92));
     expect(chooseReading(reading('bleiben', 69), [reading('hleiben', 83), reading('bleiben', 63)], known)).toEqual(reading('bleiben', 69));
   });
 
   it('lets readings that agree replace the first, and weighs by confidence alone where no reading is a known word', () => {
-    expect(chooseReading(reading('Ste1gem', 72), [reading('steigem', 88), reading('steigem', 87)], () => false)).toEqual(reading('steigem', 88));
-    expect(chooseReading(reading('FASY', 40), [reading('EASY', 63), reading('FASY', 77)], () => false)).toEqual(reading('FASY', 77));
+    expect(chooseReading(reading('Ste1gem', 72), [reading('steigem', 88), reading('steigem', 87)], () => false)).toEqual(reading('steigem', 87));
+    expect(chooseReading(reading('FASY', 40), [reading('EASY', 63), reading('FASY', 77)], () => false)).toEqual(reading('FASY', 40));
   });
 });
 
