@@ -204,6 +204,7 @@ export function validateFindings(findings: ExtractionFindings, context: Validati
   validateSignatures(findings, year, context.today, context.values ?? [], add);
   validateConfidence(context, add);
   validateWords(agreement, context, issues, add);
+  validateQuotes(agreement, context, add);
 
   const shape = agreementSchema.safeParse(agreement);
   if (!shape.success) {
@@ -310,6 +311,21 @@ function validateConfidence(context: ValidationContext, add: (path: string, code
     if (!doubtfulMean && !doubtfulWord) continue;
     const word = weakest && weakest.text !== evidence.text ? ` (its least sure word, "${weakest.text}", at ${percent(weakest.confidence)})` : '';
     add(evidence.path, 'value.low_confidence', `"${evidence.text}" on page ${evidence.page}${faint ? ' (faint print)' : ''} was read by OCR with a confidence of ${percent(evidence.confidence)}${word}; check it against the scan.`);
+  }
+}
+
+/**
+ * A value OCR read whose quotation marks do not pair ("Produktionsschule Neue Wege“"): OCR lost one, or
+ * read a speck as one, and where the lost one stood cannot be told.
+ */
+function validateQuotes(agreement: Partial<Agreement>, context: ValidationContext, add: (path: string, code: string, message: string) => void): void {
+  for (const { evidence } of context.values ?? []) {
+    if (evidence.source === 'pdf-text') continue;
+    const value = textAt(agreement, evidence.path);
+    if (!value) continue;
+    const count = (marks: RegExp) => value.match(marks)?.length ?? 0;
+    if (count(/„/gu) === count(/[“”]/gu) && count(/"/gu) % 2 === 0) continue;
+    add(evidence.path, 'value.unpaired_quote', `"${value}" on page ${evidence.page} was read by OCR with a quotation mark that has no partner; check it against the scan.`);
   }
 }
 

@@ -178,6 +178,19 @@ describe('validation of the words OCR read', () => {
     expect(validateProject('Jugend Aktiv', [[']', 0.6], ['ugend', 0.6], ['Aktiv', 0.95]]).status).toBe('valid');
   });
 
+  it('sends a value whose quotation marks do not pair to review', () => {
+    const unpaired = validateProject('Produktionsschule Neue Wege“', [['Produktionsschule', 0.95], ['Neue', 0.95], ['Wege“', 0.95]]);
+    expect(unpaired.status).toBe('needs_review');
+    expect(unpaired.issues.map((issue) => [issue.path, issue.code, issue.message])).toEqual([
+      [
+        'agreement.measures[0].projects[1]',
+        'value.unpaired_quote',
+        '"Produktionsschule Neue Wege“" on page 2 was read by OCR with a quotation mark that has no partner; check it against the scan.',
+      ],
+    ]);
+    expect(validateProject('Produktionsschule „Neue Wege“', [['Produktionsschule', 0.95], ['„Neue', 0.95], ['Wege“', 0.95]]).status).toBe('valid');
+  });
+
   it('checks nothing read from a text layer', () => {
     const lines = seedLines().map((line) => line.replace('EASY – Entwicklung', 'FASY – Entwicklung'));
     const values: ValueEvidence[] = [
