@@ -9,7 +9,7 @@ import { type AgreementRecord, agreementRecordSchema, type Evidence, type Eviden
 import { validateFindings } from './validate/rules.js';
 import { extractAgreement } from './extract/agreement.js';
 import { alignToWords, evidenceOf, type PageOrigin, type SourceLine, type ValueEvidence } from './extract/evidence.js';
-import { answeredLexicon, type Lexicon, withDocumentWords, type WordLookup } from './extract/lexicon.js';
+import { answeredLexicon, type Lexicon, withDocumentWords, withSmallInitial, type WordLookup } from './extract/lexicon.js';
 import { type DocumentIdentity, documentIdOf, rejectedRecord } from './extract/rejected.js';
 import { announcedPageCount, contentLineIndexes, normalizeCharacters, tidyLine } from './extract/normalize.js';
 import { repairDigits, repairOcrLine } from './extract/ocr-repairs.js';
@@ -241,7 +241,9 @@ function textLayerWords(pages: readonly PageReading[]): string[] {
 async function lexiconForValues(values: readonly ValueEvidence[], pages: readonly PageReading[], lookup: WordLookup): Promise<Lexicon | undefined> {
   const words = [...new Set(values.filter((value) => value.evidence.source !== 'pdf-text').flatMap((value) => value.words.map((word) => word.text)))];
   if (words.length === 0) return undefined;
-  return withDocumentWords(answeredLexicon(words, await lookup.known(words)), textLayerWords(pages));
+  const capitalised = words.filter((word) => withSmallInitial(word) !== undefined);
+  const [known, writtenSmall] = await Promise.all([lookup.known(words), capitalised.length > 0 ? lookup.writtenSmall(capitalised) : []]);
+  return withDocumentWords(answeredLexicon(words, known, capitalised, writtenSmall), textLayerWords(pages));
 }
 
 function textSourceOf(pages: readonly PageReading[]): TextSource {

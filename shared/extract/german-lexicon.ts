@@ -39,4 +39,8 @@ export const germanWords: WordLookup = {
     const lexicon = await germanLexicon();
     return words.map((word) => lexicon.knows(word));
   },
+  writtenSmall: async (words) => {
+    const lexicon = await germanLexicon();
+    return words.map((word) => lexicon.writesSmall(word));
+  },
 };

@@ -15,6 +15,12 @@ import { MINISTRIES } from '../data/ministries.js';
  */
 export interface Lexicon {
   knows(word: string): boolean;
+  /**
+   * Whether German writes the word with a small initial (an adjective, a verb: the dictionary holds it
+   * so), where it was read with a capital that has the same shape as its small letter (C, O, S, V, W,
+   * X, Z); a noun the dictionary holds only with its capital is not. See `withSmallInitial`.
+   */
+  writesSmall(word: string): boolean;
 }
 
 /**
@@ -24,6 +30,8 @@ export interface Lexicon {
 export interface WordLookup {
   /** For each word, whether the lexicon knows it. */
   known(words: readonly string[]): Promise<boolean[]>;
+  /** For each word, whether the lexicon writes it with a small initial (`Lexicon.writesSmall`). */
+  writtenSmall(words: readonly string[]): Promise<boolean[]>;
 }
 
 /** A word list that tells whether a word is spelled right, as Hunspell's dictionaries do (`nspell`'s `correct`). */
@@ -68,6 +76,22 @@ function knownNameWords(): string[] {
   return names.flatMap((name) => name.split(/[\s,–-]+/)).filter((word) => /\p{L}/u.test(word));
 }
 
+const KNOWN_NAME_WORDS = new Set(knownNameWords().map((word) => bareWord(word).toLocaleLowerCase('de')));
+
+/** Whether the word is a word of a name the project knows as data ("Soziales", "Vogelsbergkreis"). */
+export function isKnownNameWord(word: string): boolean {
+  return KNOWN_NAME_WORDS.has(bareWord(word).toLocaleLowerCase('de'));
+}
+
+/**
+ * The word with a small initial where its capital has the same shape as the small letter, at another
+ * size, so that OCR confuses the two (C, O, S, V, W, X, Z: "mit Sozialpädagogischer Begleitung"); else none.
+ */
+export function withSmallInitial(word: string): string | undefined {
+  const bare = bareWord(word);
+  return /^[COSVWXZ]\p{Ll}/u.test(bare) ? `${bare.charAt(0).toLocaleLowerCase('de')}${bare.slice(1)}` : undefined;
+}
+
 export class GermanLexicon implements Lexicon {
   private readonly extra = new Set<string>();
   /**
@@ -96,6 +120,11 @@ export class GermanLexicon implements Lexicon {
     if (/^[^\p{L}]*\p{L}+\./u.test(word) && this.spell.correct(`${bare}.`)) return true;
     const parts = bare.split('-').filter(Boolean);
     return parts.length > 0 && parts.every((part) => this.knowsWhole(part) || this.knowsCompound(part));
+  }
+
+  writesSmall(word: string): boolean {
+    const small = withSmallInitial(word);
+    return small !== undefined && this.spell.correct(small);
   }
 
   private knowsWhole(word: string): boolean {
@@ -149,7 +178,7 @@ export function withDocumentWords(lexicon: Lexicon, words: Iterable<string>): Le
     if (bare) own.add(bare.toLocaleLowerCase('de'));
   }
   if (own.size === 0) return lexicon;
-  return { knows: (word) => own.has(bareWord(word).toLocaleLowerCase('de')) || lexicon.knows(word) };
+  return { knows: (word) => own.has(bareWord(word).toLocaleLowerCase('de')) || lexicon.knows(word), writesSmall: (word) => lexicon.writesSmall(word) };
 }
 
 /** The word without the punctuation around it; empty when it has no letter (figures, dashes, specks). */
@@ -159,7 +188,13 @@ export function bareWord(word: string): string {
 }
 
 /** The answers a lookup gave for the words it was asked about, as a lexicon of those words (any other is unknown). */
-export function answeredLexicon(words: readonly string[], known: readonly boolean[]): Lexicon {
+export function answeredLexicon(
+  words: readonly string[],
+  known: readonly boolean[],
+  capitalised: readonly string[] = [],
+  writtenSmall: readonly boolean[] = [],
+): Lexicon {
   const knownWords = new Set(words.filter((_, index) => known[index]));
-  return { knows: (word) => !bareWord(word) || knownWords.has(word) };
+  const smallWords = new Set(capitalised.filter((_, index) => writtenSmall[index]));
+  return { knows: (word) => !bareWord(word) || knownWords.has(word), writesSmall: (word) => smallWords.has(word) };
 }

@@ -49,11 +49,14 @@ export interface PageFailure {
   rejection?: Rejection;
 }
 
+/** What a reader asks its owner's lexicon about words: `WordLookup.known` or `WordLookup.writtenSmall`. */
+export type WordQuestion = 'known' | 'written-small';
+
 export type ToReader =
   | { type: 'task'; task: ReaderTask }
   | { type: 'render'; request: number }
   | { type: 'page-read'; request: number; page?: OcrPage; failure?: PageFailure }
-  /** For each word asked about, whether the lexicon knows it. */
+  /** For each word asked about, the lexicon's answer to the question asked: whether it knows it, or writes it small. */
   | { type: 'words-known'; request: number; known: boolean[] };
 
 export type FromReader =
@@ -61,7 +64,7 @@ export type FromReader =
   | { type: 'progress'; page: number; pageCount: number }
   | { type: 'read-page'; request: number; page?: number }
   | { type: 'raster'; request: number; raster?: PageRaster; failure?: PageFailure }
-  | { type: 'look-up-words'; request: number; words: string[] }
+  | { type: 'look-up-words'; request: number; words: string[]; question: WordQuestion }
   | { type: 'done'; result: TaskResult }
   /** The task failed in a way the extraction does not turn into a record itself. */
   | { type: 'failed'; message: string };

@@ -223,12 +223,12 @@ export class ReaderProcess {
             break;
           }
           case 'look-up-words': {
-            const { request, words } = message;
+            const { request, words, question } = message;
             if (!lexicon) {
               fail(new Error('a reader looked up words with no lexicon to look them up in'));
               break;
             }
-            lexicon.known(words).then((known) => {
+            (question === 'written-small' ? lexicon.writtenSmall(words) : lexicon.known(words)).then((known) => {
               sign();
               if (!settled) this.send({ type: 'words-known', request, known });
             }, fail);

@@ -4,7 +4,7 @@ import type { OcrEngine, OcrPage } from '../ocr/engine.js';
 import { greyForOcr } from '../ocr/preprocess.js';
 import type { PageRaster } from '../pdf/document.js';
 import { PdfRejected } from '../pdf/preflight.js';
-import type { FromReader, PageFailure, ReaderTask, TaskResult, ToReader } from './protocol.js';
+import type { FromReader, PageFailure, ReaderTask, TaskResult, ToReader, WordQuestion } from './protocol.js';
 
 /**
  * A reader process: runs one document at a time, as its owner (reader-pool.ts) sends them, and never
@@ -66,14 +66,13 @@ const ownersOcr: OcrEngine = {
 const lookups = new Map<number, (known: boolean[]) => void>();
 
 /** The owner's German lexicon, as seen from here. */
-const ownersLexicon: WordLookup = {
-  known: (words) =>
-    new Promise((resolve) => {
-      const request = nextRequest++;
-      lookups.set(request, resolve);
-      send({ type: 'look-up-words', request, words: [...words] });
-    }),
-};
+const ask = (question: WordQuestion) => (words: readonly string[]) =>
+  new Promise<boolean[]>((resolve) => {
+    const request = nextRequest++;
+    lookups.set(request, resolve);
+    send({ type: 'look-up-words', request, words: [...words], question });
+  });
+const ownersLexicon: WordLookup = { known: ask('known'), writtenSmall: ask('written-small') };
 
 const onPage = (page: number, pageCount: number) => send({ type: 'progress', page, pageCount });
 

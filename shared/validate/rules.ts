@@ -1,7 +1,7 @@
 import { GEBIETSKOERPERSCHAFTEN } from '../data/gebietskoerperschaften.js';
 import type { ExtractionFindings } from '../extract/agreement.js';
 import type { ValueEvidence } from '../extract/evidence.js';
-import { bareWord, type Lexicon } from '../extract/lexicon.js';
+import { bareWord, isKnownNameWord, type Lexicon, withSmallInitial } from '../extract/lexicon.js';
 import { numberWordsToCents } from '../extract/number-words.js';
 import { isKnownPlace } from '../extract/signatures.js';
 import { ministryForYear } from '../extract/parties.js';
@@ -371,6 +371,23 @@ export function acronymIn(acronym: string, value: string): 'spelled-out' | 'cont
 }
 
 /**
+ * Capitals OCR may have read for small letters of the same shape: a capital C, O, S, V, W, X or Z after a
+ * word in lower case, starting a word German writes small (an adjective, a verb; not a noun), and no word
+ * of a name the project knows ("für Soziales und Integration"). "mit Sozialpädagogischer Begleitung" was
+ * read so, confidently, and its record was valid.
+ */
+function capitalsWrittenSmall(value: string, lexicon: Lexicon): string[] {
+  const tokens = value.split(/\s+/);
+  return tokens.flatMap((token, index) => {
+    const previous = tokens[index - 1];
+    const small = withSmallInitial(token);
+    if (!previous || !small || !/^\p{Ll}+$/u.test(previous) || !/^\p{Lu}/u.test(token)) return [];
+    if (!lexicon.writesSmall(token) || isKnownNameWord(token)) return [];
+    return [`"${bareWord(token)}" after "${previous}" is written with a capital where German writes "${small}"`];
+  });
+}
+
+/**
  * A value OCR read with a word in it that is no German word or name known here, and that OCR was not
  * sure enough of, is doubtful: a misread letter mostly makes a non-word ("Berufliche Onentierung"), and
  * OCR is often fairly confident of it. An acronym its own value spells out is known; one the value
@@ -402,6 +419,7 @@ function validateWords(
       const unknown = word.confidence < minUnknownWordConfidence && acronym !== 'spelled-out';
       return unknown ? [`"${bare}" (${sure}) is no German word or name known here`] : [];
     });
+    doubts.push(...capitalsWrittenSmall(value, lexicon));
     if (doubts.length === 0) continue;
     add(evidence.path, 'value.unknown_word', `"${value}" on page ${evidence.page} was read by OCR, and ${doubts.join('; ')}; check it against the scan.`);
   }

@@ -92,9 +92,14 @@ describe('ReaderPool', () => {
     const document = await PdfDocument.open(fixtureBytes(seed), config().limits);
     const readings = pagesFromBlocks(textractPagesFromText(await document.pageTexts().finally(() => document.close())));
     const asked: string[][] = [];
+    const askedSmall: string[][] = [];
     const knowsNoWord: WordLookup = {
       known: async (words) => {
         asked.push([...words]);
+        return words.map(() => false);
+      },
+      writtenSmall: async (words) => {
+        askedSmall.push([...words]);
         return words.map(() => false);
       },
     };
@@ -103,6 +108,10 @@ describe('ReaderPool', () => {
     const inReader = await pool.extract(fixtureBytes(seed), 'seed.pdf', { config: strict, ocrReadings: readings, lexicon: knowsNoWord, now });
     expect(asked).toHaveLength(1);
     expect(asked[0]).toEqual(expect.arrayContaining(['Ausbildungs-', 'Qualifizierungsbudgets', 'Main-Taunus-Kreis', 'Hofmann']));
+    // Words whose capital OCR may have read for a small letter of the same shape, once too.
+    expect(askedSmall).toHaveLength(1);
+    expect(askedSmall[0]).toEqual(expect.arrayContaining(['Soziales', 'Zukunftskompass', 'Staatsministerin']));
+    expect(askedSmall[0]).not.toContain('Hofmann');
     const { record } = inReader;
     expect(record.status).toBe('needs_review');
     expect(record.issues.find((issue) => issue.path === 'agreement.parties[1].name')).toEqual({
@@ -120,7 +129,8 @@ describe('ReaderPool', () => {
   it('fails the task, not the document, when the lexicon here cannot answer, and goes on with a fresh reader', async () => {
     const document = await PdfDocument.open(fixtureBytes(seed), config().limits);
     const readings = pagesFromBlocks(textractPagesFromText(await document.pageTexts().finally(() => document.close())));
-    const missing: WordLookup = { known: () => Promise.reject(new Error('the German word list (german-words.txt) is missing')) };
+    const unreadable = () => Promise.reject(new Error('the German word list (german-words.txt) is missing'));
+    const missing: WordLookup = { known: unreadable, writtenSmall: unreadable };
     await expect(pool.extract(fixtureBytes(seed), 'seed.pdf', { config: config(), ocrReadings: readings, lexicon: missing, now })).rejects.toThrow('the German word list (german-words.txt) is missing');
     expect((await pool.extract(fixtureBytes(seed), 'seed.pdf', { config: config(), now })).record.status).toBe('valid');
   });
