@@ -1,0 +1,150 @@
+import type { ValueEvidence } from '../extract/evidence.js';
+import { bareWord, isKnownNameWord, type Lexicon, withSmallInitial } from '../extract/lexicon.js';
+import type { Agreement, RecordIssue } from '../schema/record.js';
+
+/**
+ * The checks of values OCR read, word by word: their confidence, the words the lexicon does not know or
+ * writes otherwise, acronyms their own value contradicts, quotation marks that do not pair.
+ */
+
+export interface OcrValuesContext {
+  /**
+   * Where each value was read; a value OCR read with a mean confidence below `minValueConfidence`, or
+   * with one word below `minWordConfidence`, needs review.
+   */
+  values?: readonly ValueEvidence[];
+  minValueConfidence?: number;
+  minWordConfidence?: number;
+  /** Pages of faint print, where each word a value was read from needs `minFaintPrintWordConfidence`. */
+  faintPrintPages?: readonly number[];
+  minFaintPrintWordConfidence?: number;
+  /**
+   * The German words and known names; a word of a value OCR read with less confidence than
+   * `minUnknownWordConfidence` that it does not know makes its value doubtful. Without it, no word is checked.
+   */
+  lexicon?: Lexicon;
+  minUnknownWordConfidence?: number;
+}
+
+type AddIssue = (path: string, code: string, message: string) => void;
+
+/** Each value OCR read with less confidence than the floors, at its path, with what was read and where. */
+export function validateConfidence(context: OcrValuesContext, add: AddIssue): void {
+  const percent = (confidence: number) => `${Math.round(confidence * 100)} %`;
+  for (const { evidence, weakest } of context.values ?? []) {
+    if (evidence.source === 'pdf-text') continue;
+    const doubtfulMean = context.minValueConfidence !== undefined && evidence.confidence < context.minValueConfidence;
+    const faint = context.faintPrintPages?.includes(evidence.page) === true;
+    const wordFloor = faint ? context.minFaintPrintWordConfidence : context.minWordConfidence;
+    const doubtfulWord = wordFloor !== undefined && weakest !== undefined && weakest.confidence < wordFloor;
+    if (!doubtfulMean && !doubtfulWord) continue;
+    const word = weakest && weakest.text !== evidence.text ? ` (its least sure word, "${weakest.text}", at ${percent(weakest.confidence)})` : '';
+    add(evidence.path, 'value.low_confidence', `"${evidence.text}" on page ${evidence.page}${faint ? ' (faint print)' : ''} was read by OCR with a confidence of ${percent(evidence.confidence)}${word}; check it against the scan.`);
+  }
+}
+
+/**
+ * A value OCR read whose quotation marks do not pair ("Produktionsschule Neue Wege“"): OCR lost one, or
+ * read a speck as one, and where the lost one stood cannot be told.
+ */
+export function validateQuotes(agreement: Partial<Agreement>, context: OcrValuesContext, add: AddIssue): void {
+  for (const { evidence } of context.values ?? []) {
+    if (evidence.source === 'pdf-text') continue;
+    const value = textAt(agreement, evidence.path);
+    if (!value) continue;
+    const count = (marks: RegExp) => value.match(marks)?.length ?? 0;
+    if (count(/„/gu) === count(/[“”]/gu) && count(/"/gu) % 2 === 0) continue;
+    add(evidence.path, 'value.unpaired_quote', `"${value}" on page ${evidence.page} was read by OCR with a quotation mark that has no partner; check it against the scan.`);
+  }
+}
+
+/** The text of the value at a path (`agreement.measures[2].projects[0]`), where it is one. */
+function textAt(agreement: Partial<Agreement>, path: string): string | undefined {
+  let value: unknown = { agreement };
+  for (const [, key, index] of path.matchAll(/\.?([^.[\]]+)|\[(\d+)\]/g)) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[key ?? index ?? ''];
+  }
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * How an acronym stands in its value: spelled out by the words it abbreviates, after a dash or colon
+ * ("EASY – Entwicklung Ausbildung Soziale Teilhabe You", "TAff – Teilzeitausbildung für Alleinerziehende
+ * …"), before it in brackets ("Perspektive Beruf (PerBe)") or before the dash it ends the value
+ * with ("Frauen in Arbeit – FiA"), each of its capitals the initial of one of
+ * them; contradicted by them (a misread capital, "FASY – Entwicklung …"); or alone, with nothing that
+ * spells it out. A word with fewer than two capitals, or a hyphenated name ("Main-Kinzig-Kreis"), is no
+ * acronym.
+ */
+export function acronymIn(acronym: string, value: string): 'spelled-out' | 'contradicted' | 'alone' | undefined {
+  const capitals = acronym.match(/\p{Lu}/gu) ?? [];
+  if (capitals.length < 2 || acronym.includes('-')) return undefined;
+  const at = value.indexOf(acronym);
+  if (at < 0) return 'alone';
+  const before = value.slice(0, at);
+  const after = value.slice(at + acronym.length);
+  const spelledAfter = /^\s*[–—:-]\s+(.*)$/u.exec(after)?.[1];
+  const bracketed = /\(\s*$/u.test(before) && /^\s*\)/u.test(after) ? before.replace(/\(\s*$/u, '') : undefined;
+  const dashedBefore = after.trim() === '' ? /^(.*\S)\s+[–—-]\s*$/u.exec(before)?.[1] : undefined;
+  const spelledBefore = bracketed ?? dashedBefore;
+  const words = (spelledAfter ?? spelledBefore ?? '').split(/\s+/).map(bareWord).filter(Boolean);
+  if (words.length < 2) return 'alone';
+  const initials = words.map((word) => word.charAt(0).toLocaleLowerCase('de'));
+  for (const capital of capitals) {
+    const index = initials.indexOf(capital.toLocaleLowerCase('de'));
+    if (index < 0) return 'contradicted';
+    initials.splice(index, 1);
+  }
+  return 'spelled-out';
+}
+
+/**
+ * Capitals OCR may have read for small letters of the same shape: a capital C, O, S, V, W, X or Z after a
+ * word in lower case, starting a word German writes small (an adjective, a verb; not a noun), and no word
+ * of a name the project knows ("für Soziales und Integration"). "mit Sozialpädagogischer Begleitung" was
+ * read so, confidently, and its record was valid.
+ */
+function capitalsWrittenSmall(value: string, lexicon: Lexicon): string[] {
+  const tokens = value.split(/\s+/);
+  return tokens.flatMap((token, index) => {
+    const previous = tokens[index - 1];
+    const small = withSmallInitial(token);
+    if (!previous || !small || !/^\p{Ll}+$/u.test(previous) || !/^\p{Lu}/u.test(token)) return [];
+    if (!lexicon.writesSmall(token) || isKnownNameWord(token)) return [];
+    return [`"${bareWord(token)}" after "${previous}" is written with a capital where German writes "${small}"`];
+  });
+}
+
+/**
+ * A value OCR read with a word in it that is no German word or name known here, and that OCR was not
+ * sure enough of, is doubtful: a misread letter mostly makes a non-word ("Berufliche Onentierung"), and
+ * OCR is often fairly confident of it. An acronym its own value spells out is known; one the value
+ * contradicts is doubtful however sure OCR was (unless the lexicon knows it). Only words that stand in the value as it was recorded
+ * count; a word the repairs replaced is judged by the confidence floors alone. A value already under
+ * review for its confidence gets no second issue.
+ */
+export function validateWords(agreement: Partial<Agreement>, context: OcrValuesContext, issues: readonly RecordIssue[], add: AddIssue): void {
+  const { lexicon, minUnknownWordConfidence } = context;
+  if (!lexicon || minUnknownWordConfidence === undefined) return;
+  for (const { evidence, words } of context.values ?? []) {
+    if (evidence.source === 'pdf-text') continue;
+    if (issues.some((issue) => issue.path === evidence.path && issue.code === 'value.low_confidence')) continue;
+    const value = textAt(agreement, evidence.path);
+    if (!value) continue;
+    const recorded = new Set(value.split(/\s+/).map(bareWord));
+    const doubts = words.flatMap((word) => {
+      const bare = bareWord(word.text);
+      if (!bare || !recorded.has(bare)) return [];
+      if (lexicon.knows(word.text)) return [];
+      const sure = `${Math.round(word.confidence * 100)} %`;
+      const acronym = acronymIn(bare, value);
+      if (acronym === 'contradicted') return [`"${bare}" (${sure}) does not fit the words that spell it out`];
+      const unknown = word.confidence < minUnknownWordConfidence && acronym !== 'spelled-out';
+      return unknown ? [`"${bare}" (${sure}) is no German word or name known here`] : [];
+    });
+    doubts.push(...capitalsWrittenSmall(value, lexicon));
+    if (doubts.length === 0) continue;
+    add(evidence.path, 'value.unknown_word', `"${value}" on page ${evidence.page} was read by OCR, and ${doubts.join('; ')}; check it against the scan.`);
+  }
+}
