@@ -14,8 +14,9 @@ import type { Rejection } from '../pdf/preflight.js';
  * (`raster`), and the owner answers with what OCR read (`page-read`). Pages wait unrendered, so a
  * reader holds one rendered page at a time however many wait.
  *
- * The words of the values OCR read are looked up in the owner's German lexicon (`look-up-words`,
- * answered by `words-known`): a reader holds no lexicon, and its memory is all the document's.
+ * The words of the values OCR read are looked up in the owner's German lexicon (`look-up-words`, which
+ * asks whether it knows them or whether it writes them small, answered by `words-answered`): a reader
+ * holds no lexicon, and its memory is all the document's.
  */
 
 export type ReaderTask =
@@ -56,8 +57,8 @@ export type ToReader =
   | { type: 'task'; task: ReaderTask }
   | { type: 'render'; request: number }
   | { type: 'page-read'; request: number; page?: OcrPage; failure?: PageFailure }
-  /** For each word asked about, the lexicon's answer to the question asked: whether it knows it, or writes it small. */
-  | { type: 'words-known'; request: number; known: boolean[] };
+  /** For each word asked about, the lexicon's answer to the question asked. */
+  | { type: 'words-answered'; request: number; answers: boolean[] };
 
 export type FromReader =
   /** Work on a page begins: the watchdog's sign of life. */

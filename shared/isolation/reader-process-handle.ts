@@ -228,9 +228,9 @@ export class ReaderProcess {
               fail(new Error('a reader looked up words with no lexicon to look them up in'));
               break;
             }
-            (question === 'written-small' ? lexicon.writtenSmall(words) : lexicon.known(words)).then((known) => {
+            (question === 'written-small' ? lexicon.writtenSmall(words) : lexicon.known(words)).then((answers) => {
               sign();
-              if (!settled) this.send({ type: 'words-known', request, known });
+              if (!settled) this.send({ type: 'words-answered', request, answers });
             }, fail);
             break;
           }

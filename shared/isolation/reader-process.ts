@@ -63,7 +63,7 @@ const ownersOcr: OcrEngine = {
 };
 
 /** Lookups waiting for the owner's answer. */
-const lookups = new Map<number, (known: boolean[]) => void>();
+const lookups = new Map<number, (answers: boolean[]) => void>();
 
 /** The owner's German lexicon, as seen from here. */
 const ask = (question: WordQuestion) => (words: readonly string[]) =>
@@ -135,10 +135,10 @@ process.on('message', (message: ToReader) => {
         .finally(() => void collectGarbage());
       break;
     }
-    case 'words-known': {
+    case 'words-answered': {
       const answer = lookups.get(message.request);
       lookups.delete(message.request);
-      answer?.(message.known);
+      answer?.(message.answers);
       break;
     }
     case 'page-read': {
