@@ -101,16 +101,19 @@ export function acronymIn(acronym: string, value: string): 'spelled-out' | 'cont
 
 /**
  * Capitals OCR may have read for small letters of the same shape: a capital C, O, S, V, W, X or Z after a
- * word in lower case, starting a word German writes small (an adjective, a verb; not a noun), and no word
- * of a name the project knows ("für Soziales und Integration"). "mit Sozialpädagogischer Begleitung" was
- * read so, confidently, and its record was valid.
+ * word in lower case and before a noun, starting an adjective or a verb (the lexicon writes it small),
+ * and no word of a name the project knows ("für Soziales und Integration"). Before a noun such a word is
+ * an attribute, which German writes small; with no noun after it, it may stand as a noun itself ("familiär
+ * Verpflichtete im ländlichen Raum"). "mit Sozialpädagogischer Begleitung" was read so, confidently, and
+ * its record was valid.
  */
 function capitalsWrittenSmall(value: string, lexicon: Lexicon): string[] {
   const tokens = value.split(/\s+/);
   return tokens.flatMap((token, index) => {
     const previous = tokens[index - 1];
+    const next = tokens[index + 1];
     const small = withSmallInitial(token);
-    if (!previous || !small || !/^\p{Ll}+$/u.test(previous) || !/^\p{Lu}/u.test(token)) return [];
+    if (!previous || !next || !small || !/^\p{Ll}+$/u.test(previous) || !/^\p{Lu}/u.test(token) || !/^\p{Lu}/u.test(next)) return [];
     if (!lexicon.writesSmall(token) || isKnownNameWord(token)) return [];
     return [`"${bareWord(token)}" after "${previous}" is written with a capital where German writes "${small}"`];
   });
