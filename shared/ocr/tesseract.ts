@@ -84,6 +84,18 @@ function asOneWord(original: string, reread: string): string {
   return reread.split(/\s+/u).find((part) => part === original || sameExtent(original, part)) ?? joined;
 }
 
+/** The texts `chooseReading` asks the lexicon about, for each word: its own, and its readings each as one word (`asOneWord`). */
+export function textsToLookUp(words: readonly { first: string; rereads: readonly WordReading[] }[]): string[] {
+  return [
+    ...new Set(
+      words.flatMap(({ first, rereads }) => {
+        const original = first.trim();
+        return [original, ...rereads.map((reread) => asOneWord(original, reread.text))];
+      }),
+    ),
+  ];
+}
+
 /**
  * Which reading of a doubtful word stands: the page's, or one of the word read again alone (from the
  * despeckled page enlarged, and from the unfiltered page), each as one word (`asOneWord`). Readings of
@@ -340,7 +352,7 @@ export class TesseractOcrEngine implements OcrEngine {
     };
     const enlarged = await readAll(page, REREAD_SCALE);
     const plain = await readAll(unfiltered, 1);
-    const texts = [...new Set([...doubtful.map((word) => word.text.trim()), ...[...enlarged, ...plain].map((reading) => reading.text)])];
+    const texts = textsToLookUp(doubtful.map((word, index) => ({ first: word.text, rereads: [enlarged[index]!, plain[index]!] })));
     const answers = await this.vocabulary.known(texts);
     const known = new Set(texts.filter((_, index) => answers[index]));
     doubtful.forEach((word, index) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { capitalFs, hasFootBar, restoreCapitalE } from '../../shared/ocr/capital-e.js';
 import { textConfidence } from '../../shared/ocr/engine.js';
-import { chooseReading, clippedSide } from '../../shared/ocr/tesseract.js';
+import { chooseReading, clippedSide, textsToLookUp } from '../../shared/ocr/tesseract.js';
 import { splitDigitGroups } from '../../shared/ocr/digit-groups.js';
 import { greyPage } from '../support/grey-page.js';
 
@@ -77,6 +77,13 @@ describe('the readings of a doubtful word', () => {
     expect(chooseReading(reading(']Jugendwerkstatt', 19), [reading('Jugendwerkstatt', 87), reading('Jugendwerkstatt', 89)], known)).toEqual(reading('Jugendwerkstatt', 89));
     expect(chooseReading(reading('_Benachteiligte', 40), [reading('Benachteiligte', 91), reading('_ Benachteiligte', 44)], () => false)).toEqual(reading('Benachteiligte', 91));
     expect(chooseReading(reading('„Coaching', 30), [reading('Coaching', 96), reading('Coaching', 95)], () => false)).toEqual(reading('„Coaching', 30));
+  });
+
+  it('asks the lexicon about each reading as the one word it is weighed as', () => {
+    expect(textsToLookUp([
+      { first: ' Jugend', rereads: [reading('J ugend', 91), reading('Jugend', 90)] },
+      { first: 'Kompetenzagentur', rereads: [reading('Kompetenzagentur J', 88), reading('Kompetenzagentur', 90)] },
+    ])).toEqual(['Jugend', 'Kompetenzagentur']);
   });
 
   it('gives a non-word the lowest confidence its readings gave it: agreement does not make a misreading right', () => {
