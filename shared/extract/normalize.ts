@@ -119,8 +119,10 @@ export function contentLineIndexes(pages: readonly (readonly string[])[]): numbe
   }
   // OCR reads the same header slightly differently on each page, so near-equal lines count as repeats.
   const keys = [...edgeCounts.keys()];
+  // A line without a letter is no running header: page numbers are page markers, and a year or date on
+  // its own line ("2011" under the title, "2011" wrapped from a signature's date) may repeat by chance.
   const repeated = (line: string) => {
-    if (pages.length < 2) return false;
+    if (pages.length < 2 || !/\p{L}/u.test(line)) return false;
     const key = headerKey(line);
     const count = keys.reduce((sum, other) => sum + (other === key || (key.length > 12 && similarity(other, key) >= 0.85) ? (edgeCounts.get(other) ?? 0) : 0), 0);
     return count >= 2;

@@ -141,6 +141,16 @@ describe('page furniture', () => {
     ]);
   });
 
+  it('keeps a year standing alone at pages\' edges, which is no running header', () => {
+    // The title's year on page 1 and the year of a signature date wrapped to its own line on page 3.
+    const pages = [
+      ['Zielvereinbarung', '2011', 'zwischen', 'Text eins'],
+      ['Text zwei', 'Text drei'],
+      ['Wiesbaden, den 4. Januar 2011\tLimburg a. d. Lahn, den 14. Januar', '\t2011', 'Stefan Grüttner\tAnja Günther'],
+    ];
+    expect(stripPageFurniture(pages)).toEqual(pages);
+  });
+
   it('keeps a single page whole', () => {
     expect(stripPageFurniture([['Zielvereinbarung', 'Text']])).toEqual([['Zielvereinbarung', 'Text']]);
   });
