@@ -46,8 +46,12 @@ else
   fi
   port=$(free_port)
   endpoint="http://127.0.0.1:$port"
+  # ministack unpacks each Lambda worker's code into a temporary directory (about 250 MB with the OCR
+  # data) and leaves it there when it stops; a directory of its own lets local-down.sh remove them all.
+  rm -rf .local/emulator-tmp && mkdir -p .local/emulator-tmp
   # A session of its own, so that local-down.sh can stop the emulator together with its Lambda workers.
-  GATEWAY_PORT=$port BIND_HOST=127.0.0.1 MINISTACK_REGION="$REGION" setsid nohup .venv/bin/ministack > .local/emulator.log 2>&1 &
+  TMPDIR="$PWD/.local/emulator-tmp" GATEWAY_PORT=$port BIND_HOST=127.0.0.1 MINISTACK_REGION="$REGION" \
+    setsid nohup .venv/bin/ministack > .local/emulator.log 2>&1 &
   echo $! > .local/emulator.pid
   for _ in $(seq 1 120); do
     healthy "$endpoint" && break
