@@ -22,6 +22,9 @@ stopped=false
 stop .local/textract-stand-in.pid "Textract stand-in" && stopped=true
 stop .local/emulator.pid emulator && stopped=true
 # The Lambda workers' unpacked code, which the emulator leaves behind (see local-up.sh).
-rm -rf .local/emulator-tmp
+if [ -f .local/emulator-tmpdir ]; then
+  rm -rf "$(cat .local/emulator-tmpdir)"
+  rm -f .local/emulator-tmpdir
+fi
 rm -f .local/emulator.env
 [ "$stopped" = true ] || echo "no emulator started by this repository is running"

@@ -48,9 +48,12 @@ else
   endpoint="http://127.0.0.1:$port"
   # ministack unpacks each Lambda worker's code into a temporary directory (about 250 MB with the OCR
   # data) and leaves it there when it stops; a directory of its own lets local-down.sh remove them all.
-  rm -rf .local/emulator-tmp && mkdir -p .local/emulator-tmp
+  # It lies outside the repository, whose package.json ("type": "module") would make Node read the
+  # functions' CommonJS bundles as ES modules.
+  emulator_tmp=$(mktemp -d "${TMPDIR:-/tmp}/zielvereinbarungen-emulator-XXXXXX")
+  echo "$emulator_tmp" > .local/emulator-tmpdir
   # A session of its own, so that local-down.sh can stop the emulator together with its Lambda workers.
-  TMPDIR="$PWD/.local/emulator-tmp" GATEWAY_PORT=$port BIND_HOST=127.0.0.1 MINISTACK_REGION="$REGION" \
+  TMPDIR="$emulator_tmp" GATEWAY_PORT=$port BIND_HOST=127.0.0.1 MINISTACK_REGION="$REGION" \
     setsid nohup .venv/bin/ministack > .local/emulator.log 2>&1 &
   echo $! > .local/emulator.pid
   for _ in $(seq 1 120); do
