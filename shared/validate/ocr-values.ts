@@ -119,9 +119,26 @@ function capitalsWrittenSmall(value: string, lexicon: Lexicon): string[] {
   });
 }
 
+/** Letters from which a word written as German words are is long enough for a misread letter in it to make a non-word. */
+const LONG_WORD_LETTERS = 6;
+
+/**
+ * A word of `LONG_WORD_LETTERS` letters or more, capitalised at most at the start of each of its
+ * hyphenated parts ("Waldeck-Erankenberg"), where a person's name
+ * does not stand: one the lexicon does not know is doubtful however sure OCR was of it, since a misread
+ * letter in a long word makes a non-word that tesseract can be sure of ("Alemerziehende" for
+ * "Alleinerziehende", at 90 %). Acronyms and names written in capitals inside ("TAff", "JobBrücke") are
+ * judged by their confidence; so are signatories' names, which no lexicon holds.
+ */
+function isPlainLongWord(bare: string, path: string): boolean {
+  if (/^agreement\.signatures\[\d+\]\.name$/.test(path)) return false;
+  const plain = bare.split('-').every((part) => !/\p{Lu}/u.test(part.slice(1)));
+  return plain && (bare.match(/\p{L}/gu) ?? []).length >= LONG_WORD_LETTERS;
+}
+
 /**
  * A value OCR read with a word in it that is no German word or name known here, and that OCR was not
- * sure enough of, is doubtful: a misread letter mostly makes a non-word ("Berufliche Onentierung"), and
+ * sure enough of or that is long (`isPlainLongWord`), is doubtful: a misread letter mostly makes a non-word ("Berufliche Onentierung"), and
  * OCR is often fairly confident of it. An acronym its own value spells out is known; one the value
  * contradicts is doubtful however sure OCR was (unless the lexicon knows it). Only words that stand in the value as it was recorded
  * count; a word the repairs replaced is judged by the confidence floors alone. A value already under
@@ -143,7 +160,7 @@ export function validateWords(agreement: Partial<Agreement>, context: OcrValuesC
       const sure = `${Math.round(word.confidence * 100)} %`;
       const acronym = acronymIn(bare, value);
       if (acronym === 'contradicted') return [`"${bare}" (${sure}) does not fit the words that spell it out`];
-      const unknown = word.confidence < minUnknownWordConfidence && acronym !== 'spelled-out';
+      const unknown = (word.confidence < minUnknownWordConfidence || isPlainLongWord(bare, evidence.path)) && acronym !== 'spelled-out';
       return unknown ? [`"${bare}" (${sure}) is no German word or name known here`] : [];
     });
     doubts.push(...capitalsWrittenSmall(value, lexicon));

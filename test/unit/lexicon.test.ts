@@ -126,18 +126,21 @@ describe('an acronym in its value', () => {
 
 describe('validation of the words OCR read', () => {
   const today = new Date('2026-11-25T00:00:00Z');
-  /** The seed agreement as OCR read it, with the words of its first measure's second project as given. */
-  function validateProject(project: string, words: [string, number][]) {
-    const lines = seedLines().map((line) => line.replace('EASY – Entwicklung Ausbildung Soziale Teilhabe You', project));
+  /** The seed agreement as OCR read it, with `seedText` read as `read`, the value at `path`, in the words given. */
+  function validateValue(path: string, seedText: string, read: string, words: [string, number][]) {
+    const lines = seedLines().map((line) => line.replace(seedText, read));
     const findings = extractAgreement(lines);
     const values: ValueEvidence[] = [
       {
-        evidence: { path: 'agreement.measures[0].projects[1]', page: 2, box: { left: 0.1, top: 0.5, width: 0.6, height: 0.02 }, source: 'tesseract', confidence: 0.9, text: project },
+        evidence: { path, page: 2, box: { left: 0.1, top: 0.5, width: 0.6, height: 0.02 }, source: 'tesseract', confidence: 0.9, text: read },
         words: words.map(([text, confidence]) => ({ text, confidence })),
       },
     ];
     return validateFindings(findings, { today, lowConfidencePages: [], unreadPages: [], values, minValueConfidence: 0.7, minWordConfidence: 0.5, lexicon, minUnknownWordConfidence: 0.9 });
   }
+  /** The seed agreement as OCR read it, with the words of its first measure's second project as given. */
+  const validateProject = (project: string, words: [string, number][]) =>
+    validateValue('agreement.measures[0].projects[1]', 'EASY – Entwicklung Ausbildung Soziale Teilhabe You', project, words);
 
   it('sends a value with a fairly sure non-word to review, at its path, naming the word', () => {
     const { status, issues } = validateProject('Berufliche Onentierung', [['Berufliche', 0.93], ['Onentierung', 0.67]]);
@@ -154,6 +157,25 @@ describe('validation of the words OCR read', () => {
   it('keeps a value whose words are German, or whose unknown word OCR was sure of, valid', () => {
     expect(validateProject('Berufliche Orientierung', [['Berufliche', 0.93], ['Orientierung', 0.67]]).status).toBe('valid');
     expect(validateProject('Produktionsschule PerBe', [['Produktionsschule', 0.95], ['PerBe', 0.93]]).status).toBe('valid');
+  });
+
+  it('doubts a long word it does not know however sure OCR was: a misread letter in a long word makes a non-word', () => {
+    const sure = (text: string) => text.split(' ').map((word): [string, number] => [word, 0.96]);
+    const misread = validateProject('TAff – Teilzeitausbildung für Alemerziehende', sure('TAff – Teilzeitausbildung für Alemerziehende'));
+    expect(misread.issues).toEqual([
+      {
+        path: 'agreement.measures[0].projects[1]',
+        code: 'value.unknown_word',
+        message: '"TAff – Teilzeitausbildung für Alemerziehende" on page 2 was read by OCR, and "Alemerziehende" (96 %) is no German word or name known here; check it against the scan.',
+      },
+    ]);
+    // Each part of a hyphenated word is a word of its own.
+    expect(validateProject('Coaching im Waldeck-Erankenberg', sure('Coaching im Waldeck-Erankenberg')).status).toBe('needs_review');
+    // A short word, an acronym or a name with capitals inside is judged by its confidence.
+    expect(validateProject('Projekt Kiwo', sure('Projekt Kiwo')).status).toBe('valid');
+    expect(validateProject('Projekt KompAQT', sure('Projekt KompAQT')).status).toBe('valid');
+    // No lexicon holds every signatory's name.
+    expect(validateValue('agreement.signatures[1].name', 'Johannes Baron', 'Johannes Baronowski', sure('Johannes Baronowski')).status).toBe('valid');
   });
 
   it('checks an acronym by its expansion: a misread capital contradicts it, however sure OCR was', () => {
