@@ -9,6 +9,7 @@ import { type OcrEngine, type OcrPage, type OcrWord, textConfidence, wordsGeomet
 import { cleanScan, type GreyImage, greyPage, isFaintPrint, pgmRows } from './preprocess.js';
 import { capitalFs, restoreCapitalE } from './capital-e.js';
 import { splitDigitGroups } from './digit-groups.js';
+import { restoreInitialCase, type TextLine } from './letter-case.js';
 import { type CapitalBox, restoreCapitalUmlauts, umlautCapitals } from './umlauts.js';
 
 const resolvePackage = createRequire(import.meta.url);
@@ -52,6 +53,8 @@ interface BandLine {
   centre: number;
   words: PageWord[];
   paragraphEnd: boolean;
+  /** In page pixels. */
+  baseline: TextLine['baseline'];
 }
 
 /** One reading of a word: its text, and tesseract's confidence in it (0–100). */
@@ -307,7 +310,8 @@ export class TesseractOcrEngine implements OcrEngine {
                   word.symbols ?? [],
                 ),
               );
-              kept.push({ centre, words, paragraphEnd: index === paragraph.lines.length - 1 });
+              const baseline = { x0: line.baseline.x0, y0: band.top + line.baseline.y0, x1: line.baseline.x1, y1: band.top + line.baseline.y1 };
+              kept.push({ centre, words, paragraphEnd: index === paragraph.lines.length - 1, baseline });
             });
           }
         }
@@ -321,6 +325,7 @@ export class TesseractOcrEngine implements OcrEngine {
       restoreCapitalUmlauts(page, word);
       restoreCapitalE(page, word);
     }
+    for (const line of ordered) restoreInitialCase(page, line);
     // Confidences from here on are shares (0–1), as every reader gives them.
     const readLines = ordered.map((line) => ({ ...line, words: line.words.map((word): OcrWord => ({ ...word, confidence: word.confidence / 100 })) }));
     // Paragraph ends are kept as blank lines: they end list items and signature blocks.
