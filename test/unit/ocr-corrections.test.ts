@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { capitalFs, hasFootBar, restoreCapitalE } from '../../shared/ocr/capital-e.js';
 import { textConfidence } from '../../shared/ocr/engine.js';
-import { chooseReading, clippedSide, textsToLookUp } from '../../shared/ocr/tesseract.js';
+import { chooseReading, clippedSide, textsToLookUp } from '../../shared/ocr/word-readings.js';
 import { splitDigitGroups } from '../../shared/ocr/digit-groups.js';
 import { greyPage } from '../support/grey-page.js';
 

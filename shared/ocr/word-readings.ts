@@ -1,0 +1,131 @@
+/**
+ * Which reading of a doubtful word stands: the page's, or one of the word read again alone (see
+ * `TesseractOcrEngine`'s second readings in tesseract.ts), weighed by extent, by the lexicon and by
+ * confidence.
+ */
+
+/** How much more confident a lone second reading must be to replace the first. */
+const REREAD_GAIN = 15;
+/**
+ * The letters a known word needs before readings that agree on it count as witnesses of it (see
+ * `chooseReading`): a short word is misread as another short word ("dem" for "den", "im" for "in").
+ */
+const WITNESSED_WORD_LETTERS = 6;
+
+/** One reading of a word: its text, and tesseract's confidence in it (0–100). */
+export interface WordReading {
+  text: string;
+  confidence: number;
+}
+
+/** The marks of a word that are no letter or figure, in their order: a crop that clips or adds one is another extent. */
+const punctuationOf = (text: string) => text.replace(/[\p{L}\p{N}]/gu, '');
+
+/**
+ * A reading of the word alone covers the same extent as the page's: as many characters, or one more or
+ * fewer inside the word ("Bernufssprachkurs" → "Berufssprachkurs") but never at its ends, where a crop
+ * can clip a letter ("Jugend" → "ugend") or take in a neighbour's ("Kompetenzagentur J"); and with the
+ * same punctuation, not a letter read as a mark ("TAff" → "TAf-"), except that it may lose a closing
+ * mark or an underscore the page's reading put before the word ("]Jugendwerkstatt", "_Benachteiligte").
+ */
+function sameExtent(first: string, reread: string): boolean {
+  // No word begins with a closing mark or an underscore: before one it is a speck, or part of a letter read apart.
+  if (/^[\])}|¦_]/u.test(first) && reread === first.slice(1)) return true;
+  if (reread.length === 0 || punctuationOf(reread) !== punctuationOf(first)) return false;
+  const sameEnds = reread[0] === first[0] && reread.at(-1) === first.at(-1);
+  return reread.length === first.length || (Math.abs(reread.length - first.length) === 1 && sameEnds);
+}
+
+/**
+ * The reading without a mark the crop took in beside the word, which the page's reading does not have:
+ * an underscore or closing mark before it (no word begins with one; the edge of a list's dash, say) or a
+ * period or comma after it ("_Kompetenzagentur", "_Assistierte."). Only a mark added to the word's
+ * letters goes, not one read for a letter of it ("TAf." for "TAff" keeps its period, and is another extent).
+ */
+function withoutMarksBeside(original: string, reread: string): string {
+  let text = reread;
+  if (!/^[\])}|¦_]/u.test(original) && /^[\])}|¦_]/u.test(text) && text.length > original.length) text = text.slice(1);
+  if (!/[.,]$/u.test(original) && /[.,]$/u.test(text) && text.length > original.length) text = text.slice(0, -1);
+  return text;
+}
+
+/**
+ * A reading of the word alone as one word: a gap tesseract saw inside it is the face's spacing ("J
+ * ugend"); where the crop took in a letter of a neighbour ("Kompetenzagentur J"), it is the part of the
+ * word's extent; a mark the crop took in beside it is left out (`withoutMarksBeside`).
+ */
+function asOneWord(original: string, reread: string): string {
+  const joined = withoutMarksBeside(original, reread.replace(/\s+/gu, ''));
+  if (joined === original || sameExtent(original, joined)) return joined;
+  return reread.split(/\s+/u).map((part) => withoutMarksBeside(original, part)).find((part) => part === original || sameExtent(original, part)) ?? joined;
+}
+
+/** The texts `chooseReading` asks the lexicon about, for each word: its own, and its readings each as one word (`asOneWord`). */
+export function textsToLookUp(words: readonly { first: string; rereads: readonly WordReading[] }[]): string[] {
+  return [
+    ...new Set(
+      words.flatMap(({ first, rereads }) => {
+        const original = first.trim();
+        return [original, ...rereads.map((reread) => asOneWord(original, reread.text))];
+      }),
+    ),
+  ];
+}
+
+/**
+ * Which reading of a doubtful word stands: the page's, or one of the word read again alone (from the
+ * despeckled page enlarged, and from the unfiltered page), each as one word (`asOneWord`). Readings of
+ * another extent are not taken.
+ * Of the rest, a word the lexicon knows beats one it does not (a misread letter mostly makes a
+ * non-word: "Onentierung", "flexihle"); then the surest. A reading that differs from the page's
+ * replaces it only when another reading agrees with it, when it is much surer, or when it is a known
+ * word and the page's is not. A known word that stands gets the highest confidence any reading gave
+ * it: read alike from two images, a word tesseract was unsure of on the crowded page (a light serif's
+ * "Jugend" at 39 %) is as sure as its best reading. A non-word gets the lowest: tesseract repeats its
+ * misreadings ("Aleinerziehende" read so three times), and agreement does not make one right.
+ * A known word of at least `WITNESSED_WORD_LETTERS` letters that two or more readings agree on is
+ * surer than any one of them: each reading is a witness, and the word is wrong only if every witness
+ * is, so its confidence is 1 − Π(1 − cᵢ), rounded down. A light serif's "Assistierte", read alike at 36,
+ * 40 and 45 % from the page and both crops, stands at 78 %.
+ */
+export function chooseReading(first: WordReading, rereads: readonly WordReading[], known: (text: string) => boolean): WordReading {
+  const original = first.text.trim();
+  const groups = new Map<string, { text: string; count: number; confidence: number; lowest: number; allWrong: number }>();
+  const alone = rereads.map((reread) => ({ text: asOneWord(original, reread.text), confidence: reread.confidence }));
+  for (const reading of [{ text: original, confidence: first.confidence }, ...alone]) {
+    if (reading.text !== original && !sameExtent(original, reading.text)) continue;
+    const group = groups.get(reading.text) ?? { text: reading.text, count: 0, confidence: 0, lowest: 100, allWrong: 1 };
+    group.count += 1;
+    group.confidence = Math.max(group.confidence, reading.confidence);
+    group.lowest = Math.min(group.lowest, reading.confidence);
+    group.allWrong *= 1 - reading.confidence / 100;
+    groups.set(reading.text, group);
+  }
+  const firstKnown = known(original);
+  const standing = [...groups.values()].filter(
+    (group) => group.text === original || group.count >= 2 || group.confidence >= first.confidence + REREAD_GAIN || (!firstKnown && known(group.text)),
+  );
+  const anyKnown = standing.some((group) => known(group.text));
+  const [best] = standing
+    .filter((group) => !anyKnown || known(group.text))
+    .sort((a, b) => b.confidence - a.confidence || b.count - a.count);
+  if (!best) return { text: original, confidence: first.confidence };
+  // Readings of one model repeat its misreadings: agreement vouches for a word the lexicon knows, not for a non-word.
+  if (!known(best.text)) return { text: best.text, confidence: best.lowest };
+  const witnessed = best.count >= 2 && (best.text.match(/\p{L}/gu) ?? []).length >= WITNESSED_WORD_LETTERS;
+  return { text: best.text, confidence: witnessed ? Math.floor(100 * (1 - best.allWrong)) : best.confidence };
+}
+
+/**
+ * The side of the word a reading of it alone lost a letter at ("Jugend" read again as "ugend"): a letter
+ * that stands apart from the rest of the word, as a serif J does, may lie outside the box tesseract gave
+ * the word, and the crop cut it off.
+ */
+export function clippedSide(first: string, reread: string): 'left' | 'right' | undefined {
+  const original = first.trim();
+  const alone = reread.trim();
+  if (alone.length === 0 || original.length !== alone.length + 1) return undefined;
+  if (original.slice(1) === alone) return 'left';
+  if (original.slice(0, -1) === alone) return 'right';
+  return undefined;
+}
