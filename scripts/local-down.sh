@@ -23,6 +23,8 @@ stop .local/textract-stand-in.pid "Textract stand-in" && stopped=true
 stop .local/emulator.pid emulator && stopped=true
 # The Lambda workers' unpacked code, which the emulator leaves behind (see local-up.sh).
 if [ -f .local/emulator-tmpdir ]; then
+  # Lambda workers the emulator left running (when it was killed without this script) run from there.
+  pkill -f "$(cat .local/emulator-tmpdir)/" 2>/dev/null || true
   rm -rf "$(cat .local/emulator-tmpdir)"
   rm -f .local/emulator-tmpdir
 fi
