@@ -79,14 +79,13 @@ export function textsToLookUp(words: readonly { first: string; rereads: readonly
  * Of the rest, a word the lexicon knows beats one it does not (a misread letter mostly makes a
  * non-word: "Onentierung", "flexihle"); then the surest. A reading that differs from the page's
  * replaces it only when another reading agrees with it, when it is much surer, or when it is a known
- * word and the page's is not. A known word that stands gets the highest confidence any reading gave
- * it: read alike from two images, a word tesseract was unsure of on the crowded page (a light serif's
- * "Jugend" at 39 %) is as sure as its best reading. A non-word gets the lowest: tesseract repeats its
- * misreadings ("Aleinerziehende" read so three times), and agreement does not make one right.
- * A known word of at least `WITNESSED_WORD_LETTERS` letters that two or more readings agree on is
- * surer than any one of them: each reading is a witness, and the word is wrong only if every witness
- * is, so its confidence is 1 − Π(1 − cᵢ), rounded down. A light serif's "Assistierte", read alike at 36,
- * 40 and 45 % from the page and both crops, stands at 78 %.
+ * word and the page's is not. A known word of at least `WITNESSED_WORD_LETTERS` letters that two or
+ * more readings agree on is surer than any one of them: each reading is a witness, and the word is wrong
+ * only if every witness is, so its confidence is 1 − Π(1 − cᵢ), rounded down (a light serif's
+ * "Assistierte", read alike at 36, 40 and 45 % from the page and both crops, stands at 78 %). Any other
+ * known word that stands gets the highest confidence a reading gave it. A non-word gets the lowest:
+ * tesseract repeats its misreadings ("Aleinerziehende" read so three times), and agreement does not make
+ * one right.
  */
 export function chooseReading(first: WordReading, rereads: readonly WordReading[], known: (text: string) => boolean): WordReading {
   const original = first.text.trim();
