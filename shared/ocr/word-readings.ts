@@ -37,27 +37,14 @@ function sameExtent(first: string, reread: string): boolean {
 }
 
 /**
- * The reading without a mark the crop took in beside the word, which the page's reading does not have:
- * an underscore or closing mark before it (no word begins with one; the edge of a list's dash, say) or a
- * period or comma after it ("_Kompetenzagentur", "_Assistierte."). Only a mark added to the word's
- * letters goes, not one read for a letter of it ("TAf." for "TAff" keeps its period, and is another extent).
- */
-function withoutMarksBeside(original: string, reread: string): string {
-  let text = reread;
-  if (!/^[\])}|¦_]/u.test(original) && /^[\])}|¦_]/u.test(text) && text.length > original.length) text = text.slice(1);
-  if (!/[.,]$/u.test(original) && /[.,]$/u.test(text) && text.length > original.length) text = text.slice(0, -1);
-  return text;
-}
-
-/**
  * A reading of the word alone as one word: a gap tesseract saw inside it is the face's spacing ("J
  * ugend"); where the crop took in a letter of a neighbour ("Kompetenzagentur J"), it is the part of the
- * word's extent; a mark the crop took in beside it is left out (`withoutMarksBeside`).
+ * word's extent.
  */
 function asOneWord(original: string, reread: string): string {
-  const joined = withoutMarksBeside(original, reread.replace(/\s+/gu, ''));
+  const joined = reread.replace(/\s+/gu, '');
   if (joined === original || sameExtent(original, joined)) return joined;
-  return reread.split(/\s+/u).map((part) => withoutMarksBeside(original, part)).find((part) => part === original || sameExtent(original, part)) ?? joined;
+  return reread.split(/\s+/u).find((part) => part === original || sameExtent(original, part)) ?? joined;
 }
 
 /** The texts `chooseReading` asks the lexicon about, for each word: its own, and its readings each as one word (`asOneWord`). */
