@@ -162,11 +162,10 @@ export interface ValueWord {
   confidence: number;
 }
 
-/** A value's evidence, its words as read, and the word of it OCR was least sure of (words with a letter or digit only). */
+/** A value's evidence, and its words as read. */
 export interface ValueEvidence {
   evidence: Evidence;
   words: ValueWord[];
-  weakest?: ValueWord;
 }
 
 /**
@@ -207,7 +206,6 @@ export function evidenceOf(source: ValueSource, lines: readonly SourceLine[], pa
     height: Math.min(fraction(bottom - top, height), 1 - fraction(top, height)),
   };
   if (!Object.values(box).every(Number.isFinite)) return undefined;
-  const weakest = words.filter((word) => /[\p{L}\d]/u.test(word.text)).sort((a, b) => a.confidence - b.confidence)[0];
   return {
     evidence: {
       path: source.path,
@@ -218,6 +216,5 @@ export function evidenceOf(source: ValueSource, lines: readonly SourceLine[], pa
       text: words.map((word) => word.text.trim()).join(' '),
     },
     words: words.map((word) => ({ text: word.text.trim(), confidence: word.confidence })),
-    ...(weakest ? { weakest: { text: weakest.text.trim(), confidence: weakest.confidence } } : {}),
   };
 }

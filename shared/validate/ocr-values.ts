@@ -1,4 +1,4 @@
-import type { ValueEvidence } from '../extract/evidence.js';
+import type { ValueEvidence, ValueWord } from '../extract/evidence.js';
 import { bareWord, isKnownNameWord, type Lexicon, withSmallInitial } from '../extract/lexicon.js';
 import type { Agreement, RecordIssue } from '../schema/record.js';
 
@@ -28,14 +28,24 @@ export interface OcrValuesContext {
 
 type AddIssue = (path: string, code: string, message: string) => void;
 
-/** Each value OCR read with less confidence than the floors, at its path, with what was read and where. */
-export function validateConfidence(context: OcrValuesContext, add: AddIssue): void {
+/**
+ * Each value OCR read with less confidence than the floors, at its path, with what was read and where.
+ * The word floor holds for each word with a letter or a figure, except an acronym its value spells out
+ * letter by letter (`spelledLetterByLetter`) on a page of normal print: the words it stands for witness
+ * each of its letters, and tesseract is unsure of a short word in mixed case whatever it reads ("TAff"
+ * read right at 20–45 % in a light serif). On faint print, where strokes and so letters go missing,
+ * the acronym is held to the floor like any word.
+ */
+export function validateConfidence(agreement: Partial<Agreement>, context: OcrValuesContext, add: AddIssue): void {
   const percent = (confidence: number) => `${Math.round(confidence * 100)} %`;
-  for (const { evidence, weakest } of context.values ?? []) {
+  for (const { evidence, words } of context.values ?? []) {
     if (evidence.source === 'pdf-text') continue;
     const doubtfulMean = context.minValueConfidence !== undefined && evidence.confidence < context.minValueConfidence;
     const faint = context.faintPrintPages?.includes(evidence.page) === true;
     const wordFloor = faint ? context.minFaintPrintWordConfidence : context.minWordConfidence;
+    const value = textAt(agreement, evidence.path) ?? evidence.text;
+    const witnessed = (word: ValueWord) => !faint && spelledLetterByLetter(bareWord(word.text), value);
+    const [weakest] = words.filter((word) => /[\p{L}\d]/u.test(word.text) && !witnessed(word)).sort((a, b) => a.confidence - b.confidence);
     const doubtfulWord = wordFloor !== undefined && weakest !== undefined && weakest.confidence < wordFloor;
     if (!doubtfulMean && !doubtfulWord) continue;
     const word = weakest && weakest.text !== evidence.text ? ` (its least sure word, "${weakest.text}", at ${percent(weakest.confidence)})` : '';
@@ -80,8 +90,27 @@ function textAt(agreement: Partial<Agreement>, path: string): string | undefined
 export function acronymIn(acronym: string, value: string): 'spelled-out' | 'contradicted' | 'alone' | undefined {
   const capitals = acronym.match(/\p{Lu}/gu) ?? [];
   if (capitals.length < 2 || acronym.includes('-')) return undefined;
+  const words = wordsSpellingOut(acronym, value);
+  if (!words) return 'alone';
+  return takesInitials(capitals, words, (letter) => letter.toLocaleLowerCase('de')) ? 'spelled-out' : 'contradicted';
+}
+
+/**
+ * Whether every letter of the acronym, small or capital as it stands, is the initial of one of the
+ * words its value spells it out with, each word serving one letter ("TAff – Teilzeitausbildung für
+ * Alleinerziehende und familiär …", "Frauen in Arbeit – FiA"); an acronym built of syllables ("PerBe")
+ * is not.
+ */
+export function spelledLetterByLetter(acronym: string, value: string): boolean {
+  if (acronymIn(acronym, value) !== 'spelled-out') return false;
+  const words = wordsSpellingOut(acronym, value);
+  return words !== undefined && takesInitials([...acronym], words, (letter) => letter);
+}
+
+/** The words that spell the acronym out in its value (see `acronymIn`), where there are two or more. */
+function wordsSpellingOut(acronym: string, value: string): string[] | undefined {
   const at = value.indexOf(acronym);
-  if (at < 0) return 'alone';
+  if (at < 0) return undefined;
   const before = value.slice(0, at);
   const after = value.slice(at + acronym.length);
   const spelledAfter = /^\s*[–—:-]\s+(.*)$/u.exec(after)?.[1];
@@ -89,14 +118,18 @@ export function acronymIn(acronym: string, value: string): 'spelled-out' | 'cont
   const dashedBefore = after.trim() === '' ? /^(.*\S)\s+[–—-]\s*$/u.exec(before)?.[1] : undefined;
   const spelledBefore = bracketed ?? dashedBefore;
   const words = (spelledAfter ?? spelledBefore ?? '').split(/\s+/).map(bareWord).filter(Boolean);
-  if (words.length < 2) return 'alone';
-  const initials = words.map((word) => word.charAt(0).toLocaleLowerCase('de'));
-  for (const capital of capitals) {
-    const index = initials.indexOf(capital.toLocaleLowerCase('de'));
-    if (index < 0) return 'contradicted';
+  return words.length < 2 ? undefined : words;
+}
+
+/** Whether each letter, compared as `form` gives it, is the initial of a word of its own. */
+function takesInitials(letters: readonly string[], words: readonly string[], form: (letter: string) => string): boolean {
+  const initials = words.map((word) => form(word.charAt(0)));
+  for (const letter of letters) {
+    const index = initials.indexOf(form(letter));
+    if (index < 0) return false;
     initials.splice(index, 1);
   }
-  return 'spelled-out';
+  return true;
 }
 
 /**

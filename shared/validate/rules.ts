@@ -186,7 +186,7 @@ export function validateFindings(findings: ExtractionFindings, context: Validati
   }
 
   validateSignatures(findings, year, context.today, context.values ?? [], add);
-  validateConfidence(context, add);
+  validateConfidence(agreement, context, add);
   validateWords(agreement, context, issues, add);
   validateQuotes(agreement, context, add);
 

@@ -108,8 +108,13 @@ describe('evidence of a value', () => {
     expect(evidence?.evidence.page).toBe(2);
     expect(evidence?.evidence.text).toBe('Zukunft – Qualifizierung in Holz');
     expect(evidence?.evidence.confidence).toBeCloseTo((0.8 + 0.9 + 0.7 + 0.9 + 0.6) / 5);
-    // The word OCR was least sure of; a dash is no word.
-    expect(evidence?.weakest).toEqual({ text: 'Holz', confidence: 0.6 });
+    expect(evidence?.words).toEqual([
+      { text: 'Zukunft', confidence: 0.8 },
+      { text: '–', confidence: 0.9 },
+      { text: 'Qualifizierung', confidence: 0.7 },
+      { text: 'in', confidence: 0.9 },
+      { text: 'Holz', confidence: 0.6 },
+    ]);
   });
 
   it('is none where the stretch holds no word', () => {

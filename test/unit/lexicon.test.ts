@@ -7,7 +7,7 @@ import type { ValueEvidence } from '../../shared/extract/evidence.js';
 import { germanLexicon, germanWords } from '../../shared/extract/german-lexicon.js';
 import { answeredLexicon, bareWord, type GermanLexicon, withDocumentWords } from '../../shared/extract/lexicon.js';
 import { encodeWordList, SortedWordList } from '../../shared/extract/word-list.js';
-import { acronymIn } from '../../shared/validate/ocr-values.js';
+import { acronymIn, spelledLetterByLetter } from '../../shared/validate/ocr-values.js';
 import { validateFindings } from '../../shared/validate/rules.js';
 import { seedLines } from '../support/seed.js';
 
@@ -121,6 +121,20 @@ describe('an acronym in its value', () => {
     expect(acronymIn('HSM', 'auf dem Internetportal des HSM „Arbeitswelt Hessen“ veröffentlicht')).toBe('alone');
     expect(acronymIn('Orientierung', 'Berufliche Orientierung')).toBeUndefined();
     expect(acronymIn('Werra-Meißner-Kreis', 'und dem Werra-Meißner-Kreis zur Umsetzung des hessischen Ausbildungs- und Qualifizierungsbudgets')).toBeUndefined();
+  });
+
+  it('is spelled out letter by letter where each of its letters, small or capital as it stands, begins a word of its own', () => {
+    expect(spelledLetterByLetter('TAff', 'TAff – Teilzeitausbildung für Alleinerziehende und familiär Verpflichtete')).toBe(true);
+    expect(spelledLetterByLetter('FiA', 'Frauen in Arbeit – FiA')).toBe(true);
+    expect(spelledLetterByLetter('EASY', 'EASY – Entwicklung Ausbildung Soziale Teilhabe You')).toBe(true);
+    // A letter read in the wrong case, or one more than the words give: the capitals alone still fit.
+    expect(spelledLetterByLetter('TAFf', 'TAFf – Teilzeitausbildung für Alleinerziehende und familiär Verpflichtete')).toBe(false);
+    expect(spelledLetterByLetter('TAfff', 'TAfff – Teilzeitausbildung für Alleinerziehende und familiär Verpflichtete')).toBe(false);
+    // Built of syllables, alone, contradicted, or no acronym.
+    expect(spelledLetterByLetter('PerBe', 'Perspektive Beruf (PerBe)')).toBe(false);
+    expect(spelledLetterByLetter('ÜSBZ', 'ÜSBZ')).toBe(false);
+    expect(spelledLetterByLetter('FASY', 'FASY – Entwicklung Ausbildung Soziale Teilhabe You')).toBe(false);
+    expect(spelledLetterByLetter('Taff', 'Taff – Teilzeitausbildung für Alleinerziehende und familiär Verpflichtete')).toBe(false);
   });
 });
 

@@ -90,7 +90,6 @@ describe('validation', () => {
     const amountRead = (source: 'tesseract' | 'pdf-text') => ({
       evidence: { path: 'agreement.amount', page: 1, box: { left: 0.4, top: 0.6, width: 0.1, height: 0.01 }, source, confidence: source === 'pdf-text' ? 1 : 0.95, text: '1018910 Euro' },
       words: [{ text: '1018910', confidence: 0.95 }, { text: 'Euro', confidence: 0.95 }],
-      weakest: { text: '1018910', confidence: 0.95 },
     });
     const findings = extractAgreement(replace('1.018.910 Euro', '1018910 Euro'));
     const read = (source: 'tesseract' | 'pdf-text') => validateFindings(findings, { today, lowConfidencePages: [], unreadPages: [], values: [amountRead(source)] });
@@ -106,11 +105,41 @@ describe('validation', () => {
     expect(validateFindings(extractAgreement(seedLines()), { today, lowConfidencePages: [], unreadPages: [], values: [{ ...amountRead('tesseract'), evidence: { ...amountRead('tesseract').evidence, text: '1.018.910 Euro' } }] }).issues).toEqual([]);
   });
 
+  it('takes an acronym its value spells out letter by letter as witnessed on normal print, and holds it to the floor on faint print', () => {
+    const easy = (page: number, acronymConfidence: number) => ({
+      evidence: { path: 'agreement.measures[0].projects[1]', page, box: { left: 0.1, top: 0.1, width: 0.3, height: 0.02 }, source: 'tesseract' as const, confidence: 0.85, text: 'EASY - Entwicklung Ausbildung Soziale Teilhabe You' },
+      words: ['EASY', '-', 'Entwicklung', 'Ausbildung', 'Soziale', 'Teilhabe', 'You'].map((word) => ({ text: word, confidence: word === 'EASY' ? acronymConfidence : 0.95 })),
+    });
+    const validate = (page: number, acronymConfidence: number) =>
+      validateFindings(extractAgreement(seedLines()), {
+        today,
+        lowConfidencePages: [],
+        unreadPages: [],
+        values: [easy(page, acronymConfidence)],
+        minValueConfidence: 0.7,
+        minWordConfidence: 0.5,
+        faintPrintPages: [2],
+        minFaintPrintWordConfidence: 0.9,
+      });
+    expect(validate(1, 0.25)).toEqual({ status: 'valid', issues: [] });
+    expect(validate(2, 0.25).issues.map((issue) => [issue.path, issue.code, issue.message])).toEqual([
+      [
+        'agreement.measures[0].projects[1]',
+        'value.low_confidence',
+        '"EASY - Entwicklung Ausbildung Soziale Teilhabe You" on page 2 (faint print) was read by OCR with a confidence of 85 % (its least sure word, "EASY", at 25 %); check it against the scan.',
+      ],
+    ]);
+    // A word that spells the acronym out is no witness of itself: read unsure, it is the value's least sure word.
+    const unsureWord = { ...easy(1, 0.25), words: easy(1, 0.25).words.map((word) => (word.text === 'Soziale' ? { ...word, confidence: 0.3 } : word)) };
+    expect(validateFindings(extractAgreement(seedLines()), { today, lowConfidencePages: [], unreadPages: [], values: [unsureWord], minValueConfidence: 0.7, minWordConfidence: 0.5 }).issues.map((issue) => issue.message)).toEqual([
+      '"EASY - Entwicklung Ausbildung Soziale Teilhabe You" on page 1 was read by OCR with a confidence of 85 % (its least sure word, "Soziale", at 30 %); check it against the scan.',
+    ]);
+  });
+
   it('holds each word of a value on a page of faint print to the higher floor, and the others to the usual one', () => {
     const value = (path: string, page: number, text: string, weakest: number) => ({
       evidence: { path, page, box: { left: 0.1, top: 0.1, width: 0.3, height: 0.02 }, source: 'tesseract' as const, confidence: 0.9, text },
       words: text.split(' ').map((word, index) => ({ text: word, confidence: index === 1 ? weakest : 0.95 })),
-      weakest: { text: text.split(' ')[1] ?? text, confidence: weakest },
     });
     const result = validateFindings(extractAgreement(seedLines()), {
       today,
