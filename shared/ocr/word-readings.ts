@@ -20,6 +20,8 @@ export interface WordReading {
 
 /** The marks of a word that are no letter or figure, in their order: a crop that clips or adds one is another extent. */
 const punctuationOf = (text: string) => text.replace(/[\p{L}\p{N}]/gu, '');
+/** The word without the marks before and after its letters and figures. */
+const lettersOf = (text: string) => text.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
 
 /**
  * A reading of the word alone covers the same extent as the page's: as many characters, or one more or
@@ -62,7 +64,8 @@ export function textsToLookUp(words: readonly { first: string; rereads: readonly
 /**
  * Which reading of a doubtful word stands: the page's, or one of the word read again alone (from the
  * despeckled page enlarged, and from the unfiltered page), each as one word (`asOneWord`). Readings of
- * another extent are not taken.
+ * another extent are not taken, except that one with a mark beside the letters of a known word the page
+ * read bare counts as a reading of that word.
  * Of the rest, a word the lexicon knows beats one it does not (a misread letter mostly makes a
  * non-word: "Onentierung", "flexihle"); then the surest. A reading that differs from the page's
  * replaces it only when another reading agrees with it, when it is much surer, or when it is a known
@@ -77,8 +80,13 @@ export function textsToLookUp(words: readonly { first: string; rereads: readonly
 export function chooseReading(first: WordReading, rereads: readonly WordReading[], known: (text: string) => boolean): WordReading {
   const original = first.text.trim();
   const groups = new Map<string, { text: string; count: number; confidence: number; lowest: number; allWrong: number }>();
+  const firstKnown = known(original);
+  // A crop takes in marks beside the word (the edge of a list's dash: "_Kompetenzagentur"); a reading
+  // whose letters are those of a known word the page read bare witnesses that word.
+  const sameLetters = (text: string) => firstKnown && lettersOf(original) === original && lettersOf(text) === original;
   const alone = rereads.map((reread) => ({ text: asOneWord(original, reread.text), confidence: reread.confidence }));
-  for (const reading of [{ text: original, confidence: first.confidence }, ...alone]) {
+  for (const read of [{ text: original, confidence: first.confidence }, ...alone]) {
+    const reading = sameLetters(read.text) ? { ...read, text: original } : read;
     if (reading.text !== original && !sameExtent(original, reading.text)) continue;
     const group = groups.get(reading.text) ?? { text: reading.text, count: 0, confidence: 0, lowest: 100, allWrong: 1 };
     group.count += 1;
@@ -87,7 +95,6 @@ export function chooseReading(first: WordReading, rereads: readonly WordReading[
     group.allWrong *= 1 - reading.confidence / 100;
     groups.set(reading.text, group);
   }
-  const firstKnown = known(original);
   const standing = [...groups.values()].filter(
     (group) => group.text === original || group.count >= 2 || group.confidence >= first.confidence + REREAD_GAIN || (!firstKnown && known(group.text)),
   );
