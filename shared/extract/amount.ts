@@ -3,22 +3,24 @@ import type { Amount } from '../schema/record.js';
 /**
  * A German euro amount in any of its written forms: "1.018.910 Euro", "2.345.678,00 EUR", "€ 987.654,50",
  * "1 018 910 €", "1.234.567,- Euro". Thousands are grouped by dots or spaces, cents follow a comma.
- * Two forms only OCR writes are read as meant: a thousands dot read as a comma ("969,719,08",
- * "3.073,054,00", "2.050,484 Euro": cents have two digits, never three) and a space lost after the
- * first group ("1559 443").
+ * Three forms only OCR writes are read as meant: a thousands dot read as a comma ("969,719,08",
+ * "3.073,054,00", "2.050,484 Euro": cents have two digits, never three), a space lost after the
+ * first group ("1559 443") and a space put after the comma of the cents of a grouped number
+ * ("2.256.694, 00 EUR").
  */
 /** Cents, or the dash for none ("-", "--", "–"; OCR reads it as "=" too: "3.204.382,=- Euro"). */
 const CENTS = String.raw`,(?:\d{2}|[-–=]{1,2})`;
 const COMMA_GROUPED = String.raw`\d{1,3}(?:[.,]\d{3})*,\d{3}(?:[.,]\d{3})*(?:${CENTS})?`;
 const SPACE_LOST = String.raw`\d{4,6}(?: \d{3})+`;
-const NUMBER = [COMMA_GROUPED, String.raw`\d{1,3}(?:[. ]\d{3})+(?:${CENTS})?`, SPACE_LOST, String.raw`\d+(?:${CENTS})?`].join('|');
+const SPACED_CENTS = String.raw`, \d{2}`;
+const NUMBER = [COMMA_GROUPED, String.raw`\d{1,3}(?:[. ]\d{3})+(?:${CENTS}|${SPACED_CENTS})?`, SPACE_LOST, String.raw`\d+(?:${CENTS})?`].join('|');
 
 /**
  * A number in one of OCR's forms, written as the document did: "3.073,054,00" → "3.073.054,00",
- * "1559 443" → "1 559 443", "3.204.382,=-" → "3.204.382,-".
+ * "1559 443" → "1 559 443", "3.204.382,=-" → "3.204.382,-", "2.256.694, 00" → "2.256.694,00".
  */
 function asWritten(read: string): string {
-  const number = read.replace(/,[-–=]{1,2}$/, (dash) => `,${dash.slice(1).replace(/=/g, '') || '-'}`);
+  const number = read.replace(/,[-–=]{1,2}$/, (dash) => `,${dash.slice(1).replace(/=/g, '') || '-'}`).replace(/, (?=\d{2}$)/, ',');
   if (new RegExp(`^(?:${COMMA_GROUPED})$`).test(number)) return number.replace(/,(?=\d{3})/g, '.');
   if (new RegExp(`^(?:${SPACE_LOST})$`).test(number)) return number.replace(/ /g, '').replace(/\B(?=(\d{3})+$)/g, ' ');
   return number;
@@ -53,13 +55,14 @@ export function germanNumberToCents(number: string): number {
 export function findAmounts(text: string): AmountCandidate[] {
   const candidates: AmountCandidate[] = [];
   for (const match of text.matchAll(AMOUNT)) {
-    const number = match.groups?.before ?? match.groups?.after;
-    if (!number) continue;
+    const read = match.groups?.before ?? match.groups?.after;
+    if (!read) continue;
+    const number = asWritten(read);
     const inWords = IN_WORDS.exec(text.slice(match.index + match[0].length))?.[1]?.replace(/\s+/g, ' ').trim();
     candidates.push({
       cents: germanNumberToCents(number),
       currency: 'EUR',
-      text: match[0].replace(number, asWritten(number)).replace(/\s+/g, ' ').trim(),
+      text: match[0].replace(read, number).replace(/\s+/g, ' ').trim(),
       index: match.index,
       length: match[0].length,
       ...(inWords ? { inWords } : {}),

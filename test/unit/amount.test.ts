@@ -20,6 +20,9 @@ describe('German amounts', () => {
     ['€ 3.073,054,00', 307_305_400, '€ 3.073.054,00'],
     ['2.050,484 Euro', 205_048_400, '2.050.484 Euro'],
     ['1559 443 €', 155_944_300, '1 559 443 €'],
+    // And a space after the comma of the cents.
+    ['2.256.694, 00 EUR', 225_669_400, '2.256.694,00 EUR'],
+    ['1 018 910, 50 €', 101_891_050, '1 018 910,50 €'],
   ])('reads %s', (written, cents, text) => {
     const [amount] = findAmounts(normalizeCharacters(`Haushaltsmittel in Höhe von ${written} (in Worten: …)`));
     expect(amount?.cents).toBe(cents);
