@@ -10,7 +10,7 @@ import { extractMeasures } from './measures.js';
 import { isNoiseLine, isSpeckLine } from './noise.js';
 import { CELL_SEPARATOR } from '../pdf/text-layer.js';
 import { foldForComparison, joinWrapped } from './normalize.js';
-import { type Found, funderParty, recipientParty, splitParties, withKnownMinistryName } from './party-mentions.js';
+import { type Found, funderParty, recipientParty, splitParties, withKnownMinistryName, withKnownRecipientName } from './party-mentions.js';
 import { extractSignatures, type SignatureBlock } from './signatures.js';
 
 /**
@@ -247,7 +247,9 @@ export function extractAgreement(lines: readonly string[], geometry: readonly (L
     return locate(lines, region, sought) ?? region;
   };
   if (title) {
-    agreement.title = funderPhrase ? withKnownMinistryName(title, funderPhrase) : title;
+    const withMinistry = funderPhrase ? withKnownMinistryName(title, funderPhrase) : title;
+    const named = recipient.party?.in === 'title' ? recipient.party.value : undefined;
+    agreement.title = named && recipientPhrase ? withKnownRecipientName(withMinistry, recipientPhrase, named) : withMinistry;
     sources.push({ path: 'agreement.title', spans: titleLines });
   }
   if (programName) {

@@ -15,7 +15,8 @@ export function kindHint(phrase: string): RecipientKind | undefined {
   return county < city ? 'landkreis' : 'kreisfreie_stadt';
 }
 
-const MATCH_THRESHOLD = 0.84;
+/** How like a known name (one of the 26, a ministry) a phrase must be to name it through OCR's misreadings. */
+export const NAME_MATCH_THRESHOLD = 0.84;
 
 interface CoreMatch {
   entity: Gebietskoerperschaft;
@@ -45,7 +46,7 @@ function coreMatches(phrase: string): CoreMatch[] {
           }
         }
       }
-      if (best >= MATCH_THRESHOLD) {
+      if (best >= NAME_MATCH_THRESHOLD) {
         matches.push({ entity, score: best, coreLength: core.length });
         break;
       }
@@ -98,7 +99,7 @@ export function matchMinistry(nominative: string): Ministry | undefined {
     const score = similarity(folded, foldForComparison(ministry.name));
     if (!best || score > best.score) best = { ministry, score };
   }
-  return best && best.score >= MATCH_THRESHOLD ? best.ministry : undefined;
+  return best && best.score >= NAME_MATCH_THRESHOLD ? best.ministry : undefined;
 }
 
 export function ministryForYear(year: number): Ministry | undefined {

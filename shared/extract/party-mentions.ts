@@ -1,6 +1,7 @@
-import type { Gebietskoerperschaft } from '../data/gebietskoerperschaften.js';
+import { GEBIETSKOERPERSCHAFTEN, type Gebietskoerperschaft } from '../data/gebietskoerperschaften.js';
 import type { Party, RecipientKind } from '../schema/record.js';
-import { kindHint, matchMinistry, ministryForYear, ministryNominative, resolveRecipient } from './parties.js';
+import { foldForComparison, similarity } from './normalize.js';
+import { kindHint, matchMinistry, ministryForYear, ministryNominative, NAME_MATCH_THRESHOLD, resolveRecipient } from './parties.js';
 
 /**
  * The parties of an agreement as its title and text name them: the title split at "zwischen … und …",
@@ -35,6 +36,32 @@ export function withKnownMinistryName(title: string, funderPhrase: string): stri
   if (!known || nominative === known.name) return title;
   const article = /^\s*(?:dem|das|des)\s+/i.exec(funderPhrase)?.[0] ?? '';
   return title.replace(funderPhrase, `${article}${known.name.replace(/^Hessisches\b/, 'Hessischen')}`);
+}
+
+/**
+ * The title with the recipient's name spelled as it officially is, where OCR misread a letter of it
+ * ("dem Landkreis Waldeck-Erankenberg"); the recipient party is the place the phrase was resolved to.
+ * Only a misread is mended: the words that hold the place's name in as many words as it has, close to it
+ * and no inflected form of it ("des Main-Taunus-Kreises"), nor the name in other letter case.
+ */
+export function withKnownRecipientName(title: string, recipientPhrase: string, recipient: Party): string {
+  const entity = GEBIETSKOERPERSCHAFTEN.find((candidate) => candidate.name === recipient.name);
+  if (!entity) return title;
+  const core = foldForComparison(entity.core);
+  const size = entity.core.split(/\s+/).length;
+  const words = recipientPhrase.split(/\s+/);
+  let best: { start: number; score: number; trailing: string } | undefined;
+  for (let start = 0; start + size <= words.length; start++) {
+    const written = words.slice(start, start + size).join(' ');
+    const trailing = /[,.;:]*$/.exec(written)?.[0] ?? '';
+    const folded = foldForComparison(written);
+    if (folded === core || folded.replace(/(es|s|n)$/, '') === core) return title;
+    const score = similarity(folded, core);
+    if (score >= NAME_MATCH_THRESHOLD && score > (best?.score ?? 0)) best = { start, score, trailing };
+  }
+  if (!best) return title;
+  const mended = [...words.slice(0, best.start), `${entity.core}${best.trailing}`, ...words.slice(best.start + size)].join(' ');
+  return title.replace(recipientPhrase, mended);
 }
 
 /**

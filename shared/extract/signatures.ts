@@ -8,6 +8,7 @@ import { type LineSpan, locate } from './evidence.js';
 import { isNoiseLine } from './noise.js';
 import { CELL_SEPARATOR } from '../pdf/text-layer.js';
 import { foldForComparison, similarity } from './normalize.js';
+import { NAME_MATCH_THRESHOLD } from './parties.js';
 
 /**
  * Signature blocks: "Place, den Date", room for the signature, the signatory's name, their office and
@@ -50,8 +51,6 @@ const PLACE_DATE = new RegExp(
 const KNOWN_PLACES = [
   ...new Set(['Wiesbaden', ...GEBIETSKOERPERSCHAFTEN.flatMap((entity) => [entity.seat, entity.seat.replace(/\s+(?:\(.*\)|am\s.*|a\.\s?d\.\s.*|v\.\s?d\.\s.*)$/, '')])]),
 ];
-/** How close the text before a date must come to a known place to be read as it. */
-const KNOWN_PLACE_SIMILARITY = 0.85;
 
 /** Offices of the people who sign these agreements, for the ministry and for counties and cities. */
 const OFFICES: Record<PartyRole, readonly string[]> = {
@@ -164,7 +163,7 @@ export function isKnownPlace(place: string): boolean {
 function knownSpelling(written: string): string | undefined {
   const folded = foldForComparison(written);
   if (KNOWN_PLACES.includes(written) || folded.length < 4) return undefined;
-  return KNOWN_PLACES.find((place) => similarity(folded, foldForComparison(place)) >= KNOWN_PLACE_SIMILARITY);
+  return KNOWN_PLACES.find((place) => similarity(folded, foldForComparison(place)) >= NAME_MATCH_THRESHOLD);
 }
 
 const OFFICE_HOLDERS = [...new Set(MINISTRIES.flatMap((ministry) => ministry.officeHolders))];
@@ -192,7 +191,7 @@ export function findPlaceWithoutDate(cell: string): PlaceDate | undefined {
   const rest = match?.groups?.rest ?? '';
   if (!match || findPlaceDates(cell).length > 0 || !/\d|^(?:den|am)\b/.test(rest)) return undefined;
   const folded = foldForComparison(written);
-  const place = KNOWN_PLACES.find((known) => similarity(folded, foldForComparison(known)) >= KNOWN_PLACE_SIMILARITY);
+  const place = KNOWN_PLACES.find((known) => similarity(folded, foldForComparison(known)) >= NAME_MATCH_THRESHOLD);
   if (!place) return undefined;
   const offset = cell.indexOf(cell.trim());
   const placeStart = offset + cell.trim().indexOf(written);
@@ -210,7 +209,7 @@ function knownPlaceEndingIn(before: string, written: string): string | undefined
   const folded = foldForComparison(before);
   return KNOWN_PLACES.find((place) => {
     const target = foldForComparison(place);
-    return target.length > foldedWritten.length && similarity(folded.slice(-target.length), target) >= KNOWN_PLACE_SIMILARITY;
+    return target.length > foldedWritten.length && similarity(folded.slice(-target.length), target) >= NAME_MATCH_THRESHOLD;
   });
 }
 

@@ -204,6 +204,20 @@ describe('agreements in other layouts', () => {
     ]);
   });
 
+  it('knows a place OCR misread two letters of, as close to it as the names of the 26 must be', () => {
+    const { agreement } = extractAgreement(
+      clean(
+        agreementLines({
+          signatures: ['Wiesbaden, den 01.06.2017\tLimbuy a. d. Lahn, den 14.06.2017', 'Stefan Grüttner\tMichael Köberle', 'Staatsminister\tLandrat', 'Hessisches Ministerium für Soziales und Integration\tdes Landkreises Limburg-Weilburg'],
+        }),
+      ),
+    );
+    expect(agreement.signatures?.map(({ party, place, date }) => ({ party, place, date }))).toEqual([
+      { party: 'funder', place: 'Wiesbaden', date: '2017-06-01' },
+      { party: 'recipient', place: 'Limburg a. d. Lahn', date: '2017-06-14' },
+    ]);
+  });
+
   it.each([
     ['Wiesbaden, dern 25.05.2020\tFriedberg (Hessen), dcn 10.06.2020'],
     ['Wiesbaden, den-25.05.2020\tFriedberg (Hessen), den.10.06.2020'],
@@ -236,6 +250,18 @@ describe('agreements in other layouts', () => {
     );
     const { agreement } = extractAgreement(clean(lines));
     expect(agreement.title).toBe('Zielvereinbarung 2017 zwischen dem Hessischen Ministerium für Soziales und Integration und der Stadt Kassel zur Umsetzung des hessischen Ausbildungsbudgets');
+  });
+
+  it('spells the recipient in the title as it is officially called where OCR misread a letter of it, and keeps it in letter case and inflection as written', () => {
+    const titled = (recipient: string) =>
+      extractAgreement(clean(agreementLines({ recipientLine: `und ${recipient}` }))).agreement;
+    const misread = titled('der Landeshauptstadt Wiesbadcn');
+    expect(misread.title).toBe('Zielvereinbarung 2017 zwischen dem Hessischen Ministerium für Soziales und Integration und der Landeshauptstadt Wiesbaden zur Umsetzung des hessischen Ausbildungsbudgets');
+    expect(misread.parties?.[1]).toEqual({ role: 'recipient', name: 'Landeshauptstadt Wiesbaden', kind: 'kreisfreie_stadt' });
+    expect(titled('dem Landkreis Waldeck-Erankenberg').title).toContain(' und dem Landkreis Waldeck-Frankenberg zur Umsetzung ');
+    expect(titled('dem Landkreis Limburg-Wellburg').title).toContain(' und dem Landkreis Limburg-Weilburg zur Umsetzung ');
+    expect(titled('dem MAIN-TAUNUS-KREIS').title).toContain(' und dem MAIN-TAUNUS-KREIS zur Umsetzung ');
+    expect(titled('des Main-Taunus-Kreises').title).toContain(' und des Main-Taunus-Kreises zur Umsetzung ');
   });
 
   it('starts the title at its first word where OCR misread two letters of it, not at a later mention of agreements in the running text', () => {
