@@ -200,12 +200,13 @@ describe('a measure list as OCR reads it', () => {
       "o 'ÜSBZ",
       '„12',
       '9 JobBrücke',
+      '°o Berufssprachkurs Pflege',
       '2; Qualifizierungsprojekte zur Arbeitsmarktintegration, Fachkräftesicherung',
       '3." Teilzeitausbildung für Menschen mit familiensorgenden Tätigkeiten',
       '- "Neue Wege" für Alleinerziehende',
     ]);
     expect(measures).toEqual([
-      { number: 1, title: 'Ausbildungsvorbereitung', projects: ['Ausbildungslotsen', 'Sprungbrett', 'ÜSBZ', 'JobBrücke'] },
+      { number: 1, title: 'Ausbildungsvorbereitung', projects: ['Ausbildungslotsen', 'Sprungbrett', 'ÜSBZ', 'JobBrücke', 'Berufssprachkurs Pflege'] },
       { number: 2, title: 'Qualifizierungsprojekte zur Arbeitsmarktintegration, Fachkräftesicherung', projects: [] },
       { number: 3, title: 'Teilzeitausbildung für Menschen mit familiensorgenden Tätigkeiten', projects: ['"Neue Wege" für Alleinerziehende'] },
     ]);
