@@ -2,9 +2,9 @@ import type { Measure } from '../schema/record.js';
 import { CELL_SEPARATOR } from '../pdf/text-layer.js';
 import type { LineSpan } from './evidence.js';
 import { continuesPhrase, type ListLayout, wrapped } from './list-layout.js';
-import { BULLET_LINE, MEASURE_LINE, measureNumber, OCR_DIGIT_CONFUSIONS, PARAGRAPH_START, PLACE_DATE_HINT, SECTION_HEADING, stripLeadingMarks } from './measure-lines.js';
+import { BULLET_LINE, GLYPH_BULLET_LINE, MEASURE_LINE, measureNumber, OCR_DIGIT_CONFUSIONS, PARAGRAPH_START, PERIOD_LOST, PLACE_DATE_HINT, SECTION_HEADING, stripLeadingMarks } from './measure-lines.js';
 import { isCompleteStandardTitle } from './measure-titles.js';
-import { isSpeckLine } from './noise.js';
+import { isSpeckLine, looksLikeText } from './noise.js';
 import { joinWrapped } from './normalize.js';
 
 /**
@@ -112,14 +112,19 @@ class ListReader {
       this.afterBlank = true;
       return 'passed';
     }
-    // What OCR read from specks, a stamp or dirt is no item; it stays unaccounted for.
-    if (this.layout.isNoise(index)) return this.unaccountedFor(index);
-    // A lone digit before a capitalised word that is not the next measure's number is a bullet OCR
-    // misread ("9 JobBrücke"); measure numbers carry a period or parenthesis.
+    // What OCR read from specks, a stamp or dirt is no item; it stays unaccounted for. A line with a
+    // bullet glyph before text that reads like text is an item, however unsure OCR was of it ("- ÜSBZ"
+    // at 39 %): lost, it would shift every project after it, and its value goes to review by its own
+    // words' confidence, which the noise floor does not exceed.
+    if (this.layout.isNoise(index) && !(GLYPH_BULLET_LINE.test(line) && looksLikeText(line))) return this.unaccountedFor(index);
+    // A lone digit before a capitalised word is the next measure's number with its period lost ("1
+    // Ausbildungsvorbereitung"), or else a bullet OCR misread ("9 JobBrücke").
     // No measure is numbered 0: "0." is a hollow bullet (◦) OCR read as a digit.
-    const misreadBullet = (/^\d\s+\p{Lu}/u.test(line) && Number(line[0]) !== this.measures.length + 1) || /^0[.)]\s/.test(line);
+    const periodLost = PERIOD_LOST.exec(line)?.groups;
+    const nextNumber = periodLost !== undefined && Number(periodLost.number) === this.measures.length + 1;
+    const misreadBullet = (/^\d\s+\p{Lu}/u.test(line) && !nextNumber) || /^0[.)]\s/.test(line);
     if (misreadBullet && this.open) line = line.slice(1).trim();
-    const numbered = MEASURE_LINE.exec(line)?.groups;
+    const numbered = nextNumber ? periodLost : MEASURE_LINE.exec(line)?.groups;
     // A number set on the open measure's page, nearer its title text than its number, is no measure's:
     // a bullet OCR read as a digit ("9; Sprungbrett", even "3." under measure 2), or a numbered list of
     // projects.
@@ -173,7 +178,7 @@ class ListReader {
     this.measurePage = this.layout.pageOf(index);
     this.open = { kind: 'title' };
     // The number must stand apart from the title for its second word to be where the title starts.
-    this.titleTextX = /^(?:\d{1,2}|[lIZ])\s?[.):,;]+["'‘’„“]?\s/.test(line) ? textX : undefined;
+    this.titleTextX = /^(?:\d{1,2}|[lIZ])\s?[.):,;]*["'‘’„“]?\s/.test(line) ? textX : undefined;
     return 'taken';
   }
 

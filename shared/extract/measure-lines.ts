@@ -6,10 +6,19 @@
 /** "1.", "1)", and OCR's "1,", "1;", "l." or "Z." (for 2) */
 export const MEASURE_LINE = /^(?<number>\d{1,2}|[lIZ])\s?[.):,;]\s*(?<text>[^\d\s].*)$/;
 /**
+ * A measure's number whose period OCR lost, before a capitalised word ("1 Ausbildungsvorbereitung"):
+ * a measure only where it is the number the list expects next, else a bullet OCR read as a digit.
+ */
+export const PERIOD_LOST = /^(?<number>\d)\s+(?<text>\p{Lu}\p{Ll}.*)$/u;
+/** Bullet glyphs as typed, as Symbol/Wingdings fonts encode them, and as OCR reads a round one ("°", "©"). */
+const BULLET_GLYPHS = String.raw`[-–—‐•▪■□●◦○·∙*+»«>°©®✓➢&\uF0A7\uF0B7\uF0D8\uF0FC]`;
+/** A line that starts with a bullet glyph set apart from its text, not one OCR made of a letter. */
+export const GLYPH_BULLET_LINE = new RegExp(String.raw`^${BULLET_GLYPHS}\s+\S`, 'u');
+/**
  * Bullets as typed, as Symbol/Wingdings fonts encode them, and as OCR misreads them ("o-", "x",
  * "oBerufs…", and a round bullet read as a mark and a letter: "°o EASY").
  */
-export const BULLET_LINE = /^(?:[-–—‐•▪■□●◦○·∙*+»«>°©®✓➢&\uF0A7\uF0B7\uF0D8\uF0FC](?:\s?[oe](?=\s+\p{Lu}))?|[oesacvx]{1,2}[-.,;:_!*'‘’]?(?=\s+[.,'‘’‚]?\p{Lu})|[oe](?=\p{Lu}\p{Ll}))\s*(?<text>\S.*)$/u;
+export const BULLET_LINE = new RegExp(String.raw`^(?:${BULLET_GLYPHS}(?:\s?[oe](?=\s+\p{Lu}))?|[oesacvx]{1,2}[-.,;:_!*'‘’]?(?=\s+[.,'‘’‚]?\p{Lu})|[oe](?=\p{Lu}\p{Ll}))\s*(?<text>\S.*)$`, 'u');
 export const LIST_INTRO = /folgende\s+(?:Projekte|Maßnahmen|Angebote)|Maßnahmenart(?:en)?\s*:?\s*$|in\s+den\s+(?:jeweiligen[.,]?\s+)?Maßnahmenarten/i;
 export const SECTION_HEADING = /^(?:§|S|\$|8|&)\s?\d{1,2}\s*$|^(?:Artikel|Art\.)\s*\d+/;
 /** Sentence openings of the paragraph that follows the list; a list item does not start like this. */

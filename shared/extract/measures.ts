@@ -2,7 +2,7 @@ import type { Measure } from '../schema/record.js';
 import { CELL_SEPARATOR, type LineGeometry } from '../pdf/text-layer.js';
 import { CENTRED_OFFSET, CENTRED_WIDTH, columnRightEdge, columnsByPage, EXACT_EDGE, fullLineLength, type ListLayout } from './list-layout.js';
 import { type MeasureSource, readList, type UnaccountedLine } from './list-reader.js';
-import { BULLET_LINE, LIST_INTRO, MEASURE_LINE, measureNumber, PLACE_DATE_HINT, SECTION_HEADING } from './measure-lines.js';
+import { BULLET_LINE, LIST_INTRO, MEASURE_LINE, measureNumber, PERIOD_LOST, PLACE_DATE_HINT, SECTION_HEADING } from './measure-lines.js';
 import { standardTitle } from './measure-titles.js';
 import { isNoiseLine, isSpeckLine, looksLikeText } from './noise.js';
 import { foldForComparison } from './normalize.js';
@@ -33,18 +33,20 @@ export interface MeasureList {
 
 
 function findListStart(lines: readonly string[], fromLine: number): number {
-  const firstMeasure = (from: number, within: number) => {
+  /** Right after the list's intro, a first measure whose period OCR lost ("1 Ausbildungsvorbereitung") opens it too. */
+  const firstMeasure = (from: number, within: number, afterIntro = false) => {
     for (let index = from; index < Math.min(lines.length, from + within); index++) {
       const line = (lines[index] ?? '').trim();
       const match = MEASURE_LINE.exec(line);
       if ((match?.groups && measureNumber(match.groups.number ?? '') === 1) || /^[1lI][.)]$/.test(line)) return index;
+      if (afterIntro && PERIOD_LOST.exec(line)?.groups?.number === '1') return index;
     }
     return -1;
   };
   for (let index = fromLine; index < lines.length; index++) {
     // The intro may wrap ("… folgende" / "Projekte:").
     if (LIST_INTRO.test(`${lines[index] ?? ''} ${lines[index + 1] ?? ''}`)) {
-      const start = firstMeasure(index + 1, 4);
+      const start = firstMeasure(index + 1, 4, true);
       if (start >= 0) return start;
       const sameLine = MEASURE_LINE.exec((lines[index] ?? '').split(/:\s*/).slice(1).join(': '));
       if (sameLine) return index;

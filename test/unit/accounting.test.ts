@@ -63,6 +63,14 @@ describe('the measure list, line by line', () => {
     ]);
   });
 
+  it('takes a line with a bullet glyph before text that reads like text for a project however unsure OCR was of it, and no such line without one', () => {
+    const lines = [intro, '1. Ausbildungsvorbereitung', '- Sprungbrett', '- ÜSBZ', 'ÜSBZ', '- Ausbildungslotsen', after];
+    const geometry = lines.map((line, index) => ocrLine(line, index === 3 || index === 4 ? 0.39 : 0.93));
+    const list = extractMeasures(lines, 0, geometry);
+    expect(list?.measures).toEqual([{ number: 1, title: 'Ausbildungsvorbereitung', projects: ['Sprungbrett', 'ÜSBZ', 'Ausbildungslotsen'] }]);
+    expect(list?.unaccounted).toEqual([{ line: 4, measure: 0 }]);
+  });
+
   it('accounts for the paragraph after the list, and for nothing that looks like an item the list lost', () => {
     const lines = [intro, '1. Ausbildungsvorbereitung', '- Sprungbrett', after, '§ 5'];
     expect(extractMeasures(lines)?.unaccounted).toEqual([]);

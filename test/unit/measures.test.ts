@@ -212,6 +212,20 @@ describe('a measure list as OCR reads it', () => {
     ]);
   });
 
+  it('reads a measure whose number lost its period where it is the number the list expects next, and a bullet read as another digit as a bullet', () => {
+    const measures = ocrLines([
+      '1 Ausbildungsvorbereitung',
+      '- Jugendwerkstatt Nord',
+      '3 Sprungbrett',
+      '2 Teilzeitausbildung für Menschen mit familiensorgenden Tätigkeiten',
+      '- Kompetenzagentur Jugend und Beruf',
+    ]);
+    expect(measures).toEqual([
+      { number: 1, title: 'Ausbildungsvorbereitung', projects: ['Jugendwerkstatt Nord', 'Sprungbrett'] },
+      { number: 2, title: 'Teilzeitausbildung für Menschen mit familiensorgenden Tätigkeiten', projects: ['Kompetenzagentur Jugend und Beruf'] },
+    ]);
+  });
+
   it('goes on over a paragraph break only where the item plainly goes on, and drops specks read as periods or underscores', () => {
     const measures = ocrLines([
       '1) Maßnahmen zur Integration von Menschen mit Migrationshintergrund _ in Ausbildung und',
