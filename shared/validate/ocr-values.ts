@@ -96,15 +96,20 @@ export function acronymIn(acronym: string, value: string): 'spelled-out' | 'cont
 }
 
 /**
- * Whether every letter of the acronym, small or capital as it stands, is the initial of one of the
- * words its value spells it out with, each word serving one letter ("TAff – Teilzeitausbildung für
- * Alleinerziehende und familiär …", "Frauen in Arbeit – FiA"); an acronym built of syllables ("PerBe")
- * is not.
+ * Whether the acronym is written in capitals and small letters, and each of its letters, small or
+ * capital as it stands, is the initial of one of the words its value spells it out with, each word
+ * serving one letter and every such word serving one ("TAff – Teilzeitausbildung für Alleinerziehende
+ * und familiär …": two words begin with "f", and "TAf" is not spelled out so; "Frauen in Arbeit – FiA").
+ * So a letter OCR lost or added shows, but for a lone small letter of an acronym otherwise in capitals
+ * ("FA" for "FiA"), which is why an acronym in capitals alone is not taken. Nor is one built of
+ * syllables ("PerBe").
  */
 export function spelledLetterByLetter(acronym: string, value: string): boolean {
-  if (acronymIn(acronym, value) !== 'spelled-out') return false;
+  if (!/\p{Ll}/u.test(acronym) || acronymIn(acronym, value) !== 'spelled-out') return false;
   const words = wordsSpellingOut(acronym, value);
-  return words !== undefined && takesInitials([...acronym], words, (letter) => letter);
+  if (!words || !takesInitials([...acronym], words, (letter) => letter)) return false;
+  const letters = [...acronym];
+  return letters.every((letter) => words.filter((word) => word.startsWith(letter)).length === letters.filter((other) => other === letter).length);
 }
 
 /** The words that spell the acronym out in its value (see `acronymIn`), where there are two or more. */

@@ -123,13 +123,16 @@ describe('an acronym in its value', () => {
     expect(acronymIn('Werra-Meißner-Kreis', 'und dem Werra-Meißner-Kreis zur Umsetzung des hessischen Ausbildungs- und Qualifizierungsbudgets')).toBeUndefined();
   });
 
-  it('is spelled out letter by letter where each of its letters, small or capital as it stands, begins a word of its own', () => {
+  it('is spelled out letter by letter where it is in mixed case and each of its letters, small or capital as it stands, begins a word of its own, and every such word one', () => {
     expect(spelledLetterByLetter('TAff', 'TAff – Teilzeitausbildung für Alleinerziehende und familiär Verpflichtete')).toBe(true);
     expect(spelledLetterByLetter('FiA', 'Frauen in Arbeit – FiA')).toBe(true);
-    expect(spelledLetterByLetter('EASY', 'EASY – Entwicklung Ausbildung Soziale Teilhabe You')).toBe(true);
-    // A letter read in the wrong case, or one more than the words give: the capitals alone still fit.
+    // A letter read in the wrong case, one more than the words give, or one fewer: the capitals alone still fit.
     expect(spelledLetterByLetter('TAFf', 'TAFf – Teilzeitausbildung für Alleinerziehende und familiär Verpflichtete')).toBe(false);
     expect(spelledLetterByLetter('TAfff', 'TAfff – Teilzeitausbildung für Alleinerziehende und familiär Verpflichtete')).toBe(false);
+    expect(spelledLetterByLetter('TAf', 'TAf – Teilzeitausbildung für Alleinerziehende und familiär Verpflichtete')).toBe(false);
+    // In capitals alone, a lost small letter would not show ("FA" for "FiA").
+    expect(spelledLetterByLetter('FA', 'Frauen in Arbeit – FA')).toBe(false);
+    expect(spelledLetterByLetter('EASY', 'EASY – Entwicklung Ausbildung Soziale Teilhabe You')).toBe(false);
     // Built of syllables, alone, contradicted, or no acronym.
     expect(spelledLetterByLetter('PerBe', 'Perspektive Beruf (PerBe)')).toBe(false);
     expect(spelledLetterByLetter('ÜSBZ', 'ÜSBZ')).toBe(false);

@@ -106,33 +106,37 @@ describe('validation', () => {
   });
 
   it('takes an acronym its value spells out letter by letter as witnessed on normal print, and holds it to the floor on faint print', () => {
-    const easy = (page: number, acronymConfidence: number) => ({
-      evidence: { path: 'agreement.measures[0].projects[1]', page, box: { left: 0.1, top: 0.1, width: 0.3, height: 0.02 }, source: 'tesseract' as const, confidence: 0.85, text: 'EASY - Entwicklung Ausbildung Soziale Teilhabe You' },
-      words: ['EASY', '-', 'Entwicklung', 'Ausbildung', 'Soziale', 'Teilhabe', 'You'].map((word) => ({ text: word, confidence: word === 'EASY' ? acronymConfidence : 0.95 })),
+    const spelledOut = 'TAff – Teilzeitausbildung für Alleinerziehende und familiär Verpflichtete';
+    const lines = seedLines().map((line) => line.replace('EASY – Entwicklung Ausbildung Soziale Teilhabe You', spelledOut));
+    const taff = (page: number, acronymConfidence: number, unsure = '') => ({
+      evidence: { path: 'agreement.measures[0].projects[1]', page, box: { left: 0.1, top: 0.1, width: 0.3, height: 0.02 }, source: 'tesseract' as const, confidence: 0.85, text: spelledOut },
+      words: spelledOut.split(' ').map((word) => ({ text: word, confidence: word === 'TAff' ? acronymConfidence : word === unsure ? 0.3 : 0.95 })),
     });
-    const validate = (page: number, acronymConfidence: number) =>
-      validateFindings(extractAgreement(seedLines()), {
+    const validate = (value: ReturnType<typeof taff>, read = lines) =>
+      validateFindings(extractAgreement(read), {
         today,
         lowConfidencePages: [],
         unreadPages: [],
-        values: [easy(page, acronymConfidence)],
+        values: [value],
         minValueConfidence: 0.7,
         minWordConfidence: 0.5,
         faintPrintPages: [2],
         minFaintPrintWordConfidence: 0.9,
       });
-    expect(validate(1, 0.25)).toEqual({ status: 'valid', issues: [] });
-    expect(validate(2, 0.25).issues.map((issue) => [issue.path, issue.code, issue.message])).toEqual([
-      [
-        'agreement.measures[0].projects[1]',
-        'value.low_confidence',
-        '"EASY - Entwicklung Ausbildung Soziale Teilhabe You" on page 2 (faint print) was read by OCR with a confidence of 85 % (its least sure word, "EASY", at 25 %); check it against the scan.',
-      ],
+    const messages = (value: ReturnType<typeof taff>, read = lines) => validate(value, read).issues.map((issue) => [issue.path, issue.code, issue.message]);
+    expect(validate(taff(1, 0.25))).toEqual({ status: 'valid', issues: [] });
+    expect(messages(taff(2, 0.25))).toEqual([
+      ['agreement.measures[0].projects[1]', 'value.low_confidence', `"${spelledOut}" on page 2 (faint print) was read by OCR with a confidence of 85 % (its least sure word, "TAff", at 25 %); check it against the scan.`],
     ]);
     // A word that spells the acronym out is no witness of itself: read unsure, it is the value's least sure word.
-    const unsureWord = { ...easy(1, 0.25), words: easy(1, 0.25).words.map((word) => (word.text === 'Soziale' ? { ...word, confidence: 0.3 } : word)) };
-    expect(validateFindings(extractAgreement(seedLines()), { today, lowConfidencePages: [], unreadPages: [], values: [unsureWord], minValueConfidence: 0.7, minWordConfidence: 0.5 }).issues.map((issue) => issue.message)).toEqual([
-      '"EASY - Entwicklung Ausbildung Soziale Teilhabe You" on page 1 was read by OCR with a confidence of 85 % (its least sure word, "Soziale", at 30 %); check it against the scan.',
+    expect(messages(taff(1, 0.25, 'Alleinerziehende'))).toEqual([
+      ['agreement.measures[0].projects[1]', 'value.low_confidence', `"${spelledOut}" on page 1 was read by OCR with a confidence of 85 % (its least sure word, "Alleinerziehende", at 30 %); check it against the scan.`],
+    ]);
+    // An acronym in capitals alone is no witness of a small letter OCR may have lost ("FA" for "FiA").
+    const easy = 'EASY – Entwicklung Ausbildung Soziale Teilhabe You';
+    const capitals = { ...taff(1, 0.25), evidence: { ...taff(1, 0.25).evidence, text: easy }, words: easy.split(' ').map((word) => ({ text: word, confidence: word === 'EASY' ? 0.25 : 0.95 })) };
+    expect(messages(capitals, seedLines())).toEqual([
+      ['agreement.measures[0].projects[1]', 'value.low_confidence', `"${easy}" on page 1 was read by OCR with a confidence of 85 % (its least sure word, "EASY", at 25 %); check it against the scan.`],
     ]);
   });
 
