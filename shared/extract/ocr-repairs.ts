@@ -25,12 +25,15 @@ export function repairDigits(text: string): string {
 }
 
 /**
- * OCR reads a capital J as a closing bracket, often split from the rest of its word ("] ugend"): no
- * German word starts with a bracket, and one closes only after what it encloses. Runs before the junk at
- * a cell's edges is dropped, which a bracket standing alone would be.
+ * OCR reads a capital J as a closing bracket, often split from the rest of its word ("] ugend"), or
+ * run into the word before it ("Kompetenzagentur] ugend"): no German word starts with a bracket, and
+ * one closes only after what it encloses, which a bracket no "[" opened before it does not. Runs before
+ * the junk at a cell's edges is dropped, which a bracket standing alone would be.
  */
 export function restoreCapitalJ(line: string): string {
-  return line.replace(/(?<![\p{L}\p{N}\])])\] ?(?=\p{Ll}{2})/gu, 'J');
+  return line
+    .replace(/(?<![\p{L}\p{N}\])])\] ?(?=\p{Ll}{2})/gu, 'J')
+    .replace(/(?<=\p{L})\] ?(?=\p{Ll}{2})/gu, (bracket, offset: number) => (line.slice(0, offset).includes('[') ? bracket : ' J'));
 }
 
 /** Tokens OCR makes of specks, stamp edges and scribbles: stray punctuation and lone symbols. */
@@ -98,6 +101,15 @@ export function dropStrayPeriods(line: string): string {
   // Low and high single quotes come in pairs (‚so‘); one without the other is a speck.
   if (cleaned.includes('‚') && cleaned.includes('‘')) return cleaned;
   return cleaned.replace(/‚(?=[\p{L}\p{N}])/gu, '').replace(/(?<=\p{L})‘(?=\s|$)/gu, '');
+}
+
+/**
+ * OCR loses the narrow space of a light face between a short word and the noun after it ("Frauen
+ * inArbeit"). German writes no capital inside a word that starts small, so a preposition, article or
+ * conjunction run into a capitalised word is two words.
+ */
+export function restoreSpaceAfterShortWord(line: string): string {
+  return line.replace(new RegExp(`(?<![\\p{L}.])(${NEVER_SENTENCE_FINAL})(?=\\p{Lu}\\p{Ll}{2})`, 'gu'), '$1 ');
 }
 
 /** Short words that never carry an umlaut, and none of whose umlauted spellings is a German word ("öder" is, so "oder" is not here). */
@@ -172,6 +184,7 @@ export const OCR_REPAIRS: readonly OcrRepair[] = [
   { name: 'a capital J read as a closing bracket', repair: restoreCapitalJ },
   { name: 'specks and stray letters at the edges of cells', repair: dropOcrJunk },
   { name: 'stray periods and single quotes', repair: dropStrayPeriods },
+  { name: 'a space lost after a short word', repair: restoreSpaceAfterShortWord },
   { name: 'dashes read as hyphens, closing quotes, capitals split from their words', repair: restoreDashes },
   { name: 'umlaut dots over words that have none', repair: withoutStrayUmlauts },
   { name: 'month names misread by one letter', repair: restoreMonthNames },

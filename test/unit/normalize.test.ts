@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isPageMarker, joinWrapped, normalizeCharacters, stripPageFurniture, tidyLine, withoutMarkerRunIn } from '../../shared/extract/normalize.js';
-import { dropStrayPeriods, OCR_REPAIRS, repairDigits, repairOcrLine, restoreCapitalJ, restoreDashes, withoutStrayUmlauts } from '../../shared/extract/ocr-repairs.js';
+import { dropStrayPeriods, OCR_REPAIRS, repairDigits, repairOcrLine, restoreCapitalJ, restoreDashes, restoreSpaceAfterShortWord, withoutStrayUmlauts } from '../../shared/extract/ocr-repairs.js';
 
 describe('character clean-up', () => {
   it('drops soft hyphens and zero-width characters, spells out ligatures, makes spaces ordinary', () => {
@@ -29,6 +29,13 @@ describe('character clean-up', () => {
     expect(restoreDashes('Frauen in Arbeit -FiA')).toBe('Frauen in Arbeit – FiA');
     expect(restoreDashes('Frauen in Arbeit =FiA')).toBe('Frauen in Arbeit – FiA');
     expect(restoreDashes('des Ausbildungs- und Qualifizierungsbudgets')).toBe('des Ausbildungs- und Qualifizierungsbudgets');
+  });
+
+  it('puts back the space OCR lost between a short word and the noun after it, and leaves names with capitals inside alone', () => {
+    expect(restoreSpaceAfterShortWord('Frauen inArbeit – FiA')).toBe('Frauen in Arbeit – FiA');
+    expect(restoreSpaceAfterShortWord('Teilzeitausbildung fürAlleinerziehende undFamilien')).toBe('Teilzeitausbildung für Alleinerziehende und Familien');
+    expect(restoreSpaceAfterShortWord('JobBrücke, DieStadt, mitte, BerlinArbeit')).toBe('JobBrücke, DieStadt, mitte, BerlinArbeit');
+    expect(restoreSpaceAfterShortWord('Kinder im Projekt')).toBe('Kinder im Projekt');
   });
 
   it('drops the periods OCR reads into the gaps of justified text, and keeps sentence ends and abbreviations', () => {
@@ -110,8 +117,11 @@ describe('page furniture', () => {
   it('reads a closing bracket before a word as the capital J OCR misread', () => {
     expect(restoreCapitalJ('Kompetenzagentur ] ugend und Beruf')).toBe('Kompetenzagentur Jugend und Beruf');
     expect(restoreCapitalJ(']obBrücke')).toBe('JobBrücke');
+    expect(restoreCapitalJ('Kompetenzagentur] ugend und Beruf')).toBe('Kompetenzagentur Jugend und Beruf');
+    expect(restoreCapitalJ('Kompetenzagentur]ugend und Beruf')).toBe('Kompetenzagentur Jugend und Beruf');
     // A bracket that closes something stays.
     expect(restoreCapitalJ('nach [1] und [a] bis')).toBe('nach [1] und [a] bis');
+    expect(restoreCapitalJ('die Träger [Kreise] und Städte')).toBe('die Träger [Kreise] und Städte');
   });
 
   it('takes a page marker OCR ran into a line off it, by the document\'s own page count', () => {
@@ -163,6 +173,7 @@ describe('repairOcrLine', () => {
       'a capital J read as a closing bracket',
       'specks and stray letters at the edges of cells',
       'stray periods and single quotes',
+      'a space lost after a short word',
       'dashes read as hyphens, closing quotes, capitals split from their words',
       'umlaut dots over words that have none',
       'month names misread by one letter',
