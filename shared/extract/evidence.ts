@@ -162,7 +162,11 @@ export interface ValueWord {
   confidence: number;
 }
 
-/** A value's evidence, and its words as read. */
+/**
+ * A value's evidence, and its words as read: all of them, on whichever page they stand (a project the
+ * page break cut in two is checked word by word on both), while the evidence's box and text are those
+ * on the page that holds most of it.
+ */
 export interface ValueEvidence {
   evidence: Evidence;
   words: ValueWord[];
@@ -170,8 +174,8 @@ export interface ValueEvidence {
 
 /**
  * The evidence of a value: the words its spans came from, on the page that holds most of them, their
- * box in fractions of that page, their mean confidence and their text as read. Undefined when the spans
- * lead to no word at all.
+ * box in fractions of that page and their text as read, and the mean confidence of all its words, on
+ * every page. Undefined when the spans lead to no word at all.
  */
 export function evidenceOf(source: ValueSource, lines: readonly SourceLine[], pages: ReadonlyMap<number, PageOrigin>): ValueEvidence | undefined {
   const byPage = new Map<number, PlacedWord[]>();
@@ -193,6 +197,7 @@ export function evidenceOf(source: ValueSource, lines: readonly SourceLine[], pa
   ) ?? [0, []];
   const origin = pages.get(page);
   if (!origin || words.length === 0) return undefined;
+  const everyWord = [...byPage.values()].flat();
   const finite = (values: number[]) => values.filter(Number.isFinite);
   const left = Math.min(...finite(words.map((word) => word.left)));
   const top = Math.min(...finite(words.map((word) => word.top)));
@@ -212,9 +217,9 @@ export function evidenceOf(source: ValueSource, lines: readonly SourceLine[], pa
       page,
       box,
       source: origin.source,
-      confidence: words.reduce((sum, word) => sum + word.confidence, 0) / words.length,
+      confidence: everyWord.reduce((sum, word) => sum + word.confidence, 0) / everyWord.length,
       text: words.map((word) => word.text.trim()).join(' '),
     },
-    words: words.map((word) => ({ text: word.text.trim(), confidence: word.confidence })),
+    words: everyWord.map((word) => ({ text: word.text.trim(), confidence: word.confidence })),
   };
 }

@@ -98,7 +98,7 @@ describe('evidence of a value', () => {
     });
   });
 
-  it('covers a value over two lines, and lies on the page that holds most of it', () => {
+  it('covers a value over two lines, lies on the page that holds most of it, and keeps every word of it, on either page, for the checks', () => {
     const lines = [line('Werkstatt', 1, [0.9]), line('Zukunft – Qualifizierung in Holz', 2, [0.8, 0.9, 0.7, 0.9, 0.6])];
     const evidence = evidenceOf(
       { path: 'agreement.measures[0].projects[0]', spans: [{ line: 0, start: 0, end: 9 }, { line: 1, start: 0, end: 32 }] },
@@ -107,8 +107,9 @@ describe('evidence of a value', () => {
     );
     expect(evidence?.evidence.page).toBe(2);
     expect(evidence?.evidence.text).toBe('Zukunft – Qualifizierung in Holz');
-    expect(evidence?.evidence.confidence).toBeCloseTo((0.8 + 0.9 + 0.7 + 0.9 + 0.6) / 5);
+    expect(evidence?.evidence.confidence).toBeCloseTo((0.9 + 0.8 + 0.9 + 0.7 + 0.9 + 0.6) / 6);
     expect(evidence?.words).toEqual([
+      { text: 'Werkstatt', confidence: 0.9 },
       { text: 'Zukunft', confidence: 0.8 },
       { text: '–', confidence: 0.9 },
       { text: 'Qualifizierung', confidence: 0.7 },
