@@ -161,15 +161,17 @@ const GERMAN_DATE_ANYWHERE = new RegExp(GERMAN_DATE.source, 'gu');
 const UNREAD_NUMBER = /\d[\d.,' ]*\d{2}/;
 
 /**
- * The lines of the amount's section (from its heading to the next) that no value or running text
+ * The lines of the amount's section (from its heading to the next, and before the measure list, which
+ * the section cannot hold: OCR may lose the heading between them) that no value or running text
  * accounts for: noise, or a number left over once the amounts, years and dates are taken out of it (an
  * amount too garbled to read, maybe the real total).
  */
-function amountSectionLeftovers(lines: readonly string[], geometry: readonly (LineGeometry | undefined)[], amountLine: number): number[] {
+function amountSectionLeftovers(lines: readonly string[], geometry: readonly (LineGeometry | undefined)[], amountLine: number, listStart = lines.length): number[] {
   let first = amountLine;
   while (first > 0 && amountLine - first < AMOUNT_SECTION_LINES && !SECTION_HEADING.test((lines[first - 1] ?? '').trim())) first--;
   let last = amountLine;
-  while (last + 1 < lines.length && last - amountLine < AMOUNT_SECTION_LINES && !SECTION_HEADING.test((lines[last + 1] ?? '').trim())) last++;
+  const end = listStart > amountLine ? listStart : lines.length;
+  while (last + 1 < end && last - amountLine < AMOUNT_SECTION_LINES && !SECTION_HEADING.test((lines[last + 1] ?? '').trim())) last++;
   // Amounts and dates may wrap ("Davon sind 20.000" / "Euro für …"): they are taken out of the section's
   // text as a whole, line breaks read as spaces, which keeps every line where it was.
   const section = lines.slice(first, last + 1).map((line) => line.split(CELL_SEPARATOR).join(' '));
@@ -299,7 +301,7 @@ export function extractAgreement(lines: readonly string[], geometry: readonly (L
   };
   account('agreement.title', 'title', heading?.noise ?? []);
   const amountLine = amount ? textRangeSpans(lines, amount.index, amount.index + amount.length)[0]?.line : undefined;
-  if (amountLine !== undefined) account('agreement.amount', 'amount', amountSectionLeftovers(lines, geometry, amountLine));
+  if (amountLine !== undefined) account('agreement.amount', 'amount', amountSectionLeftovers(lines, geometry, amountLine, measureList?.startLine));
   if (measureList) {
     const byMeasure = new Map<number, number[]>();
     for (const { line, measure } of measureList.unaccounted) byMeasure.set(measure, [...(byMeasure.get(measure) ?? []), line]);

@@ -123,6 +123,14 @@ describe('structural checks', () => {
     expect(issues).toContainEqual(expect.objectContaining({ path: 'agreement.amount', code: 'text.unaccounted' }));
   });
 
+  it('ends the amount\'s section at the measure list where OCR lost the heading between them', () => {
+    const lines = seedLines().filter((line) => line !== '§ 5');
+    const geometry = lines.map((line) => ocrLine(line, line === '- ÜSBZ' ? 0.39 : 0.93));
+    const issues = validate(lines, geometry).issues;
+    expect(issues.filter((issue) => issue.path === 'agreement.amount')).toEqual([]);
+    expect(extractAgreement(lines, geometry).agreement.measures?.[0]?.projects).toEqual(['ÜSBZ', 'EASY – Entwicklung Ausbildung Soziale Teilhabe You']);
+  });
+
   it('flags an amount the text introduces as a part of the total, when no total was read', () => {
     const lines = seedLines().map((line) => (line === '1.018.910 Euro' ? 'davon 80.000 Euro für Teilzeitausbildung' : line));
     const result = validate(lines);
