@@ -42,7 +42,6 @@ const PAGE_MARKERS = [
   new RegExp(String.raw`^${PAGE_WORD}[\dOoIlZS]{1,3}${PAGE_OF}[\dOoIlZS]{1,3}$`, 'i'),
   /^seite\s+\d+$/i,
   /^[-–—]\s*\d+\s*[-–—]$/,
-  /^\d{1,3}$/,
   /^\d+\s*\/\s*\d+$/,
 ];
 
@@ -62,8 +61,14 @@ function isGarbledPageMarker(line: string): boolean {
   return compact.length <= GARBLED_MARKER_LENGTH && compact.includes(' ') && distance(firstWord, 'seite') <= 1;
 }
 
-export function isPageMarker(line: string): boolean {
+/**
+ * Whether the line is a page marker of a document of `pageCount` pages. A number alone on its line is
+ * one only where it could number one of its pages: OCR reads a section's "§ 3" as "83", which numbers no
+ * page of a short agreement and is the heading that ends a section.
+ */
+export function isPageMarker(line: string, pageCount: number): boolean {
   const compact = line.replace(/\t/g, ' ').trim();
+  if (/^\d{1,3}$/.test(compact)) return Number(compact) >= 1 && Number(compact) <= pageCount;
   return PAGE_MARKERS.some((marker) => marker.test(compact));
 }
 
@@ -113,7 +118,7 @@ export function stripPageFurniture(pages: readonly (readonly string[])[]): strin
 export function contentLineIndexes(pages: readonly (readonly string[])[]): number[][] {
   const edgeCounts = new Map<string, number>();
   for (const lines of pages) {
-    const content = lines.filter((line) => line.trim() && !isPageMarker(line));
+    const content = lines.filter((line) => line.trim() && !isPageMarker(line, pages.length));
     const edges = new Set([...content.slice(0, EDGE_LINES), ...content.slice(-EDGE_LINES)].map(headerKey));
     for (const key of edges) edgeCounts.set(key, (edgeCounts.get(key) ?? 0) + 1);
   }
@@ -133,7 +138,7 @@ export function contentLineIndexes(pages: readonly (readonly string[])[]): numbe
   // OCR may misread a letter of it on either page ("Ziewereinbarung").
   const opensLikeDocument = (line: string) => firstWord.length >= 6 && similarity(foldForComparison(line.split(/\s+/)[0] ?? ''), firstWord) >= 0.85;
   return pages.map((lines, pageIndex) => {
-    const content = lines.map((line, index) => ({ line, index })).filter(({ line }) => !isPageMarker(line));
+    const content = lines.map((line, index) => ({ line, index })).filter(({ line }) => !isPageMarker(line, pages.length));
     const nonEmpty = content.filter(({ line }) => line.trim());
     const last = nonEmpty.at(-1);
     const edgeIndexes = new Set(

@@ -96,15 +96,27 @@ describe('page furniture', () => {
   });
 
   it('knows page markers that OCR misread', () => {
-    expect(isPageMarker('Seite 1 von Z')).toBe(true);
-    expect(isPageMarker('Seite 1.von 2')).toBe(true);
-    expect(isPageMarker("Selte 1'yon Z")).toBe(true);
-    expect(isPageMarker('Seite 2 von.2')).toBe(true);
-    expect(isPageMarker('Seite .1 von 2')).toBe(true);
-    expect(isPageMarker('Seite: 1 von 2')).toBe(true);
-    expect(isPageMarker('Seite 1Vom2')).toBe(true);
-    expect(isPageMarker('Seite 2 van 2')).toBe(true);
-    expect(isPageMarker('Seite für Seite')).toBe(false);
+    expect(isPageMarker('Seite 1 von Z', 2)).toBe(true);
+    expect(isPageMarker('Seite 1.von 2', 2)).toBe(true);
+    expect(isPageMarker("Selte 1'yon Z", 2)).toBe(true);
+    expect(isPageMarker('Seite 2 von.2', 2)).toBe(true);
+    expect(isPageMarker('Seite .1 von 2', 2)).toBe(true);
+    expect(isPageMarker('Seite: 1 von 2', 2)).toBe(true);
+    expect(isPageMarker('Seite 1Vom2', 2)).toBe(true);
+    expect(isPageMarker('Seite 2 van 2', 2)).toBe(true);
+    expect(isPageMarker('Seite für Seite', 2)).toBe(false);
+  });
+
+  it('takes a number alone on its line for a page marker only where it could number a page of the document', () => {
+    expect(isPageMarker('2', 2)).toBe(true);
+    expect(isPageMarker('3', 2)).toBe(false);
+    expect(isPageMarker('0', 2)).toBe(false);
+    // "§ 3" as OCR reads it: the heading that ends a section stays.
+    expect(isPageMarker('83', 2)).toBe(false);
+    expect(stripPageFurniture([['Haushaltsmittel', '83', 'Das HMSI stellt', '1'], ['84', 'Ziele', '2']])).toEqual([
+      ['Haushaltsmittel', '83', 'Das HMSI stellt'],
+      ['84', 'Ziele'],
+    ]);
   });
 
   it('drops the umlaut dots specks put over a short word that has none, and only there', () => {
