@@ -11,6 +11,7 @@ import { capitalFs, restoreCapitalE } from './capital-e.js';
 import { splitDigitGroups } from './digit-groups.js';
 import { chooseReading, clippedSide, textsToLookUp, type WordReading } from './word-readings.js';
 import { restoreInitialCase, type TextLine } from './letter-case.js';
+import { type RowSpan, skippedLineStrips } from './skipped-lines.js';
 import { type CapitalBox, restoreCapitalUmlauts, umlautCapitals } from './umlauts.js';
 
 const resolvePackage = createRequire(import.meta.url);
@@ -76,6 +77,50 @@ function wordImage(page: GreyImage, word: PageWord, scale: number, widen?: 'left
     for (let x = 0; x < width; x++) pixels[y * width + x] = page.pixels[source + Math.floor(x / scale)] ?? 255;
   }
   return Buffer.concat([Buffer.from(`P5\n${width} ${height}\n255\n`, 'latin1'), pixels]);
+}
+
+/** The lines of a reading of the page's rows from `top` on, in page pixels. */
+function linesRead(data: RecognizeResult['data'], top: number): BandLine[] {
+  const lines: BandLine[] = [];
+  for (const block of data.blocks ?? []) {
+    for (const paragraph of block.paragraphs) {
+      paragraph.lines.forEach((line, index) => {
+        const words = line.words.flatMap((word) =>
+          splitDigitGroups(
+            {
+              text: word.text,
+              confidence: word.confidence,
+              x0: word.bbox.x0,
+              x1: word.bbox.x1,
+              y0: top + word.bbox.y0,
+              y1: top + word.bbox.y1,
+              capitals: umlautCapitals(word.symbols ?? [], top),
+              fs: capitalFs(word.symbols ?? [], top),
+            },
+            word.symbols ?? [],
+          ),
+        );
+        const baseline = { x0: line.baseline.x0, y0: top + line.baseline.y0, x1: line.baseline.x1, y1: top + line.baseline.y1 };
+        lines.push({ centre: top + (line.bbox.y0 + line.bbox.y1) / 2, words, paragraphEnd: index === paragraph.lines.length - 1, baseline });
+      });
+    }
+  }
+  return lines;
+}
+
+/** The rows each line read covers, from its words' boxes. */
+function spansOf(lines: readonly BandLine[]): RowSpan[] {
+  return lines
+    .filter((line) => line.words.length > 0)
+    .map((line) => ({ top: Math.min(...line.words.map((word) => word.y0)), bottom: Math.max(...line.words.map((word) => word.y1)) }));
+}
+
+/** The strip with the blank rows around it, up to the lines read above and below: tesseract reads a line best with paper around it. */
+function gapAround(strip: RowSpan, lines: readonly BandLine[], pageHeight: number): RowSpan {
+  const spans = spansOf(lines);
+  const above = Math.max(0, ...spans.filter((span) => span.bottom <= strip.top).map((span) => span.bottom));
+  const below = Math.min(pageHeight, ...spans.filter((span) => span.top >= strip.bottom).map((span) => span.top));
+  return { top: Math.floor(above), bottom: Math.ceil(below) };
 }
 
 /**
@@ -160,7 +205,8 @@ export class TesseractOcrEngine implements OcrEngine {
   /**
    * Reads the page in two overlapping horizontal bands, in parallel on the pool. Tesseract's page layout
    * analysis sometimes drops whole text lines of a full page that it reads in a band (seen with signature
-   * blocks below justified text); each band keeps the lines whose middle lies in its own half. Words it
+   * blocks below justified text); each band keeps the lines whose middle lies in its own half. A strip
+   * that holds a line neither band read (`skippedLineStrips`) is read on its own. Words it
    * was unsure of are then read again alone (`rereadDoubtfulWords`), where capitals in acronyms ("EASY"
    * read as "FASY") and the hairlines the despeckling thinned come out right.
    */
@@ -179,36 +225,18 @@ export class TesseractOcrEngine implements OcrEngine {
     const read = await Promise.all(
       bands.map(async (band) => {
         const { data } = await pool.recognize(pgmRows(page, band.top, band.bottom), thresholding);
-        const kept: BandLine[] = [];
-        for (const block of data.blocks ?? []) {
-          for (const paragraph of block.paragraphs) {
-            paragraph.lines.forEach((line, index) => {
-              const centre = band.top + (line.bbox.y0 + line.bbox.y1) / 2;
-              if (!band.keep(centre)) return;
-              const words = line.words.flatMap((word) =>
-                splitDigitGroups(
-                  {
-                    text: word.text,
-                    confidence: word.confidence,
-                    x0: word.bbox.x0,
-                    x1: word.bbox.x1,
-                    y0: band.top + word.bbox.y0,
-                    y1: band.top + word.bbox.y1,
-                    capitals: umlautCapitals(word.symbols ?? [], band.top),
-                    fs: capitalFs(word.symbols ?? [], band.top),
-                  },
-                  word.symbols ?? [],
-                ),
-              );
-              const baseline = { x0: line.baseline.x0, y0: band.top + line.baseline.y0, x1: line.baseline.x1, y1: band.top + line.baseline.y1 };
-              kept.push({ centre, words, paragraphEnd: index === paragraph.lines.length - 1, baseline });
-            });
-          }
-        }
-        return kept;
+        return linesRead(data, band.top).filter((line) => band.keep(line.centre));
       }),
     );
-    const ordered = read.flat().sort((a, b) => a.centre - b.centre);
+    const skipped = await Promise.all(
+      skippedLineStrips(page, spansOf(read.flat())).map(async (strip) => {
+        const crop = gapAround(strip, read.flat(), page.height);
+        const { data } = await pool.recognize(pgmRows(page, crop.top, crop.bottom), thresholding);
+        // Only what stands in the strip: a neighbour's descenders or accents read apart are no line.
+        return linesRead(data, crop.top).filter((line) => line.centre >= strip.top && line.centre < strip.bottom && line.words.some((word) => /\p{L}{2}/u.test(word.text)));
+      }),
+    );
+    const ordered = [...read.flat(), ...skipped.flat()].sort((a, b) => a.centre - b.centre);
     const words = ordered.flatMap((line) => line.words);
     await this.wordsBeingRead(() => this.rereadDoubtfulWords(page, unfiltered, words));
     for (const word of words) {

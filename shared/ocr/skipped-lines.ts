@@ -1,0 +1,79 @@
+import type { GreyImage } from './preprocess.js';
+
+/**
+ * Lines of text tesseract's layout analysis skipped. On some pages it reads every line of a block but
+ * one, and no error says so: the office line between a signatory's name and the authority's ("Stefan
+ * Grüttner" / "Staatsminister" / "Hessisches Ministerium …") vanished from 200 dpi scans, though read alone
+ * the strip gives it at once. A strip of the page that holds as much ink as a line of text, as tall as
+ * one, and that no line read covers, is such a line.
+ */
+
+/** A pixel darker than this is ink (the page is grey, paper near white after the clean-up). */
+const INK = 128;
+/** A row holds text where this share of the page's width is ink (specks the median filter left are far fewer). */
+const ROW_INK_SHARE = 0.004;
+/** A strip's rows hold this share of ink on average: a line of a few words, not a rule or a speck's tail. */
+const STRIP_INK_SHARE = 0.012;
+/** A skipped line is as tall as the lines read, give or take (a capital, a descender). */
+const HEIGHT_RANGE = [0.6, 2.2] as const;
+/** Rows around a line read that still belong to it (accents above, descenders below its box). */
+const COVER_MARGIN = 0.25;
+/** Gaps inside a strip a letter's thin strokes leave, in rows. */
+const GAP_ROWS = 2;
+/** At most this many strips a page is read again for: a page of dirt is no page of skipped lines. */
+const MAX_STRIPS = 6;
+
+export interface RowSpan {
+  /** First row, inclusive, and last, exclusive, in page pixels. */
+  top: number;
+  bottom: number;
+}
+
+/**
+ * The strips of the page that hold a skipped line of text: rows of ink outside every line read (`read`,
+ * each line's top and bottom), as tall as the lines read are (their median height), and as full of ink as
+ * a line of words. None where no line was read, since no height is known then.
+ */
+export function skippedLineStrips(page: GreyImage, read: readonly RowSpan[]): RowSpan[] {
+  const heights = read.map((line) => line.bottom - line.top).filter((height) => height > 0).sort((a, b) => a - b);
+  const lineHeight = heights[Math.floor(heights.length / 2)];
+  if (lineHeight === undefined) return [];
+  const covered = new Uint8Array(page.height);
+  const margin = Math.round(lineHeight * COVER_MARGIN);
+  for (const line of read) {
+    for (let row = Math.max(0, line.top - margin); row < Math.min(page.height, line.bottom + margin); row++) covered[row] = 1;
+  }
+  const inkPerRow = new Uint32Array(page.height);
+  for (let row = 0; row < page.height; row++) {
+    if (covered[row]) continue;
+    let ink = 0;
+    const start = row * page.width;
+    for (let x = 0; x < page.width; x++) if ((page.pixels[start + x] ?? 255) < INK) ink++;
+    inkPerRow[row] = ink;
+  }
+  const inked = (row: number) => !covered[row] && (inkPerRow[row] ?? 0) >= page.width * ROW_INK_SHARE;
+  const strips: RowSpan[] = [];
+  let row = 0;
+  while (row < page.height) {
+    if (!inked(row)) {
+      row++;
+      continue;
+    }
+    const top = row;
+    let bottom = row + 1;
+    let gap = 0;
+    for (row = bottom; row < page.height && gap <= GAP_ROWS; row++) {
+      if (inked(row)) {
+        bottom = row + 1;
+        gap = 0;
+      } else gap++;
+    }
+    row = bottom;
+    const height = bottom - top;
+    let ink = 0;
+    for (let at = top; at < bottom; at++) ink += inkPerRow[at] ?? 0;
+    const tallEnough = height >= lineHeight * HEIGHT_RANGE[0] && height <= lineHeight * HEIGHT_RANGE[1];
+    if (tallEnough && ink / height >= page.width * STRIP_INK_SHARE) strips.push({ top, bottom });
+  }
+  return strips.length > MAX_STRIPS ? [] : strips;
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import type { GreyImage } from '../../shared/ocr/preprocess.js';
+import { skippedLineStrips } from '../../shared/ocr/skipped-lines.js';
+
+const WIDTH = 1000;
+const HEIGHT = 600;
+
+/** A white page with lines of "text": rows from `top` to `bottom` where every third pixel of a stretch is ink. */
+function page(lines: { top: number; bottom: number; from?: number; to?: number; every?: number }[], specks: [number, number][] = []): GreyImage {
+  const pixels = new Uint8Array(WIDTH * HEIGHT).fill(240);
+  for (const { top, bottom, from = 100, to = 700, every = 3 } of lines) {
+    for (let y = top; y < bottom; y++) for (let x = from; x < to; x += every) pixels[y * WIDTH + x] = 20;
+  }
+  for (const [x, y] of specks) pixels[y * WIDTH + x] = 20;
+  return { width: WIDTH, height: HEIGHT, pixels };
+}
+
+const read = [
+  { top: 100, bottom: 130 },
+  { top: 220, bottom: 250 },
+  { top: 280, bottom: 310 },
+];
+
+describe('lines tesseract skipped', () => {
+  it('are strips of ink as tall and as full as a line of text that no line read covers', () => {
+    const image = page([...read, { top: 160, bottom: 190 }]);
+    expect(skippedLineStrips(image, read)).toEqual([{ top: 160, bottom: 190 }]);
+  });
+
+  it('are no specks, no rule, nothing far taller than a line, and nothing where no line was read to measure by', () => {
+    const specks: [number, number][] = Array.from({ length: 300 }, (_, index) => [(index * 37) % WIDTH, 400 + ((index * 11) % 150)]);
+    // A rule two rows high, and a block of ink four lines tall (a picture, a stamp in black).
+    const image = page([...read, { top: 160, bottom: 162, every: 1 }, { top: 330, bottom: 450 }], specks);
+    expect(skippedLineStrips(image, read)).toEqual([]);
+    expect(skippedLineStrips(page([{ top: 160, bottom: 190 }]), [])).toEqual([]);
+  });
+
+  it('are a short word too, if its ink is that of a few words', () => {
+    // "Landrat" alone under a name: a fifth of the column, set dense.
+    const image = page([...read, { top: 160, bottom: 190, from: 100, to: 260, every: 1 }]);
+    expect(skippedLineStrips(image, read)).toEqual([{ top: 160, bottom: 190 }]);
+    // Two letters' worth is no line.
+    expect(skippedLineStrips(page([...read, { top: 160, bottom: 190, from: 100, to: 110, every: 1 }]), read)).toEqual([]);
+  });
+
+  it('are none on a page with more such strips than skipped lines would make: dirt, not text', () => {
+    const strips = Array.from({ length: 7 }, (_, index) => ({ top: 330 + index * 38, bottom: 355 + index * 38 }));
+    expect(skippedLineStrips(page([...read, ...strips]), read)).toEqual([]);
+  });
+});
