@@ -33,7 +33,7 @@ export function repairDigits(text: string): string {
 export function restoreCapitalJ(line: string): string {
   return line
     .replace(/(?<![\p{L}\p{N}\])])\] ?(?=\p{Ll}{2})/gu, 'J')
-    .replace(/(?<=\p{L})\] ?(?=\p{Ll}{2})/gu, (bracket, offset: number) => (line.slice(0, offset).includes('[') ? bracket : ' J'));
+    .replace(/(?<=\p{L})\] ?(?=\p{Ll}{2})/gu, (bracket, offset: number, text: string) => (text.slice(0, offset).includes('[') ? bracket : ' J'));
 }
 
 /** Tokens OCR makes of specks, stamp edges and scribbles: stray punctuation and lone symbols. */

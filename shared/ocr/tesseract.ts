@@ -115,9 +115,8 @@ function spansOf(lines: readonly BandLine[]): RowSpan[] {
     .map((line) => ({ top: Math.min(...line.words.map((word) => word.y0)), bottom: Math.max(...line.words.map((word) => word.y1)) }));
 }
 
-/** The strip with the blank rows around it, up to the lines read above and below: tesseract reads a line best with paper around it. */
-function gapAround(strip: RowSpan, lines: readonly BandLine[], pageHeight: number): RowSpan {
-  const spans = spansOf(lines);
+/** The strip with the blank rows around it, up to the lines read (`spans`) above and below: tesseract reads a line best with paper around it. */
+function gapAround(strip: RowSpan, spans: readonly RowSpan[], pageHeight: number): RowSpan {
   const above = Math.max(0, ...spans.filter((span) => span.bottom <= strip.top).map((span) => span.bottom));
   const below = Math.min(pageHeight, ...spans.filter((span) => span.top >= strip.bottom).map((span) => span.top));
   return { top: Math.floor(above), bottom: Math.ceil(below) };
@@ -228,9 +227,10 @@ export class TesseractOcrEngine implements OcrEngine {
         return linesRead(data, band.top).filter((line) => band.keep(line.centre));
       }),
     );
+    const spans = spansOf(read.flat());
     const skipped = await Promise.all(
-      skippedLineStrips(page, spansOf(read.flat())).map(async (strip) => {
-        const crop = gapAround(strip, read.flat(), page.height);
+      skippedLineStrips(page, spans).map(async (strip) => {
+        const crop = gapAround(strip, spans, page.height);
         const { data } = await pool.recognize(pgmRows(page, crop.top, crop.bottom), thresholding);
         // Only what stands in the strip: a neighbour's descenders or accents read apart are no line.
         return linesRead(data, crop.top).filter((line) => line.centre >= strip.top && line.centre < strip.bottom && line.words.some((word) => /\p{L}{2}/u.test(word.text)));
