@@ -112,6 +112,23 @@ export function spelledLetterByLetter(acronym: string, value: string): boolean {
   return letters.every((letter) => words.filter((word) => word.startsWith(letter)).length === letters.filter((other) => other === letter).length);
 }
 
+/**
+ * A small word the acronym in capitals skips between the words it takes its capitals from ("in" of
+ * "Frauen in Arbeit – FA"): OCR loses a thin small letter of an acronym ("FA" read for "FiA", sure of it),
+ * and an acronym that skips the word cannot be told from one that lost its letter. None for an acronym
+ * with small letters, or one whose words between are all capitalised ("EASY – Entwicklung Ausbildung
+ * Soziale Teilhabe You").
+ */
+export function smallWordSkipped(acronym: string, value: string): string | undefined {
+  if (/\p{Ll}/u.test(acronym)) return undefined;
+  const words = wordsSpellingOut(acronym, value);
+  if (!words) return undefined;
+  const taken = words.map((word, index) => (acronym.includes(word.charAt(0)) ? index : -1)).filter((index) => index >= 0);
+  const [first, last] = [taken[0], taken.at(-1)];
+  if (first === undefined || last === undefined) return undefined;
+  return words.slice(first + 1, last).find((word) => /^\p{Ll}/u.test(word));
+}
+
 /** The words that spell the acronym out in its value (see `acronymIn`), where there are two or more. */
 function wordsSpellingOut(acronym: string, value: string): string[] | undefined {
   const at = value.indexOf(acronym);
@@ -194,9 +211,12 @@ export function validateWords(agreement: Partial<Agreement>, context: OcrValuesC
     const doubts = words.flatMap((word) => {
       const bare = bareWord(word.text);
       if (!bare || !recorded.has(bare)) return [];
-      if (lexicon.knows(word.text)) return [];
       const sure = `${Math.round(word.confidence * 100)} %`;
       const acronym = acronymIn(bare, value);
+      // Whether the lexicon knows it or not ("FA" may be an abbreviation of its own).
+      const smallWord = acronym === 'spelled-out' ? smallWordSkipped(bare, value) : undefined;
+      if (smallWord) return [`"${bare}" (${sure}) may have lost the small letter of "${smallWord}" among the words that spell it out`];
+      if (lexicon.knows(word.text)) return [];
       if (acronym === 'contradicted') return [`"${bare}" (${sure}) does not fit the words that spell it out`];
       const unknown = (word.confidence < minUnknownWordConfidence || isPlainLongWord(bare, evidence.path)) && acronym !== 'spelled-out';
       return unknown ? [`"${bare}" (${sure}) is no German word or name known here`] : [];

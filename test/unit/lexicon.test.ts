@@ -7,7 +7,7 @@ import type { ValueEvidence } from '../../shared/extract/evidence.js';
 import { germanLexicon, germanWords } from '../../shared/extract/german-lexicon.js';
 import { answeredLexicon, bareWord, type GermanLexicon, withDocumentWords } from '../../shared/extract/lexicon.js';
 import { encodeWordList, SortedWordList } from '../../shared/extract/word-list.js';
-import { acronymIn, spelledLetterByLetter } from '../../shared/validate/ocr-values.js';
+import { acronymIn, smallWordSkipped, spelledLetterByLetter } from '../../shared/validate/ocr-values.js';
 import { validateFindings } from '../../shared/validate/rules.js';
 import { seedLines } from '../support/seed.js';
 
@@ -206,6 +206,23 @@ describe('validation of the words OCR read', () => {
         message: '"FASY – Entwicklung Ausbildung Soziale Teilhabe You" on page 2 was read by OCR, and "FASY" (96 %) does not fit the words that spell it out; check it against the scan.',
       },
     ]);
+  });
+
+  it('doubts an acronym in capitals that skips a small word between the words it takes its capitals from, however sure OCR was', () => {
+    const words = (acronym: string): [string, number][] => [['Frauen', 0.96], ['in', 0.96], ['Arbeit', 0.96], ['–', 0.9], [acronym, 0.96]];
+    expect(validateProject('Frauen in Arbeit – FiA', words('FiA')).status).toBe('valid');
+    expect(validateProject('Frauen in Arbeit – FA', words('FA')).issues).toEqual([
+      {
+        path: 'agreement.measures[0].projects[1]',
+        code: 'value.unknown_word',
+        message: '"Frauen in Arbeit – FA" on page 2 was read by OCR, and "FA" (96 %) may have lost the small letter of "in" among the words that spell it out; check it against the scan.',
+      },
+    ]);
+    expect(smallWordSkipped('FA', 'Frauen in Arbeit – FA')).toBe('in');
+    // The words between those it takes its capitals from are capitalised: nothing it could have lost.
+    expect(smallWordSkipped('EASY', 'EASY – Entwicklung Ausbildung Soziale Teilhabe You')).toBeUndefined();
+    expect(smallWordSkipped('FiA', 'Frauen in Arbeit – FiA')).toBeUndefined();
+    expect(smallWordSkipped('ÜSBZ', 'ÜSBZ')).toBeUndefined();
   });
 
   it('does not doubt a hyphenated name or an abbreviation it knows, wherever it stands', () => {
