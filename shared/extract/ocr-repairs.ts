@@ -112,6 +112,14 @@ export function restoreSpaceAfterShortWord(line: string): string {
   return line.replace(new RegExp(`(?<![\\p{L}.])(${NEVER_SENTENCE_FINAL})(?=\\p{Lu}\\p{Ll}{2})`, 'gu'), '$1 ');
 }
 
+/**
+ * OCR loses the space between an amount and the currency after it ("1 422 739€"), narrow in a light
+ * face; German sets one there (DIN 5008), and the amount's text is recorded as the document writes it.
+ */
+export function restoreSpaceBeforeCurrency(line: string): string {
+  return line.replace(/(?<=\d)(?=€|(?:EUR|Euro)(?!\p{L}))/gu, ' ');
+}
+
 /** Short words that never carry an umlaut, and none of whose umlauted spellings is a German word ("öder" is, so "oder" is not here). */
 const WORDS_WITHOUT_UMLAUT = ['und', 'von', 'zur', 'zum', 'das', 'auf', 'aus', 'nach', 'als', 'an', 'zu'];
 const UMLAUTED = new Map(
@@ -185,6 +193,7 @@ export const OCR_REPAIRS: readonly OcrRepair[] = [
   { name: 'specks and stray letters at the edges of cells', repair: dropOcrJunk },
   { name: 'stray periods and single quotes', repair: dropStrayPeriods },
   { name: 'a space lost after a short word', repair: restoreSpaceAfterShortWord },
+  { name: 'a space lost before a currency', repair: restoreSpaceBeforeCurrency },
   { name: 'dashes read as hyphens, closing quotes, capitals split from their words', repair: restoreDashes },
   { name: 'umlaut dots over words that have none', repair: withoutStrayUmlauts },
   { name: 'month names misread by one letter', repair: restoreMonthNames },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isPageMarker, joinWrapped, normalizeCharacters, stripPageFurniture, tidyLine, withoutMarkerRunIn } from '../../shared/extract/normalize.js';
-import { dropStrayPeriods, OCR_REPAIRS, repairDigits, repairOcrLine, restoreCapitalJ, restoreDashes, restoreSpaceAfterShortWord, withoutStrayUmlauts } from '../../shared/extract/ocr-repairs.js';
+import { dropStrayPeriods, OCR_REPAIRS, repairDigits, repairOcrLine, restoreCapitalJ, restoreDashes, restoreSpaceAfterShortWord, restoreSpaceBeforeCurrency, withoutStrayUmlauts } from '../../shared/extract/ocr-repairs.js';
 
 describe('character clean-up', () => {
   it('drops soft hyphens and zero-width characters, spells out ligatures, makes spaces ordinary', () => {
@@ -36,6 +36,12 @@ describe('character clean-up', () => {
     expect(restoreSpaceAfterShortWord('Teilzeitausbildung fürAlleinerziehende undFamilien')).toBe('Teilzeitausbildung für Alleinerziehende und Familien');
     expect(restoreSpaceAfterShortWord('JobBrücke, DieStadt, mitte, BerlinArbeit')).toBe('JobBrücke, DieStadt, mitte, BerlinArbeit');
     expect(restoreSpaceAfterShortWord('Kinder im Projekt')).toBe('Kinder im Projekt');
+  });
+
+  it('puts back the space OCR lost between an amount and the currency after it, and nowhere else', () => {
+    expect(restoreSpaceBeforeCurrency('insgesamt 1 422 739€ zur Verfügung')).toBe('insgesamt 1 422 739 € zur Verfügung');
+    expect(restoreSpaceBeforeCurrency('2.345.678,00EUR und 1.018.910Euro')).toBe('2.345.678,00 EUR und 1.018.910 Euro');
+    expect(restoreSpaceBeforeCurrency('1 422 739 € und € 987.654,50, Euroschein, 5Europäer')).toBe('1 422 739 € und € 987.654,50, Euroschein, 5Europäer');
   });
 
   it('drops the periods OCR reads into the gaps of justified text, and keeps sentence ends and abbreviations', () => {
@@ -186,6 +192,7 @@ describe('repairOcrLine', () => {
       'specks and stray letters at the edges of cells',
       'stray periods and single quotes',
       'a space lost after a short word',
+      'a space lost before a currency',
       'dashes read as hyphens, closing quotes, capitals split from their words',
       'umlaut dots over words that have none',
       'month names misread by one letter',
