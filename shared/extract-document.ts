@@ -10,6 +10,7 @@ import { validateFindings } from './validate/rules.js';
 import { extractAgreement } from './extract/agreement.js';
 import { alignToWords, evidenceOf, type PageOrigin, type SourceLine, type ValueEvidence } from './extract/evidence.js';
 import { answeredLexicon, type Lexicon, withDocumentWords, withSmallInitial, type WordLookup } from './extract/lexicon.js';
+import { misreadWords, withMisreadWordsTaken } from './extract/misread-words.js';
 import { type DocumentIdentity, documentIdOf, rejectedRecord } from './extract/rejected.js';
 import { announcedPageCount, contentLineIndexes, normalizeCharacters, tidyLine } from './extract/normalize.js';
 import { repairDigits, repairOcrLine } from './extract/ocr-repairs.js';
@@ -308,6 +309,8 @@ async function buildRecord(
   });
   const evidence = read.map((value) => value.evidence);
   const lexicon = lookup && (await lexiconForValues(read, pages, lookup));
+  const misread = lookup && lexicon ? await misreadWords(read, findings.agreement, lexicon, lookup) : [];
+  const agreement = withMisreadWordsTaken(findings.agreement, misread);
   const lowConfidencePages = pages
     .filter((page) => page.confidence !== undefined && page.confidence < config.minOcrConfidence)
     .map((page) => ({ page: page.number, confidence: page.confidence ?? 0 }));
@@ -315,7 +318,7 @@ async function buildRecord(
   const emptyPages = pages
     .filter((page, index) => !unreadPages.includes(page.number) && !kept[index]?.some((line) => /\p{L}/u.test(tidied[index]?.[line] ?? '')))
     .map((page) => page.number);
-  const { status, issues } = validateFindings(findings, {
+  const { status, issues } = validateFindings({ ...findings, agreement }, {
     today: now?.() ?? new Date(),
     lowConfidencePages,
     unreadPages,
@@ -325,6 +328,7 @@ async function buildRecord(
     faintPrintPages: pages.filter((page) => page.faintPrint).map((page) => page.number),
     minFaintPrintWordConfidence: config.minFaintPrintWordConfidence,
     ...(lexicon ? { lexicon, minUnknownWordConfidence: config.minUnknownWordConfidence } : {}),
+    misread,
     emptyPages,
     pageCount,
     announcedPages: announcedPageCount(tidied),
@@ -334,7 +338,7 @@ async function buildRecord(
     status,
     textSource: textSourceOf(pages),
     pages: pageCount,
-    agreement: status === 'rejected' ? {} : findings.agreement,
+    agreement: status === 'rejected' ? {} : agreement,
     issues,
     evidence: status === 'rejected' ? [] : evidence,
   });

@@ -43,4 +43,8 @@ export const germanWords: WordLookup = {
     const lexicon = await germanLexicon();
     return words.map((word) => lexicon.writesSmall(word));
   },
+  listed: async (words) => {
+    const lexicon = await germanLexicon();
+    return words.map((word) => lexicon.lists(word));
+  },
 };

@@ -32,6 +32,8 @@ export interface WordLookup {
   known(words: readonly string[]): Promise<boolean[]>;
   /** For each word, whether the lexicon writes it with a small initial (`Lexicon.writesSmall`). */
   writtenSmall(words: readonly string[]): Promise<boolean[]>;
+  /** For each word, whether the lexicon lists it as it stands, not only as a compound of words it lists (`GermanLexicon.lists`). */
+  listed(words: readonly string[]): Promise<boolean[]>;
 }
 
 /** A word list that tells whether a word is spelled right, as Hunspell's dictionaries do (`nspell`'s `correct`). */
@@ -122,6 +124,17 @@ export class GermanLexicon implements Lexicon {
     return parts.length > 0 && parts.every((part) => this.knowsWhole(part) || this.knowsCompound(part));
   }
 
+  /**
+   * Whether the dictionary or the names hold the word (each part of a hyphenated one) as it stands, in
+   * its case or with its initial changed: a compound the lexicon only knows by taking it apart is not
+   * listed. Taking words apart lets a misreading pass for a compound now and then ("Alteinerziehende",
+   * "Alt" + "einerziehende"); a listed word is what German writes.
+   */
+  lists(word: string): boolean {
+    const parts = bareWord(word).split('-').filter(Boolean);
+    return parts.length > 0 && parts.every((part) => this.knowsPart(part));
+  }
+
   writesSmall(word: string): boolean {
     const small = withSmallInitial(word);
     return small !== undefined && this.spell.correct(small);
@@ -180,6 +193,22 @@ export function withDocumentWords(lexicon: Lexicon, words: Iterable<string>): Le
   if (own.size === 0) return lexicon;
   return { knows: (word) => own.has(bareWord(word).toLocaleLowerCase('de')) || lexicon.knows(word), writesSmall: (word) => lexicon.writesSmall(word) };
 }
+
+/** Letters from which a word written as German words are is long enough for a misread letter in it to make a non-word. */
+const LONG_WORD_LETTERS = 6;
+
+/**
+ * Whether the word has `LONG_WORD_LETTERS` letters or more and is written as German words are,
+ * capitalised at most at the start of each of its hyphenated parts ("Waldeck-Erankenberg"): not an
+ * acronym or a name with capitals inside ("TAff", "JobBrücke").
+ */
+export function isPlainLongWord(bare: string): boolean {
+  const plain = bare.split('-').every((part) => !/\p{Lu}/u.test(part.slice(1)));
+  return plain && (bare.match(/\p{L}/gu) ?? []).length >= LONG_WORD_LETTERS;
+}
+
+/** The paths of values that are persons' names, which no lexicon holds. */
+export const PERSON_NAME_PATH = /^agreement\.signatures\[\d+\]\.name$/;
 
 /** The word without the punctuation around it; empty when it has no letter (figures, dashes, specks). */
 export function bareWord(word: string): string {

@@ -50,8 +50,8 @@ export interface PageFailure {
   rejection?: Rejection;
 }
 
-/** What a reader asks its owner's lexicon about words: `WordLookup.known` or `WordLookup.writtenSmall`. */
-export type WordQuestion = 'known' | 'written-small';
+/** What a reader asks its owner's lexicon about words: `WordLookup.known`, `WordLookup.writtenSmall` or `WordLookup.listed`. */
+export type WordQuestion = 'known' | 'written-small' | 'listed';
 
 export type ToReader =
   | { type: 'task'; task: ReaderTask }

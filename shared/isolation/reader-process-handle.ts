@@ -228,7 +228,8 @@ export class ReaderProcess {
               fail(new Error('a reader looked up words with no lexicon to look them up in'));
               break;
             }
-            (question === 'written-small' ? lexicon.writtenSmall(words) : lexicon.known(words)).then((answers) => {
+            const answering = { known: lexicon.known, 'written-small': lexicon.writtenSmall, listed: lexicon.listed }[question];
+            answering.call(lexicon, words).then((answers) => {
               sign();
               if (!settled) this.send({ type: 'words-answered', request, answers });
             }, fail);

@@ -72,7 +72,7 @@ const ask = (question: WordQuestion) => (words: readonly string[]) =>
     lookups.set(request, resolve);
     send({ type: 'look-up-words', request, words: [...words], question });
   });
-const ownersLexicon: WordLookup = { known: ask('known'), writtenSmall: ask('written-small') };
+const ownersLexicon: WordLookup = { known: ask('known'), writtenSmall: ask('written-small'), listed: ask('listed') };
 
 const onPage = (page: number, pageCount: number) => send({ type: 'progress', page, pageCount });
 

@@ -28,3 +28,28 @@ export function valuePaths(agreement: Partial<Agreement>): string[] {
   });
   return paths;
 }
+
+/** The keys a path names, in order: "agreement.measures[2].title" → ["agreement", "measures", 2, "title"]. */
+function segmentsOf(path: string): PropertyKey[] {
+  return [...path.matchAll(/\.?([^.[\]]+)|\[(\d+)\]/g)].map(([, key, index]) => (index !== undefined ? Number(index) : (key ?? '')));
+}
+
+/** The text of the value at a path (`agreement.measures[2].projects[0]`), where it is one. */
+export function textAt(agreement: Partial<Agreement>, path: string): string | undefined {
+  let value: unknown = { agreement };
+  for (const segment of segmentsOf(path)) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[segment];
+  }
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The agreement with the text at a path replaced, where a text stands there; the agreement given is left as it is. */
+export function withTextAt(agreement: Partial<Agreement>, path: string, text: string): Partial<Agreement> {
+  if (textAt(agreement, path) === undefined) return agreement;
+  const root: Record<PropertyKey, unknown> = { agreement: structuredClone(agreement) };
+  const segments = segmentsOf(path);
+  const parent = segments.slice(0, -1).reduce<Record<PropertyKey, unknown>>((value, segment) => value[segment] as Record<PropertyKey, unknown>, root);
+  parent[segments.at(-1)!] = text;
+  return root.agreement as Partial<Agreement>;
+}

@@ -1,5 +1,7 @@
 import type { ValueEvidence, ValueWord } from '../extract/evidence.js';
-import { bareWord, isKnownNameWord, type Lexicon, withSmallInitial } from '../extract/lexicon.js';
+import { bareWord, isPlainLongWord, type Lexicon, PERSON_NAME_PATH } from '../extract/lexicon.js';
+import type { MisreadWord } from '../extract/misread-words.js';
+import { textAt } from '../schema/paths.js';
 import type { Agreement, RecordIssue } from '../schema/record.js';
 
 /**
@@ -24,6 +26,8 @@ export interface OcrValuesContext {
    */
   lexicon?: Lexicon;
   minUnknownWordConfidence?: number;
+  /** The words OCR misread into non-words that the extraction took for the German word they stand for. */
+  misread?: readonly MisreadWord[];
 }
 
 type AddIssue = (path: string, code: string, message: string) => void;
@@ -54,6 +58,21 @@ export function validateConfidence(agreement: Partial<Agreement>, context: OcrVa
 }
 
 /**
+ * A value with a word OCR misread, taken for the word it most likely was (`misreadWords`): a non-word
+ * for the one German word a typical confusion leads to, a capital for the small letter of its shape.
+ * The lexicon says what the word most likely was, the scan what it is.
+ */
+export function validateMisreadWords(context: OcrValuesContext, add: AddIssue): void {
+  const percent = (confidence: number) => `${Math.round(confidence * 100)} %`;
+  for (const { path, page, read, confidence, taken, previous } of context.misread ?? []) {
+    const why = previous
+      ? `with a capital after "${previous}" and before a noun, where German writes "${taken}"; it was taken so`
+      : `and is no German word or name known here; it was taken for "${taken}", the one German word a typical misreading leads to`;
+    add(path, 'value.misread_word', `"${read}" on page ${page} was read by OCR (${percent(confidence)}) ${why}; check it against the scan.`);
+  }
+}
+
+/**
  * A value OCR read whose quotation marks do not pair ("Produktionsschule Neue Wege“"): OCR lost one, or
  * read a speck as one, and where the lost one stood cannot be told.
  */
@@ -66,16 +85,6 @@ export function validateQuotes(agreement: Partial<Agreement>, context: OcrValues
     if (count(/„/gu) === count(/[“”]/gu) && count(/"/gu) % 2 === 0) continue;
     add(evidence.path, 'value.unpaired_quote', `"${value}" on page ${evidence.page} was read by OCR with a quotation mark that has no partner; check it against the scan.`);
   }
-}
-
-/** The text of the value at a path (`agreement.measures[2].projects[0]`), where it is one. */
-function textAt(agreement: Partial<Agreement>, path: string): string | undefined {
-  let value: unknown = { agreement };
-  for (const [, key, index] of path.matchAll(/\.?([^.[\]]+)|\[(\d+)\]/g)) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string, unknown>)[key ?? index ?? ''];
-  }
-  return typeof value === 'string' ? value : undefined;
 }
 
 /**
@@ -155,45 +164,19 @@ function takesInitials(letters: readonly string[], words: readonly string[], for
 }
 
 /**
- * Capitals OCR may have read for small letters of the same shape: a capital C, O, S, V, W, X or Z after a
- * word in lower case and before a noun, starting an adjective or a verb (the lexicon writes it small),
- * and no word of a name the project knows ("für Soziales und Integration"). Before a noun such a word is
- * an attribute, which German writes small; with no noun after it, it may stand as a noun itself ("familiär
- * Verpflichtete im ländlichen Raum"). "mit Sozialpädagogischer Begleitung" was read so, confidently, and
- * its record was valid.
+ * A long plain word (`isPlainLongWord`) where a person's name does not stand: one the lexicon does not
+ * know is doubtful however sure OCR was of it, since a misread letter in a long word makes a non-word
+ * that tesseract can be sure of ("Alemerziehende" for "Alleinerziehende", at 90 %). Acronyms and names
+ * written in capitals inside ("TAff", "JobBrücke") are judged by their confidence; so are signatories'
+ * names, which no lexicon holds.
  */
-function capitalsWrittenSmall(value: string, lexicon: Lexicon): string[] {
-  const tokens = value.split(/\s+/);
-  return tokens.flatMap((token, index) => {
-    const previous = tokens[index - 1];
-    const next = tokens[index + 1];
-    const small = withSmallInitial(token);
-    if (!previous || !next || !small || !/^\p{Ll}+$/u.test(previous) || !/^\p{Lu}/u.test(token) || !/^\p{Lu}/u.test(next)) return [];
-    if (!lexicon.writesSmall(token) || isKnownNameWord(token)) return [];
-    return [`"${bareWord(token)}" after "${previous}" is written with a capital where German writes "${small}"`];
-  });
-}
-
-/** Letters from which a word written as German words are is long enough for a misread letter in it to make a non-word. */
-const LONG_WORD_LETTERS = 6;
-
-/**
- * A word of `LONG_WORD_LETTERS` letters or more, capitalised at most at the start of each of its
- * hyphenated parts ("Waldeck-Erankenberg"), where a person's name
- * does not stand: one the lexicon does not know is doubtful however sure OCR was of it, since a misread
- * letter in a long word makes a non-word that tesseract can be sure of ("Alemerziehende" for
- * "Alleinerziehende", at 90 %). Acronyms and names written in capitals inside ("TAff", "JobBrücke") are
- * judged by their confidence; so are signatories' names, which no lexicon holds.
- */
-function isPlainLongWord(bare: string, path: string): boolean {
-  if (/^agreement\.signatures\[\d+\]\.name$/.test(path)) return false;
-  const plain = bare.split('-').every((part) => !/\p{Lu}/u.test(part.slice(1)));
-  return plain && (bare.match(/\p{L}/gu) ?? []).length >= LONG_WORD_LETTERS;
+function isDoubtfulWhenUnknown(bare: string, path: string): boolean {
+  return !PERSON_NAME_PATH.test(path) && isPlainLongWord(bare);
 }
 
 /**
  * A value OCR read with a word in it that is no German word or name known here, and that OCR was not
- * sure enough of or that is long (`isPlainLongWord`), is doubtful: a misread letter mostly makes a non-word ("Berufliche Onentierung"), and
+ * sure enough of or that is long (`isDoubtfulWhenUnknown`), is doubtful: a misread letter mostly makes a non-word ("Berufliche Onentierung"), and
  * OCR is often fairly confident of it. An acronym its own value spells out is known; one the value
  * contradicts is doubtful however sure OCR was (unless the lexicon knows it). Only words that stand in the value as it was recorded
  * count; a word the repairs replaced is judged by the confidence floors alone. A value already under
@@ -218,10 +201,9 @@ export function validateWords(agreement: Partial<Agreement>, context: OcrValuesC
       if (smallWord) return [`"${bare}" (${sure}) may have lost the small letter of "${smallWord}" among the words that spell it out`];
       if (lexicon.knows(word.text)) return [];
       if (acronym === 'contradicted') return [`"${bare}" (${sure}) does not fit the words that spell it out`];
-      const unknown = (word.confidence < minUnknownWordConfidence || isPlainLongWord(bare, evidence.path)) && acronym !== 'spelled-out';
+      const unknown = (word.confidence < minUnknownWordConfidence || isDoubtfulWhenUnknown(bare, evidence.path)) && acronym !== 'spelled-out';
       return unknown ? [`"${bare}" (${sure}) is no German word or name known here`] : [];
     });
-    doubts.push(...capitalsWrittenSmall(value, lexicon));
     if (doubts.length === 0) continue;
     add(evidence.path, 'value.unknown_word', `"${value}" on page ${evidence.page} was read by OCR, and ${doubts.join('; ')}; check it against the scan.`);
   }

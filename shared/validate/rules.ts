@@ -6,7 +6,7 @@ import { isKnownPlace } from '../extract/signatures.js';
 import { ministryForYear } from '../extract/parties.js';
 import { pathOf } from '../schema/paths.js';
 import { type Agreement, agreementSchema, type Amount, type RecordIssue, type RecordStatus } from '../schema/record.js';
-import { type OcrValuesContext, validateConfidence, validateQuotes, validateWords } from './ocr-values.js';
+import { type OcrValuesContext, validateConfidence, validateMisreadWords, validateQuotes, validateWords } from './ocr-values.js';
 
 /**
  * Decides a record's status from what was extracted: the zod schema checks shape, the business rules
@@ -188,6 +188,7 @@ export function validateFindings(findings: ExtractionFindings, context: Validati
   validateSignatures(findings, year, context.today, context.values ?? [], add);
   validateConfidence(agreement, context, add);
   validateWords(agreement, context, issues, add);
+  validateMisreadWords(context, add);
   validateQuotes(agreement, context, add);
 
   const shape = agreementSchema.safeParse(agreement);

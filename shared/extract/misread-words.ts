@@ -1,0 +1,231 @@
+/**
+ * The German word a non-word OCR read stands for, where tesseract's typical confusions lead from it to
+ * exactly one word the lexicon knows: "Beschäfügung" (ti run together into ü) is "Beschäftigung",
+ * "Aleinerziehende" (a thin l lost) "Alleinerziehende", "Allemerziehende" (in read as m) the same,
+ * "Erauen" (an E for an F whose foot bar the scan added) "Frauen".
+ *
+ * A word so taken stays under review: the lexicon says what the word most likely was, not what the
+ * scan shows, and a person checks it against the page (see `validateMisreadWords`).
+ */
+
+import { textAt, withTextAt } from '../schema/paths.js';
+import type { Agreement } from '../schema/record.js';
+import type { ValueEvidence } from './evidence.js';
+import { bareWord, isKnownNameWord, isPlainLongWord, type Lexicon, PERSON_NAME_PATH, withSmallInitial, type WordLookup } from './lexicon.js';
+
+/**
+ * What tesseract reads for what, in pairs of (as read, as printed): strokes run together or split
+ * apart (m for "in", "rn" or "ni"; n for "ri"; h for "li"; ü for "ti"), letters of one shape (E and F,
+ * c and e, i, l and j), and the dots of an umlaut lost or added.
+ */
+const CONFUSIONS: readonly (readonly [read: string, printed: string])[] = [
+  ['m', 'in'],
+  ['m', 'rn'],
+  ['m', 'ni'],
+  ['rn', 'm'],
+  ['in', 'm'],
+  ['n', 'ri'],
+  ['ri', 'n'],
+  ['h', 'li'],
+  ['li', 'h'],
+  ['ü', 'ti'],
+  ['ü', 'ii'],
+  ['d', 'cl'],
+  ['cl', 'd'],
+  ['E', 'F'],
+  ['F', 'E'],
+  ['c', 'e'],
+  ['e', 'c'],
+  ['i', 'l'],
+  ['l', 'i'],
+  ['j', 'i'],
+  ['i', 'j'],
+  ['I', 'l'],
+  ['l', 'I'],
+  ['t', 'f'],
+  ['f', 't'],
+  ['a', 'ä'],
+  ['o', 'ö'],
+  ['u', 'ü'],
+  ['ä', 'a'],
+  ['ö', 'o'],
+  ['ü', 'u'],
+  ['A', 'Ä'],
+  ['O', 'Ö'],
+  ['U', 'Ü'],
+];
+
+/** Letters thin enough for OCR to lose inside a word, a stroke taken for speck or for a neighbour's serif. */
+const THIN_LETTERS = ['i', 'l', 't', 'f', 'r'];
+
+/** Letters from which a word is long enough for two confusions in it to leave a single German word. */
+const TWO_CONFUSION_LETTERS = 10;
+
+/**
+ * The words one confusion away from `word`: a pair of `CONFUSIONS` at one place, a thin letter lost
+ * inside it, a letter read twice ("ssozialpädagogischer"), or the capital J at its start, which in
+ * a serif face stands apart and is lost with the box's edge ("ugendwerkstatt").
+ */
+export function oneConfusionAway(word: string): string[] {
+  const found = new Set<string>();
+  for (const [read, printed] of CONFUSIONS) {
+    for (let at = word.indexOf(read); at >= 0; at = word.indexOf(read, at + 1)) found.add(word.slice(0, at) + printed + word.slice(at + read.length));
+  }
+  for (let at = 1; at < word.length; at++) {
+    for (const letter of THIN_LETTERS) found.add(word.slice(0, at) + letter + word.slice(at));
+    if (word[at] === word[at - 1]) found.add(word.slice(0, at) + word.slice(at + 1));
+  }
+  if (/^\p{Ll}/u.test(word)) found.add(`J${word}`);
+  found.delete(word);
+  // A word capitalised at most at its start has no capital inside: "MIgrations" is no reading of "Mgrations".
+  const innerCapital = (text: string) => /\p{Lu}/u.test(text.slice(1));
+  return [...found].filter((candidate) => innerCapital(word) || !innerCapital(candidate));
+}
+
+/** A word OCR read, with the words beside it in its value where they are of letters alone: OCR splits a word now and then ("Bes chäftigung"). */
+export interface ReadWord {
+  word: string;
+  before?: string;
+  after?: string;
+}
+
+/** A word a reading may stand for: the text of the value it replaces (the word, or the word and a neighbour), and the word. */
+export interface Candidate {
+  read: string;
+  taken: string;
+}
+
+/**
+ * The candidates for a misread word, nearest first: the word joined to a neighbour as it stands; one
+ * confusion away; joined to a neighbour and one confusion away; and for a long word two confusions away.
+ */
+export function candidatesFor({ word, before, after }: ReadWord): { joined: Candidate[]; one: Candidate[]; joinedOne: Candidate[]; two: Candidate[] } {
+  const alone = (taken: string) => ({ read: word, taken });
+  const joined = [...(before ? [{ read: `${before} ${word}`, taken: `${before}${word}` }] : []), ...(after ? [{ read: `${word} ${after}`, taken: `${word}${after}` }] : [])];
+  const oneAway = oneConfusionAway(word);
+  const joinedOne = joined.flatMap(({ read, taken }) => oneConfusionAway(taken).map((near) => ({ read, taken: near })));
+  if ((word.match(/\p{L}/gu) ?? []).length < TWO_CONFUSION_LETTERS) return { joined, one: oneAway.map(alone), joinedOne, two: [] };
+  const two = new Set(oneAway.flatMap(oneConfusionAway));
+  for (const near of [word, ...oneAway]) two.delete(near);
+  return { joined, one: oneAway.map(alone), joinedOne, two: [...two].map(alone) };
+}
+
+/**
+ * The one German word the misread word stands for, nearest first: the only word it makes joined to a
+ * neighbour that the lexicon lists; else the only candidate one confusion away that the lexicon lists as
+ * a word (`listed`), else the only one it knows at all, be it as a compound (`known`); else the only
+ * listed one joined to a neighbour and one confusion away, or two confusions away. None where the
+ * lexicon has several at the nearest distance it has any, since then only the scan can tell. Taking
+ * words apart makes too many up ("mitssozialpädagogischer" is "mit" + "s" + "sozialpädagogischer" to
+ * the lexicon), so a compound is taken only as the word itself one confusion away.
+ */
+export function wordMisreadAs(read: ReadWord | string, known: (candidate: string) => boolean, listed: (candidate: string) => boolean): Candidate | undefined {
+  const { joined, one, joinedOne, two } = candidatesFor(typeof read === 'string' ? { word: read } : read);
+  for (const [candidates, taken] of [
+    [joined, listed],
+    [one, listed],
+    [one, known],
+    [joinedOne, listed],
+    [two, listed],
+  ] as const) {
+    const found = candidates.filter((candidate) => taken(candidate.taken));
+    if (found.length === 1) return found[0];
+    if (found.length > 1) return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * A word of a value that OCR misread, and the word it is taken for: a non-word taken for the German
+ * word it stands for (`wordMisreadAs`), or a capital taken for the small letter of its shape (`capitalsWrittenSmall`).
+ */
+export interface MisreadWord {
+  path: string;
+  page: number;
+  /** The word as read, without the punctuation around it; with its neighbour where the two are taken for one word. */
+  read: string;
+  confidence: number;
+  taken: string;
+  /** For a capital taken for its small letter: the word before it. */
+  previous?: string;
+}
+
+/**
+ * Words looked at in a document, at most: a page of noise read as words would otherwise have thousands
+ * of candidates looked up, and there is nothing to take from it.
+ */
+const MAX_WORDS_LOOKED_AT = 12;
+
+/**
+ * Capitals OCR may have read for small letters of the same shape: a capital C, O, S, V, W, X or Z after a
+ * word in lower case and before a noun, starting an adjective or a verb (the lexicon writes it small),
+ * and no word of a name the project knows ("für Soziales und Integration"). Before a noun such a word is
+ * an attribute, which German writes small; with no noun after it, it may stand as a noun itself ("familiär
+ * Verpflichtete im ländlichen Raum"). "mit Sozialpädagogischer Begleitung" was read so, confidently, and
+ * its record was valid.
+ */
+function capitalsWrittenSmall(value: string, lexicon: Lexicon): { read: string; taken: string; previous: string }[] {
+  const tokens = value.split(/\s+/);
+  return tokens.flatMap((token, index) => {
+    const previous = tokens[index - 1];
+    const next = tokens[index + 1];
+    const small = withSmallInitial(token);
+    if (!previous || !next || !small || !/^\p{Ll}+$/u.test(previous) || !/^\p{Lu}/u.test(token) || !/^\p{Lu}/u.test(next)) return [];
+    if (!lexicon.writesSmall(token) || isKnownNameWord(token)) return [];
+    return [{ read: bareWord(token), taken: small, previous }];
+  });
+}
+
+/** A token of letters alone, a word that OCR may have split off another. */
+const lettersAlone = (token: string | undefined) => (token && /^\p{L}+$/u.test(token) ? token : undefined);
+
+/**
+ * The words of values OCR read that it misread, each with the word it is taken for: long plain words
+ * (`isPlainLongWord`) the lexicon does not know, taken for the German word they stand for
+ * (`wordMisreadAs`) where there is one, and capitals written where German writes a small letter of their
+ * shape (`capitalsWrittenSmall`). Persons' names, which no lexicon holds, are left as read. Each such
+ * word sends its value to review in any case, so taking it changes no record's status. One lookup of
+ * all candidates for the document.
+ */
+export async function misreadWords(values: readonly ValueEvidence[], agreement: Partial<Agreement>, lexicon: Lexicon, lookup: WordLookup): Promise<MisreadWord[]> {
+  const capitals: MisreadWord[] = [];
+  const unknown = values
+    .flatMap(({ evidence, words }) => {
+      const value = textAt(agreement, evidence.path);
+      if (evidence.source === 'pdf-text' || !value || PERSON_NAME_PATH.test(evidence.path)) return [];
+      const readAs = (bare: string) => words.find((word) => bareWord(word.text) === bare);
+      const place = { path: evidence.path, page: evidence.page };
+      for (const capital of capitalsWrittenSmall(value, lexicon)) capitals.push({ ...place, ...capital, confidence: readAs(capital.read)?.confidence ?? evidence.confidence });
+      const tokens = value.split(/\s+/);
+      return tokens.flatMap((token, index) => {
+        const word = bareWord(token);
+        const read = readAs(word);
+        if (!read || !isPlainLongWord(word) || lexicon.knows(read.text)) return [];
+        const before = token.startsWith(word) ? lettersAlone(tokens[index - 1]) : undefined;
+        const after = token.endsWith(word) ? lettersAlone(tokens[index + 1]) : undefined;
+        return [{ ...place, read: { word, ...(before ? { before } : {}), ...(after ? { after } : {}) }, confidence: read.confidence }];
+      });
+    })
+    .slice(0, MAX_WORDS_LOOKED_AT);
+  if (unknown.length === 0) return capitals;
+  const candidates = [...new Set(unknown.flatMap(({ read }) => Object.values(candidatesFor(read)).flatMap((found) => found.map(({ taken }) => taken))))];
+  const [known, listed] = await Promise.all([lookup.known(candidates), lookup.listed(candidates)]);
+  const knownWords = new Set(candidates.filter((_, index) => known[index]));
+  const listedWords = new Set(candidates.filter((_, index) => listed[index]));
+  const taken = unknown.flatMap(({ read, ...word }) => {
+    const found = wordMisreadAs(read, (candidate) => knownWords.has(candidate), (candidate) => listedWords.has(candidate));
+    return found ? [{ ...word, ...found }] : [];
+  });
+  // Both halves of a split word lead to it once.
+  const once = taken.filter((word, index) => taken.findIndex((other) => other.path === word.path && other.read === word.read) === index);
+  return [...once, ...capitals];
+}
+
+/** The agreement with each misread word replaced by the word it is taken for, in the value it stands in. */
+export function withMisreadWordsTaken(agreement: Partial<Agreement>, misread: readonly MisreadWord[]): Partial<Agreement> {
+  return misread.reduce((taken, { path, read, taken: word }) => {
+    const value = textAt(taken, path) ?? '';
+    const escaped = read.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return withTextAt(taken, path, value.replace(new RegExp(`(?<![\\p{L}\\d])${escaped}(?![\\p{L}\\d])`, 'u'), word));
+  }, agreement);
+}

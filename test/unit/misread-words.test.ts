@@ -1,0 +1,157 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { extractionConfigSchema } from '../../shared/config.js';
+import type { ValueEvidence } from '../../shared/extract/evidence.js';
+import { germanLexicon, germanWords } from '../../shared/extract/german-lexicon.js';
+import { answeredLexicon, type GermanLexicon, withSmallInitial } from '../../shared/extract/lexicon.js';
+import { misreadWords, oneConfusionAway, withMisreadWordsTaken, wordMisreadAs } from '../../shared/extract/misread-words.js';
+import { extractDocument } from '../../shared/extract-document.js';
+import { pagesFromBlocks } from '../../shared/ocr/textract.js';
+import { PdfDocument } from '../../shared/pdf/document.js';
+import { fixtureBytes, loadFixtures } from '../support/fixtures.js';
+import { textractPagesFromText } from '../support/textract.js';
+
+let lexicon: GermanLexicon;
+beforeAll(async () => {
+  lexicon = await germanLexicon();
+});
+const inLexicon = (word: string) => wordMisreadAs(word, (candidate) => lexicon.knows(candidate), (candidate) => lexicon.lists(candidate))?.taken;
+
+describe('the words a misread word may stand for', () => {
+  it('undoes one of the confusions of tesseract at a time: strokes run together or apart, letters of one shape, umlaut dots, a thin letter lost, a letter read twice, a serif J cut off', () => {
+    expect(oneConfusionAway('Allemerziehende')).toEqual(expect.arrayContaining(['Alleinerziehende', 'Allernerziehende']));
+    expect(oneConfusionAway('Beschäfügung')).toContain('Beschäftigung');
+    expect(oneConfusionAway('Onentierung')).toContain('Orientierung');
+    expect(oneConfusionAway('Erauen')).toContain('Frauen');
+    expect(oneConfusionAway('Beschaftigung')).toContain('Beschäftigung');
+    expect(oneConfusionAway('Aleinerziehende')).toContain('Alleinerziehende');
+    expect(oneConfusionAway('ssozialpädagogischer')).toContain('sozialpädagogischer');
+    expect(oneConfusionAway('ugendwerkstatt')).toContain('Jugendwerkstatt');
+    expect(oneConfusionAway('Qualifizjerung')).toContain('Qualifizierung');
+    // Never the word itself, and no capital inside a word written with none.
+    expect(oneConfusionAway('Migrations')).not.toContain('Migrations');
+    expect(oneConfusionAway('Migrations')).not.toContain('MIgrations');
+    expect(oneConfusionAway('JobBrüeke')).toContain('JobBrücke');
+  });
+
+  it('takes the one German word the lexicon lists among them, before any compound it only knows by taking it apart', () => {
+    expect(inLexicon('Beschäfügung')).toBe('Beschäftigung');
+    expect(inLexicon('Erauen')).toBe('Frauen');
+    expect(inLexicon('ssozialpädagogischer')).toBe('sozialpädagogischer');
+    // "Alteinerziehende" is "Alt" + "einerziehende" to the lexicon, and listed nowhere.
+    expect(lexicon.knows('Alteinerziehende')).toBe(true);
+    expect(lexicon.lists('Alteinerziehende')).toBe(false);
+    expect(inLexicon('Aleinerziehende')).toBe('Alleinerziehende');
+  });
+
+  it('takes a compound one confusion away where it is the only word there', () => {
+    expect(lexicon.lists('Migrationshintergrund')).toBe(false);
+    expect(inLexicon('Mgrationshintergrund')).toBe('Migrationshintergrund');
+    expect(inLexicon('ugendwerkstatt')).toBe('Jugendwerkstatt');
+  });
+
+  it('looks two confusions away in a long word only where one finds nothing, and takes a listed word only', () => {
+    expect(inLexicon('Onenterung')).toBe('Orientierung');
+    const listed = new Set(['Orientierung']);
+    const compound = new Set(['Orienterurig']);
+    expect(wordMisreadAs('Onenterung', (word) => listed.has(word) || compound.has(word), (word) => listed.has(word))).toEqual({ read: 'Onenterung', taken: 'Orientierung' });
+    expect(wordMisreadAs('Onenterung', (word) => compound.has(word), () => false)).toBeUndefined();
+    // A word shorter than ten letters is not looked at two confusions away.
+    expect(wordMisreadAs('Onenterun', (word) => word === 'Orientierun', (word) => word === 'Orientierun')).toBeUndefined();
+  });
+
+  it('joins a word OCR split in two, as it stands or one confusion away, the split replaced', () => {
+    expect(wordMisreadAs({ word: 'chäftigung', before: 'Bes' }, (word) => lexicon.knows(word), (word) => lexicon.lists(word))).toEqual({ read: 'Bes chäftigung', taken: 'Beschäftigung' });
+    expect(wordMisreadAs({ word: 'terium', before: 'Sozialminis', after: 'und' }, (word) => lexicon.knows(word), (word) => lexicon.lists(word))).toEqual({ read: 'Sozialminis terium', taken: 'Sozialministerium' });
+    expect(wordMisreadAs({ word: 'Qualifiz', after: 'jerung' }, (word) => lexicon.knows(word), (word) => lexicon.lists(word))).toEqual({ read: 'Qualifiz jerung', taken: 'Qualifizierung' });
+    // A word one confusion away on its own comes before a join one confusion away.
+    expect(wordMisreadAs({ word: 'Beschäfügung', before: 'und' }, (word) => lexicon.knows(word), (word) => lexicon.lists(word))).toEqual({ read: 'Beschäfügung', taken: 'Beschäftigung' });
+  });
+
+  it('takes none where several words are as near, since only the scan can tell them apart', () => {
+    const both = new Set(['Bahin', 'Bahrn']);
+    expect(wordMisreadAs('Bahm', (word) => both.has(word), (word) => both.has(word))).toBeUndefined();
+    // Nor where the lexicon knows none at all.
+    expect(inLexicon('Zukunftskxmpass')).toBeUndefined();
+  });
+});
+
+describe('misread words in the values OCR read', () => {
+  const value = (path: string, text: string, words: [string, number][], source: 'tesseract' | 'pdf-text' = 'tesseract'): ValueEvidence => ({
+    evidence: { path, page: 2, box: { left: 0.1, top: 0.5, width: 0.6, height: 0.02 }, source, confidence: 0.9, text },
+    words: words.map(([word, confidence]) => ({ text: word, confidence })),
+  });
+
+  it('are the long plain words the lexicon does not know that stand in the value, each with the word it stands for; a person\'s name and a text layer\'s words are left as read', async () => {
+    const agreement = {
+      measures: [{ number: 1, title: 'Maßnahmen zur Integration in Ausbildung und Beschäfügung', projects: ['Werkstatt mit ssozialpädagogischer Begleitung', 'Projekt Kiwo'] }],
+      signatures: [{ party: 'recipient' as const, place: 'Lauterbach (Hessen)', name: 'Jürgen Güntl', title: 'Landrat' }],
+    };
+    const values = [
+      value('agreement.measures[0].title', 'Maßnahmen zur Integration in Ausbildung und Beschäfügung', [['Maßnahmen', 0.9], ['Integration', 0.9], ['Beschäfügung', 0.91]]),
+      value('agreement.measures[0].projects[0]', 'Werkstatt mit ssozialpädagogischer Begleitung', [['Werkstatt', 0.9], ['ssozialpädagogischer', 0.43], ['Begleitung,', 0.9]]),
+      // Short, or known: nothing to take.
+      value('agreement.measures[0].projects[1]', 'Projekt Kiwo', [['Projekt', 0.9], ['Kiwo', 0.95]]),
+      value('agreement.signatures[0].name', 'Jürgen Güntl', [['Jürgen', 0.9], ['Güntl', 0.3]]),
+    ];
+    const words = values.flatMap((read) => read.words.map((word) => word.text));
+    const answers = await germanWords.known(words);
+    const lexiconOfDocument = { knows: (word: string) => answers[words.indexOf(word)] ?? true, writesSmall: () => false };
+    const misread = await misreadWords(values, agreement, lexiconOfDocument, germanWords);
+    expect(misread).toEqual([
+      { path: 'agreement.measures[0].title', page: 2, read: 'Beschäfügung', confidence: 0.91, taken: 'Beschäftigung' },
+      { path: 'agreement.measures[0].projects[0]', page: 2, read: 'ssozialpädagogischer', confidence: 0.43, taken: 'sozialpädagogischer' },
+    ]);
+    const taken = withMisreadWordsTaken(agreement, misread);
+    expect(taken.measures?.[0]?.title).toBe('Maßnahmen zur Integration in Ausbildung und Beschäftigung');
+    expect(taken.measures?.[0]?.projects).toEqual(['Werkstatt mit sozialpädagogischer Begleitung', 'Projekt Kiwo']);
+    expect(taken.signatures?.[0]?.name).toBe('Jürgen Güntl');
+    // The agreement given is left as it was.
+    expect(agreement.measures[0]?.title).toBe('Maßnahmen zur Integration in Ausbildung und Beschäfügung');
+    // Read from a text layer, a word is what the document says.
+    expect(await misreadWords([{ ...values[0]!, evidence: { ...values[0]!.evidence, source: 'pdf-text' } }], agreement, lexiconOfDocument, germanWords)).toEqual([]);
+  });
+
+  it('are capitals OCR may have read for their small letter, between a word in lower case and a noun, taken small; not a noun, a word of a known name, or a word with no noun after it', async () => {
+    const project = 'Werkstatt Zukunft – Qualifizierung in Holz, Metall und Hauswirtschaft mit Sozialpädagogischer Begleitung';
+    const misreadIn = async (text: string) => {
+      const read = value('agreement.measures[0].projects[0]', text, text.split(' ').map((word): [string, number] => [word, 0.95]));
+      const words = read.words.map((word) => word.text);
+      const capitalised = words.filter((word) => withSmallInitial(word) !== undefined);
+      const lexiconOfDocument = answeredLexicon(words, await germanWords.known(words), capitalised, await germanWords.writtenSmall(capitalised));
+      return misreadWords([read], { measures: [{ number: 1, title: 'Ausbildungsvorbereitung', projects: [text] }] }, lexiconOfDocument, germanWords);
+    };
+    const misread = await misreadIn(project);
+    expect(misread).toEqual([{ path: 'agreement.measures[0].projects[0]', page: 2, read: 'Sozialpädagogischer', confidence: 0.95, taken: 'sozialpädagogischer', previous: 'mit' }]);
+    expect(withMisreadWordsTaken({ measures: [{ number: 1, title: 'Ausbildungsvorbereitung', projects: [project] }] }, misread).measures?.[0]?.projects).toEqual([project.replace('Sozialpädagogischer', 'sozialpädagogischer')]);
+    for (const named of ['Coaching in Werkstatt und Zukunftswerkstatt für Soziales', 'Ausbildung im Vogelsbergkreis', 'TAff – Teilzeitausbildung für Alleinerziehende und familiär Verpflichtete im ländlichen Raum des Kreises']) {
+      expect(await misreadIn(named), named).toEqual([]);
+    }
+  });
+
+  it('are taken in the record, which stays under review with the word as read and the word taken, and keeps the reading as its evidence', async () => {
+    const seed = loadFixtures().find((fixture) => fixture.expected.fileName === 'zielvereinbarung-2025-main-taunus-kreis.pdf')!;
+    const config = extractionConfigSchema.parse({});
+    const bytes = fixtureBytes(seed);
+    const document = await PdfDocument.open(bytes, config.limits);
+    const texts = await document.pageTexts().finally(() => document.close());
+    // Textract reads the title's "Umsetzung" with its "t" as an "f".
+    const misread = texts.map((page) => ({
+      ...page,
+      geometry: page.geometry.map((line) => line && { ...line, words: line.words.map((word) => ({ ...word, text: word.text === 'Umsetzung' && line.words[0]?.text === 'zur' ? 'Umsefzung' : word.text })) }),
+    }));
+    const readings = pagesFromBlocks(textractPagesFromText(misread));
+    const record = await extractDocument(bytes, seed.expected.fileName, { config, ocrReadings: readings, lexicon: germanWords, now: () => new Date('2026-11-25T00:00:00Z') });
+    expect(record.agreement).toEqual(seed.expected.agreement);
+    expect(record.status).toBe('needs_review');
+    const path = 'agreement.title';
+    const page = record.evidence?.find((evidence) => evidence.path === path)?.page;
+    expect(record.issues).toEqual([
+      {
+        path,
+        code: 'value.misread_word',
+        message: `"Umsefzung" on page ${page} was read by OCR (99 %) and is no German word or name known here; it was taken for "Umsetzung", the one German word a typical misreading leads to; check it against the scan.`,
+      },
+    ]);
+    expect(record.evidence?.find((evidence) => evidence.path === path)?.text).toContain('Umsefzung');
+  });
+});
