@@ -23,6 +23,17 @@ const GAP_ROWS = 2;
 /** At most this many strips a page is read again for: a page of dirt is no page of skipped lines. */
 const MAX_STRIPS = 6;
 
+/**
+ * The page's rows from `top` to `bottom` in black and white, ink as the strips are found by (`INK`), as
+ * a PGM image. tesseract's own thresholding finds no text at all in some strips whose ink is a small
+ * share of a wide image (a centred title line, "dem Hessischen Sozialministerium" at 300 dpi: nothing
+ * read, in any layout mode), where the same rows in black and white read at once.
+ */
+export function inkRows({ width, pixels }: GreyImage, top: number, bottom: number): Buffer {
+  const rows = pixels.subarray(top * width, bottom * width).map((pixel) => (pixel < INK ? 0 : 255));
+  return Buffer.concat([Buffer.from(`P5\n${width} ${bottom - top}\n255\n`, 'latin1'), rows]);
+}
+
 export interface RowSpan {
   /** First row, inclusive, and last, exclusive, in page pixels. */
   top: number;

@@ -11,7 +11,7 @@ import { capitalFs, restoreCapitalE } from './capital-e.js';
 import { splitDigitGroups } from './digit-groups.js';
 import { chooseReading, clippedSide, textsToLookUp, type WordReading } from './word-readings.js';
 import { restoreInitialCase, type TextLine } from './letter-case.js';
-import { type RowSpan, skippedLineStrips } from './skipped-lines.js';
+import { inkRows, type RowSpan, skippedLineStrips } from './skipped-lines.js';
 import { type CapitalBox, restoreCapitalUmlauts, umlautCapitals } from './umlauts.js';
 
 const resolvePackage = createRequire(import.meta.url);
@@ -231,7 +231,7 @@ export class TesseractOcrEngine implements OcrEngine {
     const skipped = await Promise.all(
       skippedLineStrips(page, spans).map(async (strip) => {
         const crop = gapAround(strip, spans, page.height);
-        const { data } = await pool.recognize(pgmRows(page, crop.top, crop.bottom), thresholding);
+        const { data } = await pool.recognize(inkRows(page, crop.top, crop.bottom), thresholding);
         // Only what stands in the strip: a neighbour's descenders or accents read apart are no line.
         return linesRead(data, crop.top).filter((line) => line.centre >= strip.top && line.centre < strip.bottom && line.words.some((word) => /\p{L}{2}/u.test(word.text)));
       }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GreyImage } from '../../shared/ocr/preprocess.js';
-import { skippedLineStrips } from '../../shared/ocr/skipped-lines.js';
+import { inkRows, skippedLineStrips } from '../../shared/ocr/skipped-lines.js';
 
 const WIDTH = 1000;
 const HEIGHT = 600;
@@ -46,5 +46,16 @@ describe('lines tesseract skipped', () => {
   it('are none on a page with more such strips than skipped lines would make: dirt, not text', () => {
     const strips = Array.from({ length: 7 }, (_, index) => ({ top: 330 + index * 38, bottom: 355 + index * 38 }));
     expect(skippedLineStrips(page([...read, ...strips]), read)).toEqual([]);
+  });
+});
+
+describe('a skipped line as it is read again', () => {
+  it('is its rows in black and white, ink as the strips are found by: grey at 127 and darker black, the paper and a light grey white', () => {
+    const pixels = new Uint8Array(4 * 3).fill(240);
+    pixels.set([20, 127, 128, 200], 4);
+    const image = inkRows({ width: 4, height: 3, pixels }, 1, 3);
+    const header = 'P5\n4 2\n255\n';
+    expect(image.subarray(0, header.length).toString('latin1')).toBe(header);
+    expect([...image.subarray(header.length)]).toEqual([0, 0, 255, 255, 255, 255, 255, 255]);
   });
 });
