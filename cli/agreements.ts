@@ -162,7 +162,7 @@ addDeploymentOptions(
     .option('--all', 'every stored document', false)
     .addOption(new Option('--status <status>', 'the documents with this status (of the batch, with --batch)').choices(recordStatusSchema.options))
     .option('--batch <id>', 'the documents of one upload batch')
-    .option('--dry-run', 'print what would change, store nothing', false)
+    .option('--dry-run', 'print what would change, store nothing, start no Textract job (scans that would need one are listed as kept)', false)
     .addOption(new Option('--ocr <mode>', 'when to read pages by OCR').choices(ocrModeSchema.options).default('auto'))
     .option('--json', 'one JSON object per document', false),
 ).action(async (options: Parameters<typeof runReprocess>[0]) => {

@@ -90,7 +90,8 @@ export async function textDetectionBlocks(client: TextractClient, jobId: string)
     const page: GetDocumentTextDetectionCommandOutput = await client.send(
       new GetDocumentTextDetectionCommand({ JobId: jobId, MaxResults: 1000, NextToken: nextToken }),
     );
-    if (page.JobStatus === 'FAILED') throw new TextractJobFailed(`Textract job ${jobId} failed: ${page.StatusMessage ?? 'no reason given'}`);
+    // The job's answer about the document, which its record keeps: without the job's id, so that it reads alike from any job.
+    if (page.JobStatus === 'FAILED') throw new TextractJobFailed(`the Textract job failed: ${page.StatusMessage ?? 'no reason given'}`);
     // Not a failure of the job: asked too early, it is asked again.
     if (page.JobStatus === 'IN_PROGRESS') throw new Error(`Textract job ${jobId} has not finished`);
     blocks.push(...(page.Blocks ?? []));

@@ -45,7 +45,7 @@ async function completeOcrOnce(completion: OcrCompletion, dependencies: Pipeline
   let failure: string | undefined;
   if (completion.status !== 'SUCCEEDED') {
     // The notice says only that the job failed; the service says why.
-    failure = ocrJobFailure(completion.jobId, { status: completion.status, message: (await asyncOcr.status(completion.jobId)).message });
+    failure = ocrJobAnswer({ status: completion.status, message: (await asyncOcr.status(completion.jobId)).message });
   } else {
     try {
       for (const [jobPage, page] of await asyncOcr.collect(completion.jobId)) {
@@ -74,8 +74,12 @@ async function completeOcrOnce(completion: OcrCompletion, dependencies: Pipeline
 }
 
 /** Why an OCR job read nothing, in the service's words. */
-export const ocrJobFailure = (jobId: string, { status, message }: { status: string; message?: string }) =>
-  `OCR job ${jobId} ended with status ${status}${message ? `: ${message}` : ''}`;
+/**
+ * What an OCR job answered about a document, as its record says it: no job id, which a record made again
+ * by another job would differ in, though the document and the answer are the same (the document's job
+ * is stored with it).
+ */
+export const ocrJobAnswer = ({ status, message }: { status: string; message?: string }) => `the OCR job ended with status ${status}${message ? `: ${message}` : ''}`;
 
 /**
  * The record of a document whose scanned pages the OCR job could not read: what else was read, for

@@ -6,7 +6,7 @@ import type { AgreementRecord } from '../schema/record.js';
 import { openOriginal, releaseFromQuarantine } from '../store/document-objects.js';
 import { type StoredDocument, VersionConflictError } from '../store/records.js';
 import { baseName, type PipelineDependencies } from './dependencies.js';
-import { ocrJobFailure, withOcrFailure } from './ocr-completion.js';
+import { ocrJobAnswer, withOcrFailure } from './ocr-completion.js';
 import { saveExtraction } from './store-extraction.js';
 
 /**
@@ -33,19 +33,22 @@ const JOB_DEADLINE_MS = 15 * 60 * 1000;
 
 /**
  * The extraction with the deployment's own OCR: in this process (tesseract.js), or by an asynchronous
- * service (Textract), whose job is started for the scanned pages and awaited here.
+ * service (Textract), whose job is started for the scanned pages and awaited here; in a dry run none
+ * is started, and the count of the pages it would read is all there is.
  */
 async function extractAsDeployed(
   bytes: Uint8Array,
   stored: StoredDocument,
   fileName: string,
   { config, ocr, asyncOcr, reader }: Pick<PipelineDependencies, 'config' | 'ocr' | 'asyncOcr' | 'reader'>,
-  now: Date,
-): Promise<Extraction & { textractPages?: number }> {
+  { now, dryRun }: { now: Date; dryRun: boolean },
+): Promise<(Extraction & { textractPages?: number }) | { unreadPages: number }> {
   const read = { documentId: stored.documentId, config, now: () => now };
   if (!asyncOcr) return reader.extract(bytes, fileName, { ...read, ocr });
   const plan = await reader.extractOrPlanOcr(bytes, fileName, read);
   if (plan.kind === 'read') return plan.extraction;
+  // A job is paid for, and takes minutes: a dry run shows what it can without one.
+  if (dryRun) return { unreadPages: plan.pages.length };
   // A job of its own: the pipeline's job for the same document was started with a notice to deliver.
   const jobId = await asyncOcr.start({ documentId: stored.documentId, bytes, pages: plan.pages, attempt: now.getTime() });
   const deadline = Date.now() + JOB_DEADLINE_MS;
@@ -55,10 +58,10 @@ async function extractAsDeployed(
     state = await asyncOcr.status(jobId);
   }
   // A job still running at the deadline, or one the service does not know, says nothing about the document.
-  if (state.status === 'IN_PROGRESS' || state.status === 'unknown') throw new Error(ocrJobFailure(jobId, state));
+  if (state.status === 'IN_PROGRESS' || state.status === 'unknown') throw new Error(`OCR job ${jobId}: ${ocrJobAnswer(state)}`);
   // A failed job is the service's answer about the document: as in the pipeline, the record is what
   // else was read, for review, saying why (OCR completion does the same with its job).
-  let failure = state.status === 'SUCCEEDED' ? undefined : ocrJobFailure(jobId, state);
+  let failure = state.status === 'SUCCEEDED' ? undefined : ocrJobAnswer(state);
   const readings = new Map<number, OcrPage>();
   if (!failure) {
     try {
@@ -89,7 +92,12 @@ export async function reprocessDocument(
   const bytes = await source.object.Body!.transformToByteArray();
   let extraction: Extraction & { textractPages?: number };
   try {
-    extraction = await extractAsDeployed(bytes, stored, stored.record.fileName, dependencies, options.now);
+    const read = await extractAsDeployed(bytes, stored, stored.record.fileName, dependencies, options);
+    if ('unreadPages' in read) {
+      const pages = `${read.unreadPages} scanned page${read.unreadPages === 1 ? '' : 's'}`;
+      return { ...base, kind: 'kept', reason: `its ${pages} would be sent to OCR again, which a dry run does not do` };
+    }
+    extraction = read;
   } catch (error) {
     return { ...base, kind: 'failed', reason: error instanceof Error ? error.message : String(error) };
   }

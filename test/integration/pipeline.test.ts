@@ -180,7 +180,7 @@ describe('the default configuration, deployed', () => {
     expect(record.issues.find((issue) => issue.code === 'ocr.failed')).toEqual({
       path: 'document',
       code: 'ocr.failed',
-      message: `The scanned pages could not be read: OCR job ${job!.jobId} ended with status FAILED: UnsupportedDocumentException: a page is larger than 9000 points on a side.`,
+      message: 'The scanned pages could not be read: the OCR job ended with status FAILED: UnsupportedDocumentException: a page is larger than 9000 points on a side.',
     });
   });
 
@@ -195,7 +195,7 @@ describe('the default configuration, deployed', () => {
     expect(report.documents.map((record) => record.fileName).sort()).toEqual([...uploads.keys()].sort());
   }, 360_000);
 
-  it('reprocesses the scan Textract cannot read into the record the pipeline gave it, for review with the new job\'s reason, and does not fail', async () => {
+  it('reprocesses the scan Textract cannot read: a dry run starts no job, and a job refused alike leaves its record as it was', async () => {
     const documentId = documentIdOf(uploads.get('scan-uebergross.pdf')!);
     const before = (await records.get(documentId))!;
     const [first] = await jobsOf(documentId);
@@ -208,19 +208,24 @@ describe('the default configuration, deployed', () => {
     expect(needingReview.length).toBeLessThan(ofBatch.length);
     expect(outcomes.map((outcome) => outcome.documentId).sort()).toEqual(needingReview.sort());
 
-    // Textract refused the pages again, in a job of its own; the record differs only in that job's name.
-    const jobs = await jobsOf(documentId);
-    expect(jobs.map((job) => [job.jobId, job.status])).toEqual([[first!.jobId, 'FAILED'], [expect.not.stringMatching(first!.jobId), 'FAILED']]);
-    const failed = before.record!.issues.findIndex((issue) => issue.code === 'ocr.failed');
-    const message = before.record!.issues[failed]!.message;
+    // A job is paid for: the dry run starts none, and says what one would read.
+    const pages = before.record!.pages;
     expect(outcomes.find((outcome) => outcome.documentId === documentId)).toEqual({
-      kind: 'changed',
+      kind: 'kept',
       documentId,
       fileName: 'scan-uebergross.pdf',
-      changes: [{ path: `issues[${failed}].message`, from: message, to: message.replace(first!.jobId, jobs[1]!.jobId) }],
-      previousVersion: EXTRACTOR_VERSION,
-      evidenceAdded: false,
+      reason: `its ${pages} scanned page${pages === 1 ? '' : 's'} would be sent to OCR again, which a dry run does not do`,
     });
+    expect((await jobsOf(documentId)).map((job) => job.jobId)).toEqual([first!.jobId]);
+    expect(await records.get(documentId)).toEqual(before);
+
+    // Read again, Textract refuses the pages again, in a job of its own, with the same answer: the record is the same.
+    const again = await agreements(['reprocess', '--batch', batch, '--status', 'needs_review', '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    const jobs = await jobsOf(documentId);
+    expect(jobs.map((job) => [job.jobId, job.status])).toEqual([[first!.jobId, 'FAILED'], [expect.not.stringMatching(first!.jobId), 'FAILED']]);
+    const outcome = again.stdout.trim().split('\n').map((line) => JSON.parse(line)).find((read) => read.documentId === documentId);
+    expect(outcome).toEqual({ kind: 'unchanged', documentId, fileName: 'scan-uebergross.pdf', previousVersion: EXTRACTOR_VERSION, evidenceAdded: false });
     expect(await records.get(documentId)).toEqual(before);
   }, 300_000);
 

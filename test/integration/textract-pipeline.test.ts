@@ -226,7 +226,7 @@ describe('OCR with Textract', () => {
       'document.unread',
       'ocr.failed',
     ]);
-    expect(record?.issues.find((issue) => issue.code === 'ocr.failed')?.message).toMatch(/job-scanned ended with status FAILED/);
+    expect(record?.issues.find((issue) => issue.code === 'ocr.failed')?.message).toMatch(/^The scanned pages could not be read: the OCR job ended with status FAILED/);
   }, 120_000);
 
   it('records the pipeline\'s failure when a completion fails at every attempt, keeps the job, and a redriven completion replaces the record', async () => {

@@ -71,7 +71,7 @@ describe('Textract text detection', () => {
 
   it('says why when the job failed', async () => {
     textract.on(GetDocumentTextDetectionCommand).resolves({ JobStatus: 'FAILED', StatusMessage: 'UNSUPPORTED_DOCUMENT' });
-    await expect(textDetectionBlocks(new TextractClient({}), 'job-3')).rejects.toThrow(new TextractJobFailed('Textract job job-3 failed: UNSUPPORTED_DOCUMENT'));
+    await expect(textDetectionBlocks(new TextractClient({}), 'job-3')).rejects.toThrow(new TextractJobFailed('the Textract job failed: UNSUPPORTED_DOCUMENT'));
   });
 
   it('gives lines the extraction reads like any other text', () => {
