@@ -1,3 +1,4 @@
+import { inkMarks } from './ink-marks.js';
 import type { GreyImage } from './preprocess.js';
 import type { LetterBox } from './umlauts.js';
 
@@ -75,62 +76,17 @@ function baselineAt({ baseline }: TextLine, x: number): number {
  * is the page row above which its columns with ink are counted.
  */
 function marksIn(page: GreyImage, region: LetterBox, ink: number, above?: (x: number) => number): Mark[] {
-  const left = Math.max(0, Math.floor(region.x0));
-  const right = Math.min(page.width, Math.ceil(region.x1));
-  const top = Math.max(0, Math.floor(region.y0));
-  const bottom = Math.min(page.height, Math.ceil(region.y1));
-  const width = right - left;
-  const height = bottom - top;
-  if (width <= 0 || height <= 0) return [];
-  const labelled = new Uint8Array(width * height);
-  const inked = (index: number) => (page.pixels[(top + Math.floor(index / width)) * page.width + left + (index % width)] ?? 255) < ink;
-  const marks: Mark[] = [];
-  const stack = new Int32Array(width * height);
-  const members = new Int32Array(width * height);
-  const columns = new Uint8Array(width);
-  for (let start = 0; start < labelled.length; start++) {
-    if (labelled[start] || !inked(start)) continue;
-    let size = 0;
-    let count = 0;
-    stack[size++] = start;
-    labelled[start] = 1;
-    const mark = { x0: width, x1: 0, y0: height, y1: 0, topColumns: 0 };
-    while (size > 0) {
-      const at = stack[--size]!;
-      members[count++] = at;
-      const x = at % width;
-      const y = Math.floor(at / width);
-      mark.x0 = Math.min(mark.x0, x);
-      mark.x1 = Math.max(mark.x1, x + 1);
-      mark.y0 = Math.min(mark.y0, y);
-      mark.y1 = Math.max(mark.y1, y + 1);
-      for (let dy = -1; dy <= 1; dy++) {
-        for (let dx = -1; dx <= 1; dx++) {
-          const nx = x + dx;
-          const ny = y + dy;
-          if (nx < 0 || ny < 0 || nx >= width || ny >= height) continue;
-          const next = ny * width + nx;
-          if (labelled[next] || !inked(next)) continue;
-          labelled[next] = 1;
-          stack[size++] = next;
-        }
-      }
-    }
-    const placed = { x0: left + mark.x0, x1: left + mark.x1, y0: top + mark.y0, y1: top + mark.y1, topColumns: 0 };
-    if (above) {
-      const limit = above((placed.x0 + placed.x1) / 2) - top;
-      columns.fill(0, mark.x0, mark.x1);
-      for (let index = 0; index < count; index++) {
-        const at = members[index]!;
-        if (Math.floor(at / width) < limit && !columns[at % width]) {
-          columns[at % width] = 1;
-          placed.topColumns++;
-        }
-      }
-    }
-    marks.push(placed);
-  }
-  return marks;
+  const pixels = {
+    left: Math.max(0, Math.floor(region.x0)),
+    right: Math.min(page.width, Math.ceil(region.x1)),
+    top: Math.max(0, Math.floor(region.y0)),
+    bottom: Math.min(page.height, Math.ceil(region.y1)),
+  };
+  return inkMarks(page, pixels, ink).map(({ x0, x1, y0, y1, pixels: members }) => {
+    if (!above) return { x0, x1, y0, y1, topColumns: 0 };
+    const limit = above((x0 + x1) / 2);
+    return { x0, x1, y0, y1, topColumns: new Set(members.filter((pixel) => Math.floor(pixel / page.width) < limit).map((pixel) => pixel % page.width)).size };
+  });
 }
 
 /** The most common of the values, rounded to whole pixels, each counting for its neighbours too. */

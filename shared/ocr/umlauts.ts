@@ -1,3 +1,4 @@
+import { inkMarks } from './ink-marks.js';
 import type { GreyImage } from './preprocess.js';
 
 /**
@@ -70,45 +71,15 @@ export function hasDiaeresisAbove(page: GreyImage, letter: LetterBox): boolean {
   const bottom = Math.floor(letter.y0);
   const top = Math.max(0, bottom - Math.ceil(0.45 * height));
   if (bottom - top < 4 || right - left < 4) return false;
-  const regionWidth = right - left;
-  const seen = new Uint8Array(regionWidth * (bottom - top));
   const marks: { x0: number; x1: number; y0: number; y1: number; area: number }[] = [];
-  for (let y = top; y < bottom; y++) {
-    for (let x = left; x < right; x++) {
-      const at = (y - top) * regionWidth + (x - left);
-      if (seen[at] || (page.pixels[y * page.width + x] ?? 255) >= INK) continue;
-      // Flood fill one mark, 8-connected, inside the band.
-      const mark = { x0: x, x1: x, y0: y, y1: y, area: 0 };
-      const stack = [x, y];
-      seen[at] = 1;
-      while (stack.length) {
-        const py = stack.pop()!;
-        const px = stack.pop()!;
-        mark.area++;
-        mark.x0 = Math.min(mark.x0, px);
-        mark.x1 = Math.max(mark.x1, px);
-        mark.y0 = Math.min(mark.y0, py);
-        mark.y1 = Math.max(mark.y1, py);
-        for (let dy = -1; dy <= 1; dy++) {
-          for (let dx = -1; dx <= 1; dx++) {
-            const nx = px + dx;
-            const ny = py + dy;
-            if (nx < left || nx >= right || ny < top || ny >= bottom) continue;
-            const next = (ny - top) * regionWidth + (nx - left);
-            if (seen[next] || (page.pixels[ny * page.width + nx] ?? 255) >= INK) continue;
-            seen[next] = 1;
-            stack.push(nx, ny);
-          }
-        }
-      }
-      // What reaches in from above is the line above (descenders, underlines); what is cut at the sides
-      // belongs to something wider than a dot.
-      if (mark.y0 === top) continue;
-      if (mark.x0 === left || mark.x1 === right - 1) return false;
-      // Specks of a pixel or two are scanner noise, not marks.
-      if (mark.area > 2) marks.push(mark);
-      if (marks.length > 2) return false;
-    }
+  for (const mark of inkMarks(page, { left, top, right, bottom }, INK)) {
+    // What reaches in from above is the line above (descenders, underlines); what is cut at the sides
+    // belongs to something wider than a dot.
+    if (mark.y0 === top) continue;
+    if (mark.x0 === left || mark.x1 === right) return false;
+    // Specks of a pixel or two are scanner noise, not marks. Boxes from here on hold their last column and row.
+    if (mark.pixels.length > 2) marks.push({ x0: mark.x0, x1: mark.x1 - 1, y0: mark.y0, y1: mark.y1 - 1, area: mark.pixels.length });
+    if (marks.length > 2) return false;
   }
   if (marks.length !== 2) return false;
   const [a, b] = (marks as [(typeof marks)[0], (typeof marks)[0]]).sort((m, n) => m.x0 - n.x0);
