@@ -309,7 +309,7 @@ async function buildRecord(
   });
   const evidence = read.map((value) => value.evidence);
   const lexicon = lookup && (await lexiconForValues(read, pages, lookup));
-  const misread = lookup && lexicon ? await misreadWords(read, findings.agreement, lexicon, lookup) : [];
+  const misread = lookup && lexicon ? await misreadWords(read, findings.agreement, lexicon, lookup, config.minUnknownWordConfidence) : [];
   const agreement = withMisreadWordsTaken(findings.agreement, misread);
   const lowConfidencePages = pages
     .filter((page) => page.confidence !== undefined && page.confidence < config.minOcrConfidence)

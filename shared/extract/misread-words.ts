@@ -10,6 +10,7 @@
 
 import { textAt, withTextAt } from '../schema/paths.js';
 import type { Agreement } from '../schema/record.js';
+import { acronymIn } from './acronyms.js';
 import type { ValueEvidence } from './evidence.js';
 import { bareWord, isKnownNameWord, isPlainLongWord, type Lexicon, PERSON_NAME_PATH, withSmallInitial, type WordLookup } from './lexicon.js';
 
@@ -146,8 +147,35 @@ export interface MisreadWord {
   read: string;
   confidence: number;
   taken: string;
-  /** For a capital taken for its small letter: the word before it. */
+  /**
+   * Why: no German word (`wordMisreadAs`); a capital where German writes the small letter of its shape
+   * (`capitalsWrittenSmall`), with the word before it; an acronym the words that spell it out contradict
+   * (`acronymMisreadAs`).
+   */
+  kind: 'non-word' | 'capital' | 'acronym';
   previous?: string;
+}
+
+/** Letters a word needs before it is taken for another: shorter ones have too many neighbours. */
+const SHORTEST_WORD_TAKEN = 4;
+
+/** Whether the word is written as German words are, capitalised at most at the start of each hyphenated part, and not too short to be taken for another. */
+const isPlainWord = (bare: string) => bare.split('-').every((part) => !/\p{Lu}/u.test(part.slice(1))) && (bare.match(/\p{L}/gu) ?? []).length >= SHORTEST_WORD_TAKEN;
+
+/**
+ * The acronym one confusion away from the one read, else one letter fewer, that the words spelling it
+ * out in its value spell ("FASY" and "FEASY" before "Entwicklung Ausbildung Soziale Teilhabe You" are
+ * "EASY"), where there is exactly one: those words witness each of its letters.
+ */
+export function acronymMisreadAs(acronym: string, value: string): string | undefined {
+  const fits = (candidate: string) => acronymIn(candidate, value.replace(acronym, candidate)) === 'spelled-out';
+  // A letter dropped fits more often (any letter left out of "FASY" leaves initials of the words), so it comes second.
+  for (const near of [oneConfusionAway(acronym), [...acronym].map((_, at) => acronym.slice(0, at) + acronym.slice(at + 1))]) {
+    const fitting = [...new Set(near)].filter(fits);
+    if (fitting.length === 1) return fitting[0];
+    if (fitting.length > 1) return undefined;
+  }
+  return undefined;
 }
 
 /**
@@ -164,7 +192,7 @@ const MAX_WORDS_LOOKED_AT = 12;
  * Verpflichtete im ländlichen Raum"). "mit Sozialpädagogischer Begleitung" was read so, confidently, and
  * its record was valid.
  */
-function capitalsWrittenSmall(value: string, lexicon: Lexicon): { read: string; taken: string; previous: string }[] {
+function capitalsWrittenSmall(value: string, lexicon: Lexicon): { read: string; taken: string; kind: 'capital'; previous: string }[] {
   const tokens = value.split(/\s+/);
   return tokens.flatMap((token, index) => {
     const previous = tokens[index - 1];
@@ -172,7 +200,7 @@ function capitalsWrittenSmall(value: string, lexicon: Lexicon): { read: string; 
     const small = withSmallInitial(token);
     if (!previous || !next || !small || !/^\p{Ll}+$/u.test(previous) || !/^\p{Lu}/u.test(token) || !/^\p{Lu}/u.test(next)) return [];
     if (!lexicon.writesSmall(token) || isKnownNameWord(token)) return [];
-    return [{ read: bareWord(token), taken: small, previous }];
+    return [{ read: bareWord(token), taken: small, kind: 'capital' as const, previous }];
   });
 }
 
@@ -180,45 +208,58 @@ function capitalsWrittenSmall(value: string, lexicon: Lexicon): { read: string; 
 const lettersAlone = (token: string | undefined) => (token && /^\p{L}+$/u.test(token) ? token : undefined);
 
 /**
- * The words of values OCR read that it misread, each with the word it is taken for: long plain words
- * (`isPlainLongWord`) the lexicon does not know, taken for the German word they stand for
- * (`wordMisreadAs`) where there is one, and capitals written where German writes a small letter of their
- * shape (`capitalsWrittenSmall`). Persons' names, which no lexicon holds, are left as read. Each such
- * word sends its value to review in any case, so taking it changes no record's status. One lookup of
- * all candidates for the document.
+ * The words of values OCR read that it misread, each with the word it is taken for: words the lexicon
+ * does not know that send their value to review (long plain words, `isPlainLongWord`, however sure OCR
+ * was; shorter ones read with less than `minUnknownWordConfidence`), taken for the German word they stand
+ * for (`wordMisreadAs`) where there is one; capitals written where German writes a small letter of their
+ * shape (`capitalsWrittenSmall`); acronyms the words that spell them out contradict (`acronymMisreadAs`).
+ * Persons' names, which no lexicon holds, are left as read. Each such word sends its value to review in
+ * any case, so taking it changes no record's status. One lookup of all candidates for the document.
  */
-export async function misreadWords(values: readonly ValueEvidence[], agreement: Partial<Agreement>, lexicon: Lexicon, lookup: WordLookup): Promise<MisreadWord[]> {
-  const capitals: MisreadWord[] = [];
+export async function misreadWords(
+  values: readonly ValueEvidence[],
+  agreement: Partial<Agreement>,
+  lexicon: Lexicon,
+  lookup: WordLookup,
+  minUnknownWordConfidence: number,
+): Promise<MisreadWord[]> {
+  const direct: MisreadWord[] = [];
   const unknown = values
     .flatMap(({ evidence, words }) => {
       const value = textAt(agreement, evidence.path);
       if (evidence.source === 'pdf-text' || !value || PERSON_NAME_PATH.test(evidence.path)) return [];
       const readAs = (bare: string) => words.find((word) => bareWord(word.text) === bare);
       const place = { path: evidence.path, page: evidence.page };
-      for (const capital of capitalsWrittenSmall(value, lexicon)) capitals.push({ ...place, ...capital, confidence: readAs(capital.read)?.confidence ?? evidence.confidence });
+      for (const capital of capitalsWrittenSmall(value, lexicon)) direct.push({ ...place, ...capital, confidence: readAs(capital.read)?.confidence ?? evidence.confidence });
       const tokens = value.split(/\s+/);
       return tokens.flatMap((token, index) => {
         const word = bareWord(token);
         const read = readAs(word);
-        if (!read || !isPlainLongWord(word) || lexicon.knows(read.text)) return [];
+        if (!read || lexicon.knows(read.text)) return [];
+        if (acronymIn(word, value) === 'contradicted') {
+          const taken = acronymMisreadAs(word, value);
+          if (taken) direct.push({ ...place, read: word, confidence: read.confidence, taken, kind: 'acronym' });
+          return [];
+        }
+        if (!isPlainWord(word) || (!isPlainLongWord(word) && read.confidence >= minUnknownWordConfidence)) return [];
         const before = token.startsWith(word) ? lettersAlone(tokens[index - 1]) : undefined;
         const after = token.endsWith(word) ? lettersAlone(tokens[index + 1]) : undefined;
         return [{ ...place, read: { word, ...(before ? { before } : {}), ...(after ? { after } : {}) }, confidence: read.confidence }];
       });
     })
     .slice(0, MAX_WORDS_LOOKED_AT);
-  if (unknown.length === 0) return capitals;
+  if (unknown.length === 0) return direct;
   const candidates = [...new Set(unknown.flatMap(({ read }) => Object.values(candidatesFor(read)).flatMap((found) => found.map(({ taken }) => taken))))];
   const [known, listed] = await Promise.all([lookup.known(candidates), lookup.listed(candidates)]);
   const knownWords = new Set(candidates.filter((_, index) => known[index]));
   const listedWords = new Set(candidates.filter((_, index) => listed[index]));
   const taken = unknown.flatMap(({ read, ...word }) => {
     const found = wordMisreadAs(read, (candidate) => knownWords.has(candidate), (candidate) => listedWords.has(candidate));
-    return found ? [{ ...word, ...found }] : [];
+    return found ? [{ ...word, ...found, kind: 'non-word' as const }] : [];
   });
   // Both halves of a split word lead to it once.
   const once = taken.filter((word, index) => taken.findIndex((other) => other.path === word.path && other.read === word.read) === index);
-  return [...once, ...capitals];
+  return [...once, ...direct];
 }
 
 /** The agreement with each misread word replaced by the word it is taken for, in the value it stands in. */

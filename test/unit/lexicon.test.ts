@@ -7,7 +7,7 @@ import type { ValueEvidence } from '../../shared/extract/evidence.js';
 import { germanLexicon, germanWords } from '../../shared/extract/german-lexicon.js';
 import { answeredLexicon, bareWord, type GermanLexicon, withDocumentWords } from '../../shared/extract/lexicon.js';
 import { encodeWordList, SortedWordList } from '../../shared/extract/word-list.js';
-import { acronymIn, smallWordSkipped, spelledLetterByLetter } from '../../shared/validate/ocr-values.js';
+import { acronymIn, smallWordSkipped, spelledLetterByLetter } from '../../shared/extract/acronyms.js';
 import { validateFindings } from '../../shared/validate/rules.js';
 import { seedLines } from '../support/seed.js';
 

@@ -3,7 +3,7 @@ import { extractionConfigSchema } from '../../shared/config.js';
 import type { ValueEvidence } from '../../shared/extract/evidence.js';
 import { germanLexicon, germanWords } from '../../shared/extract/german-lexicon.js';
 import { answeredLexicon, type GermanLexicon, withSmallInitial } from '../../shared/extract/lexicon.js';
-import { misreadWords, oneConfusionAway, withMisreadWordsTaken, wordMisreadAs } from '../../shared/extract/misread-words.js';
+import { acronymMisreadAs, misreadWords, oneConfusionAway, withMisreadWordsTaken, wordMisreadAs } from '../../shared/extract/misread-words.js';
 import { extractDocument } from '../../shared/extract-document.js';
 import { pagesFromBlocks } from '../../shared/ocr/textract.js';
 import { PdfDocument } from '../../shared/pdf/document.js';
@@ -96,10 +96,10 @@ describe('misread words in the values OCR read', () => {
     const words = values.flatMap((read) => read.words.map((word) => word.text));
     const answers = await germanWords.known(words);
     const lexiconOfDocument = { knows: (word: string) => answers[words.indexOf(word)] ?? true, writesSmall: () => false };
-    const misread = await misreadWords(values, agreement, lexiconOfDocument, germanWords);
+    const misread = await misreadWords(values, agreement, lexiconOfDocument, germanWords, 0.9);
     expect(misread).toEqual([
-      { path: 'agreement.measures[0].title', page: 2, read: 'Beschäfügung', confidence: 0.91, taken: 'Beschäftigung' },
-      { path: 'agreement.measures[0].projects[0]', page: 2, read: 'ssozialpädagogischer', confidence: 0.43, taken: 'sozialpädagogischer' },
+      { path: 'agreement.measures[0].title', page: 2, read: 'Beschäfügung', confidence: 0.91, taken: 'Beschäftigung', kind: 'non-word' },
+      { path: 'agreement.measures[0].projects[0]', page: 2, read: 'ssozialpädagogischer', confidence: 0.43, taken: 'sozialpädagogischer', kind: 'non-word' },
     ]);
     const taken = withMisreadWordsTaken(agreement, misread);
     expect(taken.measures?.[0]?.title).toBe('Maßnahmen zur Integration in Ausbildung und Beschäftigung');
@@ -108,7 +108,7 @@ describe('misread words in the values OCR read', () => {
     // The agreement given is left as it was.
     expect(agreement.measures[0]?.title).toBe('Maßnahmen zur Integration in Ausbildung und Beschäfügung');
     // Read from a text layer, a word is what the document says.
-    expect(await misreadWords([{ ...values[0]!, evidence: { ...values[0]!.evidence, source: 'pdf-text' } }], agreement, lexiconOfDocument, germanWords)).toEqual([]);
+    expect(await misreadWords([{ ...values[0]!, evidence: { ...values[0]!.evidence, source: 'pdf-text' } }], agreement, lexiconOfDocument, germanWords, 0.9)).toEqual([]);
   });
 
   it('are capitals OCR may have read for their small letter, between a word in lower case and a noun, taken small; not a noun, a word of a known name, or a word with no noun after it', async () => {
@@ -118,14 +118,41 @@ describe('misread words in the values OCR read', () => {
       const words = read.words.map((word) => word.text);
       const capitalised = words.filter((word) => withSmallInitial(word) !== undefined);
       const lexiconOfDocument = answeredLexicon(words, await germanWords.known(words), capitalised, await germanWords.writtenSmall(capitalised));
-      return misreadWords([read], { measures: [{ number: 1, title: 'Ausbildungsvorbereitung', projects: [text] }] }, lexiconOfDocument, germanWords);
+      return misreadWords([read], { measures: [{ number: 1, title: 'Ausbildungsvorbereitung', projects: [text] }] }, lexiconOfDocument, germanWords, 0.9);
     };
     const misread = await misreadIn(project);
-    expect(misread).toEqual([{ path: 'agreement.measures[0].projects[0]', page: 2, read: 'Sozialpädagogischer', confidence: 0.95, taken: 'sozialpädagogischer', previous: 'mit' }]);
+    expect(misread).toEqual([{ path: 'agreement.measures[0].projects[0]', page: 2, read: 'Sozialpädagogischer', confidence: 0.95, taken: 'sozialpädagogischer', kind: 'capital', previous: 'mit' }]);
     expect(withMisreadWordsTaken({ measures: [{ number: 1, title: 'Ausbildungsvorbereitung', projects: [project] }] }, misread).measures?.[0]?.projects).toEqual([project.replace('Sozialpädagogischer', 'sozialpädagogischer')]);
     for (const named of ['Coaching in Werkstatt und Zukunftswerkstatt für Soziales', 'Ausbildung im Vogelsbergkreis', 'TAff – Teilzeitausbildung für Alleinerziehende und familiär Verpflichtete im ländlichen Raum des Kreises']) {
       expect(await misreadIn(named), named).toEqual([]);
     }
+  });
+
+  it('are words shorter than six letters only where OCR was unsure of them, as validation doubts them: a short word read surely may be a name', async () => {
+    const project = 'Kompetenzagentur ugend und Beruf';
+    const misreadIn = async (confidence: number) => {
+      const read = value('agreement.measures[0].projects[0]', project, [['Kompetenzagentur', 0.95], ['ugend', confidence], ['und', 0.95], ['Beruf', 0.95]]);
+      const words = read.words.map((word) => word.text);
+      const lexiconOfDocument = answeredLexicon(words, await germanWords.known(words));
+      return misreadWords([read], { measures: [{ number: 1, title: 'Ausbildungsvorbereitung', projects: [project] }] }, lexiconOfDocument, germanWords, 0.9);
+    };
+    expect(await misreadIn(0.6)).toEqual([{ path: 'agreement.measures[0].projects[0]', page: 2, read: 'ugend', confidence: 0.6, taken: 'Jugend', kind: 'non-word' }]);
+    expect(await misreadIn(0.95)).toEqual([]);
+  });
+
+  it('are acronyms the words that spell them out contradict, taken for the one acronym a confusion or a letter away that they spell', async () => {
+    const spelled = 'Entwicklung Ausbildung Soziale Teilhabe You';
+    expect(acronymMisreadAs('FASY', `FASY – ${spelled}`)).toBe('EASY');
+    expect(acronymMisreadAs('FEASY', `FEASY – ${spelled}`)).toBe('EASY');
+    // Nothing near fits: left as read, for review.
+    expect(acronymMisreadAs('QXSY', `QXSY – ${spelled}`)).toBeUndefined();
+    const project = `FASY – ${spelled}`;
+    const read = value('agreement.measures[0].projects[0]', project, project.split(' ').map((word): [string, number] => [word, 0.83]));
+    const words = read.words.map((word) => word.text);
+    const lexiconOfDocument = answeredLexicon(words, await germanWords.known(words));
+    expect(await misreadWords([read], { measures: [{ number: 1, title: 'Ausbildungsvorbereitung', projects: [project] }] }, lexiconOfDocument, germanWords, 0.9)).toEqual([
+      { path: 'agreement.measures[0].projects[0]', page: 2, read: 'FASY', confidence: 0.83, taken: 'EASY', kind: 'acronym' },
+    ]);
   });
 
   it('are taken in the record, which stays under review with the word as read and the word taken, and keeps the reading as its evidence', async () => {
