@@ -198,14 +198,17 @@ export function withDocumentWords(lexicon: Lexicon, words: Iterable<string>): Le
 const LONG_WORD_LETTERS = 6;
 
 /**
- * Whether the word has `LONG_WORD_LETTERS` letters or more and is written as German words are,
+ * Whether the word has `minimumLetters` letters or more and is written as German words are,
  * capitalised at most at the start of each of its hyphenated parts ("Waldeck-Erankenberg"): not an
  * acronym or a name with capitals inside ("TAff", "JobBrücke").
  */
-export function isPlainLongWord(bare: string): boolean {
+export function isPlainWord(bare: string, minimumLetters: number): boolean {
   const plain = bare.split('-').every((part) => !/\p{Lu}/u.test(part.slice(1)));
-  return plain && (bare.match(/\p{L}/gu) ?? []).length >= LONG_WORD_LETTERS;
+  return plain && (bare.match(/\p{L}/gu) ?? []).length >= minimumLetters;
 }
+
+/** A plain word (`isPlainWord`) of `LONG_WORD_LETTERS` letters or more. */
+export const isPlainLongWord = (bare: string) => isPlainWord(bare, LONG_WORD_LETTERS);
 
 /** The paths of values that are persons' names, which no lexicon holds. */
 export const PERSON_NAME_PATH = /^agreement\.signatures\[\d+\]\.name$/;

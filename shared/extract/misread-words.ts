@@ -12,7 +12,7 @@ import { textAt, withTextAt } from '../schema/paths.js';
 import type { Agreement } from '../schema/record.js';
 import { acronymIn } from './acronyms.js';
 import type { ValueEvidence } from './evidence.js';
-import { bareWord, isKnownNameWord, isPlainLongWord, type Lexicon, PERSON_NAME_PATH, withSmallInitial, type WordLookup } from './lexicon.js';
+import { bareWord, isKnownNameWord, isPlainLongWord, isPlainWord, type Lexicon, PERSON_NAME_PATH, withSmallInitial, type WordLookup } from './lexicon.js';
 
 /**
  * What tesseract reads for what, in pairs of (as read, as printed): strokes run together or split
@@ -159,8 +159,6 @@ export interface MisreadWord {
 /** Letters a word needs before it is taken for another: shorter ones have too many neighbours. */
 const SHORTEST_WORD_TAKEN = 4;
 
-/** Whether the word is written as German words are, capitalised at most at the start of each hyphenated part, and not too short to be taken for another. */
-const isPlainWord = (bare: string) => bare.split('-').every((part) => !/\p{Lu}/u.test(part.slice(1))) && (bare.match(/\p{L}/gu) ?? []).length >= SHORTEST_WORD_TAKEN;
 
 /**
  * The acronym one confusion away from the one read, else one letter fewer, that the words spelling it
@@ -241,7 +239,7 @@ export async function misreadWords(
           if (taken) direct.push({ ...place, read: word, confidence: read.confidence, taken, kind: 'acronym' });
           return [];
         }
-        if (!isPlainWord(word) || (!isPlainLongWord(word) && read.confidence >= minUnknownWordConfidence)) return [];
+        if (!isPlainWord(word, SHORTEST_WORD_TAKEN) || (!isPlainLongWord(word) && read.confidence >= minUnknownWordConfidence)) return [];
         const before = token.startsWith(word) ? lettersAlone(tokens[index - 1]) : undefined;
         const after = token.endsWith(word) ? lettersAlone(tokens[index + 1]) : undefined;
         return [{ ...place, read: { word, ...(before ? { before } : {}), ...(after ? { after } : {}) }, confidence: read.confidence }];
