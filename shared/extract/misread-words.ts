@@ -113,19 +113,18 @@ export function candidatesFor({ word, before, after }: ReadWord): { joined: Cand
 
 /**
  * The one German word the misread word stands for, nearest first: the only word it makes joined to a
- * neighbour that the lexicon lists; else the only candidate one confusion away that the lexicon lists as
- * a word (`listed`), else the only one it knows at all, be it as a compound (`known`); else the only
- * listed one joined to a neighbour and one confusion away, or two confusions away. None where the
- * lexicon has several at the nearest distance it has any, since then only the scan can tell. Taking
- * words apart makes too many up ("mitssozialpädagogischer" is "mit" + "s" + "sozialpädagogischer" to
- * the lexicon), so a compound is taken only as the word itself one confusion away.
+ * neighbour; else the only one a confusion away; else the only one joined to a neighbour and a
+ * confusion away, or two confusions away. Only words the lexicon lists (`listed`) are taken: taking
+ * words apart makes compounds up from any near reading ("Kornpeter" from "Kompeter", "zierurigsbudgets"
+ * from "zierungsbudgets", "mitssozialpädagogischer" from "mit ssozialpädagogischer"), so a compound
+ * the dictionary lacks is left as read ("Mgrationshintergrund"), for review. None where the lexicon
+ * has several at the nearest distance it has any, since then only the scan can tell.
  */
-export function wordMisreadAs(read: ReadWord | string, known: (candidate: string) => boolean, listed: (candidate: string) => boolean): Candidate | undefined {
+export function wordMisreadAs(read: ReadWord | string, listed: (candidate: string) => boolean): Candidate | undefined {
   const { joined, one, joinedOne, two } = candidatesFor(typeof read === 'string' ? { word: read } : read);
   for (const [candidates, taken] of [
     [joined, listed],
     [one, listed],
-    [one, known],
     [joinedOne, listed],
     [two, listed],
   ] as const) {
@@ -184,7 +183,7 @@ const MAX_WORDS_LOOKED_AT = 12;
 
 /**
  * Capitals OCR may have read for small letters of the same shape: a capital C, O, S, V, W, X or Z after a
- * word in lower case and before a noun, starting an adjective or a verb (the lexicon writes it small),
+ * word in lower case and before a noun (not before a sentence after it: "kreisfreien Städten. Bei"), starting an adjective or a verb (the lexicon writes it small),
  * and no word of a name the project knows ("für Soziales und Integration"). Before a noun such a word is
  * an attribute, which German writes small; with no noun after it, it may stand as a noun itself ("familiär
  * Verpflichtete im ländlichen Raum"). "mit Sozialpädagogischer Begleitung" was read so, confidently, and
@@ -196,7 +195,7 @@ function capitalsWrittenSmall(value: string, lexicon: Lexicon): { read: string; 
     const previous = tokens[index - 1];
     const next = tokens[index + 1];
     const small = withSmallInitial(token);
-    if (!previous || !next || !small || !/^\p{Ll}+$/u.test(previous) || !/^\p{Lu}/u.test(token) || !/^\p{Lu}/u.test(next)) return [];
+    if (!previous || !next || !small || !/^\p{Ll}+$/u.test(previous) || !/^\p{L}+$/u.test(token) || !/^\p{Lu}/u.test(token) || !/^\p{Lu}/u.test(next)) return [];
     if (!lexicon.writesSmall(token) || isKnownNameWord(token)) return [];
     return [{ read: bareWord(token), taken: small, kind: 'capital' as const, previous }];
   });
@@ -248,11 +247,10 @@ export async function misreadWords(
     .slice(0, MAX_WORDS_LOOKED_AT);
   if (unknown.length === 0) return direct;
   const candidates = [...new Set(unknown.flatMap(({ read }) => Object.values(candidatesFor(read)).flatMap((found) => found.map(({ taken }) => taken))))];
-  const [known, listed] = await Promise.all([lookup.known(candidates), lookup.listed(candidates)]);
-  const knownWords = new Set(candidates.filter((_, index) => known[index]));
+  const listed = await lookup.listed(candidates);
   const listedWords = new Set(candidates.filter((_, index) => listed[index]));
   const taken = unknown.flatMap(({ read, ...word }) => {
-    const found = wordMisreadAs(read, (candidate) => knownWords.has(candidate), (candidate) => listedWords.has(candidate));
+    const found = wordMisreadAs(read, (candidate) => listedWords.has(candidate));
     return found ? [{ ...word, ...found, kind: 'non-word' as const }] : [];
   });
   // Both halves of a split word lead to it once.

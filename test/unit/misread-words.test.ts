@@ -14,7 +14,8 @@ let lexicon: GermanLexicon;
 beforeAll(async () => {
   lexicon = await germanLexicon();
 });
-const inLexicon = (word: string) => wordMisreadAs(word, (candidate) => lexicon.knows(candidate), (candidate) => lexicon.lists(candidate))?.taken;
+const inLexicon = (word: string) => wordMisreadAs(word, (candidate) => lexicon.lists(candidate))?.taken;
+const listedOnly = (word: string) => lexicon.lists(word);
 
 describe('the words a misread word may stand for', () => {
   it('undoes one of the confusions of tesseract at a time: strokes run together or apart, letters of one shape, umlaut dots, a thin letter lost, a letter read twice, a serif J cut off', () => {
@@ -33,43 +34,45 @@ describe('the words a misread word may stand for', () => {
     expect(oneConfusionAway('JobBrüeke')).toContain('JobBrücke');
   });
 
-  it('takes the one German word the lexicon lists among them, before any compound it only knows by taking it apart', () => {
+  it('takes the one German word the lexicon lists among them', () => {
     expect(inLexicon('Beschäfügung')).toBe('Beschäftigung');
     expect(inLexicon('Erauen')).toBe('Frauen');
     expect(inLexicon('ssozialpädagogischer')).toBe('sozialpädagogischer');
-    // "Alteinerziehende" is "Alt" + "einerziehende" to the lexicon, and listed nowhere.
-    expect(lexicon.knows('Alteinerziehende')).toBe(true);
-    expect(lexicon.lists('Alteinerziehende')).toBe(false);
     expect(inLexicon('Aleinerziehende')).toBe('Alleinerziehende');
   });
 
-  it('takes a compound one confusion away where it is the only word there', () => {
+  it('takes no compound the lexicon only knows by taking it apart: it makes them up from near readings', () => {
+    // "Alteinerziehende" is "Alt" + "einerziehende" to the lexicon, and listed nowhere.
+    expect(lexicon.knows('Alteinerziehende')).toBe(true);
+    expect(lexicon.lists('Alteinerziehende')).toBe(false);
+    // Compounds one confusion away from what faint print gave: "Korn" + "peter", "Zier" + "urig" + "s" + "budgets".
+    for (const [read, madeUp] of [['Kompeter', 'Kornpeter'], ['zierungsbudgets', 'zierurigsbudgets']] as const) {
+      expect(lexicon.knows(madeUp), madeUp).toBe(true);
+      expect(inLexicon(read), read).toBeUndefined();
+    }
+    // So a real compound the dictionary lacks is left as read, for review.
     expect(lexicon.lists('Migrationshintergrund')).toBe(false);
-    expect(inLexicon('Mgrationshintergrund')).toBe('Migrationshintergrund');
-    expect(inLexicon('ugendwerkstatt')).toBe('Jugendwerkstatt');
+    expect(inLexicon('Mgrationshintergrund')).toBeUndefined();
   });
 
-  it('looks two confusions away in a long word only where one finds nothing, and takes a listed word only', () => {
+  it('looks two confusions away in a long word only where one finds nothing', () => {
     expect(inLexicon('Onenterung')).toBe('Orientierung');
-    const listed = new Set(['Orientierung']);
-    const compound = new Set(['Orienterurig']);
-    expect(wordMisreadAs('Onenterung', (word) => listed.has(word) || compound.has(word), (word) => listed.has(word))).toEqual({ read: 'Onenterung', taken: 'Orientierung' });
-    expect(wordMisreadAs('Onenterung', (word) => compound.has(word), () => false)).toBeUndefined();
+    expect(wordMisreadAs('Onenterung', (word) => word === 'Orientierung')).toEqual({ read: 'Onenterung', taken: 'Orientierung' });
     // A word shorter than ten letters is not looked at two confusions away.
-    expect(wordMisreadAs('Onenterun', (word) => word === 'Orientierun', (word) => word === 'Orientierun')).toBeUndefined();
+    expect(wordMisreadAs('Onenterun', (word) => word === 'Orientierun')).toBeUndefined();
   });
 
   it('joins a word OCR split in two, as it stands or one confusion away, the split replaced', () => {
-    expect(wordMisreadAs({ word: 'chäftigung', before: 'Bes' }, (word) => lexicon.knows(word), (word) => lexicon.lists(word))).toEqual({ read: 'Bes chäftigung', taken: 'Beschäftigung' });
-    expect(wordMisreadAs({ word: 'terium', before: 'Sozialminis', after: 'und' }, (word) => lexicon.knows(word), (word) => lexicon.lists(word))).toEqual({ read: 'Sozialminis terium', taken: 'Sozialministerium' });
-    expect(wordMisreadAs({ word: 'Qualifiz', after: 'jerung' }, (word) => lexicon.knows(word), (word) => lexicon.lists(word))).toEqual({ read: 'Qualifiz jerung', taken: 'Qualifizierung' });
+    expect(wordMisreadAs({ word: 'chäftigung', before: 'Bes' }, listedOnly)).toEqual({ read: 'Bes chäftigung', taken: 'Beschäftigung' });
+    expect(wordMisreadAs({ word: 'terium', before: 'Sozialminis', after: 'und' }, listedOnly)).toEqual({ read: 'Sozialminis terium', taken: 'Sozialministerium' });
+    expect(wordMisreadAs({ word: 'Qualifiz', after: 'jerung' }, listedOnly)).toEqual({ read: 'Qualifiz jerung', taken: 'Qualifizierung' });
     // A word one confusion away on its own comes before a join one confusion away.
-    expect(wordMisreadAs({ word: 'Beschäfügung', before: 'und' }, (word) => lexicon.knows(word), (word) => lexicon.lists(word))).toEqual({ read: 'Beschäfügung', taken: 'Beschäftigung' });
+    expect(wordMisreadAs({ word: 'Beschäfügung', before: 'und' }, listedOnly)).toEqual({ read: 'Beschäfügung', taken: 'Beschäftigung' });
   });
 
   it('takes none where several words are as near, since only the scan can tell them apart', () => {
     const both = new Set(['Bahin', 'Bahrn']);
-    expect(wordMisreadAs('Bahm', (word) => both.has(word), (word) => both.has(word))).toBeUndefined();
+    expect(wordMisreadAs('Bahm', (word) => both.has(word))).toBeUndefined();
     // Nor where the lexicon knows none at all.
     expect(inLexicon('Zukunftskxmpass')).toBeUndefined();
   });
@@ -111,7 +114,7 @@ describe('misread words in the values OCR read', () => {
     expect(await misreadWords([{ ...values[0]!, evidence: { ...values[0]!.evidence, source: 'pdf-text' } }], agreement, lexiconOfDocument, germanWords, 0.9)).toEqual([]);
   });
 
-  it('are capitals OCR may have read for their small letter, between a word in lower case and a noun, taken small; not a noun, a word of a known name, or a word with no noun after it', async () => {
+  it('are capitals OCR may have read for their small letter, between a word in lower case and a noun, taken small; not a noun, a word of a known name, or a word with no noun or a sentence\'s end after it', async () => {
     const project = 'Werkstatt Zukunft – Qualifizierung in Holz, Metall und Hauswirtschaft mit Sozialpädagogischer Begleitung';
     const misreadIn = async (text: string) => {
       const read = value('agreement.measures[0].projects[0]', text, text.split(' ').map((word): [string, number] => [word, 0.95]));
@@ -123,7 +126,8 @@ describe('misread words in the values OCR read', () => {
     const misread = await misreadIn(project);
     expect(misread).toEqual([{ path: 'agreement.measures[0].projects[0]', page: 2, read: 'Sozialpädagogischer', confidence: 0.95, taken: 'sozialpädagogischer', kind: 'capital', previous: 'mit' }]);
     expect(withMisreadWordsTaken({ measures: [{ number: 1, title: 'Ausbildungsvorbereitung', projects: [project] }] }, misread).measures?.[0]?.projects).toEqual([project.replace('Sozialpädagogischer', 'sozialpädagogischer')]);
-    for (const named of ['Coaching in Werkstatt und Zukunftswerkstatt für Soziales', 'Ausbildung im Vogelsbergkreis', 'TAff – Teilzeitausbildung für Alleinerziehende und familiär Verpflichtete im ländlichen Raum des Kreises']) {
+    // Nor a word that ends a sentence, whose next word's capital says nothing of it (the word list holds "städten", a form for compounds).
+    for (const named of ['Coaching in Werkstatt und Zukunftswerkstatt für Soziales', 'Ausbildung im Vogelsbergkreis', 'TAff – Teilzeitausbildung für Alleinerziehende und familiär Verpflichtete im ländlichen Raum des Kreises', 'Ziele mit den kreisfreien Städten. Bei allen Maßnahmen']) {
       expect(await misreadIn(named), named).toEqual([]);
     }
   });
