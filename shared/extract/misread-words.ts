@@ -220,22 +220,22 @@ export async function misreadWords(
   lookup: WordLookup,
   minUnknownWordConfidence: number,
 ): Promise<MisreadWord[]> {
-  const direct: MisreadWord[] = [];
+  const capitals: MisreadWord[] = [];
+  const acronyms: Omit<MisreadWord, 'taken' | 'kind'>[] = [];
   const unknown = values
     .flatMap(({ evidence, words }) => {
       const value = textAt(agreement, evidence.path);
       if (evidence.source === 'pdf-text' || !value || PERSON_NAME_PATH.test(evidence.path)) return [];
       const readAs = (bare: string) => words.find((word) => bareWord(word.text) === bare);
       const place = { path: evidence.path, page: evidence.page };
-      for (const capital of capitalsWrittenSmall(value, lexicon)) direct.push({ ...place, ...capital, confidence: readAs(capital.read)?.confidence ?? evidence.confidence });
+      for (const capital of capitalsWrittenSmall(value, lexicon)) capitals.push({ ...place, ...capital, confidence: readAs(capital.read)?.confidence ?? evidence.confidence });
       const tokens = value.split(/\s+/);
       return tokens.flatMap((token, index) => {
         const word = bareWord(token);
         const read = readAs(word);
         if (!read || lexicon.knows(read.text)) return [];
         if (acronymIn(word, value) === 'contradicted') {
-          const taken = acronymMisreadAs(word, value);
-          if (taken) direct.push({ ...place, read: word, confidence: read.confidence, taken, kind: 'acronym' });
+          acronyms.push({ ...place, read: word, confidence: read.confidence });
           return [];
         }
         if (!isPlainWord(word, SHORTEST_WORD_TAKEN) || (!isPlainLongWord(word) && read.confidence >= minUnknownWordConfidence)) return [];
@@ -245,17 +245,23 @@ export async function misreadWords(
       });
     })
     .slice(0, MAX_WORDS_LOOKED_AT);
-  if (unknown.length === 0) return direct;
   const candidates = [...new Set(unknown.flatMap(({ read }) => Object.values(candidatesFor(read)).flatMap((found) => found.map(({ taken }) => taken))))];
-  const listed = await lookup.listed(candidates);
+  const listed = candidates.length > 0 ? await lookup.listed(candidates) : [];
   const listedWords = new Set(candidates.filter((_, index) => listed[index]));
   const taken = unknown.flatMap(({ read, ...word }) => {
     const found = wordMisreadAs(read, (candidate) => listedWords.has(candidate));
     return found ? [{ ...word, ...found, kind: 'non-word' as const }] : [];
   });
   // Both halves of a split word lead to it once.
-  const once = taken.filter((word, index) => taken.findIndex((other) => other.path === word.path && other.read === word.read) === index);
-  return [...once, ...direct];
+  const words = taken.filter((word, index) => taken.findIndex((other) => other.path === word.path && other.read === word.read) === index);
+  // An acronym is judged by the words that spell it out as they are taken: "FiA" is right beside "Erauen in Arbeit", which is "Frauen in Arbeit".
+  const taking = withMisreadWordsTaken(agreement, words);
+  const acronymsTaken = acronyms.flatMap((acronym) => {
+    const value = textAt(taking, acronym.path) ?? '';
+    const found = acronymIn(acronym.read, value) === 'contradicted' ? acronymMisreadAs(acronym.read, value) : undefined;
+    return found ? [{ ...acronym, taken: found, kind: 'acronym' as const }] : [];
+  });
+  return [...words, ...acronymsTaken, ...capitals];
 }
 
 /** The agreement with each misread word replaced by the word it is taken for, in the value it stands in. */

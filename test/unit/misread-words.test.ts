@@ -157,6 +157,14 @@ describe('misread words in the values OCR read', () => {
     expect(await misreadWords([read], { measures: [{ number: 1, title: 'Ausbildungsvorbereitung', projects: [project] }] }, lexiconOfDocument, germanWords, 0.9)).toEqual([
       { path: 'agreement.measures[0].projects[0]', page: 2, read: 'FASY', confidence: 0.83, taken: 'EASY', kind: 'acronym' },
     ]);
+    // Judged by its words as they are taken: "Erauen" is "Frauen", and "FiA" fits it as it stands.
+    const misspelled = 'Erauen in Arbeit – FiA';
+    const readMisspelled = value('agreement.measures[0].projects[0]', misspelled, [['Erauen', 0.87], ['in', 0.95], ['Arbeit', 0.95], ['–', 0.9], ['FiA', 0.9]]);
+    const wordsMisspelled = readMisspelled.words.map((word) => word.text);
+    const misspelledLexicon = answeredLexicon(wordsMisspelled, await germanWords.known(wordsMisspelled));
+    expect(await misreadWords([readMisspelled], { measures: [{ number: 1, title: 'Ausbildungsvorbereitung', projects: [misspelled] }] }, misspelledLexicon, germanWords, 0.9)).toEqual([
+      { path: 'agreement.measures[0].projects[0]', page: 2, read: 'Erauen', confidence: 0.87, taken: 'Frauen', kind: 'non-word' },
+    ]);
   });
 
   it('are taken in the record, which stays under review with the word as read and the word taken, and keeps the reading as its evidence', async () => {
