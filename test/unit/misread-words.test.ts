@@ -83,6 +83,18 @@ describe('misread words in the values OCR read', () => {
     evidence: { path, page: 2, box: { left: 0.1, top: 0.5, width: 0.6, height: 0.02 }, source, confidence: 0.9, text },
     words: words.map(([word, confidence]) => ({ text: word, confidence })),
   });
+  /** The lexicon's word on the words read, asked as an extraction asks it: which it knows, and which capitals it writes small. */
+  async function documentLexicon(values: readonly ValueEvidence[]) {
+    const words = values.flatMap((read) => read.words.map((word) => word.text));
+    const capitalised = words.filter((word) => withSmallInitial(word) !== undefined);
+    return answeredLexicon(words, await germanWords.known(words), capitalised, await germanWords.writtenSmall(capitalised));
+  }
+  /** The misread words of a project read as given, the first of a measure's. */
+  async function misreadInProject(project: string, words: [string, number][]) {
+    const read = value('agreement.measures[0].projects[0]', project, words);
+    return misreadWords([read], { measures: [{ number: 1, title: 'Ausbildungsvorbereitung', projects: [project] }] }, await documentLexicon([read]), germanWords, 0.9);
+  }
+  const readAt = (text: string, confidence: number) => text.split(' ').map((word): [string, number] => [word, confidence]);
 
   it('are the long plain words the lexicon does not know that stand in the value, each with the word it stands for; a person\'s name and a text layer\'s words are left as read', async () => {
     const agreement = {
@@ -96,9 +108,7 @@ describe('misread words in the values OCR read', () => {
       value('agreement.measures[0].projects[1]', 'Projekt Kiwo', [['Projekt', 0.9], ['Kiwo', 0.95]]),
       value('agreement.signatures[0].name', 'Jürgen Güntl', [['Jürgen', 0.9], ['Güntl', 0.3]]),
     ];
-    const words = values.flatMap((read) => read.words.map((word) => word.text));
-    const answers = await germanWords.known(words);
-    const lexiconOfDocument = { knows: (word: string) => answers[words.indexOf(word)] ?? true, writesSmall: () => false };
+    const lexiconOfDocument = await documentLexicon(values);
     const misread = await misreadWords(values, agreement, lexiconOfDocument, germanWords, 0.9);
     expect(misread).toEqual([
       { path: 'agreement.measures[0].title', page: 2, read: 'Beschäfügung', confidence: 0.91, taken: 'Beschäftigung', kind: 'non-word' },
@@ -116,13 +126,7 @@ describe('misread words in the values OCR read', () => {
 
   it('are capitals OCR may have read for their small letter, between a word in lower case and a noun, taken small; not a noun, a word of a known name, or a word with no noun or a sentence\'s end after it', async () => {
     const project = 'Werkstatt Zukunft – Qualifizierung in Holz, Metall und Hauswirtschaft mit Sozialpädagogischer Begleitung';
-    const misreadIn = async (text: string) => {
-      const read = value('agreement.measures[0].projects[0]', text, text.split(' ').map((word): [string, number] => [word, 0.95]));
-      const words = read.words.map((word) => word.text);
-      const capitalised = words.filter((word) => withSmallInitial(word) !== undefined);
-      const lexiconOfDocument = answeredLexicon(words, await germanWords.known(words), capitalised, await germanWords.writtenSmall(capitalised));
-      return misreadWords([read], { measures: [{ number: 1, title: 'Ausbildungsvorbereitung', projects: [text] }] }, lexiconOfDocument, germanWords, 0.9);
-    };
+    const misreadIn = (text: string) => misreadInProject(text, readAt(text, 0.95));
     const misread = await misreadIn(project);
     expect(misread).toEqual([{ path: 'agreement.measures[0].projects[0]', page: 2, read: 'Sozialpädagogischer', confidence: 0.95, taken: 'sozialpädagogischer', kind: 'capital', previous: 'mit' }]);
     expect(withMisreadWordsTaken({ measures: [{ number: 1, title: 'Ausbildungsvorbereitung', projects: [project] }] }, misread).measures?.[0]?.projects).toEqual([project.replace('Sozialpädagogischer', 'sozialpädagogischer')]);
@@ -134,12 +138,7 @@ describe('misread words in the values OCR read', () => {
 
   it('are words shorter than six letters only where OCR was unsure of them, as validation doubts them: a short word read surely may be a name', async () => {
     const project = 'Kompetenzagentur ugend und Beruf';
-    const misreadIn = async (confidence: number) => {
-      const read = value('agreement.measures[0].projects[0]', project, [['Kompetenzagentur', 0.95], ['ugend', confidence], ['und', 0.95], ['Beruf', 0.95]]);
-      const words = read.words.map((word) => word.text);
-      const lexiconOfDocument = answeredLexicon(words, await germanWords.known(words));
-      return misreadWords([read], { measures: [{ number: 1, title: 'Ausbildungsvorbereitung', projects: [project] }] }, lexiconOfDocument, germanWords, 0.9);
-    };
+    const misreadIn = (confidence: number) => misreadInProject(project, [['Kompetenzagentur', 0.95], ['ugend', confidence], ['und', 0.95], ['Beruf', 0.95]]);
     expect(await misreadIn(0.6)).toEqual([{ path: 'agreement.measures[0].projects[0]', page: 2, read: 'ugend', confidence: 0.6, taken: 'Jugend', kind: 'non-word' }]);
     expect(await misreadIn(0.95)).toEqual([]);
   });
@@ -151,18 +150,11 @@ describe('misread words in the values OCR read', () => {
     // Nothing near fits: left as read, for review.
     expect(acronymMisreadAs('QXSY', `QXSY – ${spelled}`)).toBeUndefined();
     const project = `FASY – ${spelled}`;
-    const read = value('agreement.measures[0].projects[0]', project, project.split(' ').map((word): [string, number] => [word, 0.83]));
-    const words = read.words.map((word) => word.text);
-    const lexiconOfDocument = answeredLexicon(words, await germanWords.known(words));
-    expect(await misreadWords([read], { measures: [{ number: 1, title: 'Ausbildungsvorbereitung', projects: [project] }] }, lexiconOfDocument, germanWords, 0.9)).toEqual([
+    expect(await misreadInProject(project, readAt(project, 0.83))).toEqual([
       { path: 'agreement.measures[0].projects[0]', page: 2, read: 'FASY', confidence: 0.83, taken: 'EASY', kind: 'acronym' },
     ]);
     // Judged by its words as they are taken: "Erauen" is "Frauen", and "FiA" fits it as it stands.
-    const misspelled = 'Erauen in Arbeit – FiA';
-    const readMisspelled = value('agreement.measures[0].projects[0]', misspelled, [['Erauen', 0.87], ['in', 0.95], ['Arbeit', 0.95], ['–', 0.9], ['FiA', 0.9]]);
-    const wordsMisspelled = readMisspelled.words.map((word) => word.text);
-    const misspelledLexicon = answeredLexicon(wordsMisspelled, await germanWords.known(wordsMisspelled));
-    expect(await misreadWords([readMisspelled], { measures: [{ number: 1, title: 'Ausbildungsvorbereitung', projects: [misspelled] }] }, misspelledLexicon, germanWords, 0.9)).toEqual([
+    expect(await misreadInProject('Erauen in Arbeit – FiA', [['Erauen', 0.87], ['in', 0.95], ['Arbeit', 0.95], ['–', 0.9], ['FiA', 0.9]])).toEqual([
       { path: 'agreement.measures[0].projects[0]', page: 2, read: 'Erauen', confidence: 0.87, taken: 'Frauen', kind: 'non-word' },
     ]);
   });
