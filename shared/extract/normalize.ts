@@ -137,13 +137,24 @@ export function contentLineIndexes(pages: readonly (readonly string[])[]): numbe
   const firstWord = foldForComparison(pages[0]?.find((line) => line.trim())?.split(/\s+/)[0] ?? '');
   // OCR may misread a letter of it on either page ("Ziewereinbarung").
   const opensLikeDocument = (line: string) => firstWord.length >= 6 && similarity(foldForComparison(line.split(/\s+/)[0] ?? ''), firstWord) >= 0.85;
+  // Where OCR garbled the title's first word on the first page ("Ziel in]"), a later page's header still
+  // opens with the word every agreement's title starts with and a year; a title itself goes on with
+  // "zwischen" (a cover letter may come first).
+  const opensLikeAgreementHeader = (line: string, next: string | undefined) => {
+    const words = line.trim().split(/\s+/);
+    const titleWord = similarity(foldForComparison(words[0] ?? ''), 'zielvereinbarung') >= 0.85;
+    return titleWord && words.slice(1, 3).some((word) => /^(?:19|20)\d\d$/.test(word)) && !/^zwischen\b/i.test(next?.trim() ?? '');
+  };
   return pages.map((lines, pageIndex) => {
     const content = lines.map((line, index) => ({ line, index })).filter(({ line }) => !isPageMarker(line, pages.length));
     const nonEmpty = content.filter(({ line }) => line.trim());
     const last = nonEmpty.at(-1);
     const edgeIndexes = new Set(
       [...nonEmpty.slice(0, EDGE_LINES), ...nonEmpty.slice(-EDGE_LINES)]
-        .filter(({ line }) => repeated(line) || (pageIndex > 0 && opensLikeDocument(line)))
+        .filter(({ line, index }) => {
+          const next = nonEmpty.find((other) => other.index > index)?.line;
+          return repeated(line) || (pageIndex > 0 && (opensLikeDocument(line) || opensLikeAgreementHeader(line, next)));
+        })
         .map(({ index }) => index),
     );
     if (pages.length > 1 && last && isGarbledPageNumber(last.line)) edgeIndexes.add(last.index);

@@ -101,6 +101,19 @@ describe('page furniture', () => {
     ]);
   });
 
+  it('removes a later page\'s running header that opens with the title word and a year where OCR garbled the first page\'s title, but keeps a title after a cover letter', () => {
+    const pages = [
+      ['Ziel in]', '2017', 'zwischen', '1. Weiterbildungsmaßnahmen'],
+      ['Zielvereinbarung 2017 – Landkreis Martung – Biedenkopf', '- Berufssprachkurs Pflege'],
+    ];
+    expect(stripPageFurniture(pages)).toEqual([['Ziel in]', '2017', 'zwischen', '1. Weiterbildungsmaßnahmen'], ['- Berufssprachkurs Pflege']]);
+    const afterCoverLetter = [
+      ['Sehr geehrte Damen und Herren,', 'anbei erhalten Sie die unterzeichnete Vereinbarung.'],
+      ['Zielvereinbarung 2017', 'zwischen', 'dem Hessischen Ministerium für Soziales und Integration'],
+    ];
+    expect(stripPageFurniture(afterCoverLetter)).toEqual(afterCoverLetter);
+  });
+
   it('knows page markers that OCR misread', () => {
     expect(isPageMarker('Seite 1 von Z', 2)).toBe(true);
     expect(isPageMarker('Seite 1.von 2', 2)).toBe(true);
