@@ -61,8 +61,14 @@ const TITLE_WORD = 'Zielvereinbarung';
 /** Letters OCR may get wrong in the title's first word and it still be the word every agreement's title starts with. */
 const TITLE_WORD_MAX_EDITS = 2;
 
+/**
+ * Whether the line opens with the title's first word, as read or misread: a line of running text that
+ * names the agreements further on ("Die Zielvereinbarungen werden … veröffentlicht") starts no title,
+ * where OCR garbled the title's own first word past knowing.
+ */
 function isTitleStart(line: string): boolean {
-  return foldForComparison(line).startsWith('zielvereinbarung') || /Zielverein|Zlelverein|Zielvere1n/i.test(line) || misreadTitleWord(line) !== undefined;
+  const opening = line.trim().replace(/^[^\p{L}]+/u, '');
+  return foldForComparison(opening).startsWith('zielvereinbarung') || /^(?:Zielverein|Zlelverein|Zielvere1n)/i.test(opening) || misreadTitleWord(line) !== undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { GEBIETSKOERPERSCHAFTEN, type Gebietskoerperschaft } from '../data/gebietskoerperschaften.js';
+import { MINISTRIES, type Ministry } from '../data/ministries.js';
 import type { Party, RecipientKind } from '../schema/record.js';
 import { foldForComparison, similarity } from './normalize.js';
 import { kindHint, matchMinistry, ministryForYear, ministryNominative, NAME_MATCH_THRESHOLD, resolveRecipient } from './parties.js';
@@ -76,17 +77,39 @@ function shortNameUsed(text: string, known: string | undefined): string | undefi
   return defined ?? known;
 }
 
+/**
+ * The known ministry whose name the text at `index` spells out ("Hessische Ministerium für Soziales und
+ * Integration (HMSI)", in whatever case), with the length it takes there: the longest that fits, since a
+ * name may hold an "und" and a shorter one end before it. A letter OCR misread is allowed for.
+ */
+function knownMinistryAt(text: string, index: number): { ministry: Ministry; length: number } | undefined {
+  const start = /^Hessische[sn]?\s+/.exec(text.slice(index))?.[0].length;
+  if (start === undefined) return undefined;
+  let best: { ministry: Ministry; length: number; letters: number } | undefined;
+  for (const ministry of MINISTRIES) {
+    const wanted = foldForComparison(ministry.name.replace(/^Hessisches\s+/, ''));
+    let folded = '';
+    let end = index + start;
+    while (end < text.length && folded.length < wanted.length) folded += foldForComparison(text[end++] ?? '');
+    // The name ends where a word does.
+    if (/[\p{L}\d]/u.test(text[end] ?? '') || similarity(folded, wanted) < NAME_MATCH_THRESHOLD) continue;
+    if (!best || wanted.length > best.letters) best = { ministry, length: end - index, letters: wanted.length };
+  }
+  return best && { ministry: best.ministry, length: best.length };
+}
+
 /** The funding ministry, named in the title or, failing that, in the text. */
 export function funderParty(phrase: string | undefined, text: string, year: number | undefined): Found<Party> | undefined {
   const nominative = phrase ? ministryNominative(phrase) : undefined;
-  const known = nominative ? matchMinistry(nominative) : undefined;
   const fromText = !phrase ? /(Hessische[sn]?\s+(?:Sozialministerium|Ministerium\s+für\s+[^(\n.]{3,80}?))(?=\s*\(|\s+(?:und|setzt|stellt|verfolgt)\b)/.exec(text) : null;
+  const knownInText = fromText ? knownMinistryAt(text, fromText.index) : undefined;
+  const known = nominative ? matchMinistry(nominative) : knownInText?.ministry;
   const name = known?.name ?? nominative ?? (fromText?.[1] ? ministryNominative(fromText[1]) : undefined);
   if (!name) return undefined;
   const shortName = shortNameUsed(text, known?.shortName ?? (year ? ministryForYear(year)?.shortName : undefined));
   const party: Party = { role: 'funder', name, ...(shortName ? { shortName } : {}) };
   if (phrase) return { value: party, in: 'title', written: nominative ?? phrase };
-  return { value: party, in: 'text', index: fromText?.index ?? 0, length: fromText?.[1]?.length ?? 0 };
+  return { value: party, in: 'text', index: fromText?.index ?? 0, length: knownInText?.length ?? fromText?.[1]?.length ?? 0 };
 }
 
 /** Tallies the kinds the document's own wording gives a place ("des Landkreises Kassel", "Landrat"). */

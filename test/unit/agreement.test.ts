@@ -279,6 +279,30 @@ describe('agreements in other layouts', () => {
     ]);
   });
 
+  it('starts no title in running text that names the agreements, where OCR garbled the title word past knowing, and still reads the list and names the ministry in full from the text', () => {
+    const lines = [
+      ...agreementLines().map((line) => line.replace('Zielvereinbarung 2017', 'Ziel in]')),
+      'Die Zielvereinbarungen werden auf dem Internetportal des HMSI „Arbeitswelt Hessen“ veröffentlicht.',
+    ];
+    const { agreement } = extractAgreement(clean(lines));
+    expect(agreement.title).toBeUndefined();
+    expect(agreement.parties?.[0]).toEqual({ role: 'funder', name: 'Hessisches Ministerium für Soziales und Integration', shortName: 'HMSI' });
+    expect(agreement.measures?.map((measure) => measure.title)).toEqual([
+      'Ausbildungsvorbereitung',
+      'Ausbildung und Ausbildungscoaching in anerkannten Ausbildungsberufen für junge Erwachsene mit besonderem Förderbedarf',
+      'Qualifizierungsprojekte zur Arbeitsmarktintegration',
+    ]);
+  });
+
+  it('names the ministry from the text by its whole known name, an "und" in it included, and by the longer of two that fit', () => {
+    const named = (sentence: string) => {
+      const lines = agreementLines().filter((line) => !/^(?:Zielvereinbarung|zwischen|dem Hessischen|und der Stadt|zur Umsetzung)/.test(line));
+      return extractAgreement(clean([...lines.slice(0, 1), sentence, ...lines.slice(1)])).agreement.parties?.[0]?.name;
+    };
+    expect(named('Dafür will das Hessische Ministerium für Arbeit, Integration, Jugend und Soziales (HMAIJS) Ziele vereinbaren.')).toBe('Hessisches Ministerium für Arbeit, Integration, Jugend und Soziales');
+    expect(named('Dafür will das Hessische Ministerium für Soziales und lntegration (HMSI) Ziele vereinbaren.')).toBe('Hessisches Ministerium für Soziales und Integration');
+  });
+
   it('takes no word three letters away from "Zielvereinbarung" for the start of the title', () => {
     expect(misreadTitleWord('Zielveranbarung 2017')).toEqual({ read: 'Zielveranbarung', word: 'Zielvereinbarung' });
     expect(misreadTitleWord('Zielvereinbarung 2017')).toBeUndefined();
