@@ -72,7 +72,8 @@ export function extractMeasures(
     rightEdge: column?.edge,
     startOf: (lineIndex) => {
       // Where the line's first word as cleaned stands among the words as read: junk OCR read before it
-      // (a bullet, a speck) has been dropped from the line but not from the geometry.
+      // (a bullet, a speck) has been dropped from the line but not from the geometry, and a word read
+      // run into the next ("Kompetenzagentur]ugend") has been split.
       const line = geometry[lineIndex];
       const written = (lines[lineIndex] ?? '').trim().split(/\s+/)[0] ?? '';
       const first = foldForComparison(written);
@@ -80,7 +81,7 @@ export function extractMeasures(
       const index = line.words.findIndex(({ text: word }) => {
         const folded = foldForComparison(word);
         if (!first) return word === written;
-        return folded === first || (first.length >= 3 && folded.length >= 3 && (folded.endsWith(first) || first.endsWith(folded)));
+        return folded === first || (first.length >= 3 && folded.length >= 3 && (folded.endsWith(first) || first.endsWith(folded) || folded.startsWith(first)));
       });
       const x = line.words[index]?.left;
       return x !== undefined && Number.isFinite(x) ? x : undefined;

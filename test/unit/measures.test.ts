@@ -183,6 +183,25 @@ describe('a measure list as OCR reads it, with where its words start', () => {
     ]);
   });
 
+  it('places a line whose first word OCR ran into the next, and clean-up split, where that word starts: after a blank, as far right as the list', () => {
+    const measures = read([
+      scanned(60, '1. Maßnahmen zur Integration von Menschen mit Migrationshintergrund in Ausbildung'),
+      blank,
+      scanned(75, 'und Beschäftigung'),
+      blank,
+      scanned(90, 'Kompetenzagentur Jugend und Beruf', '* Kompetenzagentur]ugend und Beruf'),
+      blank,
+      scanned(90, 'JobBrücke'),
+    ]);
+    expect(measures).toEqual([
+      {
+        number: 1,
+        title: 'Maßnahmen zur Integration von Menschen mit Migrationshintergrund in Ausbildung und Beschäftigung',
+        projects: ['Kompetenzagentur Jugend und Beruf', 'JobBrücke'],
+      },
+    ]);
+  });
+
   it('ends the list at a blank line followed by a line set further left than the list', () => {
     const measures = read([scanned(60, '1. Ausbildungsvorbereitung'), scanned(90, 'Jugendwerkstatt Nord'), blank, scanned(40, 'Zielsteuerung')]);
     expect(measures).toEqual([{ number: 1, title: 'Ausbildungsvorbereitung', projects: ['Jugendwerkstatt Nord'] }]);
