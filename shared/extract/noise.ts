@@ -1,4 +1,7 @@
+import { STANDARD_MEASURE_TYPES } from '../data/measure-types.js';
+import { KNOWN_PROJECTS } from '../data/projects.js';
 import type { LineGeometry } from '../pdf/text-layer.js';
+import { foldForComparison } from './normalize.js';
 
 /**
  * What OCR reads where there is no text: specks, dirt, a stamp, a scribble, the grain of an empty page.
@@ -32,9 +35,15 @@ export function lineConfidence(geometry: LineGeometry): number {
   return words.length === 0 ? 1 : words.reduce((sum, word) => sum + word.confidence, 0) / words.length;
 }
 
-/** Whether OCR read this line from something that is not text. A text layer's lines are text. */
+const KNOWN_ITEM_NAMES = new Set([...KNOWN_PROJECTS, ...STANDARD_MEASURE_TYPES].map(foldForComparison));
+
+/**
+ * Whether OCR read this line from something that is not text. A text layer's lines are text, and so is
+ * a line that names a project or measure type the project knows, however unsure OCR was of it: "ÜSBZ"
+ * at 33 % is no speck, and lost from its list it shifts every project after it.
+ */
 export function isNoiseLine(line: string, geometry: LineGeometry | undefined): boolean {
-  if (!geometry?.readByOcr || !line.trim() || isSpeckLine(line)) return false;
+  if (!geometry?.readByOcr || !line.trim() || isSpeckLine(line) || KNOWN_ITEM_NAMES.has(foldForComparison(line))) return false;
   // A line of numbers alone ("€ 2.640.917,00", "2025") is no noise; what it holds is for the values to say.
   if (!/\p{L}/u.test(line) && /\d{2}/.test(line)) return false;
   return !looksLikeText(line) || lineConfidence(geometry) < NOISE_LINE_CONFIDENCE;

@@ -43,6 +43,12 @@ describe('OCR noise', () => {
     expect(isNoiseLine('€ 2.640.917,00', ocrLine('€ 2.640.917,00', 0.9))).toBe(false);
     expect(isNoiseLine("Pu DO G E 8; ie ' SS Mn On fi 5X", { ...ocrLine('x'), readByOcr: false })).toBe(false);
   });
+
+  it('is never a line that names a project or measure type the project knows, however unsure OCR was of it', () => {
+    expect(isNoiseLine('ÜSBZ', ocrLine('ÜSBZ', 0.33))).toBe(false);
+    expect(isNoiseLine('Ausbildungsvorbereitung', ocrLine('Ausbildungsvorbereitung', 0.3))).toBe(false);
+    expect(isNoiseLine('SBZ', ocrLine('SBZ', 0.33))).toBe(true);
+  });
 });
 
 describe('the measure list, line by line', () => {
@@ -63,12 +69,14 @@ describe('the measure list, line by line', () => {
     ]);
   });
 
-  it('takes a line with a bullet glyph before text that reads like text for a project however unsure OCR was of it, and no such line without one', () => {
-    const lines = [intro, '1. Ausbildungsvorbereitung', '- Sprungbrett', '- ÜSBZ', 'ÜSBZ', '- Ausbildungslotsen', after];
+  it('takes a line with a bullet glyph before text that reads like text for a project however unsure OCR was of it, and no such line without one unless it names a known project', () => {
+    const lines = [intro, '1. Ausbildungsvorbereitung', '- Sprungbrett', '- ÜSBZ', 'JUMP', '- Ausbildungslotsen', after];
     const geometry = lines.map((line, index) => ocrLine(line, index === 3 || index === 4 ? 0.39 : 0.93));
     const list = extractMeasures(lines, 0, geometry);
     expect(list?.measures).toEqual([{ number: 1, title: 'Ausbildungsvorbereitung', projects: ['Sprungbrett', 'ÜSBZ', 'Ausbildungslotsen'] }]);
     expect(list?.unaccounted).toEqual([{ line: 4, measure: 0 }]);
+    const known = lines.map((line) => (line === 'JUMP' ? 'ÜSBZ' : line));
+    expect(extractMeasures(known, 0, geometry)?.measures[0]?.projects).toEqual(['Sprungbrett', 'ÜSBZ', 'ÜSBZ', 'Ausbildungslotsen']);
   });
 
   it('accounts for the paragraph after the list, and for nothing that looks like an item the list lost', () => {
