@@ -201,6 +201,10 @@ function capitalsWrittenSmall(value: string, lexicon: Lexicon): { read: string; 
   });
 }
 
+/** Whether an acronym alone, OCR unsure of it, is long enough to be taken for another (see `SHORTEST_WORD_TAKEN`). */
+const isAcronymTaken = (word: string, confidence: number, minUnknownWordConfidence: number) =>
+  confidence < minUnknownWordConfidence && /^\p{L}+$/u.test(word) && word.length >= SHORTEST_WORD_TAKEN;
+
 /** A token of letters alone, a word that OCR may have split off another. */
 const lettersAlone = (token: string | undefined) => (token && /^\p{L}+$/u.test(token) ? token : undefined);
 
@@ -234,10 +238,14 @@ export async function misreadWords(
         const word = bareWord(token);
         const read = readAs(word);
         if (!read || lexicon.knows(read.text)) return [];
-        if (acronymIn(word, value) === 'contradicted') {
+        const acronym = acronymIn(word, value);
+        if (acronym === 'contradicted') {
           acronyms.push({ ...place, read: word, confidence: read.confidence });
           return [];
         }
+        // An acronym standing alone ("USBZ" for "ÜSBZ") has no words beside it to witness its letters;
+        // only one the lexicon lists, a known project's or ministry's, is taken for it.
+        if (acronym === 'alone' && isAcronymTaken(word, read.confidence, minUnknownWordConfidence)) return [{ ...place, read: { word }, confidence: read.confidence }];
         if (!isPlainWord(word, SHORTEST_WORD_TAKEN) || (!isPlainLongWord(word) && read.confidence >= minUnknownWordConfidence)) return [];
         const before = token.startsWith(word) ? lettersAlone(tokens[index - 1]) : undefined;
         const after = token.endsWith(word) ? lettersAlone(tokens[index + 1]) : undefined;

@@ -67,7 +67,7 @@ export function validateMisreadWords(context: OcrValuesContext, add: AddIssue): 
   const percent = (confidence: number) => `${Math.round(confidence * 100)} %`;
   for (const { path, page, read, confidence, taken, kind, previous } of context.misread ?? []) {
     const why = {
-      'non-word': `and is no German word or name known here; it was taken for "${taken}", the one German word a typical misreading leads to`,
+      'non-word': `and is no German word or name known here; it was taken for "${taken}", the one German word or known name a typical misreading leads to`,
       capital: `with a capital after "${previous}" and before a noun, where German writes "${taken}"; it was taken so`,
       acronym: `and does not fit the words that spell it out; it was taken for "${taken}", the one acronym near it they spell`,
     }[kind];

@@ -159,6 +159,13 @@ describe('misread words in the values OCR read', () => {
     ]);
   });
 
+  it('are acronyms alone that OCR was unsure of, taken for the one known acronym a confusion away; one read surely, a short one or one near none is left as read', async () => {
+    expect(await misreadInProject('USBZ', [['USBZ', 0.62]])).toEqual([{ path: 'agreement.measures[0].projects[0]', page: 2, read: 'USBZ', confidence: 0.62, taken: 'ÜSBZ', kind: 'non-word' }]);
+    expect(await misreadInProject('USBZ', [['USBZ', 0.95]])).toEqual([]);
+    expect(await misreadInProject('QXBZ', [['QXBZ', 0.62]])).toEqual([]);
+    expect(await misreadInProject('USB', [['USB', 0.62]])).toEqual([]);
+  });
+
   it('are taken in the record, which stays under review with the word as read and the word taken, and keeps the reading as its evidence', async () => {
     const seed = loadFixtures().find((fixture) => fixture.expected.fileName === 'zielvereinbarung-2025-main-taunus-kreis.pdf')!;
     const config = extractionConfigSchema.parse({});
@@ -180,7 +187,7 @@ describe('misread words in the values OCR read', () => {
       {
         path,
         code: 'value.misread_word',
-        message: `"Umsefzung" on page ${page} was read by OCR (99 %) and is no German word or name known here; it was taken for "Umsetzung", the one German word a typical misreading leads to; check it against the scan.`,
+        message: `"Umsefzung" on page ${page} was read by OCR (99 %) and is no German word or name known here; it was taken for "Umsetzung", the one German word or known name a typical misreading leads to; check it against the scan.`,
       },
     ]);
     expect(record.evidence?.find((evidence) => evidence.path === path)?.text).toContain('Umsefzung');
