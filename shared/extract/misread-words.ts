@@ -17,7 +17,8 @@ import { bareWord, isKnownNameWord, isPlainLongWord, isPlainWord, type Lexicon, 
 /**
  * What tesseract reads for what, in pairs of (as read, as printed): strokes run together or split
  * apart (m for "in", "rn" or "ni"; n for "ri"; h for "li"; ü for "ti"), letters of one shape (E and F,
- * c and e, i, l and j), and the dots of an umlaut lost or added.
+ * c and e, i, l and j; n for an r whose arm the scan ran into the next stroke), and the dots of an
+ * umlaut lost or added.
  */
 const CONFUSIONS: readonly (readonly [read: string, printed: string])[] = [
   ['m', 'in'],
@@ -27,6 +28,7 @@ const CONFUSIONS: readonly (readonly [read: string, printed: string])[] = [
   ['in', 'm'],
   ['n', 'ri'],
   ['ri', 'n'],
+  ['n', 'r'],
   ['h', 'li'],
   ['li', 'h'],
   ['ü', 'ti'],

@@ -28,6 +28,7 @@ describe('the words a misread word may stand for', () => {
     expect(oneConfusionAway('ssozialpädagogischer')).toContain('sozialpädagogischer');
     expect(oneConfusionAway('ugendwerkstatt')).toContain('Jugendwerkstatt');
     expect(oneConfusionAway('Qualifizjerung')).toContain('Qualifizierung');
+    expect(oneConfusionAway('Benufliche')).toContain('Berufliche');
     // Never the word itself, and no capital inside a word written with none.
     expect(oneConfusionAway('Migrations')).not.toContain('Migrations');
     expect(oneConfusionAway('Migrations')).not.toContain('MIgrations');
@@ -39,6 +40,7 @@ describe('the words a misread word may stand for', () => {
     expect(inLexicon('Erauen')).toBe('Frauen');
     expect(inLexicon('ssozialpädagogischer')).toBe('sozialpädagogischer');
     expect(inLexicon('Aleinerziehende')).toBe('Alleinerziehende');
+    expect(inLexicon('Benufliche')).toBe('Berufliche');
   });
 
   it('takes no compound the lexicon only knows by taking it apart: it makes them up from near readings', () => {
