@@ -53,7 +53,7 @@ const KNOWN_PLACES = [
 ];
 
 /** Offices of the people who sign these agreements, for the ministry and for counties and cities. */
-const OFFICES: Record<PartyRole, readonly string[]> = {
+export const OFFICES: Record<PartyRole, readonly string[]> = {
   funder: [
     'Staatsminister', 'Staatsministerin', 'Minister', 'Ministerin', 'Staatssekretär', 'Staatssekretärin',
     'Ministerialdirektor', 'Ministerialdirektorin', 'Ministerialdirigent', 'Ministerialdirigentin',
@@ -166,7 +166,8 @@ function knownSpelling(written: string): string | undefined {
   return KNOWN_PLACES.find((place) => similarity(folded, foldForComparison(place)) >= NAME_MATCH_THRESHOLD);
 }
 
-const OFFICE_HOLDERS = [...new Set(MINISTRIES.flatMap((ministry) => ministry.officeHolders))];
+/** The people who have held the ministry's offices and signed its agreements. */
+export const OFFICE_HOLDERS = [...new Set(MINISTRIES.flatMap((ministry) => ministry.officeHolders))];
 
 /**
  * The name of the ministry's signatory spelt as its office holder's, where OCR misread one letter of it

@@ -1,6 +1,7 @@
 import type { ValueEvidence, ValueWord } from '../extract/evidence.js';
 import { bareWord, isPlainLongWord, type Lexicon, PERSON_NAME_PATH } from '../extract/lexicon.js';
 import { acronymIn, smallWordSkipped, spelledLetterByLetter } from '../extract/acronyms.js';
+import { readAsListedValue } from '../extract/listed-values.js';
 import type { MisreadWord } from '../extract/misread-words.js';
 import { textAt } from '../schema/paths.js';
 import type { Agreement, RecordIssue } from '../schema/record.js';
@@ -38,8 +39,10 @@ type AddIssue = (path: string, code: string, message: string) => void;
  * The word floor holds for each word with a letter or a figure, except an acronym its value spells out
  * letter by letter (`spelledLetterByLetter`) on a page of normal print: the words it stands for witness
  * each of its letters, and tesseract is unsure of a short word in mixed case whatever it reads ("TAff"
- * read right at 20–45 % in a light serif). On faint print, where strokes and so letters go missing,
- * the acronym is held to the floor like any word.
+ * read right at 20–45 % in a light serif). Nor do the floors hold for a value of a closed list that
+ * its reading stands for unmistakably (`readAsListedValue`: "Oberbirgermeisterin" at 54 % is
+ * "Oberbürgermeisterin", "ÜSBZ" read exactly at 38 % the known project). On faint print, where
+ * strokes and so letters go missing, the acronym and the listed value are held to the floors like any.
  */
 export function validateConfidence(agreement: Partial<Agreement>, context: OcrValuesContext, add: AddIssue): void {
   const percent = (confidence: number) => `${Math.round(confidence * 100)} %`;
@@ -49,6 +52,7 @@ export function validateConfidence(agreement: Partial<Agreement>, context: OcrVa
     const faint = context.faintPrintPages?.includes(evidence.page) === true;
     const wordFloor = faint ? context.minFaintPrintWordConfidence : context.minWordConfidence;
     const value = textAt(agreement, evidence.path) ?? evidence.text;
+    if (!faint && readAsListedValue(evidence.path, value, evidence.text)) continue;
     const witnessed = (word: ValueWord) => !faint && spelledLetterByLetter(bareWord(word.text), value);
     const [weakest] = words.filter((word) => /[\p{L}\d]/u.test(word.text) && !witnessed(word)).sort((a, b) => a.confidence - b.confidence);
     const doubtfulWord = wordFloor !== undefined && weakest !== undefined && weakest.confidence < wordFloor;

@@ -133,10 +133,37 @@ describe('validation', () => {
       ['agreement.measures[0].projects[1]', 'value.low_confidence', `"${spelledOut}" on page 1 was read by OCR with a confidence of 85 % (its least sure word, "Alleinerziehende", at 30 %); check it against the scan.`],
     ]);
     // An acronym in capitals alone is no witness of a small letter OCR may have lost ("FA" for "FiA").
-    const easy = 'EASY – Entwicklung Ausbildung Soziale Teilhabe You';
-    const capitals = { ...taff(1, 0.25), evidence: { ...taff(1, 0.25).evidence, text: easy }, words: easy.split(' ').map((word) => ({ text: word, confidence: word === 'EASY' ? 0.25 : 0.95 })) };
-    expect(messages(capitals, seedLines())).toEqual([
-      ['agreement.measures[0].projects[1]', 'value.low_confidence', `"${easy}" on page 1 was read by OCR with a confidence of 85 % (its least sure word, "EASY", at 25 %); check it against the scan.`],
+    const asty = 'ASTY – Ausbildung Soziale Teilhabe You';
+    const capitals = { ...taff(1, 0.25), evidence: { ...taff(1, 0.25).evidence, text: asty }, words: asty.split(' ').map((word) => ({ text: word, confidence: word === 'ASTY' ? 0.25 : 0.95 })) };
+    expect(messages(capitals, seedLines().map((line) => line.replace('EASY – Entwicklung Ausbildung Soziale Teilhabe You', asty)))).toEqual([
+      ['agreement.measures[0].projects[1]', 'value.low_confidence', `"${asty}" on page 1 was read by OCR with a confidence of 85 % (its least sure word, "ASTY", at 25 %); check it against the scan.`],
+    ]);
+  });
+
+  it('does not doubt a value of a closed list that its reading stands for unmistakably, however unsure OCR was of it, but on faint print', () => {
+    const read = (path: string, page: number, text: string, confidence: number) => ({
+      evidence: { path, page, box: { left: 0.1, top: 0.1, width: 0.3, height: 0.02 }, source: 'tesseract' as const, confidence, text },
+      words: text.split(' ').map((word) => ({ text: word, confidence })),
+    });
+    const result = validateFindings(extractAgreement(seedLines()), {
+      today,
+      lowConfidencePages: [],
+      unreadPages: [],
+      values: [
+        read('agreement.measures[0].projects[0]', 1, 'ÜSBZ', 0.38),
+        read('agreement.signatures[0].name', 1, 'Heike Hofmamn', 0.35),
+        read('agreement.signatures[0].title', 2, 'Staatsministerin', 0.4),
+        // Read exactly, but "Kreisbeigeordneter" may have been read one letter short.
+        read('agreement.signatures[1].title', 1, 'Kreisbeigeordnete', 0.4),
+      ],
+      minValueConfidence: 0.7,
+      minWordConfidence: 0.5,
+      faintPrintPages: [2],
+      minFaintPrintWordConfidence: 0.9,
+    });
+    expect(result.issues.map((issue) => [issue.path, issue.code])).toEqual([
+      ['agreement.signatures[0].title', 'value.low_confidence'],
+      ['agreement.signatures[1].title', 'value.low_confidence'],
     ]);
   });
 

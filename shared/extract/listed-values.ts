@@ -1,0 +1,54 @@
+import { distance } from 'fastest-levenshtein';
+import { STANDARD_MEASURE_TYPES } from '../data/measure-types.js';
+import { KNOWN_PROJECTS } from '../data/projects.js';
+import { foldForComparison } from './normalize.js';
+import { OFFICE_HOLDERS, OFFICES } from './signatures.js';
+
+/**
+ * Values of the closed lists the project knows: the offices of those who sign, the ministry's office
+ * holders, the standard measure types and the projects counties fund year after year. Where OCR read
+ * such a value so that it can stand for no other entry, the list says what the value is, and OCR's
+ * confidence in the letters adds nothing: tesseract is unsure of "ÜSBZ" and "Grüttner" whatever it reads.
+ */
+
+/** Letters alone, in small letters, their umlauts kept: the dots tell "ÜSBZ" from "USBZ". */
+const lettersOf = (text: string) => text.toLocaleLowerCase('de').replace(/ß/gu, 'ss').replace(/[^\p{L}\d]/gu, '');
+
+/** The list a value at a path may come from. */
+function listAt(path: string): readonly string[] | undefined {
+  if (/^agreement\.signatures\[\d+\]\.title$/.test(path)) return [...OFFICES.funder, ...OFFICES.recipient];
+  if (/^agreement\.signatures\[\d+\]\.name$/.test(path)) return OFFICE_HOLDERS;
+  if (/^agreement\.measures\[\d+\]\.title$/.test(path)) return STANDARD_MEASURE_TYPES;
+  if (/^agreement\.measures\[\d+\]\.projects\[\d+\]$/.test(path)) return KNOWN_PROJECTS;
+  return undefined;
+}
+
+/** Letters from which a reading may be a letter off its entry and still stand for it alone; a shorter one must be exact. */
+const NEAR_ENTRY_LETTERS = 8;
+/** How many more letters another entry must be from the reading than its own, for the reading to stand for its own alone. */
+const MARGIN = 3;
+
+/**
+ * Whether the value at `path` is an entry of its list that the reading `read` stands for unmistakably:
+ * read exactly, or a letter off in a long entry ("Oberbirgermeisterin", "Stefan Grütiner"), and every
+ * other entry at least `MARGIN` letters further from the reading. An entry that is this one's shorter
+ * form ("Oberbürgermeister" of "Oberbürgermeisterin") is no rival where the reading holds the letters
+ * it lacks: OCR loses letters from a word's end, it does not add them. The reverse stands: "Landrat"
+ * read may be "Landrätin" with its ending lost, and stays in doubt.
+ */
+export function readAsListedValue(path: string, value: string, read: string): boolean {
+  const list = listAt(path);
+  if (!list?.includes(value)) return false;
+  const written = read.replace(/^(?:Der|Die)\s+/u, '');
+  const own = distance(lettersOf(written), lettersOf(value));
+  if (own > (lettersOf(value).length >= NEAR_ENTRY_LETTERS ? 1 : 0)) return false;
+  // Rivals are weighed without umlaut dots, which OCR loses as easily as it keeps them: "Landrat" is as
+  // near "Landrätin" as "Landratin" is.
+  const [reading, entry] = [foldForComparison(written), foldForComparison(value)];
+  return list.every((other) => {
+    const rival = foldForComparison(other);
+    if (other === value) return true;
+    const shorterForm = entry.startsWith(rival) && reading.endsWith(entry.slice(rival.length));
+    return shorterForm || distance(reading, rival) >= own + MARGIN;
+  });
+}

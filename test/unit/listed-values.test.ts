@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { readAsListedValue } from '../../shared/extract/listed-values.js';
+
+const office = 'agreement.signatures[1].title';
+
+describe('a value of a closed list as OCR read it', () => {
+  it('stands for its entry unmistakably where it is read exactly, or a letter off in a long entry, and every other entry is three letters further', () => {
+    expect(readAsListedValue(office, 'Oberbürgermeisterin', 'Oberbürgermeisterin')).toBe(true);
+    expect(readAsListedValue(office, 'Oberbürgermeisterin', 'Oberbirgermeisterin')).toBe(true);
+    expect(readAsListedValue(office, 'Staatsministerin', 'Die Staatsministerin')).toBe(true);
+    expect(readAsListedValue('agreement.signatures[0].name', 'Stefan Grüttner', 'Stefan Grütiner')).toBe(true);
+    expect(readAsListedValue('agreement.measures[2].projects[0]', 'ÜSBZ', 'ÜSBZ')).toBe(true);
+    expect(readAsListedValue('agreement.measures[0].title', 'Ausbildungsvorbereitung', 'Ausbildungsvorberejtung')).toBe(true);
+  });
+
+  it('does not where OCR may have lost the ending of another entry: a masculine office may be the feminine one read short', () => {
+    expect(readAsListedValue(office, 'Landrat', 'Landrat')).toBe(false);
+    expect(readAsListedValue(office, 'Staatssekretär', 'Staatssekretär')).toBe(false);
+    expect(readAsListedValue(office, 'Kreisbeigeordnete', 'Kreisbeigeordnete')).toBe(false);
+  });
+
+  it('does not for a short entry read a letter off, umlaut dots included, two letters off, or a value no list holds', () => {
+    expect(readAsListedValue('agreement.measures[2].projects[0]', 'ÜSBZ', 'USBZ')).toBe(false);
+    expect(readAsListedValue(office, 'Oberbürgermeisterin', 'Oberbirgermeistenin')).toBe(false);
+    expect(readAsListedValue('agreement.measures[2].projects[0]', 'Jugendwerkstatt Nord', 'Jugendwerkstatt Nord')).toBe(false);
+    expect(readAsListedValue('agreement.signatures[1].name', 'Johannes Baron', 'Johannes Baron')).toBe(false);
+    expect(readAsListedValue('agreement.signatures[1].place', 'Wiesbaden', 'Wiesbaden')).toBe(false);
+  });
+});
