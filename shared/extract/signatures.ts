@@ -75,7 +75,7 @@ const PERSON_NAME = new RegExp(
   'u',
 );
 /** Words of organisations and page furniture, which look like names but are none. */
-const NOT_A_NAME = /^(?:Hessisch|Minist|Sozialminist|Landkreis|Kreis|Stadt|Magistrat|Seite|Zielvereinbarung|Der$|Die$|Das$|Für$|Und$)/;
+const NOT_A_NAME = /^(?:Hessisch|Minist|Sozialminist|Landkreis|Kreis|Stadt|(?:Landeshaupt|Wissenschafts|Universitäts|Kreis|Hanse)stadt|Magistrat|Seite|Zielvereinbarung|Der$|Die$|Das$|Für$|Und$)/;
 const REPRESENTATION_PREFIX = /^(?:gez\.|i\.\s?V\.|i\.\s?A\.|In\s+Vertretung|Im\s+Auftrag)\s*/i;
 
 interface Office {
@@ -110,8 +110,13 @@ function isOffice(line: string): boolean {
   return readOffice(line) !== undefined;
 }
 
-/** The person's name in a line, with OCR's stray marks around it left out ("Monika Jäger eo"). */
+/**
+ * The person's name in a line, with OCR's stray marks around it left out ("Monika Jäger eo"). A line
+ * that opens with an article in the genitive or dative names an organisation ("der Landeshauptstadt
+ * Wiesbaden"), not a person.
+ */
 export function personNameIn(line: string): string | undefined {
+  if (/^(?:der|des|dem)\s/u.test(line.trim())) return undefined;
   // A period, colon or comma after a whole name is OCR's ("Dr. Andrea. Krämer", "Heike: Hofmann");
   // initials and "Dr." keep their periods.
   const tokens = line
@@ -290,8 +295,20 @@ function rejoinWrappedDates(lines: readonly string[]): RejoinedLines {
 }
 
 /**
+ * Whether the line is a person's name and nothing else, each name of three letters or more with a vowel
+ * ("Ulrike Hoffmann"): OCR may be as unsure of a name as of a scribble, but a scribble does not read so.
+ */
+function readsAsPersonName(line: string): boolean {
+  const name = personNameIn(line);
+  if (name !== line.trim()) return false;
+  return name.split(/\s+/).every((part) => /\.$/.test(part) || (/^\p{Lu}\p{Ll}{2,}(?:-\p{Lu}\p{Ll}{2,})?$/u.test(part) && /[aeiouäöüy]/u.test(part)));
+}
+
+/**
  * Reads every signature block from `fromLine` on; parties are assigned by office, then by order. What
- * OCR read from a scribble or stamp (see `isNoiseLine`) is no line of a block.
+ * OCR read from a scribble or stamp (see `isNoiseLine`) is no line of a block, unless it reads as a
+ * person's name (`readsAsPersonName`): that is the signatory's, however unsure OCR was of it, and its
+ * value goes to review by its words' confidence.
  */
 export function extractSignatures(allLines: readonly string[], fromLine = 0, geometry: readonly (LineGeometry | undefined)[] = []): SignatureBlock[] {
   const { lines, original } = rejoinWrappedDates(allLines);
@@ -317,7 +334,7 @@ export function extractSignatures(allLines: readonly string[], fromLine = 0, geo
     let next = index + 1;
     for (; next < lines.length && next <= index + BLOCK_BODY_LINES; next++) {
       const row = lines[next] ?? '';
-      if (isNoiseLine(row, geometry[next])) continue;
+      if (isNoiseLine(row, geometry[next]) && !readsAsPersonName(row)) continue;
       // Cells without a word of three letters are specks and scribbles, not text.
       let rowCells = row.split(CELL_SEPARATOR).flatMap((cell) => cell.split(/ {3,}/)).filter((cell) => /\p{L}{3}/u.test(cell));
       if (starts.length === 2 && rowCells.length !== 2) rowCells = rowCells.flatMap((cell) => splitSideBySide(cell) ?? [cell]);

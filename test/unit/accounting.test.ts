@@ -156,6 +156,15 @@ describe('structural checks', () => {
     expect(result.issues).toEqual([expect.objectContaining({ path: 'agreement.signatures[1].date', code: 'signature.date_unreadable' })]);
   });
 
+  it('keeps a signatory\'s name that OCR read as unsure as a scribble, and takes no organisation for a name', () => {
+    const lines = seedLines().map((line) => (line === 'des Landkreises' ? 'der Landeshauptstadt Wiesbaden' : line)).filter((line) => line !== 'Main-Taunus-Kreis');
+    const geometry = lines.map((line) => ocrLine(line, line === 'Johannes Baron' ? 0.3 : 0.93));
+    expect(extractAgreement(lines, geometry).agreement.signatures?.[1]).toEqual({ party: 'recipient', place: 'Hofheim', date: '2025-08-18', name: 'Johannes Baron', title: 'Kreisbeigeordneter' });
+    // A scribble that reads as no name stays out of the block; the organisation below the office is no name either.
+    const scribbled = lines.map((line) => (line === 'Johannes Baron' ? 'Mn On fi 5X' : line));
+    expect(extractAgreement(scribbled, geometry).agreement.signatures?.[1]).toEqual({ party: 'recipient', place: 'Hofheim', date: '2025-08-18', title: 'Kreisbeigeordneter' });
+  });
+
   it('flags a measure whose title is none of the measure types the programme lists in § 1, where it lists them', () => {
     expect(validate(seedLines()).issues).toEqual([]);
     const lines = seedLines().map((line) => line.replace('3. Qualifizierungsprojekte zur Arbeitsmarktintegration, Fachkräftesicherung', '3. Hausaufgabenhilfe Grundschule'));
