@@ -9,7 +9,7 @@ import { SECTION_HEADING } from './measure-lines.js';
 import { extractMeasures } from './measures.js';
 import { isNoiseLine, isSpeckLine } from './noise.js';
 import { CELL_SEPARATOR } from '../pdf/text-layer.js';
-import { foldForComparison, joinWrapped } from './normalize.js';
+import { foldForComparison, joinWrapped, similarity } from './normalize.js';
 import { type Found, funderParty, recipientParty, splitParties, withKnownMinistryName, withKnownRecipientName } from './party-mentions.js';
 import { extractSignatures, type SignatureBlock } from './signatures.js';
 
@@ -41,6 +41,8 @@ export interface ExtractionFindings {
     listCutBefore?: string;
     /** Measures (indexes) whose titles share no word with any item of the programme's list in § 1. */
     outsideProgramme: number[];
+    /** Stretches of values OCR misread that were taken as the document writes them elsewhere. */
+    respelled: Respelling[];
   };
 }
 
@@ -214,12 +216,62 @@ function budgetYear(title: string | undefined, text: string): Found<number> | un
 }
 
 /** "Ausbildungs- und Qualifizierungsbudgets" → "Ausbildungs- und Qualifizierungsbudget". */
+const PROGRAM_NAME = /((?:[A-ZÄÖÜ][\p{L}]*-\s(?:und|sowie)\s)?[A-ZÄÖÜ][\p{L}]*budget)(?:s|es)?\b/u;
+
 function program(title: string | undefined, text: string): Found<string> | undefined {
-  const pattern = /((?:[A-ZÄÖÜ][\p{L}]*-\s(?:und|sowie)\s)?[A-ZÄÖÜ][\p{L}]*budget)(?:s|es)?\b/u;
-  const inTitle = title ? pattern.exec(title) : null;
+  const inTitle = title ? PROGRAM_NAME.exec(title) : null;
   if (inTitle?.[1]) return { value: inTitle[1].replace(/\s+/g, ' '), in: 'title', written: inTitle[0] };
-  const inText = pattern.exec(text);
+  const inText = PROGRAM_NAME.exec(text);
   return inText?.[1] ? { value: inText[1].replace(/\s+/g, ' '), in: 'text', index: inText.index, length: inText[0].length } : undefined;
+}
+
+/** The programme's name as the document writes it most often, where it does so at least twice and no other name as often. */
+function programAsWritten(text: string): { name: string; count: number } | undefined {
+  const counts = new Map<string, number>();
+  for (const match of text.matchAll(new RegExp(PROGRAM_NAME.source, 'gu'))) {
+    const name = (match[1] ?? '').replace(/\s+/g, ' ');
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  const [first, second] = [...counts.entries()].sort((a, b) => b[1] - a[1]);
+  return first && first[1] >= 2 && first[1] !== second?.[1] ? { name: first[0], count: first[1] } : undefined;
+}
+
+/** How near the title's words must come to the programme's name as the document writes it to be taken for it. */
+const PROGRAM_SIMILARITY = 0.85;
+
+/** A stretch of the title that OCR misread, and what the document's own text says it is. */
+export interface Respelling {
+  path: string;
+  read: string;
+  taken: string;
+  /** How often the document writes it so elsewhere. */
+  count: number;
+}
+
+/**
+ * The title with the programme's name as the document writes it elsewhere, where OCR misread or split it
+ * in the title ("Qualifizi jerungsbudgets", "Aus bildungs- und …"): the run of the title's words nearest
+ * to the name, in the genitive the title puts it in or as it stands, where near enough and not the same.
+ */
+function withProgramAsWritten(title: string, written: { name: string; count: number }): { title: string; respelling: Respelling } | undefined {
+  const words = title.split(' ');
+  let best: { start: number; end: number; taken: string; score: number } | undefined;
+  for (const taken of [`${written.name}s`, written.name]) {
+    const size = taken.split(' ').length;
+    for (let length = Math.max(1, size - 1); length <= size + 1; length++) {
+      for (let start = 0; start + length <= words.length; start++) {
+        const run = words.slice(start, start + length).join(' ').replace(/[,.;:]+$/u, '');
+        if (run === taken) return undefined;
+        const score = similarity(foldForComparison(run), foldForComparison(taken));
+        if (score >= PROGRAM_SIMILARITY && score > (best?.score ?? 0)) best = { start, end: start + length, taken, score };
+      }
+    }
+  }
+  if (!best) return undefined;
+  const read = words.slice(best.start, best.end).join(' ');
+  const trailing = /[,.;:]*$/u.exec(read)?.[0] ?? '';
+  const respelled = [...words.slice(0, best.start), `${best.taken}${trailing}`, ...words.slice(best.end)].join(' ');
+  return { title: respelled, respelling: { path: 'agreement.title', read: read.slice(0, read.length - trailing.length), taken: best.taken, count: written.count } };
 }
 
 /**
@@ -229,7 +281,9 @@ function program(title: string | undefined, text: string): Found<string> | undef
 export function extractAgreement(lines: readonly string[], geometry: readonly (LineGeometry | undefined)[] = []): ExtractionFindings {
   const text = lines.map((line) => line.split(CELL_SEPARATOR).join(' ')).join('\n');
   const heading = titleBlock(lines, geometry);
-  const title = heading?.title;
+  const programWritten = programAsWritten(text);
+  const respelled = heading?.title && programWritten ? withProgramAsWritten(heading.title, programWritten) : undefined;
+  const title = respelled?.title ?? heading?.title;
   const year = budgetYear(title, text);
   const { funderPhrase, recipientPhrase } = title ? splitParties(title) : {};
 
@@ -345,6 +399,7 @@ export function extractAgreement(lines: readonly string[], geometry: readonly (L
       unaccounted,
       ...(measureList?.cutBefore !== undefined ? { listCutBefore: lines[measureList.cutBefore] ?? '' } : {}),
       outsideProgramme,
+      respelled: respelled ? [respelled.respelling] : [],
     },
   };
 }

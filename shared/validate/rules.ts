@@ -177,6 +177,9 @@ export function validateFindings(findings: ExtractionFindings, context: Validati
   for (const index of facts.outsideProgramme) {
     add(`agreement.measures[${index}].title`, 'measure.outside_programme', `The measure "${measures[index]?.title ?? ''}" is none of the measure types the programme lists in § 1.`);
   }
+  for (const { path, read, taken, count } of facts.respelled) {
+    add(path, 'value.respelled', `The title reads "${read}", which the document writes "${taken}" elsewhere (its programme, named so ${count} times); it was taken so; check it against the scan.`);
+  }
   for (const text of facts.unaccounted) {
     if (text.measureWithoutProjects) {
       add(text.path, 'measure.projects_unread', `This measure has no projects, but text stands under it that was not read as any: ${quoted(text.lines)}.`);

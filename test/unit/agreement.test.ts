@@ -303,6 +303,25 @@ describe('agreements in other layouts', () => {
     expect(named('Dafür will das Hessische Ministerium für Soziales und lntegration (HMSI) Ziele vereinbaren.')).toBe('Hessisches Ministerium für Soziales und Integration');
   });
 
+  it('takes the programme in the title as the document writes it elsewhere, twice or more, where OCR misread or split it there, and says so', () => {
+    const withTitleEnd = (end: string, extra = ['Das HMSI verfolgt mit dem Ausbildungsbudget 2017 das Ziel, die Ausbildungsfähigkeit zu steigern.']) => {
+      const lines = agreementLines().map((line) => (line === 'zur Umsetzung des hessischen Ausbildungsbudgets' ? end : line));
+      return extractAgreement(clean([...lines.slice(0, 7), ...extra, ...lines.slice(7)]));
+    };
+    const title = 'Zielvereinbarung 2017 zwischen dem Hessischen Ministerium für Soziales und Integration und der Stadt Kassel zur Umsetzung des hessischen Ausbildungsbudgets';
+    for (const misread of ['Ausbil dungsbudgets', 'Ausbildungshudgets', 'Aushildungsbudgets.']) {
+      const { agreement, facts } = withTitleEnd(`zur Umsetzung des hessischen ${misread}`);
+      expect(agreement.title, misread).toBe(title);
+      expect(agreement.program, misread).toBe('Ausbildungsbudget');
+      expect(facts.respelled, misread).toEqual([{ path: 'agreement.title', read: misread.replace(/\.$/, ''), taken: 'Ausbildungsbudgets', count: 2 }]);
+    }
+    // Written so in the title, nothing is taken; nor where the text writes the name only once.
+    expect(withTitleEnd('zur Umsetzung des hessischen Ausbildungsbudgets').facts.respelled).toEqual([]);
+    expect(withTitleEnd('zur Umsetzung des hessischen Ausbildungshudgets', []).facts.respelled).toEqual([]);
+    // Another programme in the title is no misreading of the one in the text.
+    expect(withTitleEnd('zur Umsetzung des hessischen Qualifizierungsbudgets').agreement.title).toContain('Qualifizierungsbudgets');
+  });
+
   it('takes no word three letters away from "Zielvereinbarung" for the start of the title', () => {
     expect(misreadTitleWord('Zielveranbarung 2017')).toEqual({ read: 'Zielveranbarung', word: 'Zielvereinbarung' });
     expect(misreadTitleWord('Zielvereinbarung 2017')).toBeUndefined();

@@ -167,6 +167,19 @@ describe('validation', () => {
     ]);
   });
 
+  it('sends a title whose programme was taken as the document writes it elsewhere to review, with the reading', () => {
+    const lines = seedLines().map((line) => line.replace('zur Umsetzung des hessischen Ausbildungs- und Qualifizierungsbudgets', 'zur Umsetzung des hessischen Ausbildungs- und Qualifizi jerungsbudgets'));
+    const result = validateFindings(extractAgreement(lines), { today, lowConfidencePages: [], unreadPages: [] });
+    expect(result.status).toBe('needs_review');
+    expect(result.issues.map((issue) => [issue.path, issue.code, issue.message])).toEqual([
+      [
+        'agreement.title',
+        'value.respelled',
+        'The title reads "Ausbildungs- und Qualifizi jerungsbudgets", which the document writes "Ausbildungs- und Qualifizierungsbudgets" elsewhere (its programme, named so 6 times); it was taken so; check it against the scan.',
+      ],
+    ]);
+  });
+
   it('holds each word of a value on a page of faint print to the higher floor, and the others to the usual one', () => {
     const value = (path: string, page: number, text: string, weakest: number) => ({
       evidence: { path, page, box: { left: 0.1, top: 0.1, width: 0.3, height: 0.02 }, source: 'tesseract' as const, confidence: 0.9, text },
