@@ -43,24 +43,33 @@ export interface RowSpan {
 /**
  * The strips of the page that hold a skipped line of text: rows of ink outside every line read (`read`,
  * each line's top and bottom), as tall as the lines read are (their median height), and as full of ink as
- * a line of words. None where no line was read, since no height is known then.
+ * a line of words. None where no line was read, since no height is known then. The rows around each line
+ * read (`COVER_MARGIN`) count as its own first; where a line was lost between two read ones that stand
+ * no more than a line apart ("und Beschäftigung", the second line of a measure title), those rows hold
+ * most of it, and it is sought again in the rows outside the lines' boxes alone.
  */
 export function skippedLineStrips(page: GreyImage, read: readonly RowSpan[]): RowSpan[] {
   const heights = read.map((line) => line.bottom - line.top).filter((height) => height > 0).sort((a, b) => a - b);
   const lineHeight = heights[Math.floor(heights.length / 2)];
   if (lineHeight === undefined) return [];
-  const covered = new Uint8Array(page.height);
-  const margin = Math.round(lineHeight * COVER_MARGIN);
-  for (const line of read) {
-    for (let row = Math.max(0, line.top - margin); row < Math.min(page.height, line.bottom + margin); row++) covered[row] = 1;
-  }
   const inkPerRow = new Uint32Array(page.height);
   for (let row = 0; row < page.height; row++) {
-    if (covered[row]) continue;
     let ink = 0;
     const start = row * page.width;
     for (let x = 0; x < page.width; x++) if ((page.pixels[start + x] ?? 255) < INK) ink++;
     inkPerRow[row] = ink;
+  }
+  const withMargin = stripsOutside(page, read, inkPerRow, lineHeight, Math.round(lineHeight * COVER_MARGIN));
+  const between = stripsOutside(page, read, inkPerRow, lineHeight, 0).filter((strip) => !withMargin.some((other) => other.top < strip.bottom && strip.top < other.bottom));
+  const strips = [...withMargin, ...between].sort((a, b) => a.top - b.top);
+  return strips.length > MAX_STRIPS ? [] : strips;
+}
+
+/** The strips of ink as tall and as full as a line of text in the rows that no line read, widened by `margin`, covers. */
+function stripsOutside(page: GreyImage, read: readonly RowSpan[], inkPerRow: Uint32Array, lineHeight: number, margin: number): RowSpan[] {
+  const covered = new Uint8Array(page.height);
+  for (const line of read) {
+    for (let row = Math.max(0, line.top - margin); row < Math.min(page.height, line.bottom + margin); row++) covered[row] = 1;
   }
   const inked = (row: number) => !covered[row] && (inkPerRow[row] ?? 0) >= page.width * ROW_INK_SHARE;
   const strips: RowSpan[] = [];
@@ -86,5 +95,5 @@ export function skippedLineStrips(page: GreyImage, read: readonly RowSpan[]): Ro
     const tallEnough = height >= lineHeight * HEIGHT_RANGE[0] && height <= lineHeight * HEIGHT_RANGE[1];
     if (tallEnough && ink / height >= page.width * STRIP_INK_SHARE) strips.push({ top, bottom });
   }
-  return strips.length > MAX_STRIPS ? [] : strips;
+  return strips;
 }

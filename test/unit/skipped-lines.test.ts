@@ -27,6 +27,18 @@ describe('lines tesseract skipped', () => {
     expect(skippedLineStrips(image, read)).toEqual([{ top: 160, bottom: 190 }]);
   });
 
+  it('are found in the rows between two lines read that stand less than two lines apart, where the rows around each hold most of the lost one', () => {
+    const tight = [
+      { top: 100, bottom: 130 },
+      { top: 156, bottom: 186 },
+      { top: 280, bottom: 310 },
+    ];
+    const image = page([...tight, { top: 131, bottom: 155 }]);
+    expect(skippedLineStrips(image, tight)).toEqual([{ top: 131, bottom: 155 }]);
+    // Descenders and accents of the lines read, in the rows between them, are no line.
+    expect(skippedLineStrips(page([...tight, { top: 131, bottom: 135, every: 20 }, { top: 151, bottom: 155, every: 20 }]), tight)).toEqual([]);
+  });
+
   it('are no specks, no rule, nothing far taller than a line, and nothing where no line was read to measure by', () => {
     const specks: [number, number][] = Array.from({ length: 300 }, (_, index) => [(index * 37) % WIDTH, 400 + ((index * 11) % 150)]);
     // A rule two rows high, and a block of ink four lines tall (a picture, a stamp in black).
