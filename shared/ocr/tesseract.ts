@@ -80,7 +80,7 @@ function wordImage(page: GreyImage, word: PageWord, scale: number, widen?: 'left
 }
 
 /** The lines of a reading of the page's rows from `top` on, in page pixels. */
-function linesRead(data: RecognizeResult['data'], top: number): BandLine[] {
+function linesRead(data: RecognizeResult['data'], top: number, page: GreyImage): BandLine[] {
   const lines: BandLine[] = [];
   for (const block of data.blocks ?? []) {
     for (const paragraph of block.paragraphs) {
@@ -98,6 +98,7 @@ function linesRead(data: RecognizeResult['data'], top: number): BandLine[] {
               fs: capitalFs(word.symbols ?? [], top),
             },
             word.symbols ?? [],
+            page,
           ),
         );
         const baseline = { x0: line.baseline.x0, y0: top + line.baseline.y0, x1: line.baseline.x1, y1: top + line.baseline.y1 };
@@ -224,7 +225,7 @@ export class TesseractOcrEngine implements OcrEngine {
     const read = await Promise.all(
       bands.map(async (band) => {
         const { data } = await pool.recognize(pgmRows(page, band.top, band.bottom), thresholding);
-        return linesRead(data, band.top).filter((line) => band.keep(line.centre));
+        return linesRead(data, band.top, page).filter((line) => band.keep(line.centre));
       }),
     );
     const spans = spansOf(read.flat());
@@ -233,7 +234,7 @@ export class TesseractOcrEngine implements OcrEngine {
         const crop = gapAround(strip, spans, page.height);
         const { data } = await pool.recognize(inkRows(page, crop.top, crop.bottom), thresholding);
         // Only what stands in the strip: a neighbour's descenders or accents read apart are no line.
-        return linesRead(data, crop.top).filter((line) => line.centre >= strip.top && line.centre < strip.bottom && line.words.some((word) => /\p{L}{2}/u.test(word.text)));
+        return linesRead(data, crop.top, page).filter((line) => line.centre >= strip.top && line.centre < strip.bottom && line.words.some((word) => /\p{L}{2}/u.test(word.text)));
       }),
     );
     const ordered = [...read.flat(), ...skipped.flat()].sort((a, b) => a.centre - b.centre);

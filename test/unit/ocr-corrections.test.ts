@@ -119,30 +119,41 @@ describe('the readings of a doubtful word', () => {
 });
 
 describe('thousands tesseract ran together', () => {
-  /** A word of digits with the gaps between its symbols as given, each digit 20 pixels wide and 37 high. */
-  function digits(text: string, gaps: number[]) {
+  /**
+   * A word of digits with the gaps between them as the page shows them, each digit 20 pixels wide and 37
+   * high, drawn as a ring (two bars and two stems); tesseract's boxes reach `overreach` pixels to the left.
+   */
+  function digits(text: string, gaps: number[], overreach = 0) {
     let x = 100;
+    const marks: [number, number, number, number][] = [];
     const symbols = [...text].map((digit, index) => {
-      const bbox = { x0: x, x1: x + 20, y0: 10, y1: 47 };
+      marks.push([x, 10, 20, 3], [x, 44, 20, 3], [x, 10, 3, 37], [x + 17, 10, 3, 37]);
+      const bbox = { x0: x - (index > 0 ? overreach : 0), x1: x + 20, y0: 10, y1: 47 };
       x += 20 + (gaps[index] ?? 0);
       return { text: digit, bbox };
     });
-    return { word: { text, confidence: 94, x0: 100, x1: x - (gaps.at(-1) ?? 0), y0: 10, y1: 47 }, symbols };
+    const word = { text, confidence: 94, x0: 100, x1: x - (gaps.at(-1) ?? 0), y0: 10, y1: 47 };
+    return { word, symbols, page: greyPage(400, 60, marks) };
   }
 
   it('are split where the page shows the gaps at every thousands position', () => {
-    const { word, symbols } = digits('4287572', [14, 6, 7, 14, 6, 6]);
-    expect(splitDigitGroups(word, symbols).map((part) => [part.text, part.x0, part.x1, part.confidence])).toEqual([
+    const { word, symbols, page } = digits('4287572', [14, 6, 7, 14, 6, 6]);
+    expect(splitDigitGroups(word, symbols, page).map((part) => [part.text, part.x0, part.x1, part.confidence])).toEqual([
       ['4', 100, 120],
       ['287', 134, 207],
       ['572', 221, 293],
     ].map(([text, x0, x1]) => [text, x0, x1, 94]));
   });
 
+  it('are measured on the page, not by tesseract\'s boxes, which may reach over a thousands gap', () => {
+    const { word, symbols, page } = digits('2610291', [12, 1, 2, 12, 2, 1], 14);
+    expect(splitDigitGroups(word, symbols, page).map((part) => part.text)).toEqual(['2', '610', '291']);
+  });
+
   it('stay one word where the digits are evenly set, or only one gap is wide, or it is no run of five digits', () => {
     const split = (text: string, gaps: number[]) => {
-      const { word, symbols } = digits(text, gaps);
-      return splitDigitGroups(word, symbols).map((part) => part.text);
+      const { word, symbols, page } = digits(text, gaps);
+      return splitDigitGroups(word, symbols, page).map((part) => part.text);
     };
     expect(split('4287572', [7, 6, 7, 8, 6, 6])).toEqual(['4287572']);
     expect(split('4287572', [14, 6, 7, 7, 6, 6])).toEqual(['4287572']);
