@@ -66,8 +66,9 @@ const TWO_CONFUSION_LETTERS = 10;
 
 /**
  * The words one confusion away from `word`: a pair of `CONFUSIONS` at one place, a thin letter lost
- * inside it, a letter read twice ("ssozialpädagogischer"), or the capital J at its start, which in
- * a serif face stands apart and is lost with the box's edge ("ugendwerkstatt").
+ * inside it, a letter read twice ("ssozialpädagogischer"), the capital J at its start, which in
+ * a serif face stands apart and is lost with the box's edge ("ugendwerkstatt"), or a thin letter read
+ * before it from a speck ("tsozialpädagogischer").
  */
 export function oneConfusionAway(word: string): string[] {
   const found = new Set<string>();
@@ -79,6 +80,8 @@ export function oneConfusionAway(word: string): string[] {
     if (word[at] === word[at - 1]) found.add(word.slice(0, at) + word.slice(at + 1));
   }
   if (/^\p{Ll}/u.test(word)) found.add(`J${word}`);
+  // A speck or a serif before the word read as a thin letter of its own ("tsozialpädagogischer").
+  if (/^[iltfrj]\p{Ll}{3}/u.test(word)) found.add(word.slice(1));
   found.delete(word);
   // A word capitalised at most at its start has no capital inside: "MIgrations" is no reading of "Mgrations".
   const innerCapital = (text: string) => /\p{Lu}/u.test(text.slice(1));

@@ -29,6 +29,7 @@ describe('the words a misread word may stand for', () => {
     expect(oneConfusionAway('ugendwerkstatt')).toContain('Jugendwerkstatt');
     expect(oneConfusionAway('Qualifizjerung')).toContain('Qualifizierung');
     expect(oneConfusionAway('Benufliche')).toContain('Berufliche');
+    expect(oneConfusionAway('tsozialpädagogischer')).toContain('sozialpädagogischer');
     // Never the word itself, and no capital inside a word written with none.
     expect(oneConfusionAway('Migrations')).not.toContain('Migrations');
     expect(oneConfusionAway('Migrations')).not.toContain('MIgrations');
@@ -41,6 +42,7 @@ describe('the words a misread word may stand for', () => {
     expect(inLexicon('ssozialpädagogischer')).toBe('sozialpädagogischer');
     expect(inLexicon('Aleinerziehende')).toBe('Alleinerziehende');
     expect(inLexicon('Benufliche')).toBe('Berufliche');
+    expect(inLexicon('tsozialpädagogischer')).toBe('sozialpädagogischer');
   });
 
   it('takes no compound the lexicon only knows by taking it apart: it makes them up from near readings', () => {
