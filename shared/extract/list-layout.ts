@@ -113,8 +113,13 @@ export function wrapped(layout: ListLayout, previousIndex: number, previous: str
   return previous.length + 1 + (next.split(' ')[0]?.length ?? 0) >= layout.referenceLength * 0.9;
 }
 
+/** Whether the text breaks off mid-phrase: after a comma or a dash, a conjunction, an article or a preposition, no name or title ends. */
+export function breaksOffMidPhrase(text: string): boolean {
+  return /(?:[,–-]|\b(?:und|oder|sowie|für|der|die|des|zur|zum|mit|in|im|von))$/.test(text.trimEnd());
+}
+
 /** The text alone says `next` goes on with `previous`: it starts in lower case, or `previous` breaks off mid-phrase. */
 export function continuesPhrase(previous: string, next: string): boolean {
   if (/[.:;!?]$/.test(previous)) return false;
-  return /^[a-zäöüß(]/.test(next) || /(?:[,–-]|\b(?:und|oder|sowie|für|der|die|des|zur|zum|mit|in|im|von))$/.test(previous);
+  return /^[a-zäöüß(]/.test(next) || breaksOffMidPhrase(previous);
 }

@@ -1,7 +1,7 @@
 import type { Measure } from '../schema/record.js';
 import { CELL_SEPARATOR } from '../pdf/text-layer.js';
 import type { LineSpan } from './evidence.js';
-import { continuesPhrase, type ListLayout, wrapped } from './list-layout.js';
+import { breaksOffMidPhrase, continuesPhrase, type ListLayout, wrapped } from './list-layout.js';
 import { BULLET_LINE, GLYPH_BULLET_LINE, MEASURE_LINE, measureNumber, OCR_DIGIT_CONFUSIONS, PARAGRAPH_START, PERIOD_LOST, PLACE_DATE_HINT, SECTION_HEADING, stripLeadingMarks } from './measure-lines.js';
 import { isCompleteStandardTitle } from './measure-titles.js';
 import { isSpeckLine, looksLikeText } from './noise.js';
@@ -189,8 +189,16 @@ class ListReader {
     const sentenceLike = line.length >= referenceLength * 0.6 || /[.!?]$/.test(line);
     if ((PARAGRAPH_START.test(line) && sentenceLike) || (/[.;!?]$/.test(line) && line.length >= referenceLength * 0.6)) return 'end';
     // A title that already is a whole standard measure type does not go on over the next line, and
-    // neither does one whose wrapped lines would start where this line starts: further right.
-    const indentedUnderTitle = open?.kind === 'title' && titleTextX !== undefined && lineX !== undefined && lineX > titleTextX + PROJECT_INDENT;
+    // neither does one whose wrapped lines would start where this line starts: further right, on the
+    // same page (another page's scan lies elsewhere), unless the title breaks off mid-phrase ("… im
+    // Kontext der", its last word carried over a page break).
+    const indentedUnderTitle =
+      open?.kind === 'title' &&
+      titleTextX !== undefined &&
+      lineX !== undefined &&
+      lineX > titleTextX + PROJECT_INDENT &&
+      this.layout.pageOf(index) === this.measurePage &&
+      !breaksOffMidPhrase(this.previousLine);
     const completeTitle = open?.kind === 'title' && (isCompleteStandardTitle(this.measures.at(-1)?.title ?? '', line) || indentedUnderTitle);
     // A blank line ends the item above (OCR leaves one at a paragraph's end), unless the item plainly
     // goes on; otherwise the list goes on only with a numbered or bulleted line, or one set as far

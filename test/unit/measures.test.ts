@@ -202,6 +202,25 @@ describe('a measure list as OCR reads it, with where its words start', () => {
     ]);
   });
 
+  it('carries a title that breaks off mid-phrase over the page break, wherever the next page\'s scan sets its last word', () => {
+    const onPage = (page: number, line: ReturnType<typeof scanned>) => ({ ...line, geometry: { ...line.geometry, page } });
+    const measures = read([
+      onPage(0, scanned(60, '1. Weiterbildungsmaßnahmen für Personal der Landkreise und kreisfreien Städte in')),
+      onPage(0, scanned(75, 'der fachlichen Verantwortung für Benachteiligte im Kontext der')),
+      onPage(1, scanned(95, 'Arbeitsmarktförderung')),
+      onPage(1, scanned(95, 'Assistierte Ausbildung plus')),
+      onPage(1, scanned(60, '2. Ausbildungsvorbereitung')),
+    ]);
+    expect(measures).toEqual([
+      {
+        number: 1,
+        title: 'Weiterbildungsmaßnahmen für Personal der Landkreise und kreisfreien Städte in der fachlichen Verantwortung für Benachteiligte im Kontext der Arbeitsmarktförderung',
+        projects: ['Assistierte Ausbildung plus'],
+      },
+      { number: 2, title: 'Ausbildungsvorbereitung', projects: [] },
+    ]);
+  });
+
   it('ends the list at a blank line followed by a line set further left than the list', () => {
     const measures = read([scanned(60, '1. Ausbildungsvorbereitung'), scanned(90, 'Jugendwerkstatt Nord'), blank, scanned(40, 'Zielsteuerung')]);
     expect(measures).toEqual([{ number: 1, title: 'Ausbildungsvorbereitung', projects: ['Jugendwerkstatt Nord'] }]);
