@@ -1,6 +1,7 @@
 import { GEBIETSKOERPERSCHAFTEN } from '../data/gebietskoerperschaften.js';
 import type { ExtractionFindings } from '../extract/agreement.js';
 import type { ValueEvidence } from '../extract/evidence.js';
+import { breaksOffMidPhrase } from '../extract/list-layout.js';
 import { numberWordsToCents } from '../extract/number-words.js';
 import { isKnownPlace } from '../extract/signatures.js';
 import { ministryForYear } from '../extract/parties.js';
@@ -173,6 +174,17 @@ export function validateFindings(findings: ExtractionFindings, context: Validati
   if (measures.length === 0) add('agreement.measures', 'measures.missing', 'No numbered list of measures was found.');
   if (facts.listCutBefore !== undefined) {
     add('agreement.measures', 'measures.list_cut', `The numbered list ends after measure ${measures.length}, but ${quoted([facts.listCutBefore])} follows before its section ends.`);
+  }
+  // A title or a name that breaks off mid-phrase ("… in Ausbildung und") lost its last line to OCR.
+  const named = [
+    ...(agreement.title ? [{ path: 'agreement.title', text: agreement.title }] : []),
+    ...measures.flatMap((measure, index) => [
+      { path: `agreement.measures[${index}].title`, text: measure.title },
+      ...measure.projects.map((project, at) => ({ path: `agreement.measures[${index}].projects[${at}]`, text: project })),
+    ]),
+  ];
+  for (const { path, text } of named.filter(({ text }) => breaksOffMidPhrase(text))) {
+    add(path, 'value.incomplete', `"${text}" breaks off mid-phrase, where no title or name ends: a line of it may have been lost; check it against the scan.`);
   }
   for (const index of facts.outsideProgramme) {
     add(`agreement.measures[${index}].title`, 'measure.outside_programme', `The measure "${measures[index]?.title ?? ''}" is none of the measure types the programme lists in § 1.`);

@@ -180,6 +180,15 @@ describe('validation', () => {
     ]);
   });
 
+  it('sends a title or name that breaks off mid-phrase to review: a line of it was lost', () => {
+    const cut = (from: string, to: string) => validateFindings(extractAgreement(seedLines().map((line) => line.replace(from, to))), { today, lowConfidencePages: [], unreadPages: [] });
+    expect(cut('2. Ausbildung und Ausbildungscoaching in anerkannten Ausbildungsberufen', '2. Ausbildung und Ausbildungscoaching in').issues.map((issue) => [issue.path, issue.code, issue.message])).toEqual([
+      ['agreement.measures[1].title', 'value.incomplete', '"Ausbildung und Ausbildungscoaching in" breaks off mid-phrase, where no title or name ends: a line of it may have been lost; check it against the scan.'],
+    ]);
+    expect(cut('Kontext der Arbeitsmarktförderung', 'Kontext der').issues.map((issue) => [issue.path, issue.code])).toEqual([['agreement.measures[3].title', 'value.incomplete']]);
+    expect(cut('2. Ausbildung und Ausbildungscoaching in anerkannten Ausbildungsberufen', '2. Ausbildung und Ausbildungscoaching im Land').status).toBe('valid');
+  });
+
   it('holds each word of a value on a page of faint print to the higher floor, and the others to the usual one', () => {
     const value = (path: string, page: number, text: string, weakest: number) => ({
       evidence: { path, page, box: { left: 0.1, top: 0.1, width: 0.3, height: 0.02 }, source: 'tesseract' as const, confidence: 0.9, text },
