@@ -53,6 +53,19 @@ export function smallWordSkipped(acronym: string, value: string): string | undef
   return words.slice(first + 1, last).find((word) => /^\p{Ll}/u.test(word));
 }
 
+/**
+ * A small letter the acronym in mixed case holds fewer times than words that spell it out begin with it
+ * ("TAf – Teilzeitausbildung für Alleinerziehende und familiär …": "für" and "familiär"): it may have
+ * lost one of them to OCR, the second "f" of "TAff". None for an acronym in capitals alone, or one that
+ * is not spelled out.
+ */
+export function smallLetterShort(acronym: string, value: string): string | undefined {
+  if (!/\p{Ll}/u.test(acronym) || acronymIn(acronym, value) !== 'spelled-out') return undefined;
+  const words = wordsSpellingOut(acronym, value) ?? [];
+  const letters = [...acronym];
+  return letters.find((letter) => /\p{Ll}/u.test(letter) && words.filter((word) => word.startsWith(letter)).length > letters.filter((other) => other === letter).length);
+}
+
 /** The words that spell the acronym out in its value (see `acronymIn`), where there are two or more. */
 function wordsSpellingOut(acronym: string, value: string): string[] | undefined {
   const at = value.indexOf(acronym);

@@ -1,6 +1,6 @@
 import type { ValueEvidence, ValueWord } from '../extract/evidence.js';
 import { bareWord, isPlainLongWord, type Lexicon, PERSON_NAME_PATH } from '../extract/lexicon.js';
-import { acronymIn, smallWordSkipped, spelledLetterByLetter } from '../extract/acronyms.js';
+import { acronymIn, smallLetterShort, smallWordSkipped, spelledLetterByLetter } from '../extract/acronyms.js';
 import { readAsListedValue } from '../extract/listed-values.js';
 import type { MisreadWord } from '../extract/misread-words.js';
 import { textAt } from '../schema/paths.js';
@@ -130,6 +130,8 @@ export function validateWords(agreement: Partial<Agreement>, context: OcrValuesC
       // Whether the lexicon knows it or not ("FA" may be an abbreviation of its own).
       const smallWord = acronym === 'spelled-out' ? smallWordSkipped(bare, value) : undefined;
       if (smallWord) return [`"${bare}" (${sure}) may have lost the small letter of "${smallWord}" among the words that spell it out`];
+      const shortOf = smallLetterShort(bare, value);
+      if (shortOf) return [`"${bare}" (${sure}) may have lost a "${shortOf}": more of the words that spell it out begin with it`];
       if (lexicon.knows(word.text)) return [];
       if (acronym === 'contradicted') return [`"${bare}" (${sure}) does not fit the words that spell it out`];
       const unknown = (word.confidence < minUnknownWordConfidence || isDoubtfulWhenUnknown(bare, evidence.path)) && acronym !== 'spelled-out';

@@ -225,6 +225,19 @@ describe('validation of the words OCR read', () => {
     expect(smallWordSkipped('ÜSBZ', 'ÜSBZ')).toBeUndefined();
   });
 
+  it('doubts an acronym in mixed case that holds a small letter fewer times than words that spell it out begin with it, however sure OCR was', () => {
+    const spelled = 'Teilzeitausbildung für Alleinerziehende und familiär Verpflichtete';
+    const words = (acronym: string): [string, number][] => [[acronym, 0.96], ['–', 0.9], ...spelled.split(' ').map((word): [string, number] => [word, 0.96])];
+    expect(validateProject(`TAff – ${spelled}`, words('TAff')).status).toBe('valid');
+    expect(validateProject(`TAf – ${spelled}`, words('TAf')).issues).toEqual([
+      {
+        path: 'agreement.measures[0].projects[1]',
+        code: 'value.unknown_word',
+        message: `"TAf – ${spelled}" on page 2 was read by OCR, and "TAf" (96 %) may have lost a "f": more of the words that spell it out begin with it; check it against the scan.`,
+      },
+    ]);
+  });
+
   it('does not doubt a hyphenated name or an abbreviation it knows, wherever it stands', () => {
     expect(validateProject('Coaching im Werra-Meißner-Kreis', [['Coaching', 0.95], ['im', 0.95], ['Werra-Meißner-Kreis', 0.91]]).status).toBe('valid');
     expect(validateProject('Angebote des HMSI zur Integration', [['Angebote', 0.95], ['des', 0.95], ['HMSI', 0.6], ['zur', 0.95], ['Integration', 0.95]]).status).toBe('valid');
