@@ -16,6 +16,11 @@ const ROW_INK_SHARE = 0.004;
 const STRIP_INK_SHARE = 0.012;
 /** A skipped line is as tall as the lines read, give or take (a capital, a descender). */
 const HEIGHT_RANGE = [0.6, 2.2] as const;
+/**
+ * Between two lines read, a skipped line's ink may lie partly inside their boxes: there it need only be
+ * this tall outside them (its x-height), as full of ink as a line.
+ */
+const MIN_HEIGHT_BETWEEN = 0.45;
 /** Rows around a line read that still belong to it (accents above, descenders below its box). */
 const COVER_MARGIN = 0.25;
 /** Gaps inside a strip a letter's thin strokes leave, in rows. */
@@ -46,7 +51,8 @@ export interface RowSpan {
  * a line of words. None where no line was read, since no height is known then. The rows around each line
  * read (`COVER_MARGIN`) count as its own first; where a line was lost between two read ones that stand
  * no more than a line apart ("und Beschäftigung", the second line of a measure title), those rows hold
- * most of it, and it is sought again in the rows outside the lines' boxes alone.
+ * most of it, and it is sought again in the rows outside the lines' boxes alone, where its x-height
+ * may be all that shows (`MIN_HEIGHT_BETWEEN`).
  */
 export function skippedLineStrips(page: GreyImage, read: readonly RowSpan[]): RowSpan[] {
   const heights = read.map((line) => line.bottom - line.top).filter((height) => height > 0).sort((a, b) => a - b);
@@ -59,14 +65,17 @@ export function skippedLineStrips(page: GreyImage, read: readonly RowSpan[]): Ro
     for (let x = 0; x < page.width; x++) if ((page.pixels[start + x] ?? 255) < INK) ink++;
     inkPerRow[row] = ink;
   }
-  const withMargin = stripsOutside(page, read, inkPerRow, lineHeight, Math.round(lineHeight * COVER_MARGIN));
-  const between = stripsOutside(page, read, inkPerRow, lineHeight, 0).filter((strip) => !withMargin.some((other) => other.top < strip.bottom && strip.top < other.bottom));
+  const withMargin = stripsOutside(page, read, inkPerRow, lineHeight, Math.round(lineHeight * COVER_MARGIN), HEIGHT_RANGE[0]);
+  const between = stripsOutside(page, read, inkPerRow, lineHeight, 0, MIN_HEIGHT_BETWEEN).filter((strip) => !withMargin.some((other) => other.top < strip.bottom && strip.top < other.bottom));
   const strips = [...withMargin, ...between].sort((a, b) => a.top - b.top);
   return strips.length > MAX_STRIPS ? [] : strips;
 }
 
-/** The strips of ink as tall and as full as a line of text in the rows that no line read, widened by `margin`, covers. */
-function stripsOutside(page: GreyImage, read: readonly RowSpan[], inkPerRow: Uint32Array, lineHeight: number, margin: number): RowSpan[] {
+/**
+ * The strips of ink as full as a line of text, at least `minHeight` lines tall, in the rows that no line
+ * read, widened by `margin`, covers.
+ */
+function stripsOutside(page: GreyImage, read: readonly RowSpan[], inkPerRow: Uint32Array, lineHeight: number, margin: number, minHeight: number): RowSpan[] {
   const covered = new Uint8Array(page.height);
   for (const line of read) {
     for (let row = Math.max(0, line.top - margin); row < Math.min(page.height, line.bottom + margin); row++) covered[row] = 1;
@@ -92,7 +101,7 @@ function stripsOutside(page: GreyImage, read: readonly RowSpan[], inkPerRow: Uin
     const height = bottom - top;
     let ink = 0;
     for (let at = top; at < bottom; at++) ink += inkPerRow[at] ?? 0;
-    const tallEnough = height >= lineHeight * HEIGHT_RANGE[0] && height <= lineHeight * HEIGHT_RANGE[1];
+    const tallEnough = height >= lineHeight * minHeight && height <= lineHeight * HEIGHT_RANGE[1];
     if (tallEnough && ink / height >= page.width * STRIP_INK_SHARE) strips.push({ top, bottom });
   }
   return strips;

@@ -116,11 +116,24 @@ function spansOf(lines: readonly BandLine[]): RowSpan[] {
     .map((line) => ({ top: Math.min(...line.words.map((word) => word.y0)), bottom: Math.max(...line.words.map((word) => word.y1)) }));
 }
 
-/** The strip with the blank rows around it, up to the lines read (`spans`) above and below: tesseract reads a line best with paper around it. */
+/** How far into the box of the line read above it the crop of a strip that runs up to it reaches, in that line's heights. */
+const NEIGHBOUR_REACH = 0.3;
+
+/**
+ * The strip with the blank rows around it, up to the lines read (`spans`) above and below: tesseract
+ * reads a line best with paper around it. Where the strip runs up to the line read above it, its
+ * ascenders stand in that line's box, and the crop reaches into it by `NEIGHBOUR_REACH` of its height
+ * (cut at its x-height, "Beschäftigung" was read as "DESCHALUGUNG"); what it takes in of that line is
+ * its descenders, which read as nothing. Not below: the tops of the next line's capitals read as
+ * letters on the strip's line.
+ */
 function gapAround(strip: RowSpan, spans: readonly RowSpan[], pageHeight: number): RowSpan {
-  const above = Math.max(0, ...spans.filter((span) => span.bottom <= strip.top).map((span) => span.bottom));
+  const aboveSpans = spans.filter((span) => span.bottom <= strip.top);
+  const above = Math.max(0, ...aboveSpans.map((span) => span.bottom));
   const below = Math.min(pageHeight, ...spans.filter((span) => span.top >= strip.bottom).map((span) => span.top));
-  return { top: Math.floor(above), bottom: Math.ceil(below) };
+  const neighbour = strip.top - above <= 1 ? aboveSpans.find((span) => span.bottom === above) : undefined;
+  const top = neighbour ? above - Math.round((neighbour.bottom - neighbour.top) * NEIGHBOUR_REACH) : above;
+  return { top: Math.max(0, Math.floor(top)), bottom: Math.ceil(below) };
 }
 
 /**

@@ -37,6 +37,13 @@ describe('lines tesseract skipped', () => {
     expect(skippedLineStrips(image, tight)).toEqual([{ top: 131, bottom: 155 }]);
     // Descenders and accents of the lines read, in the rows between them, are no line.
     expect(skippedLineStrips(page([...tight, { top: 131, bottom: 135, every: 20 }, { top: 151, bottom: 155, every: 20 }]), tight)).toEqual([]);
+    // Its ascenders inside the box of the line above, only its x-height shows between them: half a line is enough there.
+    const closer = [
+      { top: 100, bottom: 130 },
+      { top: 146, bottom: 176 },
+      { top: 280, bottom: 310 },
+    ];
+    expect(skippedLineStrips(page([...closer, { top: 126, bottom: 146 }]), closer)).toEqual([{ top: 130, bottom: 146 }]);
   });
 
   it('are no specks, no rule, nothing far taller than a line, and nothing where no line was read to measure by', () => {
