@@ -1,4 +1,5 @@
 import { GEBIETSKOERPERSCHAFTEN } from '../data/gebietskoerperschaften.js';
+import { STANDARD_MEASURE_TYPES } from '../data/measure-types.js';
 import type { ExtractionFindings } from '../extract/agreement.js';
 import type { ValueEvidence } from '../extract/evidence.js';
 import { breaksOffMidPhrase } from '../extract/list-layout.js';
@@ -186,6 +187,13 @@ export function validateFindings(findings: ExtractionFindings, context: Validati
   for (const { path, text } of named.filter(({ text }) => breaksOffMidPhrase(text))) {
     add(path, 'value.incomplete', `"${text}" breaks off mid-phrase, where no title or name ends: a line of it may have been lost; check it against the scan.`);
   }
+  // A project named as a measure type is a measure whose number OCR lost ("5. Ausbildungsvorbereitung").
+  measures.forEach((measure, index) =>
+    measure.projects.forEach((project, at) => {
+      if (!STANDARD_MEASURE_TYPES.includes(project)) return;
+      add(`agreement.measures[${index}].projects[${at}]`, 'measure.number_lost', `The project "${project}" is named as a measure type: it may be the next measure, its number lost; check it against the scan.`);
+    }),
+  );
   for (const index of facts.outsideProgramme) {
     add(`agreement.measures[${index}].title`, 'measure.outside_programme', `The measure "${measures[index]?.title ?? ''}" is none of the measure types the programme lists in § 1.`);
   }

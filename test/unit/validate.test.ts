@@ -189,6 +189,13 @@ describe('validation', () => {
     expect(cut('2. Ausbildung und Ausbildungscoaching in anerkannten Ausbildungsberufen', '2. Ausbildung und Ausbildungscoaching im Land').status).toBe('valid');
   });
 
+  it('sends a project named as a measure type to review: its measure number was lost', () => {
+    const lines = seedLines();
+    const at = lines.findIndex((line) => line.includes('Zukunftskompass'));
+    const result = validateFindings(extractAgreement([...lines.slice(0, at + 1), '- Ausbildungsvorbereitung', ...lines.slice(at + 1)]), { today, lowConfidencePages: [], unreadPages: [] });
+    expect(result.issues.map((issue) => [issue.path, issue.code])).toEqual([['agreement.measures[2].projects[1]', 'measure.number_lost']]);
+  });
+
   it('holds each word of a value on a page of faint print to the higher floor, and the others to the usual one', () => {
     const value = (path: string, page: number, text: string, weakest: number) => ({
       evidence: { path, page, box: { left: 0.1, top: 0.1, width: 0.3, height: 0.02 }, source: 'tesseract' as const, confidence: 0.9, text },
