@@ -43,6 +43,8 @@ export interface ExtractionFindings {
     outsideProgramme: number[];
     /** Stretches of values OCR misread that were taken as the document writes them elsewhere. */
     respelled: Respelling[];
+    /** Measure titles and projects OCR lines were joined into where a noun ran into a noun: perhaps two items. */
+    doubtfulJoins: string[];
   };
 }
 
@@ -400,6 +402,7 @@ export function extractAgreement(lines: readonly string[], geometry: readonly (L
       ...(measureList?.cutBefore !== undefined ? { listCutBefore: lines[measureList.cutBefore] ?? '' } : {}),
       outsideProgramme,
       respelled: respelled ? [respelled.respelling] : [],
+      doubtfulJoins: measureList?.doubtfulJoins ?? [],
     },
   };
 }

@@ -63,6 +63,8 @@ export interface ListLayout {
   justified: boolean;
   /** OCR read the line from something that is not text (see `isNoiseLine`). */
   isNoise: (lineIndex: number) => boolean;
+  /** OCR read the line: where its words end is not known, and neither is whether it was full. */
+  readByOcr: (lineIndex: number) => boolean;
   /** The line is short and centred in the text column: a heading, where the positions tell. */
   isCentred: (lineIndex: number) => boolean;
 }

@@ -35,6 +35,12 @@ export interface ListRead {
   sources: MeasureSource[];
   unaccounted: UnaccountedLine[];
   endLine: number;
+  /**
+   * The paths of items OCR lines were joined into where the line before ended in a noun and the next
+   * began with one ("… mit sozialpädagogischer Begleitung" / "Jugendwerkstatt Nord"): where a scan shows
+   * neither a bullet nor where the line ended, that may be the next item, its bullet lost.
+   */
+  doubtfulJoins: string[];
 }
 
 export function readList(layout: ListLayout): ListRead {
@@ -59,6 +65,7 @@ class ListReader {
   private readonly measures: Measure[] = [];
   private readonly sources: MeasureSource[] = [];
   private readonly unaccounted: UnaccountedLine[] = [];
+  private readonly doubtfulJoins: string[] = [];
   /** The lines the line being read is made of (a number standing alone is read with the next line), and how long each is. */
   private parts: { line: number; length: number }[] = [];
   private open: { kind: 'title' } | { kind: 'project'; index: number } | undefined;
@@ -86,7 +93,7 @@ class ListReader {
       this.previousLine = line.text;
       this.previousIndex = index;
     }
-    return { measures: this.measures, sources: this.sources, unaccounted: this.unaccounted, endLine: index };
+    return { measures: this.measures, sources: this.sources, unaccounted: this.unaccounted, endLine: index, doubtfulJoins: [...new Set(this.doubtfulJoins)] };
   }
 
   private lineAt(index: number): ListLine {
@@ -206,7 +213,10 @@ class ListReader {
     const inList = titleTextX !== undefined && lineX !== undefined && lineX >= titleTextX - PROJECT_INDENT;
     if (this.afterBlank && open && !completeTitle && continuesPhrase(this.previousLine, line)) this.append(line);
     else if (this.afterBlank && !inList) return 'end';
-    else if (open && !completeTitle && wrapped(this.layout, this.previousIndex, this.previousLine, index, line)) this.append(line);
+    else if (open && !completeTitle && wrapped(this.layout, this.previousIndex, this.previousLine, index, line)) {
+      if (this.layout.readByOcr(index) && nounRunsIntoNoun(this.previousLine, line)) this.doubtfulJoins.push(this.openPath());
+      this.append(line);
+    }
     else if (!this.previousLine) return 'end';
     else this.openProject(line);
     return 'taken';
@@ -224,6 +234,12 @@ class ListReader {
       remaining -= taken + 1;
     }
     return spans;
+  }
+
+  /** The path of the item being read. */
+  private openPath(): string {
+    const measure = `agreement.measures[${this.measures.length - 1}]`;
+    return this.open?.kind === 'project' ? `${measure}.projects[${this.open.index}]` : `${measure}.title`;
   }
 
   private append(text: string) {
@@ -246,4 +262,11 @@ class ListReader {
     this.sources.at(-1)?.projects.push(this.suffixSpans(text.length));
     this.open = { kind: 'project', index: measure.projects.length - 1 };
   }
+}
+
+/** Whether the line before ends in a capitalised word and the next begins with one: a noun run into a noun, which no title writes across its own line break but two items do. */
+function nounRunsIntoNoun(previous: string, next: string): boolean {
+  const last = previous.trim().split(/\s+/).at(-1) ?? '';
+  const first = next.trim().split(/\s+/)[0] ?? '';
+  return /^\p{Lu}\p{Ll}+$/u.test(last) && /^\p{Lu}/u.test(first);
 }

@@ -25,6 +25,8 @@ export interface MeasureList {
   unaccounted: UnaccountedLine[];
   /** A line after the list, before the section ends, numbered as the next measure would be. */
   cutBefore?: number;
+  /** The paths of items that OCR lines were joined into where a noun ran into a noun (see `ListRead`). */
+  doubtfulJoins: string[];
   /** Index of the first line after the list. */
   endLine: number;
   startLine: number;
@@ -94,6 +96,7 @@ export function extractMeasures(
     pageOf: (lineIndex) => geometry[lineIndex]?.page,
     justified: false,
     isNoise: (lineIndex) => isNoiseLine(lines[lineIndex] ?? '', geometry[lineIndex]),
+    readByOcr: (lineIndex) => geometry[lineIndex]?.readByOcr === true,
     isCentred: (lineIndex) => {
       const line = geometry[lineIndex];
       const column = columns.get(line?.page ?? 0);
@@ -113,7 +116,7 @@ export function extractMeasures(
     const line = layout.geometryOf(start + offset);
     return column?.justified === true && line !== undefined && line.words.length >= 3 && Math.abs(line.endX - column.edge) <= EXACT_EDGE;
   });
-  const { measures, sources, unaccounted, endLine } = atEdge.length >= 2 ? readList({ ...layout, justified: true }) : list;
+  const { measures, sources, unaccounted, endLine, doubtfulJoins } = atEdge.length >= 2 ? readList({ ...layout, justified: true }) : list;
   for (const measure of measures) {
     measure.title = standardTitle(withoutStrayPeriodsInItem(measure.title));
     measure.projects = measure.projects.map(withoutStrayPeriodsInItem);
@@ -124,6 +127,7 @@ export function extractMeasures(
     sources,
     unaccounted: [...unaccounted, ...after.unaccounted.map((line) => ({ line, measure: -1 }))],
     ...(after.numbered !== undefined ? { cutBefore: after.numbered } : {}),
+    doubtfulJoins,
     startLine: start,
     endLine,
   };

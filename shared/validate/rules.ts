@@ -6,7 +6,7 @@ import { breaksOffMidPhrase } from '../extract/list-layout.js';
 import { numberWordsToCents } from '../extract/number-words.js';
 import { isKnownPlace } from '../extract/signatures.js';
 import { ministryForYear } from '../extract/parties.js';
-import { pathOf } from '../schema/paths.js';
+import { pathOf, textAt } from '../schema/paths.js';
 import { type Agreement, agreementSchema, type Amount, type RecordIssue, type RecordStatus } from '../schema/record.js';
 import { type OcrValuesContext, validateConfidence, validateMisreadWords, validateQuotes, validateWords } from './ocr-values.js';
 
@@ -186,6 +186,9 @@ export function validateFindings(findings: ExtractionFindings, context: Validati
   ];
   for (const { path, text } of named.filter(({ text }) => breaksOffMidPhrase(text))) {
     add(path, 'value.incomplete', `"${text}" breaks off mid-phrase, where no title or name ends: a line of it may have been lost; check it against the scan.`);
+  }
+  for (const path of facts.doubtfulJoins) {
+    add(path, 'measure.lines_joined', `"${textAt(agreement, path) ?? ''}" was joined from lines OCR read where a noun ran into a noun at a line's end; the next line may be an item of its own whose bullet was lost; check it against the scan.`);
   }
   // A project named as a measure type is a measure whose number OCR lost ("5. Ausbildungsvorbereitung").
   measures.forEach((measure, index) =>

@@ -221,6 +221,27 @@ describe('a measure list as OCR reads it, with where its words start', () => {
     ]);
   });
 
+  it('says which items it joined from OCR lines where a noun ran into a noun: perhaps two items, a bullet lost', () => {
+    const ocr = (line: ReturnType<typeof scanned>) => ({ ...line, geometry: { ...line.geometry, readByOcr: true } });
+    const lines = [
+      ocr(scanned(60, '1. Teilzeitausbildung für Menschen mit familiensorgenden Tätigkeiten')),
+      ocr(scanned(90, 'o Werkstatt Zukunft – Qualifizierung in Holz, Metall und')),
+      ocr(scanned(90, 'Hauswirtschaft mit sozialpädagogischer Begleitung im Landkreis')),
+      ocr(scanned(90, 'Jugendwerkstatt Nord')),
+    ];
+    // Where a scan's lines end is not known: the running text around the list is as OCR read it too.
+    const scannedText = (line: { text: string }) => ocr(scanned(40, line.text));
+    const listOf = (items: typeof lines) => {
+      const all = [...PARAGRAPH.map(scannedText), ...items, ...AFTER.map(scannedText)];
+      return extractMeasures(all.map((line) => line.text), 0, all.map((line) => line.geometry));
+    };
+    const list = listOf(lines);
+    expect(list?.measures[0]?.projects).toEqual(['Werkstatt Zukunft – Qualifizierung in Holz, Metall und Hauswirtschaft mit sozialpädagogischer Begleitung im Landkreis Jugendwerkstatt Nord']);
+    expect(list?.doubtfulJoins).toEqual(['agreement.measures[0].projects[0]']);
+    // A join after "und" is a phrase going on; nothing doubtful.
+    expect(listOf(lines.slice(0, 3))?.doubtfulJoins).toEqual([]);
+  });
+
   it('ends the list at a blank line followed by a line set further left than the list', () => {
     const measures = read([scanned(60, '1. Ausbildungsvorbereitung'), scanned(90, 'Jugendwerkstatt Nord'), blank, scanned(40, 'Zielsteuerung')]);
     expect(measures).toEqual([{ number: 1, title: 'Ausbildungsvorbereitung', projects: ['Jugendwerkstatt Nord'] }]);
