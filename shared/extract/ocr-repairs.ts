@@ -161,7 +161,8 @@ export function restoreMonthNames(line: string): string {
  * lower-case word, or a bar, colon or underscore standing alone, is a speck OCR read in a wide gap
  * ("familiensorgenden. Tätigkeiten", "Integration: von", "Menschen | mit"); so is an underscore before a
  * word ("_Benachteiligte"), dashes and bars before the item's first word ("_- Produktionsschule"), and
- * a double quote before it that nothing in the item closes ("„Coaching für Geflüchtete"). Abbreviations ("Dr. Müller", "e. V.") are short and keep theirs;
+ * a double quote before it that nothing in the item closes ("„Coaching für Geflüchtete"), a closing
+ * bracket or a lone apostrophe run into its first word ("]JobBrücke", "'TAff"). Abbreviations ("Dr. Müller", "e. V.") are short and keep theirs;
  * German sets no space before a colon.
  */
 export function withoutStrayPeriodsInItem(text: string): string {
@@ -177,6 +178,10 @@ export function withoutStrayPeriodsInItem(text: string): string {
       .replace(/(?<=^|\s)_+(?=\p{L})/gu, '')
       // Nor does an item: marks before its first word are a bullet with a speck OCR read beside it ("_- Produktionsschule").
       .replace(/^[-–—_|¦•·~]+\s+(?=\S)/u, '')
+      // A closing bracket opens nothing: a bullet read so, run into the first word ("]JobBrücke").
+      .replace(/^[\])}]+(?=\p{L})/u, '')
+      // Nor does an apostrophe that nothing in the item pairs ("'TAff – …").
+      .replace(/^['’‘](?=\p{L})(?!.*['’‘])/u, '')
   );
 }
 

@@ -285,12 +285,14 @@ describe('a measure list as OCR reads it', () => {
     ]);
   });
 
-  it('goes on over a paragraph break only where the item plainly goes on, and drops specks read as periods or underscores', () => {
+  it('goes on over a paragraph break only where the item plainly goes on, and drops specks read as periods, underscores, closing brackets or lone apostrophes', () => {
     const measures = ocrLines([
       '1) Maßnahmen zur Integration von Menschen mit Migrationshintergrund _ in Ausbildung und',
       '',
       'Beschäftigung',
       '- _- „Coaching für Geflüchtete in Ausbildung',
+      "- 'TAff – Teilzeitausbildung für Alleinerziehende",
+      '- ]JobBrücke',
       '2) Teilzeitausbildung für Menschen mit _familiensorgenden. Tätigkeiten',
       '',
       'Kompetenzagentur Jugend und Beruf',
@@ -299,7 +301,7 @@ describe('a measure list as OCR reads it', () => {
       {
         number: 1,
         title: 'Maßnahmen zur Integration von Menschen mit Migrationshintergrund in Ausbildung und Beschäftigung',
-        projects: ['Coaching für Geflüchtete in Ausbildung'],
+        projects: ['Coaching für Geflüchtete in Ausbildung', 'TAff – Teilzeitausbildung für Alleinerziehende', 'JobBrücke'],
       },
       { number: 2, title: 'Teilzeitausbildung für Menschen mit familiensorgenden Tätigkeiten', projects: [] },
     ]);
