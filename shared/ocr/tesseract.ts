@@ -12,6 +12,7 @@ import { splitDigitGroups } from './digit-groups.js';
 import { chooseReading, clippedSide, textsToLookUp, type WordReading } from './word-readings.js';
 import { restoreInitialCase, type TextLine } from './letter-case.js';
 import { inkRows, type RowSpan, skippedLineStrips } from './skipped-lines.js';
+import { readsLineStart, unreadInkBefore } from './line-starts.js';
 import { type CapitalBox, restoreCapitalUmlauts, umlautCapitals } from './umlauts.js';
 
 const resolvePackage = createRequire(import.meta.url);
@@ -114,6 +115,18 @@ function spansOf(lines: readonly BandLine[]): RowSpan[] {
   return lines
     .filter((line) => line.words.length > 0)
     .map((line) => ({ top: Math.min(...line.words.map((word) => word.y0)), bottom: Math.max(...line.words.map((word) => word.y1)) }));
+}
+
+/** At most this many lines of a page are read again for their start: a page of dirt is no page of cut lines. */
+const MAX_CUT_LINES = 6;
+
+/** The lines read with ink left unread before their first word, and the column it starts at. */
+function cutLineStarts(page: GreyImage, lines: readonly BandLine[]): { line: BandLine; inkStart: number }[] {
+  const cut = lines.flatMap((line) => {
+    const inkStart = unreadInkBefore(page, line.words);
+    return inkStart === undefined ? [] : [{ line, inkStart }];
+  });
+  return cut.length > MAX_CUT_LINES ? [] : cut;
 }
 
 /** How far into the box of the line read above it the crop of a strip that runs up to it reaches, in that line's heights. */
@@ -251,6 +264,7 @@ export class TesseractOcrEngine implements OcrEngine {
       }),
     );
     const ordered = [...read.flat(), ...skipped.flat()].sort((a, b) => a.centre - b.centre);
+    await Promise.all(cutLineStarts(page, ordered).map(async ({ line, inkStart }) => this.rereadLineStart(pool, page, thresholding, line, inkStart, spansOf(ordered.filter((other) => other !== line)))));
     const words = ordered.flatMap((line) => line.words);
     await this.wordsBeingRead(() => this.rereadDoubtfulWords(page, unfiltered, words));
     for (const word of words) {
@@ -274,6 +288,26 @@ export class TesseractOcrEngine implements OcrEngine {
       confidence: textConfidence(readLines.map((line) => line.words)),
       ...(faintPrint ? { faintPrint } : {}),
     };
+  }
+
+  /**
+   * A line whose first letters the page pass left unread (`unreadInkBefore`), read again alone, with the
+   * paper up to the lines around it: as the page is, and in black and white, which reads some cut lines
+   * the grey crop does not ("Landrätin" read as "jrätin" in grey). The first reading that adds those
+   * letters to the same ones (`readsLineStart`) replaces the line's words.
+   */
+  private async rereadLineStart(pool: PageWorkers, page: GreyImage, thresholding: string, line: BandLine, inkStart: number, others: readonly RowSpan[]): Promise<void> {
+    const [span] = spansOf([line]);
+    if (!span) return;
+    const crop = gapAround(span, others, page.height);
+    for (const image of [pgmRows, inkRows]) {
+      const { data } = await pool.recognize(image(page, crop.top, crop.bottom), thresholding);
+      const reread = linesRead(data, crop.top, page).find((candidate) => candidate.centre >= span.top && candidate.centre < span.bottom);
+      if (reread && readsLineStart(line.words, reread.words, inkStart, span.bottom - span.top)) {
+        line.words = reread.words;
+        return;
+      }
+    }
   }
 
   /**
