@@ -1,23 +1,32 @@
 import { distance } from 'fastest-levenshtein';
+import { GEBIETSKOERPERSCHAFTEN } from '../data/gebietskoerperschaften.js';
 import { STANDARD_MEASURE_TYPES } from '../data/measure-types.js';
+import { MINISTRIES } from '../data/ministries.js';
 import { KNOWN_PROJECTS } from '../data/projects.js';
 import { foldForComparison } from './normalize.js';
 import { OFFICE_HOLDERS, OFFICES } from './signatures.js';
 
 /**
  * Values of the closed lists the project knows: the offices of those who sign, the ministry's office
- * holders, the standard measure types and the projects counties fund year after year. Where OCR read
- * such a value so that it can stand for no other entry, the list says what the value is, and OCR's
- * confidence in the letters adds nothing: tesseract is unsure of "ÜSBZ" and "Grüttner" whatever it reads.
+ * holders and names, Hesse's Landkreise and kreisfreie Städte, the standard measure types and the
+ * projects counties fund year after year. Where OCR read such a value so that it can stand for no other
+ * entry, the list says what the value is, and OCR's confidence in the letters adds nothing: tesseract
+ * is unsure of "ÜSBZ", "Grüttner" and "Rheingau-" whatever it reads.
  */
 
 /** Letters alone, in small letters, their umlauts kept: the dots tell "ÜSBZ" from "USBZ". */
 const lettersOf = (text: string) => text.toLocaleLowerCase('de').replace(/ß/gu, 'ss').replace(/[^\p{L}\d]/gu, '');
 
+const OFFICE_TITLES: readonly string[] = [...OFFICES.funder, ...OFFICES.recipient];
+const MINISTRY_NAMES: readonly string[] = MINISTRIES.map((ministry) => ministry.name);
+const RECIPIENT_NAMES: readonly string[] = GEBIETSKOERPERSCHAFTEN.map((recipient) => recipient.name);
+
 /** The list a value at a path may come from. */
 function listAt(path: string): readonly string[] | undefined {
-  if (/^agreement\.signatures\[\d+\]\.title$/.test(path)) return [...OFFICES.funder, ...OFFICES.recipient];
+  if (/^agreement\.signatures\[\d+\]\.title$/.test(path)) return OFFICE_TITLES;
   if (/^agreement\.signatures\[\d+\]\.name$/.test(path)) return OFFICE_HOLDERS;
+  if (path === 'agreement.parties[0].name') return MINISTRY_NAMES;
+  if (path === 'agreement.parties[1].name') return RECIPIENT_NAMES;
   if (/^agreement\.measures\[\d+\]\.title$/.test(path)) return STANDARD_MEASURE_TYPES;
   if (/^agreement\.measures\[\d+\]\.projects\[\d+\]$/.test(path)) return KNOWN_PROJECTS;
   return undefined;
@@ -40,8 +49,9 @@ export function readAsListedValue(path: string, value: string, read: string): bo
   const list = listAt(path);
   if (!list?.includes(value)) return false;
   const written = read.replace(/^(?:Der|Die)\s+/u, '');
-  const own = distance(lettersOf(written), lettersOf(value));
-  if (own > (lettersOf(value).length >= NEAR_ENTRY_LETTERS ? 1 : 0)) return false;
+  const entryLetters = lettersOf(value);
+  const own = distance(lettersOf(written), entryLetters);
+  if (own > (entryLetters.length >= NEAR_ENTRY_LETTERS ? 1 : 0)) return false;
   // Rivals are weighed without umlaut dots, which OCR loses as easily as it keeps them: "Landrat" is as
   // near "Landrätin" as "Landratin" is.
   const [reading, entry] = [foldForComparison(written), foldForComparison(value)];

@@ -13,6 +13,15 @@ describe('a value of a closed list as OCR read it', () => {
     expect(readAsListedValue('agreement.measures[0].title', 'Ausbildungsvorbereitung', 'Ausbildungsvorberejtung')).toBe(true);
   });
 
+  it('holds the ministry\'s names and Hesse\'s Landkreise and kreisfreie Städte for the parties', () => {
+    expect(readAsListedValue('agreement.parties[1].name', 'Rheingau-Taunus-Kreis', 'Rheingau- Taunus-Kreis')).toBe(true);
+    expect(readAsListedValue('agreement.parties[0].name', 'Hessisches Sozialministerium', 'Hessische Sozialministerium')).toBe(true);
+    expect(readAsListedValue('agreement.parties[1].name', 'Stadt Kassel', 'Stadt Kassel')).toBe(true);
+    expect(readAsListedValue('agreement.parties[1].name', 'Hochtaunuskreis', 'Hochtaunuskrels')).toBe(true);
+    expect(readAsListedValue('agreement.parties[1].name', 'Hochtaunuskreis', 'Hochtaunuskr')).toBe(false);
+    expect(readAsListedValue('agreement.parties[0].name', 'Main-Taunus-Kreis', 'Main-Taunus-Kreis')).toBe(false);
+  });
+
   it('does not where OCR may have lost the ending of another entry: a masculine office may be the feminine one read short', () => {
     expect(readAsListedValue(office, 'Landrat', 'Landrat')).toBe(false);
     expect(readAsListedValue(office, 'Staatssekretär', 'Staatssekretär')).toBe(false);
