@@ -120,6 +120,14 @@ export function breaksOffMidPhrase(text: string): boolean {
   return /(?:[,–-]|\b(?:und|oder|sowie|für|der|die|des|zur|zum|mit|in|im|von))$/.test(text.trimEnd());
 }
 
+/**
+ * Whether a phrase is missing inside the text: a conjunction right after a word that opens a phrase
+ * ("zwischen und dem Landkreis …", the ministry's line lost), where no title or name runs so.
+ */
+export function missesPhraseWithin(text: string): boolean {
+  return /\b(?:zwischen|und|oder|sowie|der|die|des|dem|zur|zum)\s+(?:und|oder|sowie)\b/u.test(text);
+}
+
 /** The text alone says `next` goes on with `previous`: it starts in lower case, or `previous` breaks off mid-phrase. */
 export function continuesPhrase(previous: string, next: string): boolean {
   if (/[.:;!?]$/.test(previous)) return false;

@@ -2,7 +2,7 @@ import { GEBIETSKOERPERSCHAFTEN } from '../data/gebietskoerperschaften.js';
 import { STANDARD_MEASURE_TYPES } from '../data/measure-types.js';
 import type { ExtractionFindings } from '../extract/agreement.js';
 import type { ValueEvidence } from '../extract/evidence.js';
-import { breaksOffMidPhrase } from '../extract/list-layout.js';
+import { breaksOffMidPhrase, missesPhraseWithin } from '../extract/list-layout.js';
 import { numberWordsToCents } from '../extract/number-words.js';
 import { isKnownPlace } from '../extract/signatures.js';
 import { ministryForYear } from '../extract/parties.js';
@@ -176,27 +176,26 @@ export function validateFindings(findings: ExtractionFindings, context: Validati
   if (facts.listCutBefore !== undefined) {
     add('agreement.measures', 'measures.list_cut', `The numbered list ends after measure ${measures.length}, but ${quoted([facts.listCutBefore])} follows before its section ends.`);
   }
-  // A title or a name that breaks off mid-phrase ("… in Ausbildung und") lost its last line to OCR.
+  // A title or a name that breaks off mid-phrase ("… in Ausbildung und"), or lacks one inside ("zwischen
+  // und dem Landkreis …"), lost a line to OCR.
   const named = [
-    ...(agreement.title ? [{ path: 'agreement.title', text: agreement.title }] : []),
+    ...(agreement.title ? [{ path: 'agreement.title', text: agreement.title, project: false }] : []),
     ...measures.flatMap((measure, index) => [
-      { path: `agreement.measures[${index}].title`, text: measure.title },
-      ...measure.projects.map((project, at) => ({ path: `agreement.measures[${index}].projects[${at}]`, text: project })),
+      { path: `agreement.measures[${index}].title`, text: measure.title, project: false },
+      ...measure.projects.map((project, at) => ({ path: `agreement.measures[${index}].projects[${at}]`, text: project, project: true })),
     ]),
   ];
-  for (const { path, text } of named.filter(({ text }) => breaksOffMidPhrase(text))) {
-    add(path, 'value.incomplete', `"${text}" breaks off mid-phrase, where no title or name ends: a line of it may have been lost; check it against the scan.`);
+  for (const { path, text } of named) {
+    if (breaksOffMidPhrase(text)) add(path, 'value.incomplete', `"${text}" breaks off mid-phrase, where no title or name ends: a line of it may have been lost; check it against the scan.`);
+    else if (missesPhraseWithin(text)) add(path, 'value.incomplete', `"${text}" lacks a phrase inside, where a conjunction follows a word that opens one: a line of it may have been lost; check it against the scan.`);
   }
   for (const path of facts.doubtfulJoins) {
     add(path, 'measure.lines_joined', `"${textAt(agreement, path) ?? ''}" was joined from lines OCR read where a noun ran into a noun at a line's end; the next line may be an item of its own whose bullet was lost; check it against the scan.`);
   }
   // A project named as a measure type is a measure whose number OCR lost ("5. Ausbildungsvorbereitung").
-  measures.forEach((measure, index) =>
-    measure.projects.forEach((project, at) => {
-      if (!STANDARD_MEASURE_TYPES.includes(project)) return;
-      add(`agreement.measures[${index}].projects[${at}]`, 'measure.number_lost', `The project "${project}" is named as a measure type: it may be the next measure, its number lost; check it against the scan.`);
-    }),
-  );
+  for (const { path, text } of named.filter(({ project, text }) => project && STANDARD_MEASURE_TYPES.includes(text))) {
+    add(path, 'measure.number_lost', `The project "${text}" is named as a measure type: it may be the next measure, its number lost; check it against the scan.`);
+  }
   for (const index of facts.outsideProgramme) {
     add(`agreement.measures[${index}].title`, 'measure.outside_programme', `The measure "${measures[index]?.title ?? ''}" is none of the measure types the programme lists in § 1.`);
   }

@@ -189,6 +189,20 @@ describe('validation', () => {
     expect(cut('2. Ausbildung und Ausbildungscoaching in anerkannten Ausbildungsberufen', '2. Ausbildung und Ausbildungscoaching im Land').status).toBe('valid');
   });
 
+  it('sends a title that lacks a phrase inside to review: a line of it was lost', () => {
+    const lines = seedLines().filter((line) => line !== 'dem Hessischen Ministerium für Arbeit, Integration, Jugend und Soziales');
+    const result = validate(lines);
+    expect(result.issues.filter((issue) => issue.code === 'value.incomplete').map((issue) => [issue.path, issue.message])).toEqual([
+      [
+        'agreement.title',
+        '"Zielvereinbarung 2025 zwischen und dem Landkreis Main-Taunus-Kreis zur Umsetzung des hessischen Ausbildungs- und Qualifizierungsbudgets" lacks a phrase inside, where a conjunction follows a word that opens one: a line of it may have been lost; check it against the scan.',
+      ],
+    ]);
+    expect(result.status).toBe('needs_review');
+    // A suspended hyphen before "und" opens no phrase; the seed's title has one.
+    expect(validate(seedLines()).status).toBe('valid');
+  });
+
   it('sends a project named as a measure type to review: its measure number was lost', () => {
     const lines = seedLines();
     const at = lines.findIndex((line) => line.includes('Zukunftskompass'));
