@@ -23,7 +23,7 @@ const MIDDLE = 0.25;
  * starts at; undefined where there is none, or too little to be letters.
  */
 export function unreadInkBefore(page: GreyImage, words: readonly OcrWord[]): number | undefined {
-  const first = words[0];
+  const first = words.reduce<OcrWord | undefined>((leftmost, word) => (leftmost && leftmost.x0 <= word.x0 ? leftmost : word), undefined);
   if (!first) return undefined;
   const top = Math.min(...words.map((word) => word.y0));
   const bottom = Math.max(...words.map((word) => word.y1));
@@ -63,17 +63,18 @@ const MIN_ADDED_CONFIDENCE = 60;
 /**
  * Whether `reread`, the line read again alone, is the page pass's reading `read` with the unread ink
  * before it (from column `inkStart`) read: it reaches as far left, holds the same letters at its end
- * (but for a thin letter first, the stem of the cut letter), and the words that reach into the ink are read surely.
+ * (but for a thin letter first, the stem of the cut letter), and the words that reach into the ink are
+ * read surely.
  */
 export function readsLineStart(read: readonly OcrWord[], reread: readonly OcrWord[], inkStart: number, lineHeight: number): boolean {
-  const first = reread[0];
-  if (!first || first.x0 > inkStart + lineHeight * LETTER_GAP) return false;
+  if (reread.length === 0 || Math.min(...reread.map((word) => word.x0)) > inkStart + lineHeight * LETTER_GAP) return false;
   const [before, after] = [lettersOf(read), lettersOf(reread)];
   // The page pass may have read the cut letter's stem as a thin letter of its own ("Irätin" for "Landrätin").
   const uncut = before.replace(CUT_STEM, '');
   const same = after.endsWith(before) || (uncut.length >= 3 && after.endsWith(uncut));
   if (!same || after.length < before.length + 2) return false;
   // Those that start left of the page pass's first word, the word it cut among them.
-  const added = reread.filter((word) => word.x0 < (read[0]?.x0 ?? 0));
+  const start = Math.min(...read.map((word) => word.x0));
+  const added = reread.filter((word) => word.x0 < start);
   return added.every((word) => word.confidence >= MIN_ADDED_CONFIDENCE);
 }
