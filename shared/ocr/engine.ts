@@ -109,17 +109,7 @@ export function wordsGeometry(words: readonly OcrWord[]): LineGeometry {
   };
 }
 
-/**
- * A word ending in a hyphen that stands closer than this many word-heights to a capital after it is one
- * hyphenated name OCR split at its hyphens ("Main-" "Taunus-" "Kreises"): a word space is twice as wide.
- * Read with a space, the hyphens would pass for dashes that lost a space ("Main – Taunus – Kreises").
- */
-const HYPHEN_SPLIT_GAP_HEIGHTS = 0.3;
-
-/**
- * Joins a line's words, putting the cell separator where a wide horizontal gap splits two columns, and
- * nothing between the parts of a hyphenated name OCR split (`HYPHEN_SPLIT_GAP_HEIGHTS`).
- */
+/** Joins a line's words, putting the cell separator where a wide horizontal gap splits two columns. */
 export function wordsToLine(words: readonly OcrWord[]): string {
   const sorted = [...words].sort((a, b) => a.x0 - b.x0);
   let line = '';
@@ -128,8 +118,7 @@ export function wordsToLine(words: readonly OcrWord[]): string {
     if (previous) {
       const gap = word.x0 - previous.x1;
       const height = Math.max(previous.y1 - previous.y0, word.y1 - word.y0, 1);
-      const hyphenSplit = /\p{L}-$/u.test(previous.text) && /^\p{Lu}/u.test(word.text) && gap < HYPHEN_SPLIT_GAP_HEIGHTS * height;
-      line += gap > COLUMN_GAP_HEIGHTS * height ? '\t' : hyphenSplit ? '' : ' ';
+      line += gap > COLUMN_GAP_HEIGHTS * height ? '\t' : ' ';
     }
     line += word.text;
     previous = word;
