@@ -1,4 +1,5 @@
 import { distance } from 'fastest-levenshtein';
+import { GEBIETSKOERPERSCHAFTEN } from '../data/gebietskoerperschaften.js';
 import { MONTHS } from './dates.js';
 import { CELL_SEPARATOR } from '../pdf/text-layer.js';
 import { withoutMarkerRunIn } from './normalize.js';
@@ -73,6 +74,26 @@ export function restoreDashes(line: string): string {
     .replace(/„([^„“”"]*)[”"]/g, '„$1“')
     // A capital standing alone before a lower-case word is a word OCR split ("J ugend").
     .replace(/(?<![\p{L}.])(\p{Lu}) (\p{Ll}{2,})/gu, '$1$2');
+}
+
+/** The hyphenated names of Hesse's Landkreise, kreisfreie Städte and their seats ("Main-Taunus-Kreis", "Groß-Gerau"). */
+const HYPHENATED_NAMES = [
+  ...new Set(GEBIETSKOERPERSCHAFTEN.flatMap((entity) => [entity.name, entity.core, ...(entity.shortCores ?? []), entity.seat]).flatMap((name) => name.split(/\s+/)).filter((word) => word.includes('-'))),
+];
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Each hyphenated name with a dash, spaced or not, at each of its hyphens: "Main – Taunus – Kreises". */
+const DASHED_NAMES = HYPHENATED_NAMES.map((name) => ({
+  name,
+  dashed: new RegExp(`(?<!\\p{L})${name.split('-').map(escaped).join(' ?[-–—=] ?')}`, 'gu'),
+}));
+
+/**
+ * A hyphen OCR split a hyphenated name at ("Main-" "Taunus-" "Kreises"), which `restoreDashes` then took
+ * for a dash that lost a space: in a name of the list it is the name's hyphen again.
+ */
+export function restoreNameHyphens(line: string): string {
+  if (!/[-–—=]/.test(line)) return line;
+  return DASHED_NAMES.reduce((repaired, { name, dashed }) => repaired.replace(dashed, name), line);
 }
 
 /** Words after which no sentence ends: a period OCR reads after one is a speck. */
@@ -200,6 +221,7 @@ export const OCR_REPAIRS: readonly OcrRepair[] = [
   { name: 'a space lost after a short word', repair: restoreSpaceAfterShortWord },
   { name: 'a space lost before a currency', repair: restoreSpaceBeforeCurrency },
   { name: 'dashes read as hyphens, closing quotes, capitals split from their words', repair: restoreDashes },
+  { name: 'hyphens of a listed name read as dashes', repair: restoreNameHyphens },
   { name: 'umlaut dots over words that have none', repair: withoutStrayUmlauts },
   { name: 'month names misread by one letter', repair: restoreMonthNames },
 ];

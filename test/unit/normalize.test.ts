@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isPageMarker, joinWrapped, normalizeCharacters, stripPageFurniture, tidyLine, withoutMarkerRunIn } from '../../shared/extract/normalize.js';
-import { dropStrayPeriods, OCR_REPAIRS, repairDigits, repairOcrLine, restoreCapitalJ, restoreDashes, restoreSpaceAfterShortWord, restoreSpaceBeforeCurrency, withoutStrayUmlauts } from '../../shared/extract/ocr-repairs.js';
+import { dropStrayPeriods, OCR_REPAIRS, repairDigits, repairOcrLine, restoreCapitalJ, restoreDashes, restoreNameHyphens, restoreSpaceAfterShortWord, restoreSpaceBeforeCurrency, withoutStrayUmlauts } from '../../shared/extract/ocr-repairs.js';
 
 describe('character clean-up', () => {
   it('drops soft hyphens and zero-width characters, spells out ligatures, makes spaces ordinary', () => {
@@ -29,6 +29,17 @@ describe('character clean-up', () => {
     expect(restoreDashes('Frauen in Arbeit -FiA')).toBe('Frauen in Arbeit – FiA');
     expect(restoreDashes('Frauen in Arbeit =FiA')).toBe('Frauen in Arbeit – FiA');
     expect(restoreDashes('des Ausbildungs- und Qualifizierungsbudgets')).toBe('des Ausbildungs- und Qualifizierungsbudgets');
+  });
+
+  it('gives a name of the list its hyphens where OCR read dashes, and leaves dashes between other words alone', () => {
+    expect(restoreNameHyphens('und dem Landkreis Rheingau – Taunus-Kreis')).toBe('und dem Landkreis Rheingau-Taunus-Kreis');
+    expect(restoreNameHyphens('des Main – Taunus – Kreises')).toBe('des Main-Taunus-Kreises');
+    expect(restoreNameHyphens('Kreis Groß -Gerau')).toBe('Kreis Groß-Gerau');
+    expect(restoreNameHyphens('Landkreis Darmstadt–Dieburg')).toBe('Landkreis Darmstadt-Dieburg');
+    expect(restoreNameHyphens('TAff – Teilzeitausbildung')).toBe('TAff – Teilzeitausbildung');
+    expect(restoreNameHyphens('Werkstatt Zukunft – Qualifizierung')).toBe('Werkstatt Zukunft – Qualifizierung');
+    // Only a whole name: a word ending in a name's first part is another word.
+    expect(restoreNameHyphens('Untermain – Taunus-Kreis')).toBe('Untermain – Taunus-Kreis');
   });
 
   it('puts back the space OCR lost between a short word and the noun after it, and leaves names with capitals inside alone', () => {
@@ -207,6 +218,7 @@ describe('repairOcrLine', () => {
       'a space lost after a short word',
       'a space lost before a currency',
       'dashes read as hyphens, closing quotes, capitals split from their words',
+      'hyphens of a listed name read as dashes',
       'umlaut dots over words that have none',
       'month names misread by one letter',
     ]);
@@ -214,6 +226,8 @@ describe('repairOcrLine', () => {
     expect(repairOcrLine('Seite 2 von 2 | Wiesbaden, den 3. Janwar 2013 ünd Kassel', { pageCount: 2 })).toBe('Wiesbaden, den 3. Januar 2013 und Kassel');
     // The bracket OCR read for a J is a J before the junk step would take it for a speck.
     expect(repairOcrLine('] ugend in Arbeit', { pageCount: 2 })).toBe('Jugend in Arbeit');
+    // The dash step takes the hyphens of a name OCR split for dashes; the name's own step puts them back.
+    expect(repairOcrLine('des Main- Taunus- Kreises', { pageCount: 2 })).toBe('des Main-Taunus-Kreises');
     // A marker naming another page count is no marker of this document's.
     expect(repairOcrLine('Seite 2 von 5 Werkstatt', { pageCount: 2 })).toBe('Seite 2 von 5 Werkstatt');
   });
