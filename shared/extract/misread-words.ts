@@ -152,11 +152,13 @@ export interface MisreadWord {
   confidence: number;
   taken: string;
   /**
-   * Why: no German word (`wordMisreadAs`); a capital where German writes the small letter of its shape
+   * Why: no German word (`wordMisreadAs`); a word German knows only as a compound the lexicon took
+   * apart, where a typical misreading leads to a word it lists ("Allemerziehende", "Allem" + "erziehende",
+   * is "Alleinerziehende"); a capital where German writes the small letter of its shape
    * (`capitalsWrittenSmall`), with the word before it; an acronym the words that spell it out contradict
    * (`acronymMisreadAs`).
    */
-  kind: 'non-word' | 'capital' | 'acronym';
+  kind: 'non-word' | 'compound' | 'capital' | 'acronym';
   previous?: string;
 }
 
@@ -216,11 +218,12 @@ const lettersAlone = (token: string | undefined) => (token && /^\p{L}+$/u.test(t
 /**
  * The words of values OCR read that it misread, each with the word it is taken for: words the lexicon
  * does not know that send their value to review (long plain words, `isPlainLongWord`, however sure OCR
- * was; shorter ones read with less than `minUnknownWordConfidence`), taken for the German word they stand
- * for (`wordMisreadAs`) where there is one; capitals written where German writes a small letter of their
+ * was; shorter ones read with less than `minUnknownWordConfidence`), and long words it knows only by
+ * taking them apart (a misreading may pass for a compound: "Allemerziehende", "Allem" + "erziehende"),
+ * taken for the German word they stand for (`wordMisreadAs`) where there is one; capitals written where German writes a small letter of their
  * shape (`capitalsWrittenSmall`); acronyms the words that spell them out contradict (`acronymMisreadAs`).
- * Persons' names, which no lexicon holds, are left as read. Each such word sends its value to review in
- * any case, so taking it changes no record's status. One lookup of all candidates for the document.
+ * Persons' names, which no lexicon holds, are left as read. A word taken sends its value to review
+ * (`validateMisreadWords`). One lookup of the compounds, and one of all candidates, for the document.
  */
 export async function misreadWords(
   values: readonly ValueEvidence[],
@@ -231,6 +234,7 @@ export async function misreadWords(
 ): Promise<MisreadWord[]> {
   const capitals: MisreadWord[] = [];
   const acronyms: Omit<MisreadWord, 'taken' | 'kind'>[] = [];
+  const known: { path: string; page: number; read: { word: string }; confidence: number }[] = [];
   const unknown = values
     .flatMap(({ evidence, words }) => {
       const value = textAt(agreement, evidence.path);
@@ -242,7 +246,11 @@ export async function misreadWords(
       return tokens.flatMap((token, index) => {
         const word = bareWord(token);
         const read = readAs(word);
-        if (!read || lexicon.knows(read.text)) return [];
+        if (!read) return [];
+        if (lexicon.knows(read.text)) {
+          if (isPlainLongWord(word)) known.push({ ...place, read: { word }, confidence: read.confidence });
+          return [];
+        }
         const acronym = acronymIn(word, value);
         if (acronym === 'contradicted') {
           acronyms.push({ ...place, read: word, confidence: read.confidence });
@@ -258,12 +266,16 @@ export async function misreadWords(
       });
     })
     .slice(0, MAX_WORDS_LOOKED_AT);
-  const candidates = [...new Set(unknown.flatMap(({ read }) => Object.values(candidatesFor(read)).flatMap((found) => found.map(({ taken }) => taken))))];
+  // Long words the lexicon knows only by taking them apart: a misreading may pass for a compound.
+  const knownListed = known.length > 0 ? await lookup.listed(known.map(({ read }) => read.word)) : [];
+  const compounds = known.filter((_, index) => !knownListed[index]).slice(0, MAX_WORDS_LOOKED_AT - unknown.length);
+  const looked = [...unknown.map((word) => ({ ...word, kind: 'non-word' as const })), ...compounds.map((word) => ({ ...word, kind: 'compound' as const }))];
+  const candidates = [...new Set(looked.flatMap(({ read }) => Object.values(candidatesFor(read)).flatMap((found) => found.map(({ taken }) => taken))))];
   const listed = candidates.length > 0 ? await lookup.listed(candidates) : [];
   const listedWords = new Set(candidates.filter((_, index) => listed[index]));
-  const taken = unknown.flatMap(({ read, ...word }) => {
+  const taken = looked.flatMap(({ read, ...word }) => {
     const found = wordMisreadAs(read, (candidate) => listedWords.has(candidate));
-    return found ? [{ ...word, ...found, kind: 'non-word' as const }] : [];
+    return found ? [{ ...word, ...found }] : [];
   });
   // Both halves of a split word lead to it once.
   const words = taken.filter((word, index) => taken.findIndex((other) => other.path === word.path && other.read === word.read) === index);

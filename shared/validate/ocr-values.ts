@@ -72,6 +72,7 @@ export function validateMisreadWords(context: OcrValuesContext, add: AddIssue): 
   for (const { path, page, read, confidence, taken, kind, previous } of context.misread ?? []) {
     const why = {
       'non-word': `and is no German word or name known here; it was taken for "${taken}", the one German word or known name a typical misreading leads to`,
+      compound: `and is German only as a compound of words the lexicon took it apart into; it was taken for "${taken}", the one word German writes that a typical misreading leads to`,
       capital: `with a capital after "${previous}" and before a noun, where German writes "${taken}"; it was taken so`,
       acronym: `and does not fit the words that spell it out; it was taken for "${taken}", the one acronym near it they spell`,
     }[kind];

@@ -9,6 +9,7 @@ import { pagesFromBlocks } from '../../shared/ocr/textract.js';
 import { PdfDocument } from '../../shared/pdf/document.js';
 import { fixtureBytes, loadFixtures } from '../support/fixtures.js';
 import { textractPagesFromText } from '../support/textract.js';
+import { validateMisreadWords } from '../../shared/validate/ocr-values.js';
 
 let lexicon: GermanLexicon;
 beforeAll(async () => {
@@ -145,6 +146,24 @@ describe('misread words in the values OCR read', () => {
     const misreadIn = (confidence: number) => misreadInProject(project, [['Kompetenzagentur', 0.95], ['ugend', confidence], ['und', 0.95], ['Beruf', 0.95]]);
     expect(await misreadIn(0.6)).toEqual([{ path: 'agreement.measures[0].projects[0]', page: 2, read: 'ugend', confidence: 0.6, taken: 'Jugend', kind: 'non-word' }]);
     expect(await misreadIn(0.95)).toEqual([]);
+  });
+
+  it('are long words the lexicon knows only by taking them apart, where a confusion leads to a word it lists; a compound it lists, or one no confusion leads from to a listed word, is left as read', async () => {
+    const project = 'TAff – Teilzeitausbildung für Allemerziehende und familiär Verpflichtete';
+    expect(await misreadInProject(project, readAt(project, 0.93))).toEqual([
+      { path: 'agreement.measures[0].projects[0]', page: 2, read: 'Allemerziehende', confidence: 0.93, taken: 'Alleinerziehende', kind: 'compound' },
+    ]);
+    expect(await misreadInProject('Ausbildungslotsen für Teilzeitausbildung', readAt('Ausbildungslotsen für Teilzeitausbildung', 0.93))).toEqual([]);
+    // Taking it sends its value to review, which a known word would not have done.
+    const issues: [string, string, string][] = [];
+    validateMisreadWords({ misread: await misreadInProject(project, readAt(project, 0.93)) }, (path, code, message) => issues.push([path, code, message]));
+    expect(issues).toEqual([
+      [
+        'agreement.measures[0].projects[0]',
+        'value.misread_word',
+        '"Allemerziehende" on page 2 was read by OCR (93 %) and is German only as a compound of words the lexicon took it apart into; it was taken for "Alleinerziehende", the one word German writes that a typical misreading leads to; check it against the scan.',
+      ],
+    ]);
   });
 
   it('are acronyms the words that spell them out contradict, taken for the one acronym a confusion or a letter away that they spell', async () => {
