@@ -13,6 +13,7 @@ import { chooseReading, clippedSide, textsToLookUp, type WordReading } from './w
 import { restoreInitialCase, type TextLine } from './letter-case.js';
 import { inkRows, type RowSpan, skippedLineStrips } from './skipped-lines.js';
 import { readsLineStart, unreadInkBefore } from './line-starts.js';
+import { type QuotedLetters, quotedLetters } from './quoted-words.js';
 import { type CapitalBox, restoreCapitalUmlauts, umlautCapitals } from './umlauts.js';
 
 const resolvePackage = createRequire(import.meta.url);
@@ -43,6 +44,8 @@ interface PageWord extends OcrWord {
   capitals?: CapitalBox[];
   /** The capitals F, which may be E's whose foot bar tesseract missed. */
   fs?: CapitalBox[];
+  /** Where quotation marks stand at its edges ("„Coaching"): the marks, and the columns its letters span. */
+  quoted?: QuotedLetters;
 }
 
 interface BandLine {
@@ -59,6 +62,13 @@ function germanModelPath(): string {
   return `${packageJson.slice(0, -'package.json'.length)}4.0.0_best_int`;
 }
 
+
+/** The word without the quotation marks at its edges (`quoted`), where its letters lie; the word itself where it has none. */
+function lettersOf(word: PageWord): PageWord {
+  const { quoted } = word;
+  if (!quoted) return word;
+  return { ...word, text: word.text.trim().slice(quoted.before.length, word.text.trim().length - quoted.after.length), x0: quoted.x0, x1: quoted.x1 };
+}
 
 /** Share of the word's height its crop is widened by on a side where a reading lost a letter. */
 const CLIPPED_WIDENING = 0.5;
@@ -97,6 +107,7 @@ function linesRead(data: RecognizeResult['data'], top: number, page: GreyImage):
               y1: top + word.bbox.y1,
               capitals: umlautCapitals(word.symbols ?? [], top),
               fs: capitalFs(word.symbols ?? [], top),
+              quoted: quotedLetters(word.text, word.symbols ?? []),
             },
             word.symbols ?? [],
             page,
@@ -317,34 +328,36 @@ export class TesseractOcrEngine implements OcrEngine {
   private async rereadDoubtfulWords(page: GreyImage, unfiltered: GreyImage, words: PageWord[]): Promise<void> {
     const lettered = words.filter((word) => word.confidence < REREAD_UNKNOWN_BELOW_CONFIDENCE && /\p{L}{2}/u.test(word.text));
     const knownFirst = await this.vocabulary.known(lettered.map((word) => word.text));
-    const doubtful = lettered.filter((word, index) => word.confidence < REREAD_BELOW_CONFIDENCE || !knownFirst[index]);
+    // A word with quotation marks at its edges is read again without them: tesseract is unsure of the
+    // word and the marks together ("„Coaching" at 32 %, each of its symbols at 90 % or more).
+    const doubtful = lettered.filter((word, index) => word.confidence < REREAD_BELOW_CONFIDENCE || !knownFirst[index]).map((word) => ({ word, letters: lettersOf(word) }));
     if (doubtful.length === 0) return;
     this.wordReader ??= tesseractJs().then(({ PSM }) => this.startWorker({ tessedit_pageseg_mode: PSM.SINGLE_WORD }));
     const reader = await this.wordReader;
     const readAll = async (image: GreyImage, scale: number): Promise<WordReading[]> => {
       await reader.setParameters({ user_defined_dpi: String(this.dpi * scale) });
       const readings: WordReading[] = [];
-      for (const word of doubtful) {
-        let { data } = await reader.recognize(wordImage(image, word, scale));
+      for (const { letters } of doubtful) {
+        let { data } = await reader.recognize(wordImage(image, letters, scale));
         // A reading that lost a letter at one end is read again with the crop widened on that side.
-        const clipped = clippedSide(word.text, data.text);
-        if (clipped) ({ data } = await reader.recognize(wordImage(image, word, scale, clipped)));
+        const clipped = clippedSide(letters.text, data.text);
+        if (clipped) ({ data } = await reader.recognize(wordImage(image, letters, scale, clipped)));
         readings.push({ text: data.text.trim(), confidence: data.confidence });
       }
       return readings;
     };
     const enlarged = await readAll(page, REREAD_SCALE);
     const plain = await readAll(unfiltered, 1);
-    const texts = textsToLookUp(doubtful.map((word, index) => ({ first: word.text, rereads: [enlarged[index]!, plain[index]!] })));
+    const texts = textsToLookUp(doubtful.map(({ letters }, index) => ({ first: letters.text, rereads: [enlarged[index]!, plain[index]!] })));
     const answers = await this.vocabulary.known(texts);
     const known = new Set(texts.filter((_, index) => answers[index]));
-    doubtful.forEach((word, index) => {
-      const chosen = chooseReading(word, [enlarged[index]!, plain[index]!], (text) => known.has(text));
-      if (chosen.text !== word.text.trim()) {
+    doubtful.forEach(({ word, letters }, index) => {
+      const chosen = chooseReading(letters, [enlarged[index]!, plain[index]!], (text) => known.has(text));
+      if (chosen.text !== letters.text.trim()) {
         word.capitals = undefined;
         word.fs = undefined;
       }
-      word.text = chosen.text;
+      word.text = `${word.quoted?.before ?? ''}${chosen.text}${word.quoted?.after ?? ''}`;
       word.confidence = chosen.confidence;
     });
   }
