@@ -220,8 +220,9 @@ const lettersAlone = (token: string | undefined) => (token && /^\p{L}+$/u.test(t
  * does not know that send their value to review (long plain words, `isPlainLongWord`, however sure OCR
  * was; shorter ones read with less than `minUnknownWordConfidence`), and long words it knows only by
  * taking them apart (a misreading may pass for a compound: "Allemerziehende", "Allem" + "erziehende"),
- * taken for the German word they stand for (`wordMisreadAs`) where there is one; capitals written where German writes a small letter of their
- * shape (`capitalsWrittenSmall`); acronyms the words that spell them out contradict (`acronymMisreadAs`).
+ * taken for the German word they stand for (`wordMisreadAs`) where there is one; capitals written where
+ * German writes a small letter of their shape (`capitalsWrittenSmall`); acronyms the words that spell
+ * them out contradict (`acronymMisreadAs`).
  * Persons' names, which no lexicon holds, are left as read. A word taken sends its value to review
  * (`validateMisreadWords`). One lookup of the compounds, and one of all candidates, for the document.
  */

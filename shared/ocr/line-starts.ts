@@ -1,5 +1,6 @@
 import type { OcrWord } from './engine.js';
 import type { GreyImage } from './preprocess.js';
+import { INK } from './skipped-lines.js';
 
 /**
  * Lines whose first letters tesseract's page pass left unread. It reads "Landrätin" under a
@@ -7,8 +8,6 @@ import type { GreyImage } from './preprocess.js';
  * out whole; the lost letters leave ink just left of the line's first word that no word covers.
  */
 
-/** A pixel darker than this is ink (as `skippedLineStrips` finds it). */
-const INK = 128;
 /** The ink run must end this close to the first word, in the line's heights: the letters of its own word, or the word before. */
 const MAX_GAP = 0.6;
 /** Gaps inside the run between letters, in the line's heights. */

@@ -9,7 +9,7 @@ import type { GreyImage } from './preprocess.js';
  */
 
 /** A pixel darker than this is ink (the page is grey, paper near white after the clean-up). */
-const INK = 128;
+export const INK = 128;
 /** A row holds text where this share of the page's width is ink (specks the median filter left are far fewer). */
 const ROW_INK_SHARE = 0.004;
 /** A strip's rows hold this share of ink on average: a line of a few words, not a rule or a speck's tail. */

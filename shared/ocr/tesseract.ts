@@ -67,7 +67,7 @@ function germanModelPath(): string {
 function lettersOf(word: PageWord): PageWord {
   const { quoted } = word;
   if (!quoted) return word;
-  return { ...word, text: word.text.trim().slice(quoted.before.length, word.text.trim().length - quoted.after.length), x0: quoted.x0, x1: quoted.x1 };
+  return { ...word, text: quoted.letters, x0: quoted.x0, x1: quoted.x1 };
 }
 
 /** Share of the word's height its crop is widened by on a side where a reading lost a letter. */

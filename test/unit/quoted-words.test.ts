@@ -6,9 +6,9 @@ const symbols = (...texts: string[]) => texts.map((text, index) => ({ text, bbox
 
 describe('a word read with quotation marks at its edges', () => {
   it('has its marks and the columns its letters span, at either edge', () => {
-    expect(quotedLetters('„Coaching', symbols('„', 'C', 'o', 'a', 'c', 'h', 'i', 'n', 'g'))).toEqual({ before: '„', after: '', x0: 120, x1: 278 });
-    expect(quotedLetters('Wege“', symbols('W', 'e', 'g', 'e', '“'))).toEqual({ before: '', after: '“', x0: 100, x1: 178 });
-    expect(quotedLetters('"As"', symbols('"', 'A', 's', '"'))).toEqual({ before: '"', after: '"', x0: 120, x1: 158 });
+    expect(quotedLetters('„Coaching', symbols('„', 'C', 'o', 'a', 'c', 'h', 'i', 'n', 'g'))).toEqual({ before: '„', letters: 'Coaching', after: '', x0: 120, x1: 278 });
+    expect(quotedLetters('Wege“', symbols('W', 'e', 'g', 'e', '“'))).toEqual({ before: '', letters: 'Wege', after: '“', x0: 100, x1: 178 });
+    expect(quotedLetters('"As"', symbols('"', 'A', 's', '"'))).toEqual({ before: '"', letters: 'As', after: '"', x0: 120, x1: 158 });
   });
 
   it('has none without marks, of marks alone, or where its symbols spell another text', () => {
