@@ -9,7 +9,7 @@ import { type OcrEngine, type OcrPage, type OcrWord, textConfidence, wordsGeomet
 import { cleanScan, type GreyImage, greyPage, isFaintPrint, pgmRows } from './preprocess.js';
 import { capitalFs, restoreCapitalE } from './capital-e.js';
 import { splitDigitGroups } from './digit-groups.js';
-import { chooseReading, clippedSide, textsToLookUp, type WordReading } from './word-readings.js';
+import { chooseReading, clippedSide, secondReading, textsToLookUp, type WordReading } from './word-readings.js';
 import { restoreInitialCase, type TextLine } from './letter-case.js';
 import { inkRows, type RowSpan, skippedLineStrips } from './skipped-lines.js';
 import { readsLineStart, unreadInkBefore } from './line-starts.js';
@@ -27,10 +27,6 @@ const tesseractJs = () => import('tesseract.js');
 
 /** Share of the page height the two bands overlap by, so that no line is cut in both. */
 const BAND_OVERLAP = 0.04;
-/** Words read with less confidence than this are read again on their own (see `chooseReading`)… */
-const REREAD_BELOW_CONFIDENCE = 70;
-/** …and so are words the lexicon does not know, below this one (the extraction asks 90 % of them). */
-const REREAD_UNKNOWN_BELOW_CONFIDENCE = 90;
 /** The despeckled crop is enlarged by pixel repetition; the unfiltered one is read as it is. */
 const REREAD_SCALE = 2;
 const REREAD_MARGIN = 6;
@@ -322,15 +318,16 @@ export class TesseractOcrEngine implements OcrEngine {
   }
 
   /**
-   * Words tesseract was unsure of (or that are no word the vocabulary knows), read again alone: from the
+   * Words tesseract was unsure of, or that are no word the vocabulary knows (`secondReading`), read again alone: from the
    * despeckled page enlarged, and from the unfiltered page; `chooseReading` says which reading stands.
    */
   private async rereadDoubtfulWords(page: GreyImage, unfiltered: GreyImage, words: PageWord[]): Promise<void> {
-    const lettered = words.filter((word) => word.confidence < REREAD_UNKNOWN_BELOW_CONFIDENCE && /\p{L}{2}/u.test(word.text));
-    const knownFirst = await this.vocabulary.known(lettered.map((word) => word.text));
+    const unlessKnown = words.filter((word) => secondReading(word) === 'unless-known');
+    const knownFirst = await this.vocabulary.known(unlessKnown.map((word) => word.text));
+    const unknown = new Set(unlessKnown.filter((_, index) => !knownFirst[index]));
     // A word with quotation marks at its edges is read again without them: tesseract is unsure of the
     // word and the marks together ("„Coaching" at 32 %, each of its symbols at 90 % or more).
-    const doubtful = lettered.filter((word, index) => word.confidence < REREAD_BELOW_CONFIDENCE || !knownFirst[index]).map((word) => ({ word, letters: lettersOf(word) }));
+    const doubtful = words.filter((word) => secondReading(word) === 'always' || unknown.has(word)).map((word) => ({ word, letters: lettersOf(word) }));
     if (doubtful.length === 0) return;
     this.wordReader ??= tesseractJs().then(({ PSM }) => this.startWorker({ tessedit_pageseg_mode: PSM.SINGLE_WORD }));
     const reader = await this.wordReader;

@@ -4,6 +4,8 @@
  * confidence.
  */
 
+import { bareWord, isPlainLongWord } from '../extract/lexicon.js';
+
 /** How much more confident a lone second reading must be to replace the first. */
 const REREAD_GAIN = 15;
 /**
@@ -16,6 +18,25 @@ const WITNESSED_WORD_LETTERS = 6;
 export interface WordReading {
   text: string;
   confidence: number;
+}
+
+/** Words read with less confidence than this are read again on their own (see `chooseReading`)… */
+const REREAD_BELOW_CONFIDENCE = 70;
+/**
+ * …and so are words the lexicon does not know, below this one (the extraction asks 90 % of them), and
+ * long plain ones however sure tesseract was (`isPlainLongWord`: the extraction doubts them at any
+ * confidence; "Aleinerziehende" read at 91 % on the page reads "Alleinerziehende" at 95 % alone).
+ */
+const REREAD_UNKNOWN_BELOW_CONFIDENCE = 90;
+
+/**
+ * Whether a word the page pass read is read again alone: `always`, `unless-known` to the lexicon, or
+ * `never` (a word without two letters in a row, a known word or short one tesseract was sure of).
+ */
+export function secondReading(word: WordReading): 'always' | 'unless-known' | 'never' {
+  if (!/\p{L}{2}/u.test(word.text)) return 'never';
+  if (word.confidence < REREAD_BELOW_CONFIDENCE) return 'always';
+  return word.confidence < REREAD_UNKNOWN_BELOW_CONFIDENCE || isPlainLongWord(bareWord(word.text)) ? 'unless-known' : 'never';
 }
 
 /** The marks of a word that are no letter or figure, in their order: a crop that clips or adds one is another extent. */

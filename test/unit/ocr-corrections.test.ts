@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { capitalFs, hasFootBar, restoreCapitalE } from '../../shared/ocr/capital-e.js';
 import { textConfidence } from '../../shared/ocr/engine.js';
-import { chooseReading, clippedSide, textsToLookUp } from '../../shared/ocr/word-readings.js';
+import { chooseReading, clippedSide, secondReading, textsToLookUp } from '../../shared/ocr/word-readings.js';
 import { splitDigitGroups } from '../../shared/ocr/digit-groups.js';
 import { greyPage } from '../support/grey-page.js';
 
@@ -38,6 +38,19 @@ describe('capital E read as F', () => {
     const real = { text: 'FASY', fs: capitalFs(symbols, 10) };
     restoreCapitalE(page([stem, head, middle]), real);
     expect(real.text).toBe('FASY');
+  });
+});
+
+describe('the words read again alone', () => {
+  it('reads again a word tesseract was unsure of, one unknown to the lexicon below 90 %, and a long plain one it does not know however sure', () => {
+    expect(secondReading({ text: 'Ministerium', confidence: 69 })).toBe('always');
+    expect(secondReading({ text: 'Ministerium', confidence: 70 })).toBe('unless-known');
+    expect(secondReading({ text: 'AsylbLG', confidence: 89 })).toBe('unless-known');
+    expect(secondReading({ text: 'AsylbLG', confidence: 90 })).toBe('never');
+    // A misread letter in a long word makes a non-word tesseract can be sure of.
+    expect(secondReading({ text: 'Aleinerziehende', confidence: 91 })).toBe('unless-known');
+    expect(secondReading({ text: 'Jahr', confidence: 96 })).toBe('never');
+    expect(secondReading({ text: '2014', confidence: 25 })).toBe('never');
   });
 });
 
