@@ -156,10 +156,13 @@ export interface PageOrigin {
 
 const fraction = (value: number, whole: number) => Math.min(1, Math.max(0, value / whole));
 
-/** A word a value was read from, as read, with the reader's confidence in it. */
+/** A word a value was read from, as read, with the reader's confidence in it, and where it stands (its page, and its top-left corner in points). */
 export interface ValueWord {
   text: string;
   confidence: number;
+  page: number;
+  left: number;
+  top: number;
 }
 
 /**
@@ -179,6 +182,7 @@ export interface ValueEvidence {
  */
 export function evidenceOf(source: ValueSource, lines: readonly SourceLine[], pages: ReadonlyMap<number, PageOrigin>): ValueEvidence | undefined {
   const byPage = new Map<number, PlacedWord[]>();
+  const pageOf = new Map<PlacedWord, number>();
   for (const { line, start, end } of source.spans) {
     const sourceLine = lines[line];
     if (!sourceLine) continue;
@@ -188,6 +192,7 @@ export function evidenceOf(source: ValueSource, lines: readonly SourceLine[], pa
       if (word >= 0) indexes.add(word);
     }
     const words = [...indexes].sort((a, b) => a - b).flatMap((index) => sourceLine.words[index] ?? []);
+    for (const word of words) pageOf.set(word, sourceLine.page);
     const onPage = byPage.get(sourceLine.page) ?? [];
     byPage.set(sourceLine.page, [...onPage, ...words.filter((word) => !onPage.includes(word))]);
   }
@@ -220,6 +225,6 @@ export function evidenceOf(source: ValueSource, lines: readonly SourceLine[], pa
       confidence: everyWord.reduce((sum, word) => sum + word.confidence, 0) / everyWord.length,
       text: words.map((word) => word.text.trim()).join(' '),
     },
-    words: everyWord.map((word) => ({ text: word.text.trim(), confidence: word.confidence })),
+    words: everyWord.map((word) => ({ text: word.text.trim(), confidence: word.confidence, page: pageOf.get(word) ?? page, left: word.left, top: word.top })),
   };
 }

@@ -41,19 +41,27 @@ type AddIssue = (path: string, code: string, message: string) => void;
  * each of its letters, and tesseract is unsure of a short word in mixed case whatever it reads ("TAff"
  * read right at 20–45 % in a light serif). Nor do the floors hold for a value of a closed list that
  * its reading stands for unmistakably (`readAsListedValue`: "Oberbirgermeisterin" at 54 % is
- * "Oberbürgermeisterin", "ÜSBZ" read exactly at 38 % the known project). On faint print, where
- * strokes and so letters go missing, the acronym and the listed value are held to the floors like any.
+ * "Oberbürgermeisterin", "ÜSBZ" read exactly at 38 % the known project), nor for its words where
+ * another value holds them (the recipient's name inside the title, "Rheingau- Taunus-Kreis" with
+ * "Rheingau-" at 36 %). On faint print, where strokes and so letters go missing, the acronym and the
+ * listed value are held to the floors like any.
  */
 export function validateConfidence(agreement: Partial<Agreement>, context: OcrValuesContext, add: AddIssue): void {
   const percent = (confidence: number) => `${Math.round(confidence * 100)} %`;
-  for (const { evidence, words } of context.values ?? []) {
-    if (evidence.source === 'pdf-text') continue;
+  const faintPage = (page: number) => context.faintPrintPages?.includes(page) === true;
+  const listed = (context.values ?? []).filter(
+    ({ evidence }) => evidence.source !== 'pdf-text' && !faintPage(evidence.page) && readAsListedValue(evidence.path, textAt(agreement, evidence.path) ?? evidence.text, evidence.text),
+  );
+  const wordAt = (word: ValueWord) => `${word.page}:${word.left}:${word.top}`;
+  const listedWords = new Set(listed.flatMap(({ words }) => words.map(wordAt)));
+  for (const read of context.values ?? []) {
+    const { evidence, words } = read;
+    if (evidence.source === 'pdf-text' || listed.includes(read)) continue;
     const doubtfulMean = context.minValueConfidence !== undefined && evidence.confidence < context.minValueConfidence;
-    const faint = context.faintPrintPages?.includes(evidence.page) === true;
+    const faint = faintPage(evidence.page);
     const wordFloor = faint ? context.minFaintPrintWordConfidence : context.minWordConfidence;
     const value = textAt(agreement, evidence.path) ?? evidence.text;
-    if (!faint && readAsListedValue(evidence.path, value, evidence.text)) continue;
-    const witnessed = (word: ValueWord) => !faint && spelledLetterByLetter(bareWord(word.text), value);
+    const witnessed = (word: ValueWord) => !faint && (spelledLetterByLetter(bareWord(word.text), value) || listedWords.has(wordAt(word)));
     const [weakest] = words.filter((word) => /[\p{L}\d]/u.test(word.text) && !witnessed(word)).sort((a, b) => a.confidence - b.confidence);
     const doubtfulWord = wordFloor !== undefined && weakest !== undefined && weakest.confidence < wordFloor;
     if (!doubtfulMean && !doubtfulWord) continue;

@@ -150,7 +150,7 @@ describe('validation of the words OCR read', () => {
     const values: ValueEvidence[] = [
       {
         evidence: { path, page: 2, box: { left: 0.1, top: 0.5, width: 0.6, height: 0.02 }, source: 'tesseract', confidence: 0.9, text: read },
-        words: words.map(([text, confidence]) => ({ text, confidence })),
+        words: words.map(([text, confidence], index) => ({ text, confidence, page: 2, left: 60 + 40 * index, top: 420 })),
       },
     ];
     return validateFindings(findings, { today, lowConfidencePages: [], unreadPages: [], values, minValueConfidence: 0.7, minWordConfidence: 0.5, lexicon, minUnknownWordConfidence: 0.9 });
@@ -271,7 +271,7 @@ describe('validation of the words OCR read', () => {
     const values: ValueEvidence[] = [
       {
         evidence: { path: 'agreement.measures[0].projects[1]', page: 2, box: { left: 0.1, top: 0.5, width: 0.6, height: 0.02 }, source: 'pdf-text', confidence: 1, text: 'FASY' },
-        words: [{ text: 'FASY', confidence: 1 }],
+        words: [{ text: 'FASY', confidence: 1, page: 2, left: 60, top: 420 }],
       },
     ];
     expect(validateFindings(extractAgreement(lines), { today, lowConfidencePages: [], unreadPages: [], values, lexicon, minUnknownWordConfidence: 0.9 }).status).toBe('valid');

@@ -86,7 +86,7 @@ describe('the words a misread word may stand for', () => {
 describe('misread words in the values OCR read', () => {
   const value = (path: string, text: string, words: [string, number][], source: 'tesseract' | 'pdf-text' = 'tesseract'): ValueEvidence => ({
     evidence: { path, page: 2, box: { left: 0.1, top: 0.5, width: 0.6, height: 0.02 }, source, confidence: 0.9, text },
-    words: words.map(([word, confidence]) => ({ text: word, confidence })),
+    words: words.map(([word, confidence], index) => ({ text: word, confidence, page: 2, left: 60 + 40 * index, top: 420 })),
   });
   /** The lexicon's word on the words read, asked as an extraction asks it: which it knows, and which capitals it writes small. */
   async function documentLexicon(values: readonly ValueEvidence[]) {

@@ -89,7 +89,7 @@ describe('validation', () => {
   it('sends an amount OCR read without the separators of its thousands to review, and not one the text layer gave so', () => {
     const amountRead = (source: 'tesseract' | 'pdf-text') => ({
       evidence: { path: 'agreement.amount', page: 1, box: { left: 0.4, top: 0.6, width: 0.1, height: 0.01 }, source, confidence: source === 'pdf-text' ? 1 : 0.95, text: '1018910 Euro' },
-      words: [{ text: '1018910', confidence: 0.95 }, { text: 'Euro', confidence: 0.95 }],
+      words: [{ text: '1018910', confidence: 0.95, page: 1, left: 240, top: 500 }, { text: 'Euro', confidence: 0.95, page: 1, left: 290, top: 500 }],
     });
     const findings = extractAgreement(replace('1.018.910 Euro', '1018910 Euro'));
     const read = (source: 'tesseract' | 'pdf-text') => validateFindings(findings, { today, lowConfidencePages: [], unreadPages: [], values: [amountRead(source)] });
@@ -110,7 +110,7 @@ describe('validation', () => {
     const lines = seedLines().map((line) => line.replace('EASY – Entwicklung Ausbildung Soziale Teilhabe You', spelledOut));
     const taff = (page: number, acronymConfidence: number, unsure = '') => ({
       evidence: { path: 'agreement.measures[0].projects[1]', page, box: { left: 0.1, top: 0.1, width: 0.3, height: 0.02 }, source: 'tesseract' as const, confidence: 0.85, text: spelledOut },
-      words: spelledOut.split(' ').map((word) => ({ text: word, confidence: word === 'TAff' ? acronymConfidence : word === unsure ? 0.3 : 0.95 })),
+      words: spelledOut.split(' ').map((word, index) => ({ text: word, confidence: word === 'TAff' ? acronymConfidence : word === unsure ? 0.3 : 0.95, page: 2, left: 60 + 40 * index, top: 420 })),
     });
     const validate = (value: ReturnType<typeof taff>, read = lines) =>
       validateFindings(extractAgreement(read), {
@@ -134,17 +134,22 @@ describe('validation', () => {
     ]);
     // An acronym in capitals alone is no witness of a small letter OCR may have lost ("FA" for "FiA").
     const asty = 'ASTY – Ausbildung Soziale Teilhabe You';
-    const capitals = { ...taff(1, 0.25), evidence: { ...taff(1, 0.25).evidence, text: asty }, words: asty.split(' ').map((word) => ({ text: word, confidence: word === 'ASTY' ? 0.25 : 0.95 })) };
+    const capitals = { ...taff(1, 0.25), evidence: { ...taff(1, 0.25).evidence, text: asty }, words: asty.split(' ').map((word, index) => ({ text: word, confidence: word === 'ASTY' ? 0.25 : 0.95, page: 2, left: 60 + 40 * index, top: 420 })) };
     expect(messages(capitals, seedLines().map((line) => line.replace('EASY – Entwicklung Ausbildung Soziale Teilhabe You', asty)))).toEqual([
       ['agreement.measures[0].projects[1]', 'value.low_confidence', `"${asty}" on page 1 was read by OCR with a confidence of 85 % (its least sure word, "ASTY", at 25 %); check it against the scan.`],
     ]);
   });
 
   it('does not doubt a value of a closed list that its reading stands for unmistakably, however unsure OCR was of it, but on faint print', () => {
-    const read = (path: string, page: number, text: string, confidence: number) => ({
-      evidence: { path, page, box: { left: 0.1, top: 0.1, width: 0.3, height: 0.02 }, source: 'tesseract' as const, confidence, text },
-      words: text.split(' ').map((word) => ({ text: word, confidence })),
-    });
+    // Each value on a line of its own.
+    let rows = 0;
+    const read = (path: string, page: number, text: string, confidence: number) => {
+      const top = 100 + 14 * rows++;
+      return {
+        evidence: { path, page, box: { left: 0.1, top: 0.1, width: 0.3, height: 0.02 }, source: 'tesseract' as const, confidence, text },
+        words: text.split(' ').map((word, index) => ({ text: word, confidence, page, left: 60 + 40 * index, top })),
+      };
+    };
     const result = validateFindings(extractAgreement(seedLines()), {
       today,
       lowConfidencePages: [],
@@ -164,6 +169,36 @@ describe('validation', () => {
     expect(result.issues.map((issue) => [issue.path, issue.code])).toEqual([
       ['agreement.signatures[0].title', 'value.low_confidence'],
       ['agreement.signatures[1].title', 'value.low_confidence'],
+    ]);
+  });
+
+  it("takes the words of a listed value as vouched for where another value holds them, and not those beside them nor on faint print", () => {
+    const title = 'Zielvereinbarung 2025 zwischen dem Hessischen Ministerium für Arbeit, Integration, Jugend und Soziales und dem Landkreis Main-Taunus-Kreis zur Umsetzung des hessischen Ausbildungs- und Qualifizierungsbudgets';
+    const titleWords = title.split(' ');
+    const recipientAt = titleWords.indexOf('Main-Taunus-Kreis');
+    const placed = (word: string, index: number, confidence: number, page: number) => ({ text: word, confidence, page, left: 40 + 30 * index, top: index < 12 ? 80 : 94 });
+    /** The title and the recipient's name, read from the same words on `page`; the title's word `unsure` at 36 %. */
+    const values = (unsure: number, page: number) => [
+      {
+        evidence: { path: 'agreement.title', page, box: { left: 0.1, top: 0.1, width: 0.8, height: 0.04 }, source: 'tesseract' as const, confidence: 0.92, text: title },
+        words: titleWords.map((word, index) => placed(word, index, index === unsure ? 0.36 : 0.95, page)),
+      },
+      {
+        evidence: { path: 'agreement.parties[1].name', page, box: { left: 0.5, top: 0.12, width: 0.2, height: 0.02 }, source: 'tesseract' as const, confidence: 0.36, text: 'Main-Taunus-Kreis' },
+        words: [placed('Main-Taunus-Kreis', recipientAt, 0.36, page)],
+      },
+    ];
+    const issues = (unsure: number, page: number) =>
+      validateFindings(extractAgreement(seedLines()), { today, lowConfidencePages: [], unreadPages: [], values: values(unsure, page), minValueConfidence: 0.7, minWordConfidence: 0.5, faintPrintPages: [2], minFaintPrintWordConfidence: 0.9 }).issues.map(
+        (issue) => [issue.path, issue.code],
+      );
+    expect(issues(recipientAt, 1)).toEqual([]);
+    // The word before the name is the title's own.
+    expect(issues(recipientAt - 1, 1)).toEqual([['agreement.title', 'value.low_confidence']]);
+    // On faint print the list vouches for nothing.
+    expect(issues(recipientAt, 2)).toEqual([
+      ['agreement.title', 'value.low_confidence'],
+      ['agreement.parties[1].name', 'value.low_confidence'],
     ]);
   });
 
@@ -211,10 +246,15 @@ describe('validation', () => {
   });
 
   it('holds each word of a value on a page of faint print to the higher floor, and the others to the usual one', () => {
-    const value = (path: string, page: number, text: string, weakest: number) => ({
-      evidence: { path, page, box: { left: 0.1, top: 0.1, width: 0.3, height: 0.02 }, source: 'tesseract' as const, confidence: 0.9, text },
-      words: text.split(' ').map((word, index) => ({ text: word, confidence: index === 1 ? weakest : 0.95 })),
-    });
+    // Each value on a line of its own.
+    let rows = 0;
+    const value = (path: string, page: number, text: string, weakest: number) => {
+      const top = 100 + 14 * rows++;
+      return {
+        evidence: { path, page, box: { left: 0.1, top: 0.1, width: 0.3, height: 0.02 }, source: 'tesseract' as const, confidence: 0.9, text },
+        words: text.split(' ').map((word, index) => ({ text: word, confidence: index === 1 ? weakest : 0.95, page, left: 60 + 40 * index, top })),
+      };
+    };
     const result = validateFindings(extractAgreement(seedLines()), {
       today,
       lowConfidencePages: [],
