@@ -4,11 +4,11 @@ import { STANDARD_MEASURE_TYPES } from '../data/measure-types.js';
 import { MINISTRIES } from '../data/ministries.js';
 import { KNOWN_PROJECTS } from '../data/projects.js';
 import { foldForComparison } from './normalize.js';
-import { OFFICE_HOLDERS, OFFICES } from './signatures.js';
+import { KNOWN_PLACES, OFFICE_HOLDERS, OFFICES } from './signatures.js';
 
 /**
  * Values of the closed lists the project knows: the offices of those who sign, the ministry's office
- * holders and names, Hesse's Landkreise and kreisfreie Städte, the standard measure types and the
+ * holders and names, Hesse's Landkreise and kreisfreie Städte and the places they sign at, the standard measure types and the
  * projects counties fund year after year. Where OCR read such a value so that it can stand for no other
  * entry, the list says what the value is, and OCR's confidence in the letters adds nothing: tesseract
  * is unsure of "ÜSBZ", "Grüttner" and "Rheingau-" whatever it reads.
@@ -25,6 +25,7 @@ const RECIPIENT_NAMES: readonly string[] = GEBIETSKOERPERSCHAFTEN.map((recipient
 function listAt(path: string): readonly string[] | undefined {
   if (/^agreement\.signatures\[\d+\]\.title$/.test(path)) return OFFICE_TITLES;
   if (/^agreement\.signatures\[\d+\]\.name$/.test(path)) return OFFICE_HOLDERS;
+  if (/^agreement\.signatures\[\d+\]\.place$/.test(path)) return KNOWN_PLACES;
   if (path === 'agreement.parties[0].name') return MINISTRY_NAMES;
   if (path === 'agreement.parties[1].name') return RECIPIENT_NAMES;
   if (/^agreement\.measures\[\d+\]\.title$/.test(path)) return STANDARD_MEASURE_TYPES;

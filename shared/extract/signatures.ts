@@ -48,7 +48,7 @@ const PLACE_DATE = new RegExp(
  * Where agreements are signed: the ministry's seat and those of the 26, each also in the short form
  * people write ("Hofheim" for Hofheim am Taunus, "Bad Homburg" for Bad Homburg v. d. Höhe).
  */
-const KNOWN_PLACES = [
+export const KNOWN_PLACES = [
   ...new Set(['Wiesbaden', ...GEBIETSKOERPERSCHAFTEN.flatMap((entity) => [entity.seat, entity.seat.replace(/\s+(?:\(.*\)|am\s.*|a\.\s?d\.\s.*|v\.\s?d\.\s.*)$/, '')])]),
 ];
 

@@ -98,7 +98,7 @@ describe('evidence of a value', () => {
     });
   });
 
-  it('covers a value over two lines, lies on the page that holds most of it, and keeps every word of it, on either page, for the checks', () => {
+  it('covers a value over two lines, lies on the page that holds most of it, and keeps every word of it, on either page, with its page and place, for the checks', () => {
     const lines = [line('Werkstatt', 1, [0.9]), line('Zukunft – Qualifizierung in Holz', 2, [0.8, 0.9, 0.7, 0.9, 0.6])];
     const evidence = evidenceOf(
       { path: 'agreement.measures[0].projects[0]', spans: [{ line: 0, start: 0, end: 9 }, { line: 1, start: 0, end: 32 }] },
@@ -109,12 +109,12 @@ describe('evidence of a value', () => {
     expect(evidence?.evidence.text).toBe('Zukunft – Qualifizierung in Holz');
     expect(evidence?.evidence.confidence).toBeCloseTo((0.9 + 0.8 + 0.9 + 0.7 + 0.9 + 0.6) / 6);
     expect(evidence?.words).toEqual([
-      { text: 'Werkstatt', confidence: 0.9 },
-      { text: 'Zukunft', confidence: 0.8 },
-      { text: '–', confidence: 0.9 },
-      { text: 'Qualifizierung', confidence: 0.7 },
-      { text: 'in', confidence: 0.9 },
-      { text: 'Holz', confidence: 0.6 },
+      { text: 'Werkstatt', confidence: 0.9, page: 1, left: 60, top: 100 },
+      { text: 'Zukunft', confidence: 0.8, page: 2, left: 60, top: 100 },
+      { text: '–', confidence: 0.9, page: 2, left: 108, top: 100 },
+      { text: 'Qualifizierung', confidence: 0.7, page: 2, left: 120, top: 100 },
+      { text: 'in', confidence: 0.9, page: 2, left: 210, top: 100 },
+      { text: 'Holz', confidence: 0.6, page: 2, left: 228, top: 100 },
     ]);
   });
 

@@ -22,6 +22,16 @@ describe('a value of a closed list as OCR read it', () => {
     expect(readAsListedValue('agreement.parties[0].name', 'Main-Taunus-Kreis', 'Main-Taunus-Kreis')).toBe(false);
   });
 
+  it('holds the seats of the ministry and the 26, in their long and short forms, for the places signed at', () => {
+    expect(readAsListedValue('agreement.signatures[0].place', 'Wiesbaden', 'Wiesbaden,')).toBe(true);
+    expect(readAsListedValue('agreement.signatures[1].place', 'Limburg a. d. Lahn', 'Limburg a. d. Lahn,')).toBe(true);
+    expect(readAsListedValue('agreement.signatures[1].place', 'Bad Homburg', 'Bad Homburg')).toBe(true);
+    expect(readAsListedValue('agreement.signatures[1].place', 'Bad Homburg v. d. Höhe', 'Bad Homburg v. d. Hähe')).toBe(true);
+    // Two letters off.
+    expect(readAsListedValue('agreement.signatures[1].place', 'Limburg a. d. Lahn', 'Limbuy a. d. Lahn')).toBe(false);
+    expect(readAsListedValue('agreement.signatures[1].place', 'Berlin', 'Berlin')).toBe(false);
+  });
+
   it('does not where OCR may have lost the ending of another entry: a masculine office may be the feminine one read short', () => {
     expect(readAsListedValue(office, 'Landrat', 'Landrat')).toBe(false);
     expect(readAsListedValue(office, 'Staatssekretär', 'Staatssekretär')).toBe(false);
@@ -33,6 +43,5 @@ describe('a value of a closed list as OCR read it', () => {
     expect(readAsListedValue(office, 'Oberbürgermeisterin', 'Oberbirgermeistenin')).toBe(false);
     expect(readAsListedValue('agreement.measures[2].projects[0]', 'Jugendwerkstatt Nord', 'Jugendwerkstatt Nord')).toBe(false);
     expect(readAsListedValue('agreement.signatures[1].name', 'Johannes Baron', 'Johannes Baron')).toBe(false);
-    expect(readAsListedValue('agreement.signatures[1].place', 'Wiesbaden', 'Wiesbaden')).toBe(false);
   });
 });
