@@ -35,6 +35,17 @@ export interface OcrValuesContext {
 type AddIssue = (path: string, code: string, message: string) => void;
 
 /**
+ * The values OCR read, off faint print, that stand for an entry of their closed list unmistakably
+ * (`readAsListedValue`): the list says what they are.
+ */
+function listedValuesRead(agreement: Partial<Agreement>, context: OcrValuesContext): ValueEvidence[] {
+  return (context.values ?? []).filter(
+    ({ evidence }) =>
+      evidence.source !== 'pdf-text' && context.faintPrintPages?.includes(evidence.page) !== true && readAsListedValue(evidence.path, textAt(agreement, evidence.path) ?? evidence.text, evidence.text),
+  );
+}
+
+/**
  * Each value OCR read with less confidence than the floors, at its path, with what was read and where.
  * The word floor holds for each word with a letter or a figure, except an acronym its value spells out
  * letter by letter (`spelledLetterByLetter`) on a page of normal print: the words it stands for witness
@@ -49,9 +60,7 @@ type AddIssue = (path: string, code: string, message: string) => void;
 export function validateConfidence(agreement: Partial<Agreement>, context: OcrValuesContext, add: AddIssue): void {
   const percent = (confidence: number) => `${Math.round(confidence * 100)} %`;
   const faintPage = (page: number) => context.faintPrintPages?.includes(page) === true;
-  const listed = (context.values ?? []).filter(
-    ({ evidence }) => evidence.source !== 'pdf-text' && !faintPage(evidence.page) && readAsListedValue(evidence.path, textAt(agreement, evidence.path) ?? evidence.text, evidence.text),
-  );
+  const listed = listedValuesRead(agreement, context);
   const wordAt = (word: ValueWord) => `${word.page}:${word.left}:${word.top}`;
   const listedWords = new Set(listed.flatMap(({ words }) => words.map(wordAt)));
   for (const read of context.values ?? []) {
@@ -73,11 +82,15 @@ export function validateConfidence(agreement: Partial<Agreement>, context: OcrVa
 /**
  * A value with a word OCR misread, taken for the word it most likely was (`misreadWords`): a non-word
  * for the one German word a typical confusion leads to, a capital for the small letter of its shape.
- * The lexicon says what the word most likely was, the scan what it is.
+ * The lexicon says what the word most likely was, the scan what it is; except where the value taken is
+ * an entry of a closed list its reading stands for unmistakably ("HEASY – Entwicklung Ausbildung
+ * Soziale Teilhabe You" is the known project "EASY – …"), off faint print (`listedValuesRead`).
  */
-export function validateMisreadWords(context: OcrValuesContext, add: AddIssue): void {
+export function validateMisreadWords(agreement: Partial<Agreement>, context: OcrValuesContext, add: AddIssue): void {
   const percent = (confidence: number) => `${Math.round(confidence * 100)} %`;
+  const listed = new Set(listedValuesRead(agreement, context).map(({ evidence }) => evidence.path));
   for (const { path, page, read, confidence, taken, kind, previous } of context.misread ?? []) {
+    if (listed.has(path)) continue;
     const why = {
       'non-word': `and is no German word or name known here; it was taken for "${taken}", the one German word or known name a typical misreading leads to`,
       compound: `and is German only as a compound of words the lexicon took it apart into; it was taken for "${taken}", the one word German writes that a typical misreading leads to`,

@@ -213,7 +213,7 @@ export function validateFindings(findings: ExtractionFindings, context: Validati
   validateSignatures(findings, year, context.today, context.values ?? [], add);
   validateConfidence(agreement, context, add);
   validateWords(agreement, context, issues, add);
-  validateMisreadWords(context, add);
+  validateMisreadWords(agreement, context, add);
   validateQuotes(agreement, context, add);
 
   const shape = agreementSchema.safeParse(agreement);

@@ -156,7 +156,7 @@ describe('misread words in the values OCR read', () => {
     expect(await misreadInProject('Ausbildungslotsen für Teilzeitausbildung', readAt('Ausbildungslotsen für Teilzeitausbildung', 0.93))).toEqual([]);
     // Taking it sends its value to review, which a known word would not have done.
     const issues: [string, string, string][] = [];
-    validateMisreadWords({ misread: await misreadInProject(project, readAt(project, 0.93)) }, (path, code, message) => issues.push([path, code, message]));
+    validateMisreadWords({}, { misread: await misreadInProject(project, readAt(project, 0.93)) }, (path, code, message) => issues.push([path, code, message]));
     expect(issues).toEqual([
       [
         'agreement.measures[0].projects[0]',
@@ -176,6 +176,17 @@ describe('misread words in the values OCR read', () => {
     expect(await misreadInProject(project, readAt(project, 0.83))).toEqual([
       { path: 'agreement.measures[0].projects[0]', page: 2, read: 'FASY', confidence: 0.83, taken: 'EASY', kind: 'acronym' },
     ]);
+    // A taking whose value is a known project its reading stands for unmistakably needs no review; one
+    // of a project no list holds, or on faint print, does.
+    const takenProject = async (read: string, taken: string, faintPrintPages: number[] = []) => {
+      const issues: string[] = [];
+      const context = { values: [value('agreement.measures[0].projects[0]', read, readAt(read, 0.4))], misread: await misreadInProject(read, readAt(read, 0.4)), faintPrintPages };
+      validateMisreadWords({ measures: [{ number: 1, title: 'Ausbildungsvorbereitung', projects: [taken] }] }, context, (path, code) => issues.push(`${path} ${code}`));
+      return issues;
+    };
+    expect(await takenProject(`HEASY – ${spelled}`, `EASY – ${spelled}`)).toEqual([]);
+    expect(await takenProject(`HEASY – ${spelled}`, `EASY – ${spelled}`, [2])).toEqual(['agreement.measures[0].projects[0] value.misread_word']);
+    expect(await takenProject(`HEASY – ${spelled} Nord`, `EASY – ${spelled} Nord`)).toEqual(['agreement.measures[0].projects[0] value.misread_word']);
     // Judged by its words as they are taken: "Erauen" is "Frauen", and "FiA" fits it as it stands.
     expect(await misreadInProject('Erauen in Arbeit – FiA', [['Erauen', 0.87], ['in', 0.95], ['Arbeit', 0.95], ['–', 0.9], ['FiA', 0.9]])).toEqual([
       { path: 'agreement.measures[0].projects[0]', page: 2, read: 'Erauen', confidence: 0.87, taken: 'Frauen', kind: 'non-word' },
