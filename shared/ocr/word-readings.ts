@@ -59,6 +59,19 @@ function sameExtent(first: string, reread: string): boolean {
   return reread.length === first.length || (Math.abs(reread.length - first.length) === 1 && sameEnds);
 }
 
+/** Letters more or fewer inside the word that a known word the crops agree on may have (see `chooseReading`). */
+const AGREED_LETTERS_INSIDE = 2;
+
+/**
+ * A reading of the word alone that differs from the page's only inside it, by at most
+ * `AGREED_LETTERS_INSIDE` letters more or fewer: the same ends and the same punctuation.
+ */
+function sameEndsNearLength(first: string, reread: string): boolean {
+  return (
+    reread[0] === first[0] && reread.at(-1) === first.at(-1) && punctuationOf(reread) === punctuationOf(first) && Math.abs(reread.length - first.length) <= AGREED_LETTERS_INSIDE
+  );
+}
+
 /**
  * A reading of the word alone as one word: a gap tesseract saw inside it is the face's spacing ("J
  * ugend"); where the crop took in a letter of a neighbour ("Kompetenzagentur J"), it is the part of the
@@ -86,7 +99,9 @@ export function textsToLookUp(words: readonly { first: string; rereads: readonly
  * Which reading of a doubtful word stands: the page's, or one of the word read again alone (from the
  * despeckled page enlarged, and from the unfiltered page), each as one word (`asOneWord`). Readings of
  * another extent are not taken, except that one with a mark beside the letters of a known word the page
- * read bare counts as a reading of that word.
+ * read bare counts as a reading of that word, and that where the page read no word, a known word both
+ * crops read alike may have up to two letters more or fewer inside (`sameEndsNearLength`): tesseract
+ * merges "ri" and "ti" into an "n" on the page ("Onenterung", read "Orientierung" at 74 and 95 % alone).
  * Of the rest, a word the lexicon knows beats one it does not (a misread letter mostly makes a
  * non-word: "Onentierung", "flexihle"); then the surest. A reading that differs from the page's
  * replaces it only when another reading agrees with it, when it is much surer, or when it is a known
@@ -108,7 +123,8 @@ export function chooseReading(first: WordReading, rereads: readonly WordReading[
   const alone = rereads.map((reread) => ({ text: asOneWord(original, reread.text), confidence: reread.confidence }));
   for (const read of [{ text: original, confidence: first.confidence }, ...alone]) {
     const reading = sameLetters(read.text) ? { ...read, text: original } : read;
-    if (reading.text !== original && !sameExtent(original, reading.text)) continue;
+    const agreedWord = !firstKnown && known(reading.text) && alone.filter((other) => other.text === reading.text).length >= 2 && sameEndsNearLength(original, reading.text);
+    if (reading.text !== original && !sameExtent(original, reading.text) && !agreedWord) continue;
     const group = groups.get(reading.text) ?? { text: reading.text, count: 0, confidence: 0, lowest: 100, allWrong: 1 };
     group.count += 1;
     group.confidence = Math.max(group.confidence, reading.confidence);

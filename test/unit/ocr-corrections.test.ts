@@ -65,6 +65,14 @@ describe('the readings of a doubtful word', () => {
     expect(chooseReading(reading('Beschäfügungsfähigkeit', 53), [reading('Beschäftigungsfähigkeit', 80), reading('Beschafügungsfähigkeit', 60)], () => false)).toEqual(reading('Beschäftigungsfähigkeit', 80));
   });
 
+  it('takes a known word both crops read alike, two letters longer inside, where the page read no word; not one crop alone, nor over a known word', () => {
+    expect(chooseReading(reading('Onenterung', 67), [reading('Orientierung', 74), reading('Orientierung', 95)], known)).toEqual(reading('Orientierung', 98));
+    expect(chooseReading(reading('Onenterung', 67), [reading('Orientierung', 74), reading('Onenterung', 70)], known)).toEqual(reading('Onenterung', 67));
+    expect(chooseReading(reading('Onenterung', 67), [reading('Orientierung', 74), reading('Orientierung', 95)], (text) => ['Onenterung', 'Orientierung'].includes(text))).toEqual(reading('Onenterung', 67));
+    // Three letters more is another extent.
+    expect(chooseReading(reading('Onenung', 67), [reading('Orientierung', 74), reading('Orientierung', 95)], known)).toEqual(reading('Onenung', 67));
+  });
+
   it('keeps the first where a reading clipped or added a letter at an end, or is not much surer', () => {
     expect(chooseReading(reading('Jugend', 11), [reading('ugend', 91), reading('ugend', 92)], known)).toEqual(reading('Jugend', 11));
     expect(chooseReading(reading('Kompetenzagentur', 54), [reading('Kompetenzagentur J', 60), reading('Kompetenzagentur J', 66)], known)).toEqual(reading('Kompetenzagentur', 93));
