@@ -50,7 +50,10 @@ describe('the words read again alone', () => {
     // A misread letter in a long word makes a non-word tesseract can be sure of.
     expect(secondReading({ text: 'Aleinerziehende', confidence: 91 })).toBe('unless-known');
     expect(secondReading({ text: 'Jahr', confidence: 96 })).toBe('never');
-    expect(secondReading({ text: '2014', confidence: 25 })).toBe('never');
+    expect(secondReading({ text: '2014', confidence: 25 })).toBe('always');
+    expect(secondReading({ text: '07.03.2014', confidence: 60 })).toBe('always');
+    expect(secondReading({ text: '1.707.998,-', confidence: 25 })).toBe('never');
+    expect(secondReading({ text: '14.', confidence: 25 })).toBe('never');
   });
 });
 
