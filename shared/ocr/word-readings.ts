@@ -62,17 +62,16 @@ function sameExtent(first: string, reread: string): boolean {
   return reread.length === first.length || (Math.abs(reread.length - first.length) === 1 && sameEnds);
 }
 
-/** Letters more or fewer inside the word that a known word the crops agree on may have (see `chooseReading`). */
-const AGREED_LETTERS_INSIDE = 2;
+/** Letters more or fewer than the page's reading that a known word the crops agree on may have (see `chooseReading`). */
+const AGREED_LETTERS = 2;
 
 /**
- * A reading of the word alone that differs from the page's only inside it, by at most
- * `AGREED_LETTERS_INSIDE` letters more or fewer: the same ends and the same punctuation.
+ * A reading of the word alone that begins as the page's and has its punctuation, at most
+ * `AGREED_LETTERS` letters longer or shorter; its last letters may differ, where the page read two as
+ * one ("Hombun" for "Homburg").
  */
-function sameEndsNearLength(first: string, reread: string): boolean {
-  return (
-    reread[0] === first[0] && reread.at(-1) === first.at(-1) && punctuationOf(reread) === punctuationOf(first) && Math.abs(reread.length - first.length) <= AGREED_LETTERS_INSIDE
-  );
+function sameStartNearLength(first: string, reread: string): boolean {
+  return reread[0] === first[0] && punctuationOf(reread) === punctuationOf(first) && Math.abs(reread.length - first.length) <= AGREED_LETTERS;
 }
 
 /**
@@ -103,8 +102,9 @@ export function textsToLookUp(words: readonly { first: string; rereads: readonly
  * despeckled page enlarged, and from the unfiltered page), each as one word (`asOneWord`). Readings of
  * another extent are not taken, except that one with a mark beside the letters of a known word the page
  * read bare counts as a reading of that word, and that where the page read no word, a known word both
- * crops read alike may have up to two letters more or fewer inside (`sameEndsNearLength`): tesseract
- * merges "ri" and "ti" into an "n" on the page ("Onenterung", read "Orientierung" at 74 and 95 % alone).
+ * crops read alike may have up to two letters more or fewer after its first (`sameStartNearLength`):
+ * tesseract merges "ri" and "ti" into an "n" on the page ("Onenterung", read "Orientierung" at 74 and
+ * 95 % alone), and "rg" at a word's end ("Hombun", read "Homburg" at 94 and 86 %).
  * Of the rest, a word the lexicon knows beats one it does not (a misread letter mostly makes a
  * non-word: "Onentierung", "flexihle"); then the surest. A reading that differs from the page's
  * replaces it only when another reading agrees with it, when it is much surer, or when it is a known
@@ -126,7 +126,7 @@ export function chooseReading(first: WordReading, rereads: readonly WordReading[
   const alone = rereads.map((reread) => ({ text: asOneWord(original, reread.text), confidence: reread.confidence }));
   for (const read of [{ text: original, confidence: first.confidence }, ...alone]) {
     const reading = sameLetters(read.text) ? { ...read, text: original } : read;
-    const agreedWord = !firstKnown && known(reading.text) && alone.filter((other) => other.text === reading.text).length >= 2 && sameEndsNearLength(original, reading.text);
+    const agreedWord = !firstKnown && known(reading.text) && alone.filter((other) => other.text === reading.text).length >= 2 && sameStartNearLength(original, reading.text);
     if (reading.text !== original && !sameExtent(original, reading.text) && !agreedWord) continue;
     const group = groups.get(reading.text) ?? { text: reading.text, count: 0, confidence: 0, lowest: 100, allWrong: 1 };
     group.count += 1;

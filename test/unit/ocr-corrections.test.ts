@@ -68,12 +68,14 @@ describe('the readings of a doubtful word', () => {
     expect(chooseReading(reading('Beschäfügungsfähigkeit', 53), [reading('Beschäftigungsfähigkeit', 80), reading('Beschafügungsfähigkeit', 60)], () => false)).toEqual(reading('Beschäftigungsfähigkeit', 80));
   });
 
-  it('takes a known word both crops read alike, two letters longer inside, where the page read no word; not one crop alone, nor over a known word', () => {
+  it('takes a known word both crops read alike, two letters longer or with other last letters, where the page read no word; not one crop alone, nor over a known word', () => {
     expect(chooseReading(reading('Onenterung', 67), [reading('Orientierung', 74), reading('Orientierung', 95)], known)).toEqual(reading('Orientierung', 98));
     expect(chooseReading(reading('Onenterung', 67), [reading('Orientierung', 74), reading('Onenterung', 70)], known)).toEqual(reading('Onenterung', 67));
     expect(chooseReading(reading('Onenterung', 67), [reading('Orientierung', 74), reading('Orientierung', 95)], (text) => ['Onenterung', 'Orientierung'].includes(text))).toEqual(reading('Onenterung', 67));
-    // Three letters more is another extent.
+    expect(chooseReading(reading('Hombun', 48), [reading('Homburg', 94), reading('Homburg', 86)], (text) => text === 'Homburg')).toEqual(reading('Homburg', 99));
+    // Three letters more is another extent, and so is another first letter.
     expect(chooseReading(reading('Onenung', 67), [reading('Orientierung', 74), reading('Orientierung', 95)], known)).toEqual(reading('Onenung', 67));
+    expect(chooseReading(reading('ugendwerkstat', 67), [reading('Jugendwerkstatt', 74), reading('Jugendwerkstatt', 95)], known)).toEqual(reading('ugendwerkstat', 67));
   });
 
   it('keeps the first where a reading clipped or added a letter at an end, or is not much surer', () => {
