@@ -33,11 +33,13 @@ const REREAD_UNKNOWN_BELOW_CONFIDENCE = 90;
  * Whether a word the page pass read is read again alone: `always`, `unless-known` to the lexicon, or
  * `never` (a known word or a short one tesseract was sure of, and a word with neither two letters nor
  * four figures in a row). A year is read again: tesseract can be unsure of one it read right ("2014"
- * in a signature's date at 25 %, read alike at 96 % alone); the figures of an amount in groups are
- * not, so no second reading changes them.
+ * in a signature's date at 25 %, read alike at 96 % alone); an amount, a group of three figures after
+ * a separator in it, is not, even with a group misread ("1.5391.186,99"): no second reading makes an
+ * amount that validation doubts one it takes.
  */
 export function secondReading(word: WordReading): 'always' | 'unless-known' | 'never' {
-  if (!/\p{L}{2}|\d{4}/u.test(word.text)) return 'never';
+  const year = /\d{4}/u.test(word.text) && !/[.,]\d{3}(?!\d)/u.test(word.text);
+  if (!/\p{L}{2}/u.test(word.text) && !year) return 'never';
   if (word.confidence < REREAD_BELOW_CONFIDENCE) return 'always';
   return word.confidence < REREAD_UNKNOWN_BELOW_CONFIDENCE || isPlainLongWord(bareWord(word.text)) ? 'unless-known' : 'never';
 }

@@ -53,6 +53,7 @@ describe('the words read again alone', () => {
     expect(secondReading({ text: '2014', confidence: 25 })).toBe('always');
     expect(secondReading({ text: '07.03.2014', confidence: 60 })).toBe('always');
     expect(secondReading({ text: '1.707.998,-', confidence: 25 })).toBe('never');
+    expect(secondReading({ text: '1.5391.186,99', confidence: 36 })).toBe('never');
     expect(secondReading({ text: '14.', confidence: 25 })).toBe('never');
   });
 });
