@@ -46,24 +46,38 @@ export interface RowSpan {
 }
 
 /**
+ * The row of the page's ink at (`x`, `y`) where its lines run at `slope` (rise per column) across it:
+ * the row it crosses the page's middle column in. On a page scanned askew a line's words run up or
+ * down by more than a line's height ("TAff – Teilzeitausbildung … im ländlichen Raum", 65 rows over a
+ * 200 dpi page turned 2°), and the rows of a short line under it ("des Kreises") lie inside its rows;
+ * measured along the slope, they do not.
+ */
+export function rowAlong(slope: number, width: number, x: number, y: number): number {
+  return Math.round(y - slope * (x - width / 2));
+}
+
+/**
  * The strips of the page that hold a skipped line of text: rows of ink outside every line read (`read`,
  * each line's top and bottom), as tall as the lines read are (their median height), and as full of ink as
- * a line of words. None where no line was read, since no height is known then. The rows around each line
+ * a line of words. Rows run along `slope`, where the page's lines run askew (`rowAlong`; `read` and the
+ * strips are rows along it too, `stripOnPage` places a strip on the page). None where no line was read, since no height is known then. The rows around each line
  * read (`COVER_MARGIN`) count as its own first; where a line was lost between two read ones that stand
  * no more than a line apart ("und Beschäftigung", the second line of a measure title), those rows hold
  * most of it, and it is sought again in the rows outside the lines' boxes alone, where its x-height
  * may be all that shows (`MIN_HEIGHT_BETWEEN`).
  */
-export function skippedLineStrips(page: GreyImage, read: readonly RowSpan[]): RowSpan[] {
+export function skippedLineStrips(page: GreyImage, read: readonly RowSpan[], slope = 0): RowSpan[] {
   const heights = read.map((line) => line.bottom - line.top).filter((height) => height > 0).sort((a, b) => a - b);
   const lineHeight = heights[Math.floor(heights.length / 2)];
   if (lineHeight === undefined) return [];
   const inkPerRow = new Uint32Array(page.height);
-  for (let row = 0; row < page.height; row++) {
-    let ink = 0;
-    const start = row * page.width;
-    for (let x = 0; x < page.width; x++) if ((page.pixels[start + x] ?? 255) < INK) ink++;
-    inkPerRow[row] = ink;
+  for (let y = 0; y < page.height; y++) {
+    const start = y * page.width;
+    for (let x = 0; x < page.width; x++) {
+      if ((page.pixels[start + x] ?? 255) >= INK) continue;
+      const row = slope === 0 ? y : rowAlong(slope, page.width, x, y);
+      if (row >= 0 && row < page.height) inkPerRow[row] = (inkPerRow[row] ?? 0) + 1;
+    }
   }
   const withMargin = stripsOutside(page, read, inkPerRow, lineHeight, Math.round(lineHeight * COVER_MARGIN), HEIGHT_RANGE[0]);
   const between = stripsOutside(page, read, inkPerRow, lineHeight, 0, MIN_HEIGHT_BETWEEN).filter((strip) => !withMargin.some((other) => other.top < strip.bottom && strip.top < other.bottom));
@@ -105,4 +119,70 @@ function stripsOutside(page: GreyImage, read: readonly RowSpan[], inkPerRow: Uin
     if (tallEnough && ink / height >= page.width * STRIP_INK_SHARE) strips.push({ top, bottom });
   }
   return strips;
+}
+
+/** How far above and below a strip found along a slope its rows on the page reach, in its heights: its ascenders lie above it. */
+const ASCENDER_REACH = 0.3;
+
+/** Where a strip found along a slope lies on the page: its rows there and the columns of its ink. */
+export interface PageStrip extends RowSpan {
+  left: number;
+  right: number;
+}
+
+/**
+ * The part of the page that holds a strip found along `slope` (`skippedLineStrips`): the columns of its
+ * words, and the page's rows the strip crosses over them. Words are runs of inked columns at least as
+ * wide as the strip is tall, with gaps of at most half that inside (letters and word spaces); narrower
+ * runs are the descenders of the line above, which a slope a little off the page's leaves in the strip
+ * where that line is long ("Teilzeitausbildung" above "des Kreises").
+ */
+export function stripOnPage(page: GreyImage, strip: RowSpan, slope: number): PageStrip {
+  const inkPerColumn = new Uint32Array(page.width);
+  for (let y = 0; y < page.height; y++) {
+    const start = y * page.width;
+    for (let x = 0; x < page.width; x++) {
+      if ((page.pixels[start + x] ?? 255) >= INK) continue;
+      const row = rowAlong(slope, page.width, x, y);
+      if (row >= strip.top && row < strip.bottom) inkPerColumn[x] = (inkPerColumn[x] ?? 0) + 1;
+    }
+  }
+  const height = strip.bottom - strip.top;
+  let left = page.width;
+  let right = 0;
+  for (let x = 0; x < page.width; ) {
+    if (!inkPerColumn[x]) {
+      x++;
+      continue;
+    }
+    const start = x;
+    let end = x + 1;
+    for (let gap = 0; x < page.width && gap <= height / 2; x++) {
+      if (inkPerColumn[x]) {
+        end = x + 1;
+        gap = 0;
+      } else gap++;
+    }
+    x = end;
+    if (end - start < height) continue;
+    left = Math.min(left, start);
+    right = Math.max(right, end);
+  }
+  if (right <= left) return { ...strip, left: 0, right: page.width };
+  // The strip begins below the rows of the line above and its margin, where its ascenders stand.
+  const reach = Math.round(height * ASCENDER_REACH);
+  const shifts = [left, right].map((x) => slope * (x - page.width / 2));
+  return { top: Math.max(0, Math.floor(strip.top + Math.min(...shifts)) - reach), bottom: Math.min(page.height, Math.ceil(strip.bottom + Math.max(...shifts)) + reach), left, right };
+}
+
+/** The page's rows from `top` to `bottom` in black and white (`inkRows`), blank outside the columns from `left` to `right`. */
+export function inkBox(page: GreyImage, { top, bottom, left, right }: PageStrip): Buffer {
+  const image = inkRows(page, top, bottom);
+  const header = image.length - (bottom - top) * page.width;
+  for (let y = 0; y < bottom - top; y++) {
+    const start = header + y * page.width;
+    image.fill(255, start, start + left);
+    image.fill(255, start + right, start + page.width);
+  }
+  return image;
 }

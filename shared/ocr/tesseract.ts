@@ -11,7 +11,7 @@ import { capitalFs, restoreCapitalE } from './capital-e.js';
 import { splitDigitGroups } from './digit-groups.js';
 import { chooseReading, clippedSide, secondReading, textsToLookUp, type WordReading } from './word-readings.js';
 import { restoreInitialCase, type TextLine } from './letter-case.js';
-import { inkRows, type RowSpan, skippedLineStrips } from './skipped-lines.js';
+import { inkBox, inkRows, rowAlong, type RowSpan, skippedLineStrips, stripOnPage } from './skipped-lines.js';
 import { readsLineStart, unreadInkBefore } from './line-starts.js';
 import { type QuotedLetters, quotedLetters } from './quoted-words.js';
 import { type CapitalBox, restoreCapitalUmlauts, umlautCapitals } from './umlauts.js';
@@ -122,6 +122,36 @@ function spansOf(lines: readonly BandLine[]): RowSpan[] {
   return lines
     .filter((line) => line.words.length > 0)
     .map((line) => ({ top: Math.min(...line.words.map((word) => word.y0)), bottom: Math.max(...line.words.map((word) => word.y1)) }));
+}
+
+/** A page's lines run askew when they rise or fall by this much per column or more (0.25°): over a page's width, a tenth of a line at 300 dpi. */
+const MIN_SKEW = 0.0045;
+
+/**
+ * How steeply the page's lines run (rise per column, down to the right positive): the median slope of
+ * the baselines of lines a quarter of the page wide or more; 0 where they run level, or too few are read.
+ */
+function skewOf(lines: readonly BandLine[], width: number): number {
+  const slopes = lines
+    .filter(({ baseline }) => baseline.x1 - baseline.x0 >= width / 4)
+    .map(({ baseline }) => (baseline.y1 - baseline.y0) / (baseline.x1 - baseline.x0))
+    .sort((a, b) => a - b);
+  const median = slopes[Math.floor(slopes.length / 2)];
+  return median === undefined || Math.abs(median) < MIN_SKEW ? 0 : median;
+}
+
+/**
+ * The rows along `slope` (`rowAlong`) each line read covers. A word's box on a page askew is taller than
+ * the word by the slope over its width: its top is the word's top at the end where it stands highest,
+ * its bottom the word's bottom where it stands lowest.
+ */
+function spansAlong(lines: readonly BandLine[], slope: number, width: number): RowSpan[] {
+  return lines
+    .filter((line) => line.words.length > 0)
+    .map((line) => ({
+      top: Math.min(...line.words.map((word) => Math.max(rowAlong(slope, width, word.x0, word.y0), rowAlong(slope, width, word.x1, word.y0)))),
+      bottom: Math.max(...line.words.map((word) => Math.min(rowAlong(slope, width, word.x0, word.y1), rowAlong(slope, width, word.x1, word.y1)))),
+    }));
 }
 
 /** At most this many lines of a page are read again for their start: a page of dirt is no page of cut lines. */
@@ -262,13 +292,24 @@ export class TesseractOcrEngine implements OcrEngine {
       }),
     );
     const spans = spansOf(read.flat());
+    // Only what stands in the strip: a neighbour's descenders or accents read apart are no line.
+    const inStrip = (strip: RowSpan) => (line: BandLine) => line.centre >= strip.top && line.centre < strip.bottom && line.words.some((word) => /\p{L}{2}/u.test(word.text));
+    const slope = skewOf(read.flat(), page.width);
     const skipped = await Promise.all(
-      skippedLineStrips(page, spans).map(async (strip) => {
-        const crop = gapAround(strip, spans, page.height);
-        const { data } = await pool.recognize(inkRows(page, crop.top, crop.bottom), thresholding);
-        // Only what stands in the strip: a neighbour's descenders or accents read apart are no line.
-        return linesRead(data, crop.top, page).filter((line) => line.centre >= strip.top && line.centre < strip.bottom && line.words.some((word) => /\p{L}{2}/u.test(word.text)));
-      }),
+      slope === 0
+        ? skippedLineStrips(page, spans).map(async (strip) => {
+            const crop = gapAround(strip, spans, page.height);
+            const { data } = await pool.recognize(inkRows(page, crop.top, crop.bottom), thresholding);
+            return linesRead(data, crop.top, page).filter(inStrip(strip));
+          })
+        : skippedLineStrips(page, spansAlong(read.flat(), slope, page.width), slope).map(async (along) => {
+            // Askew, the rows around a strip hold the lines beside it: its rows are read, blank but for its ink's
+            // columns and paper beside them.
+            const strip = stripOnPage(page, along, slope);
+            const paper = strip.bottom - strip.top;
+            const { data } = await pool.recognize(inkBox(page, { ...strip, left: Math.max(0, strip.left - paper), right: Math.min(page.width, strip.right + paper) }), thresholding);
+            return linesRead(data, strip.top, page).filter(inStrip(strip));
+          }),
     );
     const ordered = [...read.flat(), ...skipped.flat()].sort((a, b) => a.centre - b.centre);
     await Promise.all(cutLineStarts(page, ordered).map(async ({ line, inkStart }) => this.rereadLineStart(pool, page, thresholding, line, inkStart, spansOf(ordered.filter((other) => other !== line)))));
