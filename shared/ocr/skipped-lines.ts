@@ -47,10 +47,10 @@ export interface RowSpan {
 
 /**
  * The row of the page's ink at (`x`, `y`) where its lines run at `slope` (rise per column) across it:
- * the row it crosses the page's middle column in. On a page scanned askew a line's words run up or
- * down by more than a line's height ("TAff – Teilzeitausbildung … im ländlichen Raum", 65 rows over a
- * 200 dpi page turned 2°), and the rows of a short line under it ("des Kreises") lie inside its rows;
- * measured along the slope, they do not.
+ * the row it crosses the page's middle column in. On a page scanned askew a long line runs up or down
+ * by more than a line's height ("TAff – Teilzeitausbildung … im ländlichen Raum" on a 200 dpi scan
+ * turned 1.2°), and the rows of a short line under it ("des Kreises") lie inside its rows; measured
+ * along the slope, they do not.
  */
 export function rowAlong(slope: number, width: number, x: number, y: number): number {
   return Math.round(y - slope * (x - width / 2));
@@ -59,10 +59,10 @@ export function rowAlong(slope: number, width: number, x: number, y: number): nu
 /**
  * The strips of the page that hold a skipped line of text: rows of ink outside every line read (`read`,
  * each line's top and bottom), as tall as the lines read are (their median height), and as full of ink as
- * a line of words. Rows run along `slope`, where the page's lines run askew (`rowAlong`; `read` and the
- * strips are rows along it too, `stripOnPage` places a strip on the page). None where no line was read, since no height is known then. The rows around each line
- * read (`COVER_MARGIN`) count as its own first; where a line was lost between two read ones that stand
- * no more than a line apart ("und Beschäftigung", the second line of a measure title), those rows hold
+ * a line of words. Rows run along `slope` where the page's lines run askew (`rowAlong`; `read` and the
+ * strips are rows along it too, and `stripOnPage` places a strip on the page). None where no line was
+ * read, since no height is known then. The rows around each line read (`COVER_MARGIN`) count as its own
+ * first; where a line was lost between two read ones that stand no more than a line apart ("und Beschäftigung", the second line of a measure title), those rows hold
  * most of it, and it is sought again in the rows outside the lines' boxes alone, where its x-height
  * may be all that shows (`MIN_HEIGHT_BETWEEN`).
  */
