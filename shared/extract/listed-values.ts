@@ -8,10 +8,10 @@ import { KNOWN_PLACES, OFFICE_HOLDERS, OFFICES } from './signatures.js';
 
 /**
  * Values of the closed lists the project knows: the offices of those who sign, the ministry's office
- * holders and names, Hesse's Landkreise and kreisfreie Städte and the places they sign at, the standard measure types and the
- * projects counties fund year after year. Where OCR read such a value so that it can stand for no other
- * entry, the list says what the value is, and OCR's confidence in the letters adds nothing: tesseract
- * is unsure of "ÜSBZ", "Grüttner" and "Rheingau-" whatever it reads.
+ * holders and names, Hesse's Landkreise and kreisfreie Städte and the places they sign at, the standard
+ * measure types and the projects counties fund year after year. Where OCR read such a value so that it
+ * can stand for no other entry, the list says what the value is, and OCR's confidence in the letters
+ * adds nothing: tesseract is unsure of "ÜSBZ", "Grüttner" and "Rheingau-" whatever it reads.
  */
 
 /** Letters alone, in small letters, their umlauts kept: the dots tell "ÜSBZ" from "USBZ". */

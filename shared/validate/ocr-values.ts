@@ -57,10 +57,9 @@ function listedValuesRead(agreement: Partial<Agreement>, context: OcrValuesConte
  * "Rheingau-" at 36 %). On faint print, where strokes and so letters go missing, the acronym and the
  * listed value are held to the floors like any.
  */
-export function validateConfidence(agreement: Partial<Agreement>, context: OcrValuesContext, add: AddIssue): void {
+function validateConfidence(agreement: Partial<Agreement>, context: OcrValuesContext, listed: readonly ValueEvidence[], add: AddIssue): void {
   const percent = (confidence: number) => `${Math.round(confidence * 100)} %`;
   const faintPage = (page: number) => context.faintPrintPages?.includes(page) === true;
-  const listed = listedValuesRead(agreement, context);
   const wordAt = (word: ValueWord) => `${word.page}:${word.left}:${word.top}`;
   const listedWords = new Set(listed.flatMap(({ words }) => words.map(wordAt)));
   for (const read of context.values ?? []) {
@@ -86,11 +85,11 @@ export function validateConfidence(agreement: Partial<Agreement>, context: OcrVa
  * an entry of a closed list its reading stands for unmistakably ("HEASY – Entwicklung Ausbildung
  * Soziale Teilhabe You" is the known project "EASY – …"), off faint print (`listedValuesRead`).
  */
-export function validateMisreadWords(agreement: Partial<Agreement>, context: OcrValuesContext, add: AddIssue): void {
+function validateMisreadWords(context: OcrValuesContext, listed: readonly ValueEvidence[], add: AddIssue): void {
   const percent = (confidence: number) => `${Math.round(confidence * 100)} %`;
-  const listed = new Set(listedValuesRead(agreement, context).map(({ evidence }) => evidence.path));
+  const listedPaths = new Set(listed.map(({ evidence }) => evidence.path));
   for (const { path, page, read, confidence, taken, kind, previous } of context.misread ?? []) {
-    if (listed.has(path)) continue;
+    if (listedPaths.has(path)) continue;
     const why = {
       'non-word': `and is no German word or name known here; it was taken for "${taken}", the one German word or known name a typical misreading leads to`,
       compound: `and is German only as a compound of words the lexicon took it apart into; it was taken for "${taken}", the one word German writes that a typical misreading leads to`,
@@ -105,7 +104,7 @@ export function validateMisreadWords(agreement: Partial<Agreement>, context: Ocr
  * A value OCR read whose quotation marks do not pair ("Produktionsschule Neue Wege“"): OCR lost one, or
  * read a speck as one, and where the lost one stood cannot be told.
  */
-export function validateQuotes(agreement: Partial<Agreement>, context: OcrValuesContext, add: AddIssue): void {
+function validateQuotes(agreement: Partial<Agreement>, context: OcrValuesContext, add: AddIssue): void {
   for (const { evidence } of context.values ?? []) {
     if (evidence.source === 'pdf-text') continue;
     const value = textAt(agreement, evidence.path);
@@ -129,13 +128,14 @@ function isDoubtfulWhenUnknown(bare: string, path: string): boolean {
 
 /**
  * A value OCR read with a word in it that is no German word or name known here, and that OCR was not
- * sure enough of or that is long (`isDoubtfulWhenUnknown`), is doubtful: a misread letter mostly makes a non-word ("Berufliche Onentierung"), and
- * OCR is often fairly confident of it. An acronym its own value spells out is known; one the value
- * contradicts is doubtful however sure OCR was (unless the lexicon knows it). Only words that stand in the value as it was recorded
- * count; a word the repairs replaced is judged by the confidence floors alone. A value already under
- * review for its confidence gets no second issue.
+ * sure enough of or that is long (`isDoubtfulWhenUnknown`), is doubtful: a misread letter mostly makes
+ * a non-word ("Berufliche Onentierung"), and OCR is often fairly confident of it. An acronym its own
+ * value spells out is known; one the value contradicts is doubtful however sure OCR was (unless the
+ * lexicon knows it). Only words that stand in the value as it was recorded count; a word the repairs
+ * replaced is judged by the confidence floors alone. A value already under review for its confidence
+ * gets no second issue.
  */
-export function validateWords(agreement: Partial<Agreement>, context: OcrValuesContext, issues: readonly RecordIssue[], add: AddIssue): void {
+function validateWords(agreement: Partial<Agreement>, context: OcrValuesContext, issues: readonly RecordIssue[], add: AddIssue): void {
   const { lexicon, minUnknownWordConfidence } = context;
   if (!lexicon || minUnknownWordConfidence === undefined) return;
   for (const { evidence, words } of context.values ?? []) {
@@ -162,4 +162,16 @@ export function validateWords(agreement: Partial<Agreement>, context: OcrValuesC
     if (doubts.length === 0) continue;
     add(evidence.path, 'value.unknown_word', `"${value}" on page ${evidence.page} was read by OCR, and ${doubts.join('; ')}; check it against the scan.`);
   }
+}
+
+/**
+ * The checks of the values OCR read, in the order their issues are listed; the values of closed lists
+ * read unmistakably (`listedValuesRead`) are found once for the confidence and the misread words.
+ */
+export function validateOcrValues(agreement: Partial<Agreement>, context: OcrValuesContext, issues: readonly RecordIssue[], add: AddIssue): void {
+  const listed = listedValuesRead(agreement, context);
+  validateConfidence(agreement, context, listed, add);
+  validateWords(agreement, context, issues, add);
+  validateMisreadWords(context, listed, add);
+  validateQuotes(agreement, context, add);
 }

@@ -8,7 +8,7 @@ import { isKnownPlace } from '../extract/signatures.js';
 import { ministryForYear } from '../extract/parties.js';
 import { pathOf, textAt } from '../schema/paths.js';
 import { type Agreement, agreementSchema, type Amount, type RecordIssue, type RecordStatus } from '../schema/record.js';
-import { type OcrValuesContext, validateConfidence, validateMisreadWords, validateQuotes, validateWords } from './ocr-values.js';
+import { type OcrValuesContext, validateOcrValues } from './ocr-values.js';
 
 /**
  * Decides a record's status from what was extracted: the zod schema checks shape, the business rules
@@ -211,10 +211,7 @@ export function validateFindings(findings: ExtractionFindings, context: Validati
   }
 
   validateSignatures(findings, year, context.today, context.values ?? [], add);
-  validateConfidence(agreement, context, add);
-  validateWords(agreement, context, issues, add);
-  validateMisreadWords(agreement, context, add);
-  validateQuotes(agreement, context, add);
+  validateOcrValues(agreement, context, issues, add);
 
   const shape = agreementSchema.safeParse(agreement);
   if (!shape.success) {

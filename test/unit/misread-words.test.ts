@@ -9,7 +9,7 @@ import { pagesFromBlocks } from '../../shared/ocr/textract.js';
 import { PdfDocument } from '../../shared/pdf/document.js';
 import { fixtureBytes, loadFixtures } from '../support/fixtures.js';
 import { textractPagesFromText } from '../support/textract.js';
-import { validateMisreadWords } from '../../shared/validate/ocr-values.js';
+import { validateOcrValues } from '../../shared/validate/ocr-values.js';
 
 let lexicon: GermanLexicon;
 beforeAll(async () => {
@@ -156,7 +156,7 @@ describe('misread words in the values OCR read', () => {
     expect(await misreadInProject('Ausbildungslotsen für Teilzeitausbildung', readAt('Ausbildungslotsen für Teilzeitausbildung', 0.93))).toEqual([]);
     // Taking it sends its value to review, which a known word would not have done.
     const issues: [string, string, string][] = [];
-    validateMisreadWords({}, { misread: await misreadInProject(project, readAt(project, 0.93)) }, (path, code, message) => issues.push([path, code, message]));
+    validateOcrValues({}, { misread: await misreadInProject(project, readAt(project, 0.93)) }, [], (path, code, message) => issues.push([path, code, message]));
     expect(issues).toEqual([
       [
         'agreement.measures[0].projects[0]',
@@ -181,7 +181,7 @@ describe('misread words in the values OCR read', () => {
     const takenProject = async (read: string, taken: string, faintPrintPages: number[] = []) => {
       const issues: string[] = [];
       const context = { values: [value('agreement.measures[0].projects[0]', read, readAt(read, 0.4))], misread: await misreadInProject(read, readAt(read, 0.4)), faintPrintPages };
-      validateMisreadWords({ measures: [{ number: 1, title: 'Ausbildungsvorbereitung', projects: [taken] }] }, context, (path, code) => issues.push(`${path} ${code}`));
+      validateOcrValues({ measures: [{ number: 1, title: 'Ausbildungsvorbereitung', projects: [taken] }] }, context, [], (path, code) => issues.push(`${path} ${code}`));
       return issues;
     };
     expect(await takenProject(`HEASY – ${spelled}`, `EASY – ${spelled}`)).toEqual([]);
