@@ -53,18 +53,22 @@ export interface RowSpan {
  * along the slope, they do not.
  */
 export function rowAlong(slope: number, width: number, x: number, y: number): number {
-  return Math.round(y - slope * (x - width / 2));
+  return Math.round(y - riseAt(slope, width, x));
 }
+
+/** How far a line running at `slope` lies below, in rows, at column `x` from where it crosses the middle column. */
+const riseAt = (slope: number, width: number, x: number) => slope * (x - width / 2);
 
 /**
  * The strips of the page that hold a skipped line of text: rows of ink outside every line read (`read`,
- * each line's top and bottom), as tall as the lines read are (their median height), and as full of ink as
- * a line of words. Rows run along `slope` where the page's lines run askew (`rowAlong`; `read` and the
- * strips are rows along it too, and `stripOnPage` places a strip on the page). None where no line was
- * read, since no height is known then. The rows around each line read (`COVER_MARGIN`) count as its own
- * first; where a line was lost between two read ones that stand no more than a line apart ("und Beschäftigung", the second line of a measure title), those rows hold
- * most of it, and it is sought again in the rows outside the lines' boxes alone, where its x-height
- * may be all that shows (`MIN_HEIGHT_BETWEEN`).
+ * each line's top and bottom), as tall as the lines read are (their median height), and as full of ink
+ * as a line of words. Rows run along `slope` where the page's lines run askew (`rowAlong`; `read` and
+ * the strips are rows along it too, and `stripOnPage` places a strip on the page). None where no line
+ * was read, since no height is known then. The rows around each line read (`COVER_MARGIN`) count as its
+ * own first; where a line was lost between two read ones that stand no more than a line apart ("und
+ * Beschäftigung", the second line of a measure title), those rows hold most of it, and it is sought
+ * again in the rows outside the lines' boxes alone, where its x-height may be all that shows
+ * (`MIN_HEIGHT_BETWEEN`).
  */
 export function skippedLineStrips(page: GreyImage, read: readonly RowSpan[], slope = 0): RowSpan[] {
   const heights = read.map((line) => line.bottom - line.top).filter((height) => height > 0).sort((a, b) => a - b);
@@ -139,7 +143,9 @@ export interface PageStrip extends RowSpan {
  */
 export function stripOnPage(page: GreyImage, strip: RowSpan, slope: number): PageStrip {
   const inkPerColumn = new Uint32Array(page.width);
-  for (let y = 0; y < page.height; y++) {
+  // Only the rows the strip crosses somewhere between the page's edges can hold its ink.
+  const reachAcross = Math.ceil(Math.abs(riseAt(slope, page.width, 0)));
+  for (let y = Math.max(0, strip.top - reachAcross); y < Math.min(page.height, strip.bottom + reachAcross); y++) {
     const start = y * page.width;
     for (let x = 0; x < page.width; x++) {
       if ((page.pixels[start + x] ?? 255) >= INK) continue;
@@ -171,7 +177,7 @@ export function stripOnPage(page: GreyImage, strip: RowSpan, slope: number): Pag
   if (right <= left) return { ...strip, left: 0, right: page.width };
   // The strip begins below the rows of the line above and its margin, where its ascenders stand.
   const reach = Math.round(height * ASCENDER_REACH);
-  const shifts = [left, right].map((x) => slope * (x - page.width / 2));
+  const shifts = [left, right].map((x) => riseAt(slope, page.width, x));
   return { top: Math.max(0, Math.floor(strip.top + Math.min(...shifts)) - reach), bottom: Math.min(page.height, Math.ceil(strip.bottom + Math.max(...shifts)) + reach), left, right };
 }
 
