@@ -78,11 +78,37 @@ function knownNameWords(): string[] {
   return names.flatMap((name) => name.split(/[\s,–-]+/)).filter((word) => /\p{L}/u.test(word));
 }
 
-const KNOWN_NAME_WORDS = new Set(knownNameWords().map((word) => bareWord(word).toLocaleLowerCase('de')));
+/**
+ * Words of names as a set holds them: in small letters, so that a name is known at a sentence's start
+ * or in capitals ("VOGELSBERGKREIS"), but for a word with capitals inside ("ÜSBZ", "PerBe",
+ * "JobBrücke"), which is known only as written: its case is what tells it from a misreading ("ÜsBZ"
+ * read for "ÜSBZ" at 75 %, a small "s" for the capital of its shape).
+ */
+class NameWords {
+  private readonly held = new Set<string>();
+
+  constructor(words: Iterable<string>) {
+    for (const word of words) {
+      const bare = bareWord(word);
+      if (bare) this.held.add(isPlainWord(bare, 0) ? bare.toLocaleLowerCase('de') : bare);
+    }
+  }
+
+  get size(): number {
+    return this.held.size;
+  }
+
+  has(word: string): boolean {
+    const bare = bareWord(word);
+    return this.held.has(bare) || this.held.has(bare.toLocaleLowerCase('de'));
+  }
+}
+
+const KNOWN_NAME_WORDS = new NameWords(knownNameWords());
 
 /** Whether the word is a word of a name the project knows as data ("Soziales", "Vogelsbergkreis"). */
 export function isKnownNameWord(word: string): boolean {
-  return KNOWN_NAME_WORDS.has(bareWord(word).toLocaleLowerCase('de'));
+  return KNOWN_NAME_WORDS.has(word);
 }
 
 /**
@@ -95,7 +121,7 @@ export function withSmallInitial(word: string): string | undefined {
 }
 
 export class GermanLexicon implements Lexicon {
-  private readonly extra = new Set<string>();
+  private readonly extra: NameWords;
   /**
    * What words and compounds were found to be: taking a compound apart looks its parts up many times
    * over. Bounded, since an owner process lives for many documents.
@@ -104,10 +130,7 @@ export class GermanLexicon implements Lexicon {
   private readonly compounds = new Map<string, boolean>();
 
   constructor(private readonly spell: SpellingList, extraWords: Iterable<string> = knownNameWords()) {
-    for (const word of extraWords) {
-      const bare = bareWord(word);
-      if (bare) this.extra.add(bare.toLocaleLowerCase('de'));
-    }
+    this.extra = new NameWords(extraWords);
   }
 
   /**
@@ -143,7 +166,7 @@ export class GermanLexicon implements Lexicon {
   private knowsWhole(word: string): boolean {
     const known = this.wholes.get(word);
     if (known !== undefined) return known;
-    const result = this.extra.has(word.toLocaleLowerCase('de')) || this.spell.correct(word);
+    const result = this.extra.has(word) || this.spell.correct(word);
     remember(this.wholes, word, result);
     return result;
   }
@@ -185,13 +208,9 @@ export class GermanLexicon implements Lexicon {
  * document that has others with text is checked against them too.
  */
 export function withDocumentWords(lexicon: Lexicon, words: Iterable<string>): Lexicon {
-  const own = new Set<string>();
-  for (const word of words) {
-    const bare = bareWord(word);
-    if (bare) own.add(bare.toLocaleLowerCase('de'));
-  }
+  const own = new NameWords(words);
   if (own.size === 0) return lexicon;
-  return { knows: (word) => own.has(bareWord(word).toLocaleLowerCase('de')) || lexicon.knows(word), writesSmall: (word) => lexicon.writesSmall(word) };
+  return { knows: (word) => own.has(word) || lexicon.knows(word), writesSmall: (word) => lexicon.writesSmall(word) };
 }
 
 /** Letters from which a word written as German words are is long enough for a misread letter in it to make a non-word. */

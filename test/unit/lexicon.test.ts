@@ -85,6 +85,12 @@ describe('the German lexicon', () => {
     }
   });
 
+  it('knows a name in capitals or at a sentence\'s start, but one with capitals inside only as written: its case tells it from a misreading', () => {
+    for (const word of ['VOGELSBERGKREIS', 'vogelsbergkreis', 'HEPPENHEIM', 'EASY']) expect(lexicon.knows(word), word).toBe(true);
+    // "ÜsBZ" was read for "ÜSBZ" at 75 % on a 300 dpi scan, and the record was valid with it.
+    for (const word of ['ÜsBZ', 'üsbz', 'Üsbz', 'Easy', 'easy']) expect(lexicon.knows(word), word).toBe(false);
+  });
+
   it('does not know the non-words single misread letters made of real words in the calibration scans', () => {
     // As tesseract.js read them from scans of the bench (pdfkit's tightly set serif at 200 and 300 dpi).
     for (const word of ['Onentierung', 'Benifliche', 'Benfliche', 'Entwicktung', 'Grütiner', 'Grütmner', 'Intemetportal', 'Brandi', 'FASY', 'USBZ']) {
@@ -103,6 +109,8 @@ describe('the German lexicon', () => {
     const own = withDocumentWords(lexicon, ['Sprachbrücke', 'PerBe']);
     expect(own.knows('PerBe')).toBe(true);
     expect(own.knows('(PerBe)')).toBe(true);
+    expect(own.knows('SPRACHBRÜCKE')).toBe(true);
+    expect(own.knows('Perbe')).toBe(false);
     expect(lexicon.knows('PerBe')).toBe(false);
   });
 });
