@@ -27,6 +27,8 @@ export interface SignatureBlock {
   date?: string;
   name?: string;
   title?: string;
+  /** The office the word read as the title is as near to as to `title`, for a person to tell (`readOffice`). */
+  titleRival?: string;
   /** The lines the block was read from, for a reviewer. */
   source: string;
   /** Where each of the block's values was read. */
@@ -81,11 +83,18 @@ const REPRESENTATION_PREFIX = /^(?:gez\.|i\.\s?V\.|i\.\s?A\.|In\s+Vertretung|Im\
 interface Office {
   title: string;
   party: PartyRole;
+  /**
+   * Another office the word read is as near to, or a letter further from, where it is no office as
+   * written: a misread ending does not say which of the two it was ("Staatsministerm" is "Staatsminister"
+   * with an "m" added or "Staatsministerin" with its "in" read as one "m").
+   */
+  rival?: string;
 }
 
 /**
  * The office a line names, spelled correctly even where OCR misread a letter: "Landrat",
- * "Erste Kreisbeigeordnete", "Die Oberbürgermeisterin" (article dropped), "Minister für …".
+ * "Erste Kreisbeigeordnete", "Die Oberbürgermeisterin" (article dropped), "Minister für …"; with its
+ * rival where the misread word could be either of two (`Office.rival`).
  */
 export function readOffice(line: string): Office | undefined {
   const words = line.trim().split(/\s+/);
@@ -103,7 +112,9 @@ export function readOffice(line: string): Office | undefined {
   if (!best || best.score < OFFICE_SIMILARITY) return undefined;
   const rest = words.slice(index + 1).join(' ');
   const title = [prefix, best.office, /^für\s/.test(rest) ? rest : undefined].filter(Boolean).join(' ');
-  return { title, party: best.party };
+  const own = distance(word, foldForComparison(best.office));
+  const rival = own === 0 ? undefined : [...OFFICES.funder, ...OFFICES.recipient].find((office) => office !== best.office && distance(word, foldForComparison(office)) <= own + 1);
+  return { title, party: best.party, ...(rival ? { rival } : {}) };
 }
 
 function isOffice(line: string): boolean {
@@ -244,6 +255,7 @@ function readBlock(start: PlaceDate, startRegions: { place: LineSpan[]; date: Li
     ...(start.writtenDate ? { writtenDate: start.writtenDate, date: toIsoDate(start.writtenDate) } : { unreadDate: start.unreadDate }),
     name: party === 'funder' && name?.name ? officeHolderSpelling(name.name) : name?.name,
     title: office?.title,
+    ...(office?.rival ? { titleRival: office.rival } : {}),
     source: [`${start.place}, ${start.writtenDate?.text ?? start.unreadDate ?? ''}`, ...lines.map((line) => line.text)].join(' | '),
     sources: {
       place: locate(allLines, startRegions.place, start.place) ?? startRegions.place,

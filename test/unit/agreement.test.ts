@@ -3,6 +3,7 @@ import { extractAgreement, misreadTitleWord } from '../../shared/extract/agreeme
 import { normalizeCharacters, tidyLine } from '../../shared/extract/normalize.js';
 import { repairDigits } from '../../shared/extract/ocr-repairs.js';
 import { officeHolderSpelling } from '../../shared/extract/signatures.js';
+import { validateFindings } from '../../shared/validate/rules.js';
 import { seedExpectedRecord, seedLines } from '../support/seed.js';
 
 const clean = (lines: string[]) => lines.map((line) => tidyLine(repairDigits(normalizeCharacters(line))));
@@ -142,6 +143,21 @@ describe('agreements in other layouts', () => {
     expect(officeHolderSpelling('Anne Jamz')).toBe('Anne Janz');
     expect(officeHolderSpelling('Stefan Schmitt')).toBe('Stefan Schmitt');
     expect(officeHolderSpelling('Anne Jansen')).toBe('Anne Jansen');
+  });
+
+  it('takes a misread office for the nearest, and sends it to review where another is as near or a letter further: a misread ending does not say which it was', () => {
+    const titleIssues = (funderOffice: string) => {
+      const findings = extractAgreement(clean(agreementLines({ signatures: ['Wiesbaden, den 2. März 2017\tKassel, 14.03.2017', 'Heike Hofmann\tChristian Geselle', `${funderOffice}\tOberbürgermeister`] })));
+      const { issues } = validateFindings(findings, { today: new Date('2026-11-25T00:00:00Z'), lowConfidencePages: [], unreadPages: [] });
+      return [findings.agreement.signatures?.[0]?.title, issues.filter((issue) => issue.path.startsWith('agreement.signatures')).map((issue) => `${issue.path} ${issue.code}`)];
+    };
+    // "m" may be an added letter or the "in" read as one.
+    expect(titleIssues('Staatsministerm')).toEqual(['Staatsminister', ['agreement.signatures[0].title signature.title_uncertain']]);
+    expect(titleIssues('Staatsministern')).toEqual(['Staatsministerin', ['agreement.signatures[0].title signature.title_uncertain']]);
+    // One letter off its office, three off the other: no doubt.
+    expect(titleIssues('Staatsministenin')).toEqual(['Staatsministerin', []]);
+    expect(titleIssues('Staatsministerin')).toEqual(['Staatsministerin', []]);
+    expect(titleIssues('Staatsminister')).toEqual(['Staatsminister', []]);
   });
 
   it('reads blocks where the recipient signs first and the office is preceded by an article', () => {
