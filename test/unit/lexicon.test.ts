@@ -6,6 +6,7 @@ import { extractAgreement } from '../../shared/extract/agreement.js';
 import type { ValueEvidence } from '../../shared/extract/evidence.js';
 import { germanLexicon, germanWords } from '../../shared/extract/german-lexicon.js';
 import { answeredLexicon, bareWord, type GermanLexicon, withDocumentWords } from '../../shared/extract/lexicon.js';
+import { normalizeCharacters } from '../../shared/extract/normalize.js';
 import { encodeWordList, SortedWordList } from '../../shared/extract/word-list.js';
 import { acronymIn, smallWordSkipped, spelledLetterByLetter } from '../../shared/extract/acronyms.js';
 import { validateFindings } from '../../shared/validate/rules.js';
@@ -153,7 +154,8 @@ describe('validation of the words OCR read', () => {
   const today = new Date('2026-11-25T00:00:00Z');
   /** The seed agreement as OCR read it, with `seedText` read as `read`, the value at `path`, in the words given. */
   function validateValue(path: string, seedText: string, read: string, words: [string, number][]) {
-    const lines = seedLines().map((line) => line.replace(seedText, read));
+    // The extraction sees the text normalised, as the pipeline gives it; the evidence keeps it as read.
+    const lines = seedLines().map((line) => line.replace(seedText, normalizeCharacters(read)));
     const findings = extractAgreement(lines);
     const values: ValueEvidence[] = [
       {
@@ -249,6 +251,18 @@ describe('validation of the words OCR read', () => {
   it('does not doubt a hyphenated name or an abbreviation it knows, wherever it stands', () => {
     expect(validateProject('Coaching im Werra-Meißner-Kreis', [['Coaching', 0.95], ['im', 0.95], ['Werra-Meißner-Kreis', 0.91]]).status).toBe('valid');
     expect(validateProject('Angebote des HMSI zur Integration', [['Angebote', 0.95], ['des', 0.95], ['HMSI', 0.6], ['zur', 0.95], ['Integration', 0.95]]).status).toBe('valid');
+  });
+
+  it('judges a word as the value holds it after the clean-up, a person\'s name too: a dotless "ı" is an "i"', () => {
+    // "Katrin Wagner" was read "Katım Wagner" and recorded as "Katim Wagner", valid.
+    const misread = validateValue('agreement.signatures[1].name', 'Johannes Baron', 'Johannes Barım', [['Johannes', 0.95], ['Barım', 0.73]]);
+    expect(misread.issues).toEqual([
+      {
+        path: 'agreement.signatures[1].name',
+        code: 'value.unknown_word',
+        message: '"Johannes Barim" on page 2 was read by OCR, and "Barim" (73 %) is no German word or name known here; check it against the scan.',
+      },
+    ]);
   });
 
   it('judges a word the repairs replaced by the confidence floors alone', () => {
