@@ -12,7 +12,7 @@ import { alignToWords, evidenceOf, type PageOrigin, type SourceLine, type ValueE
 import { answeredLexicon, type Lexicon, withDocumentWords, withSmallInitial, type WordLookup } from './extract/lexicon.js';
 import { misreadWords, withMisreadWordsTaken } from './extract/misread-words.js';
 import { type DocumentIdentity, documentIdOf, rejectedRecord } from './extract/rejected.js';
-import { announcedPageCount, contentLineIndexes, normalizeCharacters, tidyLine } from './extract/normalize.js';
+import { announcedPageCount, contentLineIndexes, type LinePlace, normalizeCharacters, tidyLine } from './extract/normalize.js';
 import { repairDigits, repairOcrLine } from './extract/ocr-repairs.js';
 
 /**
@@ -255,6 +255,15 @@ function textSourceOf(pages: readonly PageReading[]): TextSource {
 }
 
 /** A line as the field extractors read it: OCR's noise repaired, characters and spaces normalised. */
+/** Where a line stands on its page (`LinePlace`); none for a line without words. */
+function placeOf({ words }: LineGeometry, size: PageSize): LinePlace | undefined {
+  if (words.length === 0 || !(size.height > 0)) return undefined;
+  const top = Math.min(...words.map((word) => word.top));
+  const bottom = Math.max(...words.map((word) => word.bottom));
+  const confidence = words.reduce((sum, word) => sum + word.confidence, 0) / words.length;
+  return { middle: (top + bottom) / 2 / size.height, height: (bottom - top) / size.height, confidence };
+}
+
 function cleanLine(line: string, readByOcr: boolean, pageCount: number): string {
   const clean = tidyLine(repairDigits(normalizeCharacters(line)));
   if (!readByOcr) return clean;
@@ -283,7 +292,8 @@ async function buildRecord(
   const tidied = pages.map((page) => page.lines.map((line) => cleanLine(line, page.source !== 'pdf-text', pageCount)));
   // A page's end is not a paragraph's: blank lines OCR leaves at the bottom of a page would end a list
   // that goes on over the page break.
-  const kept = contentLineIndexes(tidied).map((indexes, page) => {
+  const places = pages.map((page) => page.geometry.map((placed) => placed && placeOf(placed, page.size)));
+  const kept = contentLineIndexes(tidied, places).map((indexes, page) => {
     let end = indexes.length;
     while (end > 0 && !tidied[page]?.[indexes[end - 1] ?? -1]) end--;
     return indexes.slice(0, end);

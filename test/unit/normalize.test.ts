@@ -137,6 +137,22 @@ describe('page furniture', () => {
     expect(isPageMarker('Seite für Seite', 2)).toBe(false);
   });
 
+  it('removes a short last line that stands where another page\'s marker stands: the page marker misread past knowing', () => {
+    // "- 1 -" read as "Sale" at the foot of a 300 dpi scan; the next page's "-2-" stands 0.2 % lower.
+    const pages = [
+      ['2. Ausbildung und Ausbildungscoaching', 'Sale'],
+      ['ÜSBZ', '-2-'],
+    ];
+    const at = (middle: number, confidence = 0.45) => ({ middle, height: 0.008, confidence });
+    expect(stripPageFurniture(pages, [[at(0.9), at(0.971)], [at(0.1), at(0.973)]])).toEqual([['2. Ausbildung und Ausbildungscoaching'], ['ÜSBZ']]);
+    // Higher up than a line's height, it is the page's last word, as is a longer line, one OCR was sure
+    // of, and a line of unknown place.
+    expect(stripPageFurniture(pages, [[at(0.9), at(0.96)], [at(0.1), at(0.973)]])).toEqual([['2. Ausbildung und Ausbildungscoaching', 'Sale'], ['ÜSBZ']]);
+    expect(stripPageFurniture([['Text', 'Sprungbrett'], ['ÜSBZ', '-2-']], [[at(0.9), at(0.971)], [at(0.1), at(0.973)]])).toEqual([['Text', 'Sprungbrett'], ['ÜSBZ']]);
+    expect(stripPageFurniture([['Sprungbrett', 'ÜSBZ'], ['Jugendwerkstatt Nord', '-2-']], [[at(0.9), at(0.971, 0.62)], [at(0.1), at(0.973)]])).toEqual([['Sprungbrett', 'ÜSBZ'], ['Jugendwerkstatt Nord']]);
+    expect(stripPageFurniture(pages)).toEqual([['2. Ausbildung und Ausbildungscoaching', 'Sale'], ['ÜSBZ']]);
+  });
+
   it('takes a number alone on its line for a page marker only where it could number a page of the document', () => {
     expect(isPageMarker('2', 2)).toBe(true);
     expect(isPageMarker('3', 2)).toBe(false);
