@@ -19,19 +19,34 @@ const INK = 128;
 const GROUP_GAP_RATIO = 1.5;
 /** …and at least this share of the word's height (a thin space, not the spacing of the digits). */
 const MIN_GROUP_GAP = 0.25;
+/**
+ * Or the digits stand at one pitch but at the thousands, where they stand this share of the word's
+ * height further apart: most faces set figures all of one width, and a narrow "1" leaves blanks
+ * beside it as wide as a thin space ("1 532 211": gaps of 17 and 15 pixels at the thousands, 11 between
+ * the last two 1s; pitches of 37 there, 28.5 to 29.5 elsewhere, at a height of 33).
+ */
+const MIN_PITCH_EXCESS = 0.15;
 
 /** The word split into its groups of three digits where the page shows the gaps between them; else the word alone. */
 export function splitDigitGroups<W extends OcrWord>(word: W, symbols: readonly { text: string; bbox: LetterBox }[], page: GreyImage): W[] {
   const { text } = word;
   if (!/^\d{5,}$/.test(text) || symbols.length !== text.length) return [word];
   const middle = (symbol: { bbox: LetterBox }) => (symbol.bbox.x0 + symbol.bbox.x1) / 2;
-  const gaps = symbols.slice(1).map((symbol, index) => widestBlankRun(page, middle(symbols[index]!), middle(symbol), word.y0, word.y1));
+  const glyphs = inkRuns(page, word);
+  const apart = glyphs.length === text.length;
+  const gaps = apart
+    ? glyphs.slice(1).map((glyph, index) => glyph.left - glyphs[index]!.right)
+    : symbols.slice(1).map((symbol, index) => widestBlankRun(page, middle(symbols[index]!), middle(symbol), word.y0, word.y1));
   // The gap after digit i separates thousands when the digits after it are a multiple of three.
   const separating = (index: number) => (text.length - 1 - index) % 3 === 0;
-  const groupGaps = gaps.filter((_, index) => separating(index));
-  const digitGaps = gaps.filter((_, index) => !separating(index));
-  const narrowest = Math.min(...groupGaps);
-  if (narrowest < GROUP_GAP_RATIO * Math.max(0, ...digitGaps) || narrowest < MIN_GROUP_GAP * (word.y1 - word.y0)) return [word];
+  const height = word.y1 - word.y0;
+  const groupsStandOut = (spaces: number[], stands: (group: number, digits: number) => boolean) =>
+    stands(Math.min(...spaces.filter((_, index) => separating(index))), Math.max(0, ...spaces.filter((_, index) => !separating(index))));
+  const widerGaps = groupsStandOut(gaps, (group, digits) => group >= GROUP_GAP_RATIO * digits && group >= MIN_GROUP_GAP * height);
+  const centre = (glyph: { left: number; right: number }) => (glyph.left + glyph.right) / 2;
+  const pitches = glyphs.slice(1).map((glyph, index) => centre(glyph) - centre(glyphs[index]!));
+  const widerPitches = apart && groupsStandOut(pitches, (group, digits) => group - digits >= MIN_PITCH_EXCESS * height);
+  if (!widerGaps && !widerPitches) return [word];
   const parts: W[] = [];
   let start = 0;
   for (let index = 0; index < symbols.length; index++) {
@@ -40,6 +55,28 @@ export function splitDigitGroups<W extends OcrWord>(word: W, symbols: readonly {
     start = index + 1;
   }
   return parts;
+}
+
+/**
+ * The runs of inked columns in the word's box, left to right: its digits, where each stands apart.
+ * Their gaps are the page's own; tesseract's box of a digit may be off by a gap ("1532211": the boxes
+ * of the second 2 and the 1 after it began 15 and 32 pixels early, over the thousands gap).
+ */
+function inkRuns(page: GreyImage, word: OcrWord): { left: number; right: number }[] {
+  const [fromRow, toRow] = [Math.max(0, Math.floor(word.y0)), Math.min(page.height, Math.ceil(word.y1))];
+  const runs: { left: number; right: number }[] = [];
+  let start: number | undefined;
+  const [fromColumn, toColumn] = [Math.max(0, Math.floor(word.x0)), Math.min(page.width, Math.ceil(word.x1))];
+  for (let x = fromColumn; x <= toColumn; x++) {
+    let inked = false;
+    for (let y = fromRow; x < toColumn && y < toRow && !inked; y++) inked = (page.pixels[y * page.width + x] ?? 255) < INK;
+    if (inked && start === undefined) start = x;
+    if (!inked && start !== undefined) {
+      runs.push({ left: start, right: x });
+      start = undefined;
+    }
+  }
+  return runs;
 }
 
 /** The widest run of columns from `left` to `right` with no ink between rows `top` and `bottom` of the page. */

@@ -177,6 +177,17 @@ describe('thousands tesseract ran together', () => {
     expect(splitDigitGroups(word, symbols, page).map((part) => part.text)).toEqual(['2', '610', '291']);
   });
 
+  it('are measured between the digits\' ink where each stands apart, whatever box tesseract gave a digit, and found by the digits\' pitch where a narrow 1 leaves wide blanks', () => {
+    // "1 532 211 €" on a 300 dpi scan, its digits' ink as the page showed it: the 1s narrower than the
+    // others, and the boxes of the second 2 and the 1 after it beginning a gap early.
+    const ink = [[1150, 1168], [1185, 1207], [1214, 1237], [1243, 1265], [1280, 1302], [1311, 1329], [1340, 1359]].map(([left, right]) => [left! - 1050, right! - 1050] as const);
+    const boxes = [[1149, 1168], [1185, 1208], [1214, 1237], [1242, 1265], [1266, 1292], [1280, 1331], [1340, 1359]].map(([left, right]) => [left! - 1050, right! - 1050] as const);
+    const page = greyPage(400, 60, ink.flatMap(([left, right]): [number, number, number, number][] => [[left, 10, right - left, 3], [left, 40, right - left, 3], [left, 10, 3, 33], [right - 3, 10, 3, 33]]));
+    const symbols = [...'1532211'].map((digit, index) => ({ text: digit, bbox: { x0: boxes[index]![0], x1: boxes[index]![1], y0: 10, y1: 43 } }));
+    const word = { text: '1532211', confidence: 95, x0: 99, x1: 309, y0: 10, y1: 43 };
+    expect(splitDigitGroups(word, symbols, page).map((part) => part.text)).toEqual(['1', '532', '211']);
+  });
+
   it('stay one word where the digits are evenly set, or only one gap is wide, or it is no run of five digits', () => {
     const split = (text: string, gaps: number[]) => {
       const { word, symbols, page } = digits(text, gaps);
