@@ -7,7 +7,7 @@ import type { WordLookup } from '../extract/lexicon.js';
 import type { PageRaster } from '../pdf/document.js';
 import { type OcrEngine, type OcrPage, type OcrWord, textConfidence, wordsGeometry, wordsToLine } from './engine.js';
 import { cleanScan, type GreyImage, greyPage, isFaintPrint, pgmRows } from './preprocess.js';
-import { capitalFs, restoreCapitalE } from './capital-e.js';
+import { capitalEsAndFs, restoreCapitalE, withStemFootEsAsF } from './capital-e.js';
 import { splitDigitGroups } from './digit-groups.js';
 import { chooseReading, clippedSide, secondReading, textsToLookUp, type WordReading } from './word-readings.js';
 import { restoreInitialCase, type TextLine } from './letter-case.js';
@@ -38,8 +38,8 @@ const SAUVOLA = '2';
 interface PageWord extends OcrWord {
   /** The capitals that take an umlaut, as the page pass read them. */
   capitals?: CapitalBox[];
-  /** The capitals F, which may be E's whose foot bar tesseract missed. */
-  fs?: CapitalBox[];
+  /** The capitals E and F, which tesseract confuses: their feet tell them apart. */
+  efs?: CapitalBox[];
   /** Where quotation marks stand at its edges ("„Coaching"): the marks, and the columns its letters span. */
   quoted?: QuotedLetters;
 }
@@ -102,7 +102,7 @@ function linesRead(data: RecognizeResult['data'], top: number, page: GreyImage):
               y0: top + word.bbox.y0,
               y1: top + word.bbox.y1,
               capitals: umlautCapitals(word.symbols ?? [], top),
-              fs: capitalFs(word.symbols ?? [], top),
+              efs: capitalEsAndFs(word.symbols ?? [], top),
               quoted: quotedLetters(word.text, word.symbols ?? []),
             },
             word.symbols ?? [],
@@ -319,6 +319,7 @@ export class TesseractOcrEngine implements OcrEngine {
       restoreCapitalUmlauts(page, word);
       restoreCapitalE(page, word);
     }
+    await this.restoreCapitalFs(page, words);
     for (const line of ordered) restoreInitialCase(page, line);
     // Confidences from here on are shares (0–1), as every reader gives them.
     const readLines = ordered.map((line) => ({ ...line, words: line.words.map((word): OcrWord => ({ ...word, confidence: word.confidence / 100 })) }));
@@ -393,10 +394,27 @@ export class TesseractOcrEngine implements OcrEngine {
       const chosen = chooseReading(letters, [enlarged[index]!, plain[index]!], (text) => known.has(text));
       if (chosen.text !== letters.text.trim()) {
         word.capitals = undefined;
-        word.fs = undefined;
+        word.efs = undefined;
       }
       word.text = `${word.quoted?.before ?? ''}${chosen.text}${word.quoted?.after ?? ''}`;
       word.confidence = chosen.confidence;
+    });
+  }
+
+  /**
+   * Each capital E the page shows as an F (`withStemFootEsAsF`), where the word with the F is one the
+   * vocabulary knows and the word as read is none: "Erauen" for "Frauen", read at 93 % on the page
+   * and alike alone.
+   */
+  private async restoreCapitalFs(page: GreyImage, words: PageWord[]): Promise<void> {
+    const candidates = words.flatMap((word) => {
+      const withF = withStemFootEsAsF(page, word);
+      return withF ? [{ word, withF }] : [];
+    });
+    if (candidates.length === 0) return;
+    const known = await this.vocabulary.known(candidates.flatMap(({ word, withF }) => [word.text, withF]));
+    candidates.forEach(({ word, withF }, index) => {
+      if (!known[2 * index] && known[2 * index + 1]) word.text = withF;
     });
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capitalFs, hasFootBar, restoreCapitalE } from '../../shared/ocr/capital-e.js';
+import { capitalEsAndFs, hasFootBar, hasStemFoot, restoreCapitalE, withStemFootEsAsF } from '../../shared/ocr/capital-e.js';
 import { textConfidence } from '../../shared/ocr/engine.js';
 import { chooseReading, clippedSide, secondReading, textsToLookUp } from '../../shared/ocr/word-readings.js';
 import { splitDigitGroups } from '../../shared/ocr/digit-groups.js';
@@ -32,12 +32,32 @@ describe('capital E read as F', () => {
       { text: 'F', bbox: { x0: 40, x1: 64, y0: 30, y1: 66 } },
       { text: 'A', bbox: { x0: 66, x1: 86, y0: 30, y1: 66 } },
     ];
-    const misread = { text: 'FASY', fs: capitalFs(symbols, 10) };
+    const misread = { text: 'FASY', efs: capitalEsAndFs(symbols, 10) };
     restoreCapitalE(page([stem, head, middle, foot]), misread);
     expect(misread.text).toBe('EASY');
-    const real = { text: 'FASY', fs: capitalFs(symbols, 10) };
+    const real = { text: 'FASY', efs: capitalEsAndFs(symbols, 10) };
     restoreCapitalE(page([stem, head, middle]), real);
     expect(real.text).toBe('FASY');
+  });
+
+  it('sees an F read as E where the foot is a stem alone under a head bar, and offers the word with it; an E with its foot bar, or one too small to tell, stays', () => {
+    expect(hasStemFoot(page([stem, head, middle, serif]), box)).toBe(true);
+    expect(hasStemFoot(page([stem, head, middle, foot]), box)).toBe(false);
+    // tesseract's box may hold the stem alone: the letter is taken as far as its ink runs on.
+    const stemBox = { ...box, x1: 47 };
+    expect(hasStemFoot(page([stem, head, middle, serif]), stemBox)).toBe(true);
+    expect(hasStemFoot(page([stem, head, middle, foot]), stemBox)).toBe(false);
+    // As wide as its head bar runs: an "r" touching it adds no foot of its own.
+    expect(hasStemFoot(page([stem, head, middle, serif, [64, 50, 3, 26], [60, 73, 12, 3]]), stemBox)).toBe(true);
+    // No head bar across the box: no capital to judge.
+    expect(hasStemFoot(page([stem, middle]), box)).toBe(false);
+    expect(hasStemFoot(page([[40, 40, 3, 8], [40, 40, 6, 2], [40, 46, 6, 2]]), { x0: 40, x1: 46, y0: 40, y1: 48 })).toBe(false);
+    const symbols = [
+      { text: 'E', bbox: { x0: 40, x1: 64, y0: 30, y1: 66 } },
+      { text: 'r', bbox: { x0: 66, x1: 76, y0: 30, y1: 66 } },
+    ];
+    expect(withStemFootEsAsF(page([stem, head, middle]), { text: 'Erauen', efs: capitalEsAndFs(symbols, 10) })).toBe('Frauen');
+    expect(withStemFootEsAsF(page([stem, head, middle, foot]), { text: 'Erauen', efs: capitalEsAndFs(symbols, 10) })).toBeUndefined();
   });
 });
 
