@@ -81,6 +81,23 @@ export function pgmRows({ width, pixels }: GreyImage, top: number, bottom: numbe
   return Buffer.concat([Buffer.from(`P5\n${width} ${bottom - top}\n255\n`, 'latin1'), pixels.subarray(top * width, bottom * width)]);
 }
 
+/** A PGM image at half its width and height, each pixel the darkest of the four it stands for, so that no stroke is lost. */
+export function halfSize(pgm: Buffer): Buffer {
+  const header = /^P5\n(\d+) (\d+)\n255\n/.exec(pgm.toString('latin1', 0, 32));
+  if (!header) throw new Error('Not a PGM image of this module');
+  const [width, height] = [Number(header[1]), Number(header[2])];
+  const pixels = pgm.subarray(header[0].length);
+  const [halfWidth, halfHeight] = [Math.floor(width / 2), Math.floor(height / 2)];
+  const half = new Uint8Array(halfWidth * halfHeight);
+  for (let y = 0; y < halfHeight; y++) {
+    for (let x = 0; x < halfWidth; x++) {
+      const at = 2 * y * width + 2 * x;
+      half[y * halfWidth + x] = Math.min(pixels[at] ?? 255, pixels[at + 1] ?? 255, pixels[at + width] ?? 255, pixels[at + width + 1] ?? 255);
+    }
+  }
+  return Buffer.concat([Buffer.from(`P5\n${halfWidth} ${halfHeight}\n255\n`, 'latin1'), half]);
+}
+
 /** 3×3 median: each pixel becomes the fifth-smallest of its neighbourhood; the border keeps its values. */
 export function median3x3(source: Uint8Array, width: number, height: number): Uint8Array {
   const target = new Uint8Array(source);

@@ -6,7 +6,7 @@ import { germanWords } from '../extract/german-lexicon.js';
 import type { WordLookup } from '../extract/lexicon.js';
 import type { PageRaster } from '../pdf/document.js';
 import { type OcrEngine, type OcrPage, type OcrWord, textConfidence, wordsGeometry, wordsToLine } from './engine.js';
-import { cleanScan, type GreyImage, greyPage, isFaintPrint, pgmRows } from './preprocess.js';
+import { cleanScan, type GreyImage, greyPage, halfSize, isFaintPrint, pgmRows } from './preprocess.js';
 import { capitalEsAndFs, restoreCapitalE, withStemFootEsAsF } from './capital-e.js';
 import { splitDigitGroups } from './digit-groups.js';
 import { chooseReading, clippedSide, secondReading, textsToLookUp, type WordReading } from './word-readings.js';
@@ -115,6 +115,38 @@ function linesRead(data: RecognizeResult['data'], top: number, page: GreyImage):
     }
   }
   return lines;
+}
+
+/**
+ * The lines read in a strip of the page from `top` on (`image`, as wide as the page) that `keep` keeps;
+ * where tesseract reads none there, those it reads in the strip at half its size. It reads nothing at
+ * all, in any layout mode, in some strips whose line it reads at once at half the size ("dem
+ * Hessischen Sozialministerium", a title line of a 300 dpi scan, heavy from the scanner).
+ */
+async function readStrip(pool: PageWorkers, page: GreyImage, thresholding: string, image: Buffer, top: number, keep: (line: BandLine) => boolean): Promise<BandLine[]> {
+  const { data } = await pool.recognize(image, thresholding);
+  const lines = linesRead(data, top, page).filter(keep);
+  if (lines.length > 0) return lines;
+  const { data: halved } = await pool.recognize(halfSize(image), thresholding);
+  return linesRead(doubled(halved), top, page).filter(keep);
+}
+
+/** A reading of an image at half size, its boxes and baselines in the pixels of the image at full size. */
+function doubled(data: RecognizeResult['data']): RecognizeResult['data'] {
+  const box = <B extends { x0: number; y0: number; x1: number; y1: number }>(bbox: B): B => ({ ...bbox, x0: 2 * bbox.x0, y0: 2 * bbox.y0, x1: 2 * bbox.x1, y1: 2 * bbox.y1 });
+  const blocks = (data.blocks ?? []).map((block) => ({
+    ...block,
+    paragraphs: block.paragraphs.map((paragraph) => ({
+      ...paragraph,
+      lines: paragraph.lines.map((line) => ({
+        ...line,
+        bbox: box(line.bbox),
+        baseline: box(line.baseline),
+        words: line.words.map((word) => ({ ...word, bbox: box(word.bbox), symbols: word.symbols?.map((symbol) => ({ ...symbol, bbox: box(symbol.bbox) })) })),
+      })),
+    })),
+  }));
+  return { ...data, blocks };
 }
 
 /** The rows each line read covers, from its words' boxes. */
@@ -299,16 +331,15 @@ export class TesseractOcrEngine implements OcrEngine {
       slope === 0
         ? skippedLineStrips(page, spans).map(async (strip) => {
             const crop = gapAround(strip, spans, page.height);
-            const { data } = await pool.recognize(inkRows(page, crop.top, crop.bottom), thresholding);
-            return linesRead(data, crop.top, page).filter(inStrip(strip));
+            return readStrip(pool, page, thresholding, inkRows(page, crop.top, crop.bottom), crop.top, inStrip(strip));
           })
         : skippedLineStrips(page, spansAlong(read.flat(), slope, page.width), slope).map(async (along) => {
             // Askew, the rows around a strip hold the lines beside it: its rows are read, blank but for its ink's
             // columns and paper beside them.
             const strip = stripOnPage(page, along, slope);
             const paper = strip.bottom - strip.top;
-            const { data } = await pool.recognize(inkBox(page, { ...strip, left: Math.max(0, strip.left - paper), right: Math.min(page.width, strip.right + paper) }), thresholding);
-            return linesRead(data, strip.top, page).filter(inStrip(strip));
+            const image = inkBox(page, { ...strip, left: Math.max(0, strip.left - paper), right: Math.min(page.width, strip.right + paper) });
+            return readStrip(pool, page, thresholding, image, strip.top, inStrip(strip));
           }),
     );
     const ordered = [...read.flat(), ...skipped.flat()].sort((a, b) => a.centre - b.centre);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isFaintPrint } from '../../shared/ocr/preprocess.js';
+import { halfSize, isFaintPrint } from '../../shared/ocr/preprocess.js';
 import { greyPage } from '../support/grey-page.js';
 
 /** Text-like marks: strokes three pixels wide in rows, as body text gives at OCR resolution. */
@@ -30,5 +30,19 @@ describe('faint print', () => {
     for (let speck = 0; speck < 300; speck++) edged.pixels[(200 + (speck % 15)) * 220 + speck] = 200;
     expect(isFaintPrint(edged)).toBe(false);
     expect(isFaintPrint(greyPage(100, 100, []))).toBe(false);
+  });
+});
+
+describe('an image at half its size', () => {
+  const pgm = (width: number, height: number, pixels: number[]) => Buffer.concat([Buffer.from(`P5\n${width} ${height}\n255\n`, 'latin1'), Uint8Array.from(pixels)]);
+
+  it('halves width and height, each pixel the darkest of its four, so that a stroke one pixel wide stays', () => {
+    // 5 × 3: a hairline in the second column, a grey pixel in the fourth; the odd last row and column go.
+    const image = pgm(5, 3, [255, 0, 255, 255, 255, 255, 0, 255, 200, 255, 9, 9, 9, 9, 9]);
+    expect(halfSize(image)).toEqual(pgm(2, 1, [0, 200]));
+  });
+
+  it('takes no image but the PGM files this module writes', () => {
+    expect(() => halfSize(Buffer.from('P6\n2 2\n255\n0000'))).toThrow();
   });
 });
