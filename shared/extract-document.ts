@@ -254,7 +254,6 @@ function textSourceOf(pages: readonly PageReading[]): TextSource {
   return ocrPages === pages.length ? 'ocr' : 'mixed';
 }
 
-/** A line as the field extractors read it: OCR's noise repaired, characters and spaces normalised. */
 /** Where a line stands on its page (`LinePlace`); none for a line without words. */
 function placeOf({ words }: LineGeometry, size: PageSize): LinePlace | undefined {
   if (words.length === 0 || !(size.height > 0)) return undefined;
@@ -264,6 +263,7 @@ function placeOf({ words }: LineGeometry, size: PageSize): LinePlace | undefined
   return { middle: (top + bottom) / 2 / size.height, height: (bottom - top) / size.height, confidence };
 }
 
+/** A line as the field extractors read it: OCR's noise repaired, characters and spaces normalised. */
 function cleanLine(line: string, readByOcr: boolean, pageCount: number): string {
   const clean = tidyLine(repairDigits(normalizeCharacters(line)));
   if (!readByOcr) return clean;
