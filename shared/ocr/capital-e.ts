@@ -1,4 +1,4 @@
-import type { GreyImage } from './preprocess.js';
+import { type GreyImage, INK } from './preprocess.js';
 import { type CapitalBox, type LetterBox, letterBoxes } from './umlauts.js';
 
 /**
@@ -13,8 +13,6 @@ export function capitalEsAndFs(symbols: readonly { text: string; bbox: LetterBox
   return letterBoxes(symbols, top, (letter) => letter === 'E' || letter === 'F');
 }
 
-/** Dark for print: the page is grey, print is near black. */
-const INK = 128;
 /** The letter's foot and head: its lowest and its highest third. */
 const BAND = 0.35;
 /** How wide the widest row of the foot must be against that of the head: E's bars are alike, F's foot is its stem. */

@@ -1,5 +1,5 @@
 import type { OcrWord } from './engine.js';
-import type { GreyImage } from './preprocess.js';
+import { type GreyImage, INK } from './preprocess.js';
 import type { LetterBox } from './umlauts.js';
 
 /**
@@ -12,8 +12,6 @@ import type { LetterBox } from './umlauts.js';
  * space before it did not show in the boxes).
  */
 
-/** A pixel darker than this is ink. */
-const INK = 128;
 
 /** A thousands gap is this much wider than the widest gap between digits of a group… */
 const GROUP_GAP_RATIO = 1.5;

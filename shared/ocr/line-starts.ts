@@ -1,6 +1,5 @@
 import type { OcrWord } from './engine.js';
-import type { GreyImage } from './preprocess.js';
-import { INK } from './skipped-lines.js';
+import { type GreyImage, INK } from './preprocess.js';
 
 /**
  * Lines whose first letters tesseract's page pass left unread. It reads "Landrätin" under a

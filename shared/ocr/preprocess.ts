@@ -18,6 +18,9 @@ export interface GreyImage {
   pixels: Uint8Array;
 }
 
+/** A pixel of a grey page darker than this is ink: print is near black, paper near white after the clean-up. */
+export const INK = 128;
+
 /** The rendered page in grey, coloured ink dropped. */
 export function greyPage(raster: PageRaster): GreyImage {
   const { width, height } = raster;

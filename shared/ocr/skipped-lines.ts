@@ -1,4 +1,4 @@
-import type { GreyImage } from './preprocess.js';
+import { type GreyImage, INK } from './preprocess.js';
 
 /**
  * Lines of text tesseract's layout analysis skipped. On some pages it reads every line of a block but
@@ -8,8 +8,6 @@ import type { GreyImage } from './preprocess.js';
  * one, and that no line read covers, is such a line.
  */
 
-/** A pixel darker than this is ink (the page is grey, paper near white after the clean-up). */
-export const INK = 128;
 /** A row holds text where this share of the page's width is ink (specks the median filter left are far fewer). */
 const ROW_INK_SHARE = 0.004;
 /** A strip's rows hold this share of ink on average: a line of a few words, not a rule or a speck's tail. */

@@ -1,5 +1,5 @@
 import { inkMarks } from './ink-marks.js';
-import type { GreyImage } from './preprocess.js';
+import { type GreyImage, INK } from './preprocess.js';
 
 /**
  * Capital umlauts that tesseract lost: it cuts a text line just above its capitals, so the dots of an
@@ -54,8 +54,6 @@ export function restoreCapitalUmlauts(page: GreyImage, word: { text: string; cap
   }
 }
 
-/** Dark for the umlaut dots: the page is grey, print is near black. */
-const INK = 128;
 
 /**
  * True when the band above a capital's box holds exactly two small marks of about equal size, side by side,
