@@ -4,7 +4,7 @@ import { STANDARD_MEASURE_TYPES } from '../data/measure-types.js';
 import { MINISTRIES } from '../data/ministries.js';
 import { KNOWN_PROJECTS } from '../data/projects.js';
 import { foldForComparison } from './normalize.js';
-import { KNOWN_PLACES, OFFICE_HOLDERS, OFFICES } from './signatures.js';
+import { ALL_OFFICES, KNOWN_PLACES, OFFICE_HOLDERS } from './signatures.js';
 
 /**
  * Values of the closed lists the project knows: the offices of those who sign, the ministry's office
@@ -17,13 +17,12 @@ import { KNOWN_PLACES, OFFICE_HOLDERS, OFFICES } from './signatures.js';
 /** Letters alone, in small letters, their umlauts kept: the dots tell "ÜSBZ" from "USBZ". */
 const lettersOf = (text: string) => text.toLocaleLowerCase('de').replace(/ß/gu, 'ss').replace(/[^\p{L}\d]/gu, '');
 
-const OFFICE_TITLES: readonly string[] = [...OFFICES.funder, ...OFFICES.recipient];
 const MINISTRY_NAMES: readonly string[] = MINISTRIES.map((ministry) => ministry.name);
 const RECIPIENT_NAMES: readonly string[] = GEBIETSKOERPERSCHAFTEN.map((recipient) => recipient.name);
 
 /** The list a value at a path may come from. */
 function listAt(path: string): readonly string[] | undefined {
-  if (/^agreement\.signatures\[\d+\]\.title$/.test(path)) return OFFICE_TITLES;
+  if (/^agreement\.signatures\[\d+\]\.title$/.test(path)) return ALL_OFFICES;
   if (/^agreement\.signatures\[\d+\]\.name$/.test(path)) return OFFICE_HOLDERS;
   if (/^agreement\.signatures\[\d+\]\.place$/.test(path)) return KNOWN_PLACES;
   if (path === 'agreement.parties[0].name') return MINISTRY_NAMES;

@@ -67,6 +67,8 @@ export const OFFICES: Record<PartyRole, readonly string[]> = {
     'Stadtkämmerer', 'Stadtkämmerin', 'Dezernent', 'Dezernentin', 'Sozialdezernent', 'Sozialdezernentin',
   ],
 };
+/** Every office, of either party. */
+export const ALL_OFFICES: readonly string[] = [...OFFICES.funder, ...OFFICES.recipient];
 /** How close a misread word must be to an office to count as it ("Staatsministenin"). */
 const OFFICE_SIMILARITY = 0.85;
 const FUNDER_ORGANISATION = /Ministeri|Sozialministeri|\bLand\s+Hessen\b/i;
@@ -113,7 +115,7 @@ export function readOffice(line: string): Office | undefined {
   const rest = words.slice(index + 1).join(' ');
   const title = [prefix, best.office, /^für\s/.test(rest) ? rest : undefined].filter(Boolean).join(' ');
   const own = distance(word, foldForComparison(best.office));
-  const rival = own === 0 ? undefined : [...OFFICES.funder, ...OFFICES.recipient].find((office) => office !== best.office && distance(word, foldForComparison(office)) <= own + 1);
+  const rival = own === 0 ? undefined : ALL_OFFICES.find((office) => office !== best.office && distance(word, foldForComparison(office)) <= own + 1);
   return { title, party: best.party, ...(rival ? { rival } : {}) };
 }
 
