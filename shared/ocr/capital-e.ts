@@ -1,4 +1,4 @@
-import { type GreyImage, INK } from './preprocess.js';
+import { type GreyImage, isInk } from './preprocess.js';
 import { type CapitalBox, type LetterBox, letterBoxes } from './umlauts.js';
 
 /**
@@ -25,7 +25,7 @@ function widestRow(page: GreyImage, left: number, right: number, from: number, t
   let widest = 0;
   for (let y = Math.max(0, from); y < Math.min(page.height, to); y++) {
     let inked = 0;
-    for (let x = left; x < right; x++) if ((page.pixels[y * page.width + x] ?? 255) < INK) inked++;
+    for (let x = left; x < right; x++) if (isInk(page, x, y)) inked++;
     widest = Math.max(widest, inked);
   }
   return widest;
@@ -63,7 +63,7 @@ export function hasStemFoot(page: GreyImage, letter: LetterBox): boolean {
   const limit = Math.min(page.width, Math.ceil(letter.x0 + (letter.y1 - letter.y0)));
   let right = Math.ceil(letter.x1);
   for (let y = top; y < Math.min(page.height, top + band); y++) {
-    const inked = (x: number) => (page.pixels[y * page.width + x] ?? 255) < INK;
+    const inked = (x: number) => isInk(page, x, y);
     let x = left;
     while (x < right && !inked(x)) x++;
     while (x < limit && inked(x)) x++;

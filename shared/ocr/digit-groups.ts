@@ -1,5 +1,5 @@
 import type { OcrWord } from './engine.js';
-import { type GreyImage, INK } from './preprocess.js';
+import { columnInked, type GreyImage } from './preprocess.js';
 import type { LetterBox } from './umlauts.js';
 
 /**
@@ -66,8 +66,7 @@ function inkRuns(page: GreyImage, word: OcrWord): { left: number; right: number 
   let start: number | undefined;
   const [fromColumn, toColumn] = [Math.max(0, Math.floor(word.x0)), Math.min(page.width, Math.ceil(word.x1))];
   for (let x = fromColumn; x <= toColumn; x++) {
-    let inked = false;
-    for (let y = fromRow; x < toColumn && y < toRow && !inked; y++) inked = (page.pixels[y * page.width + x] ?? 255) < INK;
+    const inked = x < toColumn && columnInked(page, x, fromRow, toRow);
     if (inked && start === undefined) start = x;
     if (!inked && start !== undefined) {
       runs.push({ left: start, right: x });
@@ -83,9 +82,7 @@ function widestBlankRun(page: GreyImage, left: number, right: number, top: numbe
   let widest = 0;
   let run = 0;
   for (let x = Math.max(0, Math.ceil(left)); x < Math.min(page.width, Math.floor(right)); x++) {
-    let blank = true;
-    for (let y = fromRow; y < toRow && blank; y++) blank = (page.pixels[y * page.width + x] ?? 255) >= INK;
-    run = blank ? run + 1 : 0;
+    run = columnInked(page, x, fromRow, toRow) ? 0 : run + 1;
     widest = Math.max(widest, run);
   }
   return widest;

@@ -1,5 +1,5 @@
 import type { OcrWord } from './engine.js';
-import { type GreyImage, INK } from './preprocess.js';
+import { columnInked, type GreyImage } from './preprocess.js';
 
 /**
  * Lines whose first letters tesseract's page pass left unread. It reads "Landrätin" under a
@@ -28,10 +28,7 @@ export function unreadInkBefore(page: GreyImage, words: readonly OcrWord[]): num
   const height = bottom - top;
   if (height <= 0) return undefined;
   const [from, to] = [Math.round(top + height * MIDDLE), Math.round(bottom - height * MIDDLE)];
-  const inked = (x: number) => {
-    for (let y = from; y < to; y++) if ((page.pixels[y * page.width + x] ?? 255) < INK) return true;
-    return false;
-  };
+  const inked = (x: number) => columnInked(page, x, from, to);
   let x = first.x0 - 1;
   let gap = 0;
   while (x >= 0 && !inked(x) && gap <= height * MAX_GAP) {

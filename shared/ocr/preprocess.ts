@@ -21,6 +21,15 @@ export interface GreyImage {
 /** A pixel of a grey page darker than this is ink: print is near black, paper near white after the clean-up. */
 export const INK = 128;
 
+/** Whether the page's pixel at column `x`, row `y` is ink; outside the page is paper. */
+export const isInk = (page: GreyImage, x: number, y: number) => (page.pixels[y * page.width + x] ?? 255) < INK;
+
+/** Whether column `x` holds ink in any of the rows from `top` up to `bottom`. */
+export function columnInked(page: GreyImage, x: number, top: number, bottom: number): boolean {
+  for (let y = top; y < bottom; y++) if (isInk(page, x, y)) return true;
+  return false;
+}
+
 /** The rendered page in grey, coloured ink dropped. */
 export function greyPage(raster: PageRaster): GreyImage {
   const { width, height } = raster;
