@@ -240,8 +240,7 @@ function textLayerWords(pages: readonly PageReading[]): string[] {
  * document's own text-layer words added; none when OCR read no value.
  */
 async function lexiconForValues(values: readonly ValueEvidence[], pages: readonly PageReading[], lookup: WordLookup): Promise<Lexicon | undefined> {
-  // Each word as read and as the clean-up wrote it into its value ("Katım" is "Katim" there).
-  const words = [...new Set(values.filter((value) => value.evidence.source !== 'pdf-text').flatMap((value) => value.words.flatMap((word) => [word.text, normalizeCharacters(word.text)])))];
+  const words = [...new Set(values.filter((value) => value.evidence.source !== 'pdf-text').flatMap((value) => value.words.map((word) => word.text)))];
   if (words.length === 0) return undefined;
   const capitalised = words.filter((word) => withSmallInitial(word) !== undefined);
   const [known, writtenSmall] = await Promise.all([lookup.known(words), capitalised.length > 0 ? lookup.writtenSmall(capitalised) : []]);

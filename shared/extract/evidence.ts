@@ -2,7 +2,7 @@ import diff from 'fast-diff';
 import type { PageSize } from '../pdf/document.js';
 import type { PlacedWord } from '../pdf/text-layer.js';
 import type { Evidence, EvidenceSource } from '../schema/record.js';
-import { foldForComparison, similarity } from './normalize.js';
+import { foldForComparison, normalizeCharacters, similarity } from './normalize.js';
 
 /**
  * Where each extracted value was read. The field extractors read cleaned lines (OCR noise repaired,
@@ -158,6 +158,10 @@ const fraction = (value: number, whole: number) => Math.min(1, Math.max(0, value
 
 /** A word a value was read from, as read, with the reader's confidence in it, and where it stands (its page, and its top-left corner in points). */
 export interface ValueWord {
+  /**
+   * The word as the clean-up writes it into values (OCR's dotless "ı" an "i"), so that it is found in
+   * the value it belongs to; the evidence's text keeps the words as read.
+   */
   text: string;
   confidence: number;
   page: number;
@@ -225,6 +229,6 @@ export function evidenceOf(source: ValueSource, lines: readonly SourceLine[], pa
       confidence: everyWord.reduce((sum, word) => sum + word.confidence, 0) / everyWord.length,
       text: words.map((word) => word.text.trim()).join(' '),
     },
-    words: everyWord.map((word) => ({ text: word.text.trim(), confidence: word.confidence, page: pageOf.get(word) ?? page, left: word.left, top: word.top })),
+    words: everyWord.map((word) => ({ text: normalizeCharacters(word.text.trim()), confidence: word.confidence, page: pageOf.get(word) ?? page, left: word.left, top: word.top })),
   };
 }

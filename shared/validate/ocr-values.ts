@@ -2,7 +2,6 @@ import type { ValueEvidence, ValueWord } from '../extract/evidence.js';
 import { bareWord, isPlainLongWord, type Lexicon, PERSON_NAME_PATH } from '../extract/lexicon.js';
 import { acronymIn, smallLetterShort, smallWordSkipped, spelledLetterByLetter } from '../extract/acronyms.js';
 import { readAsListedValue } from '../extract/listed-values.js';
-import { normalizeCharacters } from '../extract/normalize.js';
 import type { MisreadWord } from '../extract/misread-words.js';
 import { textAt } from '../schema/paths.js';
 import type { Agreement, RecordIssue } from '../schema/record.js';
@@ -146,9 +145,7 @@ function validateWords(agreement: Partial<Agreement>, context: OcrValuesContext,
     if (!value) continue;
     const recorded = new Set(value.split(/\s+/).map(bareWord));
     const doubts = words.flatMap((word) => {
-      // As the clean-up wrote it into the value: OCR's dotless "ı" is an "i" there.
-      const text = normalizeCharacters(word.text);
-      const bare = bareWord(text);
+      const bare = bareWord(word.text);
       if (!bare || !recorded.has(bare)) return [];
       const sure = `${Math.round(word.confidence * 100)} %`;
       const acronym = acronymIn(bare, value);
@@ -157,7 +154,7 @@ function validateWords(agreement: Partial<Agreement>, context: OcrValuesContext,
       if (smallWord) return [`"${bare}" (${sure}) may have lost the small letter of "${smallWord}" among the words that spell it out`];
       const shortOf = smallLetterShort(bare, value);
       if (shortOf) return [`"${bare}" (${sure}) may have lost a "${shortOf}": more of the words that spell it out begin with it`];
-      if (lexicon.knows(text)) return [];
+      if (lexicon.knows(word.text)) return [];
       if (acronym === 'contradicted') return [`"${bare}" (${sure}) does not fit the words that spell it out`];
       const unknown = (word.confidence < minUnknownWordConfidence || isDoubtfulWhenUnknown(bare, evidence.path)) && acronym !== 'spelled-out';
       return unknown ? [`"${bare}" (${sure}) is no German word or name known here`] : [];

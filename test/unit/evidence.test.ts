@@ -118,6 +118,16 @@ describe('evidence of a value', () => {
     ]);
   });
 
+  it('keeps its text as read, and gives its words as the clean-up writes them into the value: a dotless "ı" is an "i"', () => {
+    // "Katrin Wagner" was read "Katım Wagner" and recorded as "Katim Wagner"; its words are judged as recorded.
+    const raw = 'Katım Wagner';
+    const words = placed(raw, [0.73, 0.95]);
+    const lines = [{ page: 2, words, origin: alignToWords('Katim Wagner', raw, words) }];
+    const evidence = evidenceOf({ path: 'agreement.signatures[1].name', spans: [{ line: 0, start: 0, end: 12 }] }, lines, new Map([[2, page]]));
+    expect(evidence?.evidence.text).toBe('Katım Wagner');
+    expect(evidence?.words.map((word) => word.text)).toEqual(['Katim', 'Wagner']);
+  });
+
   it('is none where the stretch holds no word', () => {
     expect(evidenceOf({ path: 'agreement.title', spans: [{ line: 0, start: 0, end: 0 }] }, [line('Zielvereinbarung', 1)], new Map([[1, page]]))).toBeUndefined();
   });
