@@ -93,12 +93,18 @@ export function pgmRows({ width, pixels }: GreyImage, top: number, bottom: numbe
   return Buffer.concat([Buffer.from(`P5\n${width} ${bottom - top}\n255\n`, 'latin1'), pixels.subarray(top * width, bottom * width)]);
 }
 
-/** A PGM image at half its width and height, each pixel the darkest of the four it stands for, so that no stroke is lost. */
-export function halfSize(pgm: Buffer): Buffer {
+/** The width, height and pixels of a PGM image of this module (`pgmRows`, `inkRows`). */
+function pgmImage(pgm: Buffer): GreyImage {
   const header = /^P5\n(\d+) (\d+)\n255\n/.exec(pgm.toString('latin1', 0, 32));
   if (!header) throw new Error('Not a PGM image of this module');
-  const [width, height] = [Number(header[1]), Number(header[2])];
-  const pixels = pgm.subarray(header[0].length);
+  return { width: Number(header[1]), height: Number(header[2]), pixels: pgm.subarray(header[0].length) };
+}
+
+const pgmFile = ({ width, height, pixels }: GreyImage) => Buffer.concat([Buffer.from(`P5\n${width} ${height}\n255\n`, 'latin1'), pixels]);
+
+/** A PGM image at half its width and height, each pixel the darkest of the four it stands for, so that no stroke is lost. */
+export function halfSize(pgm: Buffer): Buffer {
+  const { width, height, pixels } = pgmImage(pgm);
   const [halfWidth, halfHeight] = [Math.floor(width / 2), Math.floor(height / 2)];
   const half = new Uint8Array(halfWidth * halfHeight);
   for (let y = 0; y < halfHeight; y++) {
@@ -107,7 +113,17 @@ export function halfSize(pgm: Buffer): Buffer {
       half[y * halfWidth + x] = Math.min(pixels[at] ?? 255, pixels[at + 1] ?? 255, pixels[at + width] ?? 255, pixels[at + width + 1] ?? 255);
     }
   }
-  return Buffer.concat([Buffer.from(`P5\n${halfWidth} ${halfHeight}\n255\n`, 'latin1'), half]);
+  return pgmFile({ width: halfWidth, height: halfHeight, pixels: half });
+}
+
+/** A PGM image at twice its width and height, each pixel four times. */
+export function doubleSize(pgm: Buffer): Buffer {
+  const { width, height, pixels } = pgmImage(pgm);
+  const double = new Uint8Array(4 * width * height);
+  for (let y = 0; y < 2 * height; y++) {
+    for (let x = 0; x < 2 * width; x++) double[y * 2 * width + x] = pixels[(y >> 1) * width + (x >> 1)] ?? 255;
+  }
+  return pgmFile({ width: 2 * width, height: 2 * height, pixels: double });
 }
 
 /** 3×3 median: each pixel becomes the fifth-smallest of its neighbourhood; the border keeps its values. */

@@ -6,7 +6,7 @@ import { germanWords } from '../extract/german-lexicon.js';
 import type { WordLookup } from '../extract/lexicon.js';
 import type { PageRaster } from '../pdf/document.js';
 import { type OcrEngine, type OcrPage, type OcrWord, textConfidence, wordsGeometry, wordsToLine } from './engine.js';
-import { cleanScan, type GreyImage, greyPage, halfSize, isFaintPrint, pgmRows } from './preprocess.js';
+import { cleanScan, doubleSize, type GreyImage, greyPage, halfSize, isFaintPrint, pgmRows } from './preprocess.js';
 import { capitalEsAndFs, restoreCapitalE, withStemFootEsAsF } from './capital-e.js';
 import { splitDigitGroups } from './digit-groups.js';
 import { chooseReading, clippedSide, secondReading, textsToLookUp, type WordReading } from './word-readings.js';
@@ -118,22 +118,33 @@ function linesRead(data: RecognizeResult['data'], top: number, page: GreyImage):
 }
 
 /**
- * The lines read in a strip of the page from `top` on (`image`, as wide as the page) that `keep` keeps;
- * where tesseract reads none there, those it reads in the strip at half its size. It reads nothing at
- * all, in any layout mode, in some strips whose line it reads at once at half the size ("dem
- * Hessischen Sozialministerium", a title line of a 300 dpi scan, heavy from the scanner).
+ * The sizes a strip is read at in turn, each with the factor that brings its boxes back to the page's
+ * pixels. Tesseract reads nothing at all, in any layout mode, in some clean strips whose line it reads
+ * at once at another size: "dem Hessischen Sozialministerium", a title line of a 300 dpi scan heavy from
+ * the scanner, at half the size; "Raum des Kreises", a project's second line on another, at double.
+ */
+const STRIP_SIZES = [
+  { resize: (pgm: Buffer) => pgm, boxes: 1 },
+  { resize: halfSize, boxes: 2 },
+  { resize: doubleSize, boxes: 0.5 },
+];
+
+/**
+ * The lines read in a strip of the page from `top` on (`image`, as wide as the page) that `keep` keeps,
+ * at the first size of `STRIP_SIZES` where tesseract reads any.
  */
 async function readStrip(pool: PageWorkers, page: GreyImage, thresholding: string, image: Buffer, top: number, keep: (line: BandLine) => boolean): Promise<BandLine[]> {
-  const { data } = await pool.recognize(image, thresholding);
-  const lines = linesRead(data, top, page).filter(keep);
-  if (lines.length > 0) return lines;
-  const { data: halved } = await pool.recognize(halfSize(image), thresholding);
-  return linesRead(doubled(halved), top, page).filter(keep);
+  for (const { resize, boxes } of STRIP_SIZES) {
+    const { data } = await pool.recognize(resize(image), thresholding);
+    const lines = linesRead(boxes === 1 ? data : scaledBoxes(data, boxes), top, page).filter(keep);
+    if (lines.length > 0) return lines;
+  }
+  return [];
 }
 
-/** A reading of an image at half size, its boxes and baselines in the pixels of the image at full size. */
-function doubled(data: RecognizeResult['data']): RecognizeResult['data'] {
-  const box = <B extends { x0: number; y0: number; x1: number; y1: number }>(bbox: B): B => ({ ...bbox, x0: 2 * bbox.x0, y0: 2 * bbox.y0, x1: 2 * bbox.x1, y1: 2 * bbox.y1 });
+/** A reading of a resized image, its boxes and baselines times `factor`: in the pixels of the image as it was. */
+function scaledBoxes(data: RecognizeResult['data'], factor: number): RecognizeResult['data'] {
+  const box = <B extends { x0: number; y0: number; x1: number; y1: number }>(bbox: B): B => ({ ...bbox, x0: factor * bbox.x0, y0: factor * bbox.y0, x1: factor * bbox.x1, y1: factor * bbox.y1 });
   const blocks = (data.blocks ?? []).map((block) => ({
     ...block,
     paragraphs: block.paragraphs.map((paragraph) => ({

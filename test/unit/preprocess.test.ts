@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { halfSize, isFaintPrint } from '../../shared/ocr/preprocess.js';
+import { doubleSize, halfSize, isFaintPrint } from '../../shared/ocr/preprocess.js';
 import { greyPage } from '../support/grey-page.js';
 
 /** Text-like marks: strokes three pixels wide in rows, as body text gives at OCR resolution. */
@@ -33,7 +33,7 @@ describe('faint print', () => {
   });
 });
 
-describe('an image at half its size', () => {
+describe('an image at half or double its size', () => {
   const pgm = (width: number, height: number, pixels: number[]) => Buffer.concat([Buffer.from(`P5\n${width} ${height}\n255\n`, 'latin1'), Uint8Array.from(pixels)]);
 
   it('halves width and height, each pixel the darkest of its four, so that a stroke one pixel wide stays', () => {
@@ -42,7 +42,13 @@ describe('an image at half its size', () => {
     expect(halfSize(image)).toEqual(pgm(2, 1, [0, 200]));
   });
 
+  it('doubles width and height, each pixel four times', () => {
+    expect(doubleSize(pgm(2, 1, [0, 200]))).toEqual(pgm(4, 2, [0, 0, 200, 200, 0, 0, 200, 200]));
+    expect(halfSize(doubleSize(pgm(3, 2, [0, 9, 255, 255, 40, 0])))).toEqual(pgm(3, 2, [0, 9, 255, 255, 40, 0]));
+  });
+
   it('takes no image but the PGM files this module writes', () => {
     expect(() => halfSize(Buffer.from('P6\n2 2\n255\n0000'))).toThrow();
+    expect(() => doubleSize(Buffer.from('P6\n2 2\n255\n0000'))).toThrow();
   });
 });
