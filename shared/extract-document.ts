@@ -58,6 +58,8 @@ interface PageReading {
   /** For a page read by OCR, how surely its text was read (0–1). */
   confidence?: number;
   faintPrint?: boolean;
+  /** Where lines OCR read nothing in stand, as shares of the page's height (`OcrPage.unreadLines`). */
+  unreadLines?: number[];
 }
 
 /** An OCR reading of a page with its words placed in points, as the text layer places them. */
@@ -70,6 +72,7 @@ function ocrReading(page: PdfPageText, result: OcrPage): PageReading {
     size: page.size,
     confidence: result.confidence,
     faintPrint: result.faintPrint,
+    unreadLines: result.unreadLines?.map((top) => top / result.size.height),
   };
 }
 
@@ -340,6 +343,7 @@ async function buildRecord(
     ...(lexicon ? { lexicon, minUnknownWordConfidence: config.minUnknownWordConfidence } : {}),
     misread,
     emptyPages,
+    unreadLines: pages.flatMap((page) => (page.unreadLines ?? []).map((top) => ({ page: page.number, top }))),
     pageCount,
     announcedPages: announcedPageCount(tidied),
   });

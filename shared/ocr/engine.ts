@@ -24,6 +24,11 @@ export interface OcrPage {
   confidence: number;
   /** The page's print is faint (mid-grey, see `isFaintPrint`), where OCR is surer of its misreadings. */
   faintPrint?: boolean;
+  /**
+   * Where a strip of the page holds the ink of a line of text that OCR read nothing in, however it was
+   * read: the strip's top, in the unit of `size`. The line is lost, and a value it held with it.
+   */
+  unreadLines?: number[];
 }
 
 export interface OcrEngine {

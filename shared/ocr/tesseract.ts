@@ -342,7 +342,7 @@ export class TesseractOcrEngine implements OcrEngine {
       slope === 0
         ? skippedLineStrips(page, spans).map(async (strip) => {
             const crop = gapAround(strip, spans, page.height);
-            return readStrip(pool, page, thresholding, inkRows(page, crop.top, crop.bottom), crop.top, inStrip(strip));
+            return { top: strip.top, lines: await readStrip(pool, page, thresholding, inkRows(page, crop.top, crop.bottom), crop.top, inStrip(strip)) };
           })
         : skippedLineStrips(page, spansAlong(read.flat(), slope, page.width), slope).map(async (along) => {
             // Askew, the rows around a strip hold the lines beside it: its rows are read, blank but for its ink's
@@ -350,10 +350,11 @@ export class TesseractOcrEngine implements OcrEngine {
             const strip = stripOnPage(page, along, slope);
             const paper = strip.bottom - strip.top;
             const image = inkBox(page, { ...strip, left: Math.max(0, strip.left - paper), right: Math.min(page.width, strip.right + paper) });
-            return readStrip(pool, page, thresholding, image, strip.top, inStrip(strip));
+            return { top: strip.top, lines: await readStrip(pool, page, thresholding, image, strip.top, inStrip(strip)) };
           }),
     );
-    const ordered = [...read.flat(), ...skipped.flat()].sort((a, b) => a.centre - b.centre);
+    const unreadLines = skipped.filter((strip) => strip.lines.length === 0).map((strip) => strip.top);
+    const ordered = [...read.flat(), ...skipped.flatMap((strip) => strip.lines)].sort((a, b) => a.centre - b.centre);
     await Promise.all(cutLineStarts(page, ordered).map(async ({ line, inkStart }) => this.rereadLineStart(pool, page, thresholding, line, inkStart, spansOf(ordered.filter((other) => other !== line)))));
     const words = ordered.flatMap((line) => line.words);
     await this.wordsBeingRead(() => this.rereadDoubtfulWords(page, unfiltered, words));
@@ -378,6 +379,7 @@ export class TesseractOcrEngine implements OcrEngine {
       size: { width: page.width, height: page.height },
       confidence: textConfidence(readLines.map((line) => line.words)),
       ...(faintPrint ? { faintPrint } : {}),
+      ...(unreadLines.length > 0 ? { unreadLines } : {}),
     };
   }
 

@@ -1,12 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { extractionConfigSchema } from '../../shared/config.js';
 import { extractAgreement } from '../../shared/extract/agreement.js';
 import { extractMeasures } from '../../shared/extract/measures.js';
 import { isNoiseLine, looksLikeText } from '../../shared/extract/noise.js';
 import { findPlaceWithoutDate } from '../../shared/extract/signatures.js';
+import { extractDocument } from '../../shared/extract-document.js';
+import type { OcrPage } from '../../shared/ocr/engine.js';
+import { pagesFromBlocks } from '../../shared/ocr/textract.js';
+import { PdfDocument } from '../../shared/pdf/document.js';
 import type { LineGeometry } from '../../shared/pdf/text-layer.js';
 import { validateFindings } from '../../shared/validate/rules.js';
+import { fixtureBytes, loadFixtures } from '../support/fixtures.js';
 import { seedLines } from '../support/seed.js';
+import { textractPagesFromText } from '../support/textract.js';
 
 /**
  * Every line of the sections the extractor reads is part of a value, page furniture or running text;
@@ -209,5 +216,30 @@ describe('a line of OCR noise anywhere in an agreement', () => {
       // and figures under measure 1, and a bullet with nothing but marks after it.
       { numRuns: 400, examples: [[65, '0 G9 ,', 0.475], [67, '- . „', 0.063]] },
     );
+  });
+});
+
+describe('a line of ink OCR read nothing in', () => {
+  it('sends the record to review, naming the page and where the line stands on it, and changes no value', async () => {
+    const seed = loadFixtures().find((fixture) => fixture.expected.fileName === 'zielvereinbarung-2025-main-taunus-kreis.pdf')!;
+    const config = extractionConfigSchema.parse({});
+    const bytes = fixtureBytes(seed);
+    const document = await PdfDocument.open(bytes, config.limits);
+    const texts = await document.pageTexts().finally(() => document.close());
+    const readings = pagesFromBlocks(textractPagesFromText(texts));
+    const read = (ocrReadings: ReadonlyMap<number, OcrPage>) => extractDocument(bytes, seed.expected.fileName, { config, ocrReadings, now: () => new Date('2026-11-25T00:00:00Z') });
+    const whole = await read(readings);
+    expect(whole.status).toBe('valid');
+    const second = readings.get(2)!;
+    const lost = await read(new Map([...readings, [2, { ...second, unreadLines: [0.4 * second.size.height] }]]));
+    expect(lost.agreement).toEqual(whole.agreement);
+    expect(lost.status).toBe('needs_review');
+    expect(lost.issues).toEqual([
+      {
+        path: 'document',
+        code: 'ocr.line_unread',
+        message: 'Page 2 holds a line of ink 40 % of the way down that OCR read nothing in; a value it holds is missing from the record. Check the page against the scan.',
+      },
+    ]);
   });
 });
