@@ -260,12 +260,13 @@ describe('a measure list as OCR reads it', () => {
       '„12',
       '9 JobBrücke',
       '°o Berufssprachkurs Pflege',
+      'o° Kompetenzagentur Jugend und Beruf',
       '2; Qualifizierungsprojekte zur Arbeitsmarktintegration, Fachkräftesicherung',
       '3." Teilzeitausbildung für Menschen mit familiensorgenden Tätigkeiten',
       '- "Neue Wege" für Alleinerziehende',
     ]);
     expect(measures).toEqual([
-      { number: 1, title: 'Ausbildungsvorbereitung', projects: ['Ausbildungslotsen', 'Sprungbrett', 'ÜSBZ', 'JobBrücke', 'Berufssprachkurs Pflege'] },
+      { number: 1, title: 'Ausbildungsvorbereitung', projects: ['Ausbildungslotsen', 'Sprungbrett', 'ÜSBZ', 'JobBrücke', 'Berufssprachkurs Pflege', 'Kompetenzagentur Jugend und Beruf'] },
       { number: 2, title: 'Qualifizierungsprojekte zur Arbeitsmarktintegration, Fachkräftesicherung', projects: [] },
       { number: 3, title: 'Teilzeitausbildung für Menschen mit familiensorgenden Tätigkeiten', projects: ['"Neue Wege" für Alleinerziehende'] },
     ]);
