@@ -120,10 +120,13 @@ class ListReader {
       return 'passed';
     }
     // What OCR read from specks, a stamp or dirt is no item; it stays unaccounted for. A line with a
-    // bullet glyph before text that reads like text is an item, however unsure OCR was of it ("- ÜSBZ"
-    // at 39 %): lost, it would shift every project after it, and its value goes to review by its own
-    // words' confidence, which the noise floor does not exceed.
-    if (this.layout.isNoise(index) && !(GLYPH_BULLET_LINE.test(line) && looksLikeText(line))) return this.unaccountedFor(index);
+    // bullet glyph, or the number of the measure the list expects next, before text that reads like
+    // text is an item, however unsure OCR was of it ("- ÜSBZ" at 39 %, "1) Benffliche Orientierung" in
+    // faint print): lost, it would shift every project after it, or lose the whole list, and its value
+    // goes to review by its own words' confidence, which the noise floor does not exceed.
+    const writtenNumber = MEASURE_LINE.exec(line)?.groups?.number;
+    const expectedMeasure = writtenNumber !== undefined && measureNumber(writtenNumber) === this.measures.length + 1;
+    if (this.layout.isNoise(index) && !((GLYPH_BULLET_LINE.test(line) || expectedMeasure) && looksLikeText(line))) return this.unaccountedFor(index);
     // A lone digit before a capitalised word is the next measure's number with its period lost ("1
     // Ausbildungsvorbereitung"), or else a bullet OCR misread ("9 JobBrücke").
     // No measure is numbered 0: "0." is a hollow bullet (◦) OCR read as a digit.

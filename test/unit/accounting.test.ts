@@ -86,6 +86,18 @@ describe('the measure list, line by line', () => {
     expect(extractMeasures(known, 0, geometry)?.measures[0]?.projects).toEqual(['Sprungbrett', 'ÜSBZ', 'ÜSBZ', 'Ausbildungslotsen']);
   });
 
+  it('takes a line numbered as the measure the list expects next, before text that reads like text, for that measure however unsure OCR was of it, and no other number', () => {
+    // On faint print the first measure's line was read at 39 %, and the whole list was lost with it.
+    const lines = [intro, '1) Benffliche Orientierung', '- Sprungbrett', '2) Ausbildungsvorbereitung', '7) Qualifizierungsprojekte', after];
+    const geometry = lines.map((line, index) => ocrLine(line, index === 1 || index === 4 ? 0.39 : 0.93));
+    const list = extractMeasures(lines, 0, geometry);
+    expect(list?.measures).toEqual([
+      { number: 1, title: 'Benffliche Orientierung', projects: ['Sprungbrett'] },
+      { number: 2, title: 'Ausbildungsvorbereitung', projects: [] },
+    ]);
+    expect(list?.unaccounted).toEqual([{ line: 4, measure: 1 }]);
+  });
+
   it('accounts for the paragraph after the list, and for nothing that looks like an item the list lost', () => {
     const lines = [intro, '1. Ausbildungsvorbereitung', '- Sprungbrett', after, '§ 5'];
     expect(extractMeasures(lines)?.unaccounted).toEqual([]);
