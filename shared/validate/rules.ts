@@ -126,7 +126,7 @@ export function validateFindings(findings: ExtractionFindings, context: Validati
   // What a page lacks is a finding about an agreement; a document that is none is rejected for that alone.
   for (const page of context.emptyPages ?? []) add('document', 'page.empty', `Page ${page} yielded no text.`);
   for (const { page, top } of context.unreadLines ?? []) {
-    add('document', 'ocr.line_unread', `Page ${page} holds a line of ink ${Math.round(top * 100)} % of the way down that OCR read nothing in; a value it holds is missing from the record. Check the page against the scan.`);
+    add('document', 'ocr.line_unread', `Page ${page} holds a line of ink ${Math.round(top * 100)} % of the way down that OCR read nothing in; whatever it holds is missing from the record. Check the page against the scan.`);
   }
   if (context.announcedPages !== undefined && context.pageCount !== undefined && context.announcedPages > context.pageCount) {
     add('document', 'document.pages_missing', `The page numbers announce ${context.announcedPages} pages ("Seite … von ${context.announcedPages}"), but the document has ${context.pageCount}.`);

@@ -250,7 +250,7 @@ describe('a line of ink OCR read nothing in', () => {
       {
         path: 'document',
         code: 'ocr.line_unread',
-        message: 'Page 2 holds a line of ink 40 % of the way down that OCR read nothing in; a value it holds is missing from the record. Check the page against the scan.',
+        message: 'Page 2 holds a line of ink 40 % of the way down that OCR read nothing in; whatever it holds is missing from the record. Check the page against the scan.',
       },
     ]);
   });
