@@ -62,6 +62,20 @@ interface PageReading {
   unreadLines?: number[];
 }
 
+/**
+ * The lines OCR read nothing in (`OcrPage.unreadLines`) that stand above where the signatures begin (the
+ * first value of a signature block, by page and height): below it stand handwritten signatures and
+ * stamps, ink as tall as a line that tesseract rightly reads nothing in. Where no signature was found,
+ * every such line counts.
+ */
+function unreadLinesAboveSignatures(pages: readonly PageReading[], evidence: readonly Evidence[]): { page: number; top: number }[] {
+  const signatures = evidence.filter((item) => item.path.startsWith('agreement.signatures['));
+  const start = signatures.reduce<Evidence | undefined>((first, item) => (!first || item.page < first.page || (item.page === first.page && item.box.top < first.box.top) ? item : first), undefined);
+  return pages.flatMap((page) =>
+    (page.unreadLines ?? []).filter((top) => !start || page.number < start.page || (page.number === start.page && top < start.box.top)).map((top) => ({ page: page.number, top })),
+  );
+}
+
 /** An OCR reading of a page with its words placed in points, as the text layer places them. */
 function ocrReading(page: PdfPageText, result: OcrPage): PageReading {
   return {
@@ -343,7 +357,7 @@ async function buildRecord(
     ...(lexicon ? { lexicon, minUnknownWordConfidence: config.minUnknownWordConfidence } : {}),
     misread,
     emptyPages,
-    unreadLines: pages.flatMap((page) => (page.unreadLines ?? []).map((top) => ({ page: page.number, top }))),
+    unreadLines: unreadLinesAboveSignatures(pages, evidence),
     pageCount,
     announcedPages: announcedPageCount(tidied),
   });

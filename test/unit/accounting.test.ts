@@ -232,7 +232,7 @@ describe('a line of OCR noise anywhere in an agreement', () => {
 });
 
 describe('a line of ink OCR read nothing in', () => {
-  it('sends the record to review, naming the page and where the line stands on it, and changes no value', async () => {
+  it('sends the record to review, naming the page and where the line stands on it, and changes no value; below where the signatures begin it is a signature or a stamp', async () => {
     const seed = loadFixtures().find((fixture) => fixture.expected.fileName === 'zielvereinbarung-2025-main-taunus-kreis.pdf')!;
     const config = extractionConfigSchema.parse({});
     const bytes = fixtureBytes(seed);
@@ -252,6 +252,16 @@ describe('a line of ink OCR read nothing in', () => {
         code: 'ocr.line_unread',
         message: 'Page 2 holds a line of ink 40 % of the way down that OCR read nothing in; whatever it holds is missing from the record. Check the page against the scan.',
       },
+    ]);
+    const signatures = whole.evidence!.find((evidence) => evidence.path === 'agreement.signatures[0].place')!;
+    // The seed signs on page 3, below the line lost on page 2.
+    expect(signatures.page).toBe(3);
+    const signed = readings.get(3)!;
+    const scribble = await read(new Map([...readings, [3, { ...signed, unreadLines: [(signatures.box.top + 0.05) * signed.size.height] }]]));
+    expect(scribble).toEqual(whole);
+    const aboveAndBelow = await read(new Map([...readings, [3, { ...signed, unreadLines: [0.3 * signed.size.height, (signatures.box.top + 0.05) * signed.size.height] }]]));
+    expect(aboveAndBelow.issues.map((issue) => issue.message)).toEqual([
+      'Page 3 holds a line of ink 30 % of the way down that OCR read nothing in; whatever it holds is missing from the record. Check the page against the scan.',
     ]);
   });
 });
