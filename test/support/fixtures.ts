@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { ExtractionConfig } from '../../shared/config.js';
+import { PdfDocument, type PdfPageText } from '../../shared/pdf/document.js';
 import type { AgreementRecord } from '../../shared/schema/record.js';
 
 export const fixturesRoot = fileURLToPath(new URL('../../fixtures/', import.meta.url));
@@ -31,4 +33,13 @@ export function loadFixtures(): Fixture[] {
 
 export function fixtureBytes(fixture: Fixture): Buffer {
   return readFileSync(`${fixturesRoot}pdf/${fixture.path}`);
+}
+
+/** The seed agreement's fixture, its bytes and its text layer's pages, for readings made from them (Textract's, through its stand-in's shape). */
+export async function seedTextLayer(config: ExtractionConfig): Promise<{ seed: Fixture; bytes: Buffer; texts: PdfPageText[] }> {
+  const seed = loadFixtures().find((fixture) => fixture.expected.fileName === 'zielvereinbarung-2025-main-taunus-kreis.pdf')!;
+  const bytes = fixtureBytes(seed);
+  const document = await PdfDocument.open(bytes, config.limits);
+  const texts = await document.pageTexts().finally(() => document.close());
+  return { seed, bytes, texts };
 }

@@ -8,10 +8,9 @@ import { findPlaceWithoutDate } from '../../shared/extract/signatures.js';
 import { extractDocument } from '../../shared/extract-document.js';
 import type { OcrPage } from '../../shared/ocr/engine.js';
 import { pagesFromBlocks } from '../../shared/ocr/textract.js';
-import { PdfDocument } from '../../shared/pdf/document.js';
 import type { LineGeometry } from '../../shared/pdf/text-layer.js';
 import { validateFindings } from '../../shared/validate/rules.js';
-import { fixtureBytes, loadFixtures } from '../support/fixtures.js';
+import { seedTextLayer } from '../support/fixtures.js';
 import { seedLines } from '../support/seed.js';
 import { textractPagesFromText } from '../support/textract.js';
 
@@ -233,11 +232,8 @@ describe('a line of OCR noise anywhere in an agreement', () => {
 
 describe('a line of ink OCR read nothing in', () => {
   it('sends the record to review, naming the page and where the line stands on it, and changes no value; below where the signatures begin it is a signature or a stamp', async () => {
-    const seed = loadFixtures().find((fixture) => fixture.expected.fileName === 'zielvereinbarung-2025-main-taunus-kreis.pdf')!;
     const config = extractionConfigSchema.parse({});
-    const bytes = fixtureBytes(seed);
-    const document = await PdfDocument.open(bytes, config.limits);
-    const texts = await document.pageTexts().finally(() => document.close());
+    const { seed, bytes, texts } = await seedTextLayer(config);
     const readings = pagesFromBlocks(textractPagesFromText(texts));
     const read = (ocrReadings: ReadonlyMap<number, OcrPage>) => extractDocument(bytes, seed.expected.fileName, { config, ocrReadings, now: () => new Date('2026-11-25T00:00:00Z') });
     const whole = await read(readings);

@@ -6,8 +6,7 @@ import { answeredLexicon, type GermanLexicon, withSmallInitial } from '../../sha
 import { acronymMisreadAs, misreadWords, oneConfusionAway, withMisreadWordsTaken, wordMisreadAs } from '../../shared/extract/misread-words.js';
 import { extractDocument } from '../../shared/extract-document.js';
 import { pagesFromBlocks } from '../../shared/ocr/textract.js';
-import { PdfDocument } from '../../shared/pdf/document.js';
-import { fixtureBytes, loadFixtures } from '../support/fixtures.js';
+import { seedTextLayer } from '../support/fixtures.js';
 import { textractPagesFromText } from '../support/textract.js';
 import { validateOcrValues } from '../../shared/validate/ocr-values.js';
 
@@ -201,11 +200,8 @@ describe('misread words in the values OCR read', () => {
   });
 
   it('are taken in the record, which stays under review with the word as read and the word taken, and keeps the reading as its evidence', async () => {
-    const seed = loadFixtures().find((fixture) => fixture.expected.fileName === 'zielvereinbarung-2025-main-taunus-kreis.pdf')!;
     const config = extractionConfigSchema.parse({});
-    const bytes = fixtureBytes(seed);
-    const document = await PdfDocument.open(bytes, config.limits);
-    const texts = await document.pageTexts().finally(() => document.close());
+    const { seed, bytes, texts } = await seedTextLayer(config);
     // Textract reads the title's "Umsetzung" with its "t" as an "f".
     const misread = texts.map((page) => ({
       ...page,
