@@ -88,9 +88,14 @@ export function greyForOcr({ width, height, rgba }: { width: number; height: num
   return { width, height, grey };
 }
 
+/** The image as a binary PGM file, the format tesseract reads the page's crops in. */
+export function pgmFile({ width, height, pixels }: GreyImage): Buffer {
+  return Buffer.concat([Buffer.from(`P5\n${width} ${height}\n255\n`, 'latin1'), pixels]);
+}
+
 /** Rows `top` to `bottom` (exclusive) of the image as a binary PGM file. */
 export function pgmRows({ width, pixels }: GreyImage, top: number, bottom: number): Buffer {
-  return Buffer.concat([Buffer.from(`P5\n${width} ${bottom - top}\n255\n`, 'latin1'), pixels.subarray(top * width, bottom * width)]);
+  return pgmFile({ width, height: bottom - top, pixels: pixels.subarray(top * width, bottom * width) });
 }
 
 /** The width, height and pixels of a PGM image of this module (`pgmRows`, `inkRows`). */
@@ -99,8 +104,6 @@ function pgmImage(pgm: Buffer): GreyImage {
   if (!header) throw new Error('Not a PGM image of this module');
   return { width: Number(header[1]), height: Number(header[2]), pixels: pgm.subarray(header[0].length) };
 }
-
-const pgmFile = ({ width, height, pixels }: GreyImage) => Buffer.concat([Buffer.from(`P5\n${width} ${height}\n255\n`, 'latin1'), pixels]);
 
 /** A PGM image at half its width and height, each pixel the darkest of the four it stands for, so that no stroke is lost. */
 export function halfSize(pgm: Buffer): Buffer {
@@ -118,12 +121,18 @@ export function halfSize(pgm: Buffer): Buffer {
 
 /** A PGM image at twice its width and height, each pixel four times. */
 export function doubleSize(pgm: Buffer): Buffer {
-  const { width, height, pixels } = pgmImage(pgm);
-  const double = new Uint8Array(4 * width * height);
-  for (let y = 0; y < 2 * height; y++) {
-    for (let x = 0; x < 2 * width; x++) double[y * 2 * width + x] = pixels[(y >> 1) * width + (x >> 1)] ?? 255;
+  return pgmFile(scaledUp(pgmImage(pgm), 2));
+}
+
+/** The image `factor` times as wide and as high, each pixel repeated: no smoothing a threshold would undo. */
+export function scaledUp({ width, height, pixels }: GreyImage, factor: number): GreyImage {
+  const [scaledWidth, scaledHeight] = [width * factor, height * factor];
+  const scaled = new Uint8Array(scaledWidth * scaledHeight);
+  for (let y = 0; y < scaledHeight; y++) {
+    const source = Math.floor(y / factor) * width;
+    for (let x = 0; x < scaledWidth; x++) scaled[y * scaledWidth + x] = pixels[source + Math.floor(x / factor)] ?? 255;
   }
-  return pgmFile({ width: 2 * width, height: 2 * height, pixels: double });
+  return { width: scaledWidth, height: scaledHeight, pixels: scaled };
 }
 
 /** 3×3 median: each pixel becomes the fifth-smallest of its neighbourhood; the border keeps its values. */

@@ -1,4 +1,4 @@
-import { type GreyImage, INK } from './preprocess.js';
+import { type GreyImage, INK, pgmFile } from './preprocess.js';
 
 /**
  * Lines of text tesseract's layout analysis skipped. On some pages it reads every line of a block but
@@ -34,7 +34,7 @@ const MAX_STRIPS = 6;
  */
 export function inkRows({ width, pixels }: GreyImage, top: number, bottom: number): Buffer {
   const rows = pixels.subarray(top * width, bottom * width).map((pixel) => (pixel < INK ? 0 : 255));
-  return Buffer.concat([Buffer.from(`P5\n${width} ${bottom - top}\n255\n`, 'latin1'), rows]);
+  return pgmFile({ width, height: bottom - top, pixels: rows });
 }
 
 export interface RowSpan {

@@ -6,7 +6,7 @@ import { germanWords } from '../extract/german-lexicon.js';
 import type { WordLookup } from '../extract/lexicon.js';
 import type { PageRaster } from '../pdf/document.js';
 import { type OcrEngine, type OcrPage, type OcrWord, textConfidence, wordsGeometry, wordsToLine } from './engine.js';
-import { cleanScan, doubleSize, type GreyImage, greyPage, halfSize, isFaintPrint, pgmRows } from './preprocess.js';
+import { cleanScan, doubleSize, type GreyImage, greyPage, halfSize, isFaintPrint, pgmFile, pgmRows, scaledUp } from './preprocess.js';
 import { capitalEsAndFs, restoreCapitalE, withStemFootEsAsF } from './capital-e.js';
 import { splitDigitGroups } from './digit-groups.js';
 import { chooseReading, clippedSide, secondReading, textsToLookUp, type WordReading } from './word-readings.js';
@@ -76,14 +76,9 @@ function wordImage(page: GreyImage, word: PageWord, scale: number, widen?: 'left
   const top = Math.max(0, Math.floor(word.y0) - REREAD_MARGIN);
   const right = Math.min(page.width, Math.ceil(word.x1) + REREAD_MARGIN + (widen === 'right' ? extra : 0));
   const bottom = Math.min(page.height, Math.ceil(word.y1) + REREAD_MARGIN);
-  const width = (right - left) * scale;
-  const height = (bottom - top) * scale;
-  const pixels = new Uint8Array(width * height);
-  for (let y = 0; y < height; y++) {
-    const source = (top + Math.floor(y / scale)) * page.width + left;
-    for (let x = 0; x < width; x++) pixels[y * width + x] = page.pixels[source + Math.floor(x / scale)] ?? 255;
-  }
-  return Buffer.concat([Buffer.from(`P5\n${width} ${height}\n255\n`, 'latin1'), pixels]);
+  const crop: GreyImage = { width: right - left, height: bottom - top, pixels: new Uint8Array((right - left) * (bottom - top)) };
+  for (let y = top; y < bottom; y++) crop.pixels.set(page.pixels.subarray(y * page.width + left, y * page.width + right), (y - top) * crop.width);
+  return pgmFile(scaledUp(crop, scale));
 }
 
 /** The lines of a reading of the page's rows from `top` on, in page pixels. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { doubleSize, halfSize, isFaintPrint } from '../../shared/ocr/preprocess.js';
+import { doubleSize, halfSize, isFaintPrint, scaledUp } from '../../shared/ocr/preprocess.js';
 import { greyPage } from '../support/grey-page.js';
 
 /** Text-like marks: strokes three pixels wide in rows, as body text gives at OCR resolution. */
@@ -45,6 +45,11 @@ describe('an image at half or double its size', () => {
   it('doubles width and height, each pixel four times', () => {
     expect(doubleSize(pgm(2, 1, [0, 200]))).toEqual(pgm(4, 2, [0, 0, 200, 200, 0, 0, 200, 200]));
     expect(halfSize(doubleSize(pgm(3, 2, [0, 9, 255, 255, 40, 0])))).toEqual(pgm(3, 2, [0, 9, 255, 255, 40, 0]));
+  });
+
+  it('enlarges an image any whole number of times, each pixel a square block (word crops are read enlarged)', () => {
+    const row = [0, 0, 0, 200, 200, 200];
+    expect(scaledUp({ width: 2, height: 1, pixels: Uint8Array.from([0, 200]) }, 3)).toEqual({ width: 6, height: 3, pixels: Uint8Array.from([...row, ...row, ...row]) });
   });
 
   it('takes no image but the PGM files this module writes', () => {
