@@ -156,9 +156,9 @@ export interface MisreadWord {
    * apart, where a typical misreading leads to a word it lists ("Allemerziehende", "Allem" + "erziehende",
    * is "Alleinerziehende"); a capital where German writes the small letter of its shape
    * (`capitalsWrittenSmall`), with the word before it; an acronym the words that spell it out contradict
-   * (`acronymMisreadAs`).
+   * (`acronymMisreadAs`); a word OCR split in two after a noun (`splitAfterNoun`).
    */
-  kind: 'non-word' | 'compound' | 'capital' | 'acronym';
+  kind: 'non-word' | 'compound' | 'capital' | 'acronym' | 'split';
   previous?: string;
 }
 
@@ -208,6 +208,17 @@ function capitalsWrittenSmall(value: string, lexicon: Lexicon): { read: string; 
   });
 }
 
+/**
+ * The word before `word` where the two may be one word OCR split: `word` in small letters with nothing
+ * before its letters, after a word of letters alone with a capital initial ("Migrations hintergrund").
+ * German writes a word after a noun in small letters only where it is a word of its own (an adjective,
+ * a verb: "Jugend und Beruf", "familiär Verpflichtete"), and those the dictionary lists.
+ */
+function splitAfterNoun(tokens: readonly string[], index: number, word: string): string | undefined {
+  const before = lettersAlone(tokens[index - 1]);
+  return before && /^\p{Lu}/u.test(before) && /^\p{Ll}/u.test(word) && tokens[index]?.startsWith(word) ? before : undefined;
+}
+
 /** Whether an acronym alone, OCR unsure of it, is long enough to be taken for another (see `SHORTEST_WORD_TAKEN`). */
 const isAcronymTaken = (word: string, confidence: number, minUnknownWordConfidence: number) =>
   confidence < minUnknownWordConfidence && /^\p{L}+$/u.test(word) && word.length >= SHORTEST_WORD_TAKEN;
@@ -235,7 +246,7 @@ export async function misreadWords(
 ): Promise<MisreadWord[]> {
   const capitals: MisreadWord[] = [];
   const acronyms: Omit<MisreadWord, 'taken' | 'kind'>[] = [];
-  const known: { path: string; page: number; read: { word: string }; confidence: number }[] = [];
+  const known: { path: string; page: number; read: { word: string; before?: string }; confidence: number }[] = [];
   const unknown = values
     .flatMap(({ evidence, words }) => {
       const value = textAt(agreement, evidence.path);
@@ -249,7 +260,8 @@ export async function misreadWords(
         const read = readAs(word);
         if (!read) return [];
         if (lexicon.knows(read.text)) {
-          if (isPlainLongWord(word)) known.push({ ...place, read: { word }, confidence: read.confidence });
+          const before = splitAfterNoun(tokens, index, word);
+          if (isPlainLongWord(word)) known.push({ ...place, read: { word, ...(before ? { before } : {}) }, confidence: read.confidence });
           return [];
         }
         const acronym = acronymIn(word, value);
@@ -269,7 +281,17 @@ export async function misreadWords(
     .slice(0, MAX_WORDS_LOOKED_AT);
   // Long words the lexicon knows only by taking them apart: a misreading may pass for a compound.
   const knownListed = known.length > 0 ? await lookup.listed(known.map(({ read }) => read.word)) : [];
-  const compounds = known.filter((_, index) => !knownListed[index]).slice(0, MAX_WORDS_LOOKED_AT - unknown.length);
+  const unlisted = known.filter((_, index) => !knownListed[index]);
+  // One in small letters after a noun is the end of a word OCR split where the two make a word: no word
+  // German writes small there is one it knows only as a compound's part ("Migrations hintergrund").
+  const joinable = unlisted.filter(({ read }) => read.before !== undefined);
+  const joinedKnown = joinable.length > 0 ? await lookup.known(joinable.map(({ read }) => `${read.before}${read.word}`)) : [];
+  const joined = new Set(joinable.filter((_, index) => joinedKnown[index]));
+  const splits = [...joined].map(({ read, ...word }) => ({ ...word, read: `${read.before} ${read.word}`, taken: `${read.before}${read.word}`, kind: 'split' as const }));
+  const compounds = unlisted
+    .filter((word) => !joined.has(word))
+    .map(({ read, ...word }) => ({ ...word, read: { word: read.word } }))
+    .slice(0, MAX_WORDS_LOOKED_AT - unknown.length);
   const looked = [...unknown.map((word) => ({ ...word, kind: 'non-word' as const })), ...compounds.map((word) => ({ ...word, kind: 'compound' as const }))];
   const candidates = [...new Set(looked.flatMap(({ read }) => Object.values(candidatesFor(read)).flatMap((found) => found.map(({ taken }) => taken))))];
   const listed = candidates.length > 0 ? await lookup.listed(candidates) : [];
@@ -287,7 +309,7 @@ export async function misreadWords(
     const found = acronymIn(acronym.read, value) === 'contradicted' ? acronymMisreadAs(acronym.read, value) : undefined;
     return found ? [{ ...acronym, taken: found, kind: 'acronym' as const }] : [];
   });
-  return [...words, ...acronymsTaken, ...capitals];
+  return [...words, ...splits, ...acronymsTaken, ...capitals];
 }
 
 /** The agreement with each misread word replaced by the word it is taken for, in the value it stands in. */

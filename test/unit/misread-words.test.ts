@@ -165,6 +165,31 @@ describe('misread words in the values OCR read', () => {
     ]);
   });
 
+  it('are words OCR split after a noun, the second in small letters and German only as a compound\'s part, taken joined where the two make a word; a word German writes small there is left as it stands', async () => {
+    const title = 'Integration von Menschen mit Migrations hintergrund in Ausbildung';
+    const path = 'agreement.measures[0].title';
+    const read = value(path, title, readAt(title, 0.96));
+    const agreement = { measures: [{ number: 1, title, projects: [] }] };
+    const misread = await misreadWords([read], agreement, await documentLexicon([read]), germanWords, 0.9);
+    expect(misread).toEqual([{ path, page: 2, read: 'Migrations hintergrund', confidence: 0.96, taken: 'Migrationshintergrund', kind: 'split' }]);
+    expect(withMisreadWordsTaken(agreement, misread).measures?.[0]?.title).toBe('Integration von Menschen mit Migrationshintergrund in Ausbildung');
+    const issues: [string, string, string][] = [];
+    validateOcrValues({}, { misread }, [], (at, code, message) => issues.push([at, code, message]));
+    expect(issues).toEqual([
+      [
+        path,
+        'value.misread_word',
+        '"Migrations hintergrund" on page 2 was read by OCR (96 %) as two words, the second in small letters after a noun and German only as a compound\'s part; it was taken for "Migrationshintergrund", the one word they make; check it against the scan.',
+      ],
+    ]);
+    // After a word in small letters, or with a mark between the two, no noun stands before it.
+    for (const project of ['Menschen mit hintergrund', 'Migrations (hintergrund)', 'Migrations, hintergrund']) expect(await misreadInProject(project, readAt(project, 0.96)), project).toEqual([]);
+    // A word German writes small after a noun is a word of its own: an adjective, a verb.
+    for (const project of ['Alleinerziehende und familiär Verpflichtete', 'Assistierte Ausbildung plus', 'Menschen mit familiensorgenden Tätigkeiten']) {
+      expect(await misreadInProject(project, readAt(project, 0.96)), project).toEqual([]);
+    }
+  });
+
   it('are acronyms the words that spell them out contradict, taken for the one acronym a confusion or a letter away that they spell', async () => {
     const spelled = 'Entwicklung Ausbildung Soziale Teilhabe You';
     expect(acronymMisreadAs('FASY', `FASY – ${spelled}`)).toBe('EASY');
