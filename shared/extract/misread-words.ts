@@ -246,7 +246,7 @@ export async function misreadWords(
 ): Promise<MisreadWord[]> {
   const capitals: MisreadWord[] = [];
   const acronyms: Omit<MisreadWord, 'taken' | 'kind'>[] = [];
-  const known: { path: string; page: number; read: { word: string; before?: string }; confidence: number }[] = [];
+  const known: { path: string; page: number; read: { word: string }; confidence: number; noun?: string }[] = [];
   const unknown = values
     .flatMap(({ evidence, words }) => {
       const value = textAt(agreement, evidence.path);
@@ -260,8 +260,8 @@ export async function misreadWords(
         const read = readAs(word);
         if (!read) return [];
         if (lexicon.knows(read.text)) {
-          const before = splitAfterNoun(tokens, index, word);
-          if (isPlainLongWord(word)) known.push({ ...place, read: { word, ...(before ? { before } : {}) }, confidence: read.confidence });
+          const noun = splitAfterNoun(tokens, index, word);
+          if (isPlainLongWord(word)) known.push({ ...place, read: { word }, confidence: read.confidence, ...(noun ? { noun } : {}) });
           return [];
         }
         const acronym = acronymIn(word, value);
@@ -284,15 +284,12 @@ export async function misreadWords(
   const unlisted = known.filter((_, index) => !knownListed[index]);
   // One in small letters after a noun is the end of a word OCR split where the two make a word: no word
   // German writes small there is one it knows only as a compound's part ("Migrations hintergrund").
-  const joinable = unlisted.filter(({ read }) => read.before !== undefined);
-  const joinedKnown = joinable.length > 0 ? await lookup.known(joinable.map(({ read }) => `${read.before}${read.word}`)) : [];
+  const joinable = unlisted.filter(({ noun }) => noun !== undefined);
+  const joinedKnown = joinable.length > 0 ? await lookup.known(joinable.map(({ read, noun }) => `${noun}${read.word}`)) : [];
   const joined = new Set(joinable.filter((_, index) => joinedKnown[index]));
-  const splits = [...joined].map(({ read, ...word }) => ({ ...word, read: `${read.before} ${read.word}`, taken: `${read.before}${read.word}`, kind: 'split' as const }));
-  const compounds = unlisted
-    .filter((word) => !joined.has(word))
-    .map(({ read, ...word }) => ({ ...word, read: { word: read.word } }))
-    .slice(0, MAX_WORDS_LOOKED_AT - unknown.length);
-  const looked = [...unknown.map((word) => ({ ...word, kind: 'non-word' as const })), ...compounds.map((word) => ({ ...word, kind: 'compound' as const }))];
+  const splits = [...joined].map(({ path, page, read, confidence, noun }) => ({ path, page, confidence, read: `${noun} ${read.word}`, taken: `${noun}${read.word}`, kind: 'split' as const }));
+  const compounds = unlisted.filter((word) => !joined.has(word)).slice(0, MAX_WORDS_LOOKED_AT - unknown.length);
+  const looked = [...unknown.map((word) => ({ ...word, kind: 'non-word' as const })), ...compounds.map(({ path, page, read, confidence }) => ({ path, page, read, confidence, kind: 'compound' as const }))];
   const candidates = [...new Set(looked.flatMap(({ read }) => Object.values(candidatesFor(read)).flatMap((found) => found.map(({ taken }) => taken))))];
   const listed = candidates.length > 0 ? await lookup.listed(candidates) : [];
   const listedWords = new Set(candidates.filter((_, index) => listed[index]));
