@@ -156,7 +156,7 @@ export interface MisreadWord {
    * apart, where a typical misreading leads to a word it lists ("Allemerziehende", "Allem" + "erziehende",
    * is "Alleinerziehende"); a capital where German writes the small letter of its shape
    * (`capitalsWrittenSmall`), with the word before it; an acronym the words that spell it out contradict
-   * (`acronymMisreadAs`); a word OCR split in two after a noun (`splitAfterNoun`).
+   * (`acronymMisreadAs`); a word OCR split in two, its first part with a capital (`splitAfterCapital`).
    */
   kind: 'non-word' | 'compound' | 'capital' | 'acronym' | 'split';
   previous?: string;
@@ -210,11 +210,10 @@ function capitalsWrittenSmall(value: string, lexicon: Lexicon): { read: string; 
 
 /**
  * The word before `word` where the two may be one word OCR split: `word` in small letters with nothing
- * before its letters, after a word of letters alone with a capital initial ("Migrations hintergrund").
- * German writes a word after a noun in small letters only where it is a word of its own (an adjective,
- * a verb: "Jugend und Beruf", "familiär Verpflichtete"), and those the dictionary lists.
+ * before its letters, after a word of letters alone with a capital initial ("Migrations hintergrund",
+ * "Aus bildung"). See `misreadWords` for when they are taken for one.
  */
-function splitAfterNoun(tokens: readonly string[], index: number, word: string): string | undefined {
+function splitAfterCapital(tokens: readonly string[], index: number, word: string): string | undefined {
   const before = lettersAlone(tokens[index - 1]);
   return before && /^\p{Lu}/u.test(before) && /^\p{Ll}/u.test(word) && tokens[index]?.startsWith(word) ? before : undefined;
 }
@@ -246,7 +245,7 @@ export async function misreadWords(
 ): Promise<MisreadWord[]> {
   const capitals: MisreadWord[] = [];
   const acronyms: Omit<MisreadWord, 'taken' | 'kind'>[] = [];
-  const known: { path: string; page: number; read: { word: string }; confidence: number; noun?: string }[] = [];
+  const known: { path: string; page: number; read: { word: string }; confidence: number; head?: string }[] = [];
   const unknown = values
     .flatMap(({ evidence, words }) => {
       const value = textAt(agreement, evidence.path);
@@ -260,8 +259,8 @@ export async function misreadWords(
         const read = readAs(word);
         if (!read) return [];
         if (lexicon.knows(read.text)) {
-          const noun = splitAfterNoun(tokens, index, word);
-          if (isPlainLongWord(word)) known.push({ ...place, read: { word }, confidence: read.confidence, ...(noun ? { noun } : {}) });
+          const head = splitAfterCapital(tokens, index, word);
+          if (isPlainLongWord(word)) known.push({ ...place, read: { word }, confidence: read.confidence, ...(head ? { head } : {}) });
           return [];
         }
         const acronym = acronymIn(word, value);
@@ -281,14 +280,17 @@ export async function misreadWords(
     .slice(0, MAX_WORDS_LOOKED_AT);
   // Long words the lexicon knows only by taking them apart: a misreading may pass for a compound.
   const knownListed = known.length > 0 ? await lookup.listed(known.map(({ read }) => read.word)) : [];
-  const unlisted = known.filter((_, index) => !knownListed[index]);
-  // One in small letters after a noun is the end of a word OCR split where the two make a word: no word
-  // German writes small there is one it knows only as a compound's part ("Migrations hintergrund").
-  const joinable = unlisted.filter(({ noun }) => noun !== undefined);
-  const joinedKnown = joinable.length > 0 ? await lookup.known(joinable.map(({ read, noun }) => `${noun}${read.word}`)) : [];
-  const joined = new Set(joinable.filter((_, index) => joinedKnown[index]));
-  const splits = [...joined].map(({ path, page, read, confidence, noun }) => ({ path, page, confidence, read: `${noun} ${read.word}`, taken: `${noun}${read.word}`, kind: 'split' as const }));
-  const compounds = unlisted.filter((word) => !joined.has(word)).slice(0, MAX_WORDS_LOOKED_AT - unknown.length);
+  const listedAlone = new Set(known.filter((_, index) => knownListed[index]));
+  // A word in small letters after one with a capital is the end of a word OCR split where the two make a
+  // word the dictionary lists ("Aus bildung"), or one it knows as a compound where the word is German
+  // only as a compound's part ("Migrations hintergrund"). A word German writes small after a noun is one
+  // of its own, an adjective or a verb, which the dictionary lists, and no word with the noun before it.
+  const joinable = known.filter(({ head }) => head !== undefined);
+  const joins = joinable.map(({ read, head }) => `${head}${read.word}`);
+  const [joinsListed, joinsKnown] = joins.length > 0 ? await Promise.all([lookup.listed(joins), lookup.known(joins)]) : [[], []];
+  const joined = new Set(joinable.filter((word, index) => joinsListed[index] || (joinsKnown[index] && !listedAlone.has(word))));
+  const splits = [...joined].map(({ path, page, read, confidence, head }) => ({ path, page, confidence, read: `${head} ${read.word}`, taken: `${head}${read.word}`, kind: 'split' as const }));
+  const compounds = known.filter((word) => !listedAlone.has(word) && !joined.has(word)).slice(0, MAX_WORDS_LOOKED_AT - unknown.length);
   const looked = [...unknown.map((word) => ({ ...word, kind: 'non-word' as const })), ...compounds.map(({ path, page, read, confidence }) => ({ path, page, read, confidence, kind: 'compound' as const }))];
   const candidates = [...new Set(looked.flatMap(({ read }) => Object.values(candidatesFor(read)).flatMap((found) => found.map(({ taken }) => taken))))];
   const listed = candidates.length > 0 ? await lookup.listed(candidates) : [];

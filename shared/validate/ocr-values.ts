@@ -95,7 +95,7 @@ function validateMisreadWords(context: OcrValuesContext, listed: readonly ValueE
       compound: `and is German only as a compound of words the lexicon took it apart into; it was taken for "${taken}", the one word German writes that a typical misreading leads to`,
       capital: `with a capital after "${previous}" and before a noun, where German writes "${taken}"; it was taken so`,
       acronym: `and does not fit the words that spell it out; it was taken for "${taken}", the one acronym near it they spell`,
-      split: `as two words, the second in small letters after a noun and German only as a compound's part; it was taken for "${taken}", the one word they make`,
+      split: `as two words, the second in small letters after one with a capital; it was taken for "${taken}", the one word they make`,
     }[kind];
     add(path, 'value.misread_word', `"${read}" on page ${page} was read by OCR (${percent(confidence)}) ${why}; check it against the scan.`);
   }
