@@ -11,6 +11,7 @@ import { extractAgreement } from './extract/agreement.js';
 import { alignToWords, evidenceOf, type PageOrigin, type SourceLine, type ValueEvidence } from './extract/evidence.js';
 import { answeredLexicon, type Lexicon, withDocumentWords, withSmallInitial, type WordLookup } from './extract/lexicon.js';
 import { misreadWords, withMisreadWordsTaken } from './extract/misread-words.js';
+import { acronymReadingsSpelledOut } from './extract/acronym-readings.js';
 import { type DocumentIdentity, documentIdOf, rejectedRecord } from './extract/rejected.js';
 import { announcedPageCount, contentLineIndexes, type LinePlace, normalizeCharacters, tidyLine } from './extract/normalize.js';
 import { repairDigits, repairOcrLine } from './extract/ocr-repairs.js';
@@ -328,12 +329,12 @@ async function buildRecord(
       sourceLines.push({ page: page.number, words: placed?.words ?? [], origin: alignToWords(text, page.lines[index] ?? '', placed?.words ?? []) });
     }
   });
-  const findings = extractAgreement(lines, geometry);
+  const extracted = extractAgreement(lines, geometry);
   const origins = new Map<number, PageOrigin>(pages.map((page) => [page.number, { size: page.size, source: page.source }]));
-  const read = findings.sources.flatMap((source) => {
-    const found = evidenceOf(source, sourceLines, origins);
-    return found ? [{ ...found, evidence: rounded(found.evidence) }] : [];
-  });
+  const located = extracted.sources.flatMap((source) => evidenceOf(source, sourceLines, origins) ?? []);
+  const acronymsRead = acronymReadingsSpelledOut(located, extracted.agreement);
+  const findings = { ...extracted, agreement: acronymsRead.agreement };
+  const read = acronymsRead.values.map((value) => ({ ...value, evidence: rounded(value.evidence) }));
   const evidence = read.map((value) => value.evidence);
   const lexicon = lookup && (await lexiconForValues(read, pages, lookup));
   const misread = lookup && lexicon ? await misreadWords(read, findings.agreement, lexicon, lookup, config.minUnknownWordConfidence) : [];

@@ -1,6 +1,6 @@
 import diff from 'fast-diff';
 import type { PageSize } from '../pdf/document.js';
-import type { PlacedWord } from '../pdf/text-layer.js';
+import type { PlacedWord, WordReading } from '../pdf/text-layer.js';
 import type { Evidence, EvidenceSource } from '../schema/record.js';
 import { foldForComparison, normalizeCharacters, similarity } from './normalize.js';
 
@@ -167,6 +167,8 @@ export interface ValueWord {
   page: number;
   left: number;
   top: number;
+  /** The other readings OCR gave the word (`PlacedWord`), written as `text` is. */
+  readings?: WordReading[];
 }
 
 /**
@@ -229,6 +231,13 @@ export function evidenceOf(source: ValueSource, lines: readonly SourceLine[], pa
       confidence: everyWord.reduce((sum, word) => sum + word.confidence, 0) / everyWord.length,
       text: words.map((word) => word.text.trim()).join(' '),
     },
-    words: everyWord.map((word) => ({ text: normalizeCharacters(word.text.trim()), confidence: word.confidence, page: pageOf.get(word) ?? page, left: word.left, top: word.top })),
+    words: everyWord.map((word) => ({
+      text: normalizeCharacters(word.text.trim()),
+      confidence: word.confidence,
+      page: pageOf.get(word) ?? page,
+      left: word.left,
+      top: word.top,
+      ...(word.readings ? { readings: word.readings.map((reading) => ({ ...reading, text: normalizeCharacters(reading.text.trim()) })) } : {}),
+    })),
   };
 }

@@ -312,10 +312,17 @@ export async function misreadWords(
 }
 
 /** The agreement with each misread word replaced by the word it is taken for, in the value it stands in. */
-export function withMisreadWordsTaken(agreement: Partial<Agreement>, misread: readonly MisreadWord[]): Partial<Agreement> {
-  return misread.reduce((taken, { path, read, taken: word }) => {
-    const value = textAt(taken, path) ?? '';
-    const escaped = read.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    return withTextAt(taken, path, value.replace(new RegExp(`(?<![\\p{L}\\d])${escaped}(?![\\p{L}\\d])`, 'u'), word));
-  }, agreement);
+export function withMisreadWordsTaken(agreement: Partial<Agreement>, misread: readonly Pick<MisreadWord, 'path' | 'read' | 'taken'>[]): Partial<Agreement> {
+  return misread.reduce((taken, { path, read, taken: word }) => withTextAt(taken, path, withWordReplaced(textAt(taken, path) ?? '', read, word)), agreement);
+}
+
+/** `word` where it stands as a word of its own in a text: with no letter or figure beside it. */
+export function wordAlone(word: string): RegExp {
+  const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<![\\p{L}\\d])${escaped}(?![\\p{L}\\d])`, 'u');
+}
+
+/** The text with the first occurrence of `read` as a word of its own (`wordAlone`) replaced by `taken`. */
+export function withWordReplaced(text: string, read: string, taken: string): string {
+  return text.replace(wordAlone(read), taken);
 }

@@ -4,7 +4,7 @@
  * plugs in Amazon Textract behind the same interface.
  */
 import type { PageRaster, PageSize } from '../pdf/document.js';
-import type { LineGeometry, PlacedWord } from '../pdf/text-layer.js';
+import type { LineGeometry, PlacedWord, WordReading } from '../pdf/text-layer.js';
 
 /** The OCR engines a page can have been read by. */
 export type OcrReader = 'tesseract' | 'textract';
@@ -49,6 +49,8 @@ export interface OcrWord {
   x1: number;
   y0: number;
   y1: number;
+  /** The word's other readings, of the same extent (see `PlacedWord`). */
+  readings?: WordReading[];
 }
 
 /** The page's lines placed on a page of `size` (points): the unit the text layer and the extraction use. */
@@ -109,7 +111,17 @@ const COLUMN_GAP_HEIGHTS = 2.5;
 export function wordsGeometry(words: readonly OcrWord[]): LineGeometry {
   const sorted = [...words].sort((a, b) => a.x0 - b.x0);
   return {
-    words: sorted.map((word): PlacedWord => ({ text: word.text, left: word.x0, top: word.y0, right: word.x1, bottom: word.y1, confidence: word.confidence })),
+    words: sorted.map(
+      (word): PlacedWord => ({
+        text: word.text,
+        left: word.x0,
+        top: word.y0,
+        right: word.x1,
+        bottom: word.y1,
+        confidence: word.confidence,
+        ...(word.readings ? { readings: word.readings } : {}),
+      }),
+    ),
     endX: Number.NaN,
   };
 }

@@ -9,7 +9,8 @@ import { type OcrEngine, type OcrPage, type OcrWord, textConfidence, wordsGeomet
 import { cleanScan, doubleSize, type GreyImage, greyPage, halfSize, isFaintPrint, pgmFile, pgmRows, scaledUp } from './preprocess.js';
 import { capitalEsAndFs, restoreCapitalE, withStemFootEsAsF } from './capital-e.js';
 import { splitDigitGroups } from './digit-groups.js';
-import { chooseReading, clippedSide, secondReading, textsToLookUp, type WordReading } from './word-readings.js';
+import type { WordReading } from '../pdf/text-layer.js';
+import { chooseReading, clippedSide, otherReadings, secondReading, textsToLookUp } from './word-readings.js';
 import { restoreInitialCase, type TextLine } from './letter-case.js';
 import { inkBox, inkRows, rowAlong, type RowSpan, skippedLineStrips, stripOnPage } from './skipped-lines.js';
 import { readsLineStart, unreadInkBefore } from './line-starts.js';
@@ -360,7 +361,8 @@ export class TesseractOcrEngine implements OcrEngine {
     await this.restoreCapitalFs(page, words);
     for (const line of ordered) restoreInitialCase(page, line);
     // Confidences from here on are shares (0–1), as every reader gives them.
-    const readLines = ordered.map((line) => ({ ...line, words: line.words.map((word): OcrWord => ({ ...word, confidence: word.confidence / 100 })) }));
+    const share = <Read extends { confidence: number }>(read: Read): Read => ({ ...read, confidence: read.confidence / 100 });
+    const readLines = ordered.map((line) => ({ ...line, words: line.words.map((word): OcrWord => ({ ...share(word), ...(word.readings ? { readings: word.readings.map(share) } : {}) })) }));
     // Paragraph ends are kept as blank lines: they end list items and signature blocks.
     const lines = readLines.flatMap((line) => (line.paragraphEnd ? [wordsToLine(line.words), ''] : [wordsToLine(line.words)]));
     const geometry = readLines.flatMap((line) => {
@@ -430,12 +432,16 @@ export class TesseractOcrEngine implements OcrEngine {
     const answers = await this.vocabulary.known(texts);
     const known = new Set(texts.filter((_, index) => answers[index]));
     doubtful.forEach(({ word, letters }, index) => {
-      const chosen = chooseReading(letters, [enlarged[index]!, plain[index]!], (text) => known.has(text));
+      const rereads = [enlarged[index]!, plain[index]!];
+      const chosen = chooseReading(letters, rereads, (text) => known.has(text));
       if (chosen.text !== letters.text.trim()) {
         word.capitals = undefined;
         word.efs = undefined;
       }
-      word.text = `${word.quoted?.before ?? ''}${chosen.text}${word.quoted?.after ?? ''}`;
+      const quoted = (text: string) => `${word.quoted?.before ?? ''}${text}${word.quoted?.after ?? ''}`;
+      const others = otherReadings(letters, rereads, chosen.text);
+      if (others.length > 0) word.readings = others.map((reading) => ({ ...reading, text: quoted(reading.text) }));
+      word.text = quoted(chosen.text);
       word.confidence = chosen.confidence;
     });
   }

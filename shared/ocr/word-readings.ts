@@ -5,6 +5,7 @@
  */
 
 import { bareWord, isPlainLongWord } from '../extract/lexicon.js';
+import type { WordReading } from '../pdf/text-layer.js';
 
 /** How much more confident a lone second reading must be to replace the first. */
 const REREAD_GAIN = 15;
@@ -13,12 +14,6 @@ const REREAD_GAIN = 15;
  * `chooseReading`): a short word is misread as another short word ("dem" for "den", "im" for "in").
  */
 const WITNESSED_WORD_LETTERS = 6;
-
-/** One reading of a word: its text, and tesseract's confidence in it (0–100). */
-export interface WordReading {
-  text: string;
-  confidence: number;
-}
 
 /** Words read with less confidence than this are read again on their own (see `chooseReading`)… */
 const REREAD_BELOW_CONFIDENCE = 70;
@@ -149,6 +144,22 @@ export function chooseReading(first: WordReading, rereads: readonly WordReading[
   if (!known(best.text)) return { text: best.text, confidence: best.lowest };
   const witnessed = best.count >= 2 && (best.text.match(/\p{L}/gu) ?? []).length >= WITNESSED_WORD_LETTERS;
   return { text: best.text, confidence: witnessed ? Math.floor(100 * (1 - best.allWrong)) : best.confidence };
+}
+
+/**
+ * The readings of a doubtful word other than the one `chooseReading` took: the page's and the crops'
+ * (each as one word, `asOneWord`) of the same extent as the page's, each once, at the highest confidence
+ * it was read with. What OCR cannot weigh on a word alone, the value it stands in, may show one of them
+ * right: tesseract reads "TAff" right at 34 % on the page, and "TAfF" at 61 and 42 % alone.
+ */
+export function otherReadings(first: WordReading, rereads: readonly WordReading[], taken: string): WordReading[] {
+  const original = first.text.trim();
+  const others = new Map<string, number>();
+  for (const reading of [{ text: original, confidence: first.confidence }, ...rereads.map((reread) => ({ text: asOneWord(original, reread.text), confidence: reread.confidence }))]) {
+    if (reading.text === taken || (reading.text !== original && !sameExtent(original, reading.text))) continue;
+    others.set(reading.text, Math.max(others.get(reading.text) ?? 0, reading.confidence));
+  }
+  return [...others].map(([text, confidence]) => ({ text, confidence }));
 }
 
 /**

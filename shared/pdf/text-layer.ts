@@ -29,6 +29,18 @@ export interface PlacedWord {
   right: number;
   bottom: number;
   confidence: number;
+  /**
+   * The other readings OCR gave the word, of the same extent, with their confidences (0–1), where it read
+   * the word more than once and not always alike: the extraction weighs them against what a word read
+   * alone cannot show, the value it stands in (see `acronymReadingsSpelledOut`).
+   */
+  readings?: WordReading[];
+}
+
+/** One reading of a word: its text, and how surely it was read, on the scale of its reader (tesseract's 0–100 until a page is done, 0–1 after). */
+export interface WordReading {
+  text: string;
+  confidence: number;
 }
 
 /** Where a line's words lie on the page, in points from its top-left corner. */
