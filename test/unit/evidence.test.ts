@@ -128,6 +128,14 @@ describe('evidence of a value', () => {
     expect(evidence?.words.map((word) => word.text)).toEqual(['Katim', 'Wagner']);
   });
 
+  it('keeps the other readings OCR gave a word, written as the word is', () => {
+    const raw = 'Arbeit – FA';
+    const words = placed(raw, [0.95, 0.9, 0.87]).map((word) => (word.text === 'FA' ? { ...word, readings: [{ text: 'FıA', confidence: 0.71 }] } : word));
+    const lines = [{ page: 2, words, origin: alignToWords(raw, raw, words) }];
+    const evidence = evidenceOf({ path: 'agreement.measures[0].projects[0]', spans: [{ line: 0, start: 0, end: raw.length }] }, lines, new Map([[2, page]]));
+    expect(evidence?.words.map((word) => word.readings)).toEqual([undefined, undefined, [{ text: 'FiA', confidence: 0.71 }]]);
+  });
+
   it('is none where the stretch holds no word', () => {
     expect(evidenceOf({ path: 'agreement.title', spans: [{ line: 0, start: 0, end: 0 }] }, [line('Zielvereinbarung', 1)], new Map([[1, page]]))).toBeUndefined();
   });

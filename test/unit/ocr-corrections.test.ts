@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { capitalEsAndFs, hasFootBar, hasStemFoot, restoreCapitalE, withStemFootEsAsF } from '../../shared/ocr/capital-e.js';
 import { textConfidence } from '../../shared/ocr/engine.js';
-import { chooseReading, clippedSide, secondReading, textsToLookUp } from '../../shared/ocr/word-readings.js';
+import { chooseReading, clippedSide, otherReadings, secondReading, textsToLookUp } from '../../shared/ocr/word-readings.js';
 import { splitDigitGroups } from '../../shared/ocr/digit-groups.js';
 import { greyPage } from '../support/grey-page.js';
 
@@ -157,6 +157,16 @@ describe('the readings of a doubtful word', () => {
     expect(chooseReading(reading('Orientierung', 46), [reading('Onentierung', 60), reading('Onentierung', 58)], known)).toEqual(reading('Orientierung', 46));
     // "den" read alike three times may still be "dem": short words are misread as other short words.
     expect(chooseReading(reading('den', 40), [reading('den', 50), reading('den', 45)], (text) => text === 'den')).toEqual(reading('den', 50));
+  });
+
+  it('keeps the readings not taken, each once at its highest confidence, of the same extent as the page\'s', () => {
+    // The page read "TAff" right, the crops "TAfF -": the value it stands in tells them apart, the word alone cannot.
+    const rereads = [reading('TAfF -', 61), reading('TAfF -', 42)];
+    expect(chooseReading(reading('TAff', 34), rereads, () => false)).toEqual(reading('TAfF', 42));
+    expect(otherReadings(reading('TAff', 34), rereads, 'TAfF')).toEqual([reading('TAff', 34)]);
+    expect(otherReadings(reading('FA', 42), [reading('FiA', 84), reading('FiA', 60)], 'FA')).toEqual([reading('FiA', 84)]);
+    // A reading that clipped or added a letter at an end is another extent, and is not kept.
+    expect(otherReadings(reading('Jugend', 11), [reading('ugend', 91), reading('Jugendl', 60)], 'Jugend')).toEqual([]);
   });
 
   it('lets readings that agree replace the first, and weighs by confidence alone where no reading is a known word', () => {
