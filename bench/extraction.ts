@@ -148,7 +148,7 @@ const fixtures = loadFixtures();
 const extracted: { fixture: (typeof fixtures)[number]; actual: AgreementRecord }[] = await Promise.all(
   fixtures.map(async (fixture) => ({ fixture, actual: (await readers.extract(fixtureBytes(fixture), basename(fixture.path), { config, ocr: ocrPool })).record })),
 );
-const summary = (result: Accuracy) => ({ right: result.right, total: result.total, accuracy: result.right / result.total, wrong: result.wrong });
+const summary = (result: Accuracy) => ({ right: result.right, total: result.total, accuracy: result.right / result.total, wrong: result.wrong, validButWrong: result.validButWrong });
 const accuracyOf = (category: string) =>
   summary(accuracy(extracted.filter(({ fixture }) => fixture.category === category).map(({ fixture, actual }) => ({ actual, expected: fixture.expected }))));
 const size = process.argv.includes('--sample') ? 'sample' : 'full';
@@ -227,8 +227,9 @@ console.log(
   `OCR throughput: the CLI on the scanned fixtures ${round(results.ocrThroughput.cliPagesPerSecond)} pages/s vs native tesseract (OMP_THREAD_LIMIT=1, ${processes} processes, pages already rendered) ${round(results.ocrThroughput.tesseractPagesPerSecond)} pages/s → ${round(results.ocrThroughput.cliVsTesseract)}× (${pngs.length} pages)`,
 );
 for (const [category, measured] of Object.entries(results.fieldAccuracy)) {
-  console.log(`field accuracy, ${category}: ${measured.right}/${measured.total} = ${measured.accuracy.toFixed(3)}`);
+  console.log(`field accuracy, ${category}: ${measured.right}/${measured.total} = ${measured.accuracy.toFixed(3)}, valid-but-wrong ${measured.validButWrong.length}`);
   for (const wrong of measured.wrong) console.log(`  ${wrong}`);
+  for (const record of measured.validButWrong) console.log(`  VALID BUT WRONG ${record}`);
 }
 console.log(
   `CLI on ${cliFiles} files (every fixture and hostile file): ${results.cli.records} records, exit code ${results.cli.exitCode}, ${results.cli.seconds} s, peak ${results.cli.peakRssMiB} MiB resident with its readers (${results.cli.processes} processes at most); this benchmark process ${results.peakRssMiB} MiB`,

@@ -35,17 +35,25 @@ export interface Accuracy {
   right: number;
   total: number;
   wrong: string[];
+  /** The records marked `valid` with any field wrong, the status included: "file: field, field". */
+  validButWrong: string[];
 }
 
 export function accuracy(pairs: readonly { actual: AgreementRecord; expected: AgreementRecord }[]): Accuracy {
-  const result: Accuracy = { right: 0, total: 0, wrong: [] };
+  const result: Accuracy = { right: 0, total: 0, wrong: [], validButWrong: [] };
   for (const { actual, expected } of pairs) {
     const got = fieldsOf(actual);
+    const wrong: string[] = [];
     for (const [name, value] of fieldsOf(expected)) {
       result.total++;
-      if (got.get(name) === value) result.right++;
-      else result.wrong.push(`${expected.fileName} ${name}: expected ${value}, got ${got.get(name) ?? 'nothing'}`);
+      if (got.get(name) === value) {
+        result.right++;
+        continue;
+      }
+      wrong.push(name);
+      result.wrong.push(`${expected.fileName} ${name}: expected ${value}, got ${got.get(name) ?? 'nothing'}`);
     }
+    if (actual.status === 'valid' && wrong.length > 0) result.validButWrong.push(`${expected.fileName}: ${wrong.join(', ')}`);
   }
   return result;
 }
