@@ -98,7 +98,7 @@ export function pgmRows({ width, pixels }: GreyImage, top: number, bottom: numbe
   return pgmFile({ width, height: bottom - top, pixels: pixels.subarray(top * width, bottom * width) });
 }
 
-/** The width, height and pixels of a PGM image of this module (`pgmRows`, `inkRows`). */
+/** The width, height and pixels of a PGM image of this module, as `pgmFile` writes them all. */
 function pgmImage(pgm: Buffer): GreyImage {
   const header = /^P5\n(\d+) (\d+)\n255\n/.exec(pgm.toString('latin1', 0, 32));
   if (!header) throw new Error('Not a PGM image of this module');
