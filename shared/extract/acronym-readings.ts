@@ -32,25 +32,26 @@ function readingSpelledOut(word: ValueWord, value: string): { read: string; take
 }
 
 /**
- * The values with each acronym OCR read otherwise than its value spells it out taken as another reading
- * of it spells it (`readingSpelledOut`), and their evidence with that reading as the word's text and
- * confidence, the reading recorded among its other readings. That reading was read off the scan, and the
- * value's own words witness each of its letters, as they do for an acronym read so at once (see
- * `validateConfidence`). Values a text layer gave have one reading of each word and are left as they are.
+ * The values with each acronym their value doubts replaced by another reading of it that the value
+ * spells out (`readingSpelledOut`), and their evidence with that reading as the word's text and
+ * confidence, the reading replaced kept among the word's other readings. That reading was read off the
+ * scan, and the value's own words witness each of its letters, as they do for an acronym read so at
+ * once (see `validateConfidence`). Values a text layer gave have one reading of each word and are left
+ * as they are.
  */
 export function acronymReadingsSpelledOut(values: readonly ValueEvidence[], agreement: Partial<Agreement>): { values: ValueEvidence[]; agreement: Partial<Agreement> } {
-  let taken = agreement;
+  let decided = agreement;
   const read = values.map((value) => {
     const { evidence } = value;
     if (evidence.source === 'pdf-text') return value;
-    let text = textAt(taken, evidence.path);
+    let text = textAt(decided, evidence.path);
     if (text === undefined) return value;
     let evidenceText = evidence.text;
     const words = value.words.map((word) => {
       const found = readingSpelledOut(word, text ?? '');
       if (!found) return word;
       text = withWordReplaced(text ?? '', found.read, found.taken);
-      taken = withMisreadWordsTaken(taken, [{ path: evidence.path, read: found.read, taken: found.taken }]);
+      decided = withMisreadWordsTaken(decided, [{ path: evidence.path, read: found.read, taken: found.taken }]);
       evidenceText = withWordReplaced(evidenceText, found.read, found.taken);
       const readings = [{ text: word.text, confidence: word.confidence }, ...(word.readings ?? []).filter((reading) => reading.text !== found.text)];
       return { ...word, text: found.text, confidence: found.confidence, readings };
@@ -59,5 +60,5 @@ export function acronymReadingsSpelledOut(values: readonly ValueEvidence[], agre
     const confidence = words.reduce((sum, word) => sum + word.confidence, 0) / words.length;
     return { evidence: { ...evidence, text: evidenceText, confidence }, words };
   });
-  return { values: read, agreement: taken };
+  return { values: read, agreement: decided };
 }
