@@ -29,13 +29,15 @@ export function splitParties(title: string): { funderPhrase?: string; recipientP
 
 /**
  * The title with the ministry's name spelled as it officially is, where OCR misread a letter of it
- * ("Ministerium für Soziales und integration"); the name is the one the funder party gets.
+ * ("Ministerium für Soziales und integration"); the name is the one the funder party gets. The word in
+ * small letters before the name, its article, stays as read, misread or not: "zwischen jem Hessischen
+ * Sozialministerium" keeps its "jem" for the checks of its words, where the name alone would hide it.
  */
 export function withKnownMinistryName(title: string, funderPhrase: string): string {
   const nominative = ministryNominative(funderPhrase);
   const known = matchMinistry(nominative);
   if (!known || nominative === known.name) return title;
-  const article = /^\s*(?:dem|das|des)\s+/i.exec(funderPhrase)?.[0] ?? '';
+  const article = /^\s*\p{Ll}\S*\s+/u.exec(funderPhrase)?.[0] ?? '';
   return title.replace(funderPhrase, `${article}${known.name.replace(/^Hessisches\b/, 'Hessischen')}`);
 }
 

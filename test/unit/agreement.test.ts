@@ -268,6 +268,12 @@ describe('agreements in other layouts', () => {
     expect(agreement.title).toBe('Zielvereinbarung 2017 zwischen dem Hessischen Ministerium für Soziales und Integration und der Stadt Kassel zur Umsetzung des hessischen Ausbildungsbudgets');
   });
 
+  it('keeps the article before the ministry in the title as read, where OCR misread it: it is no part of the name', () => {
+    const { agreement } = extractAgreement(clean(agreementLines().map((line) => line.replace('dem Hessischen Ministerium für Soziales und Integration', 'jem Hessischen Ministerium für Soziales und integration'))));
+    expect(agreement.title).toBe('Zielvereinbarung 2017 zwischen jem Hessischen Ministerium für Soziales und Integration und der Stadt Kassel zur Umsetzung des hessischen Ausbildungsbudgets');
+    expect(agreement.parties?.[0]?.name).toBe('Hessisches Ministerium für Soziales und Integration');
+  });
+
   it('spells the recipient in the title as it is officially called where OCR misread a letter of it, and keeps it in letter case and inflection as written', () => {
     const titled = (recipient: string) =>
       extractAgreement(clean(agreementLines({ recipientLine: `und ${recipient}` }))).agreement;
