@@ -88,7 +88,9 @@ interface Office {
   /**
    * Another office the word read is as near to, or a letter further from, where it is no office as
    * written: a misread ending does not say which of the two it was ("Staatsministerm" is "Staatsminister"
-   * with an "m" added or "Staatsministerin" with its "in" read as one "m").
+   * with an "m" added or "Staatsministerin" with its "in" read as one "m"). Or another office the word
+   * may be the end of, where it was read without the capital every office begins with: OCR lost the
+   * line's first letters, under a stamp or at a cut ("inisterin" may be "Ministerin" or "Staatsministerin").
    */
   rival?: string;
 }
@@ -115,7 +117,9 @@ export function readOffice(line: string): Office | undefined {
   const rest = words.slice(index + 1).join(' ');
   const title = [prefix, best.office, /^für\s/.test(rest) ? rest : undefined].filter(Boolean).join(' ');
   const own = distance(word, foldForComparison(best.office));
-  const rival = own === 0 ? undefined : ALL_OFFICES.find((office) => office !== best.office && distance(word, foldForComparison(office)) <= own + 1);
+  const misread = own === 0 ? undefined : ALL_OFFICES.find((office) => office !== best.office && distance(word, foldForComparison(office)) <= own + 1);
+  const cut = /^\p{Ll}/u.test(words[index] ?? '') ? ALL_OFFICES.find((office) => office !== best.office && foldForComparison(office).endsWith(word)) : undefined;
+  const rival = misread ?? cut;
   return { title, party: best.party, ...(rival ? { rival } : {}) };
 }
 

@@ -265,7 +265,7 @@ function validateSignatures(
     if (!block.name) add(`${path}.name`, 'signature.name_missing', `The ${party}'s signatory's name was not found (read from: ${block.source}).`);
     if (!block.title) add(`${path}.title`, 'signature.title_missing', `The ${party}'s signatory's office was not found (read from: ${block.source}).`);
     else if (block.titleRival) {
-      add(`${path}.title`, 'signature.title_uncertain', `The ${party}'s signatory's office was taken as "${block.title}", but what was read is about as near "${block.titleRival}" (read from: ${block.source}); check it against the scan.`);
+      add(`${path}.title`, 'signature.title_uncertain', `The ${party}'s signatory's office was taken as "${block.title}", but what was read may as well be "${block.titleRival}" (read from: ${block.source}); check it against the scan.`);
     }
   }
 }

@@ -158,6 +158,10 @@ describe('agreements in other layouts', () => {
     expect(titleIssues('Staatsministenin')).toEqual(['Staatsministerin', []]);
     expect(titleIssues('Staatsministerin')).toEqual(['Staatsministerin', []]);
     expect(titleIssues('Staatsminister')).toEqual(['Staatsminister', []]);
+    // Read without its capital, it lost its first letters, and may be the end of a longer office.
+    expect(titleIssues('inisterin')).toEqual(['Ministerin', ['agreement.signatures[0].title signature.title_uncertain']]);
+    expect(titleIssues('Ministerin')).toEqual(['Ministerin', []]);
+    expect(titleIssues('taatsministerin')).toEqual(['Staatsministerin', []]);
   });
 
   it('reads blocks where the recipient signs first and the office is preceded by an article', () => {
