@@ -117,6 +117,33 @@ function validateQuotes(agreement: Partial<Agreement>, context: OcrValuesContext
 }
 
 /**
+ * A contraction of a preposition with "dem" ("im" is "in dem", "zum" "zu dem") right before a noun that
+ * German makes feminine by its ending, which no "dem" goes with ("im Ausbildung"; "der Sprung" and
+ * "der Schwung" are no such nouns).
+ */
+const CONTRACTION_BEFORE_FEMININE = /(?<![\p{L}\d])(?<contraction>im|am|zum|vom|beim)\s+(?<noun>\p{Lu}\p{Ll}*(?:(?<![Ss]pr|[Ss]chw)ung|heit|keit|schaft|tion|tät))(?![\p{L}\d])/u;
+
+/**
+ * A value OCR read with a contraction before a feminine noun (`CONTRACTION_BEFORE_FEMININE`): OCR read a
+ * short word as another the lexicon knows as well ("im" for "in", "zum" for "zur"), and sure of it
+ * ("Migrationshintergrund im Ausbildung und Beschäftigung", recorded valid). German writes no such
+ * phrase, so the scan says which word it was.
+ */
+function validateContractions(agreement: Partial<Agreement>, context: OcrValuesContext, add: AddIssue): void {
+  for (const { evidence } of context.values ?? []) {
+    if (evidence.source === 'pdf-text') continue;
+    const value = textAt(agreement, evidence.path);
+    const found = value ? CONTRACTION_BEFORE_FEMININE.exec(value)?.groups : undefined;
+    if (!found) continue;
+    add(
+      evidence.path,
+      'value.contraction',
+      `"${value}" on page ${evidence.page} was read by OCR with "${found.contraction}" before "${found.noun}", a feminine noun that German writes no "${found.contraction}" before; OCR may have misread a short word; check it against the scan.`,
+    );
+  }
+}
+
+/**
  * A long plain word (`isPlainLongWord`) where a person's name does not stand: one the lexicon does not
  * know is doubtful however sure OCR was of it, since a misread letter in a long word makes a non-word
  * that tesseract can be sure of ("Alemerziehende" for "Alleinerziehende", at 90 %). Acronyms and names
@@ -175,4 +202,5 @@ export function validateOcrValues(agreement: Partial<Agreement>, context: OcrVal
   validateWords(agreement, context, issues, add);
   validateMisreadWords(context, listed, add);
   validateQuotes(agreement, context, add);
+  validateContractions(agreement, context, add);
 }

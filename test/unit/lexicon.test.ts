@@ -288,6 +288,22 @@ describe('validation of the words OCR read', () => {
     expect(validateProject('Produktionsschule „Neue Wege“', [['Produktionsschule', 0.95], ['„Neue', 0.95], ['Wege“', 0.95]]).status).toBe('valid');
   });
 
+  it('sends a value with a contraction of "dem" before a feminine noun to review: OCR read a short word as another', () => {
+    const misread = validateProject('Integration in Arbeit im Ausbildung und Beschäftigung', [['Integration', 0.95], ['in', 0.95], ['Arbeit', 0.95], ['im', 0.96], ['Ausbildung', 0.95], ['und', 0.95], ['Beschäftigung', 0.95]]);
+    expect(misread.status).toBe('needs_review');
+    expect(misread.issues.map((issue) => [issue.path, issue.code, issue.message])).toEqual([
+      [
+        'agreement.measures[0].projects[1]',
+        'value.contraction',
+        '"Integration in Arbeit im Ausbildung und Beschäftigung" on page 2 was read by OCR with "im" before "Ausbildung", a feminine noun that German writes no "im" before; OCR may have misread a short word; check it against the scan.',
+      ],
+    ]);
+    for (const project of ['Coaching im Ausbildungsjahr', 'Integration in Ausbildung', 'Training im Sprung', 'Hilfe zur Beschäftigung', 'Hilfe zum Umsetzen']) {
+      const words = project.split(' ').map((word): [string, number] => [word, 0.95]);
+      expect(validateProject(project, words).issues, project).toEqual([]);
+    }
+  });
+
   it('checks nothing read from a text layer', () => {
     const lines = seedLines().map((line) => line.replace('EASY – Entwicklung', 'FASY – Entwicklung'));
     const values: ValueEvidence[] = [
