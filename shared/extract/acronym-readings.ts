@@ -7,23 +7,21 @@
 
 import type { Agreement } from '../schema/record.js';
 import { textAt } from '../schema/paths.js';
-import { acronymIn, smallLetterShort, smallWordSkipped, spelledLetterByLetter } from './acronyms.js';
+import { acronymDoubt, spelledLetterByLetter } from './acronyms.js';
 import type { ValueEvidence, ValueWord } from './evidence.js';
 import { bareWord } from './lexicon.js';
 import { withMisreadWordsTaken, withWordReplaced, wordAlone } from './misread-words.js';
 
 /**
  * The reading of the acronym the value spells out letter by letter (`spelledLetterByLetter`), where the
- * reading recorded is one its value doubts: one that may have lost a letter (`smallWordSkipped`, "FA"
- * beside "Frauen in Arbeit"; `smallLetterShort`, "TAf" or "TAfF" beside "Teilzeitausbildung für
- * Alleinerziehende und familiär …") or that its value contradicts. Of several such readings, the surest.
+ * reading recorded is one its value doubts (`acronymDoubt`): one that may have lost a letter ("FA"
+ * beside "Frauen in Arbeit"; "TAf" or "TAfF" beside "Teilzeitausbildung für Alleinerziehende und
+ * familiär …") or that its value contradicts. Of several such readings, the surest.
  */
 function readingSpelledOut(word: ValueWord, value: string): { read: string; taken: string; confidence: number; text: string } | undefined {
   const read = bareWord(word.text);
   if (!read || !word.readings || !wordAlone(read).test(value)) return undefined;
-  const standing = acronymIn(read, value);
-  const doubtful = standing === 'contradicted' || (standing === 'spelled-out' && (smallWordSkipped(read, value) ?? smallLetterShort(read, value)) !== undefined);
-  if (!doubtful) return undefined;
+  if (!acronymDoubt(read, value)) return undefined;
   const [surest] = word.readings
     .map((reading) => ({ reading, taken: bareWord(reading.text) }))
     .filter(({ taken }) => taken && spelledLetterByLetter(taken, withWordReplaced(value, read, taken)))

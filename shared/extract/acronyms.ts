@@ -59,11 +59,29 @@ export function smallWordSkipped(acronym: string, value: string): string | undef
  * lost one of them to OCR, the second "f" of "TAff". None for an acronym in capitals alone, or one that
  * is not spelled out.
  */
-export function smallLetterShort(acronym: string, value: string): string | undefined {
+function smallLetterShort(acronym: string, value: string): string | undefined {
   if (!/\p{Ll}/u.test(acronym) || acronymIn(acronym, value) !== 'spelled-out') return undefined;
   const words = wordsSpellingOut(acronym, value) ?? [];
   const letters = [...acronym];
   return letters.find((letter) => /\p{Ll}/u.test(letter) && words.filter((word) => word.startsWith(letter)).length > letters.filter((other) => other === letter).length);
+}
+
+/** Why an acronym's value doubts it as OCR read it (`acronymDoubt`). */
+export type AcronymDoubt = { kind: 'small-word-skipped'; word: string } | { kind: 'small-letter-short'; letter: string } | { kind: 'contradicted' };
+
+/**
+ * Whether the acronym's own value doubts it as read: the words that spell it out contradict it, or they
+ * spell it out but it may have lost a letter (`smallWordSkipped`, `smallLetterShort`). The one judgement
+ * both the checks of OCR's values and the choice among OCR's readings of a word make.
+ */
+export function acronymDoubt(acronym: string, value: string): AcronymDoubt | undefined {
+  const standing = acronymIn(acronym, value);
+  if (standing === 'contradicted') return { kind: 'contradicted' };
+  if (standing !== 'spelled-out') return undefined;
+  const word = smallWordSkipped(acronym, value);
+  if (word) return { kind: 'small-word-skipped', word };
+  const letter = smallLetterShort(acronym, value);
+  return letter ? { kind: 'small-letter-short', letter } : undefined;
 }
 
 /** The words that spell the acronym out in its value (see `acronymIn`), where there are two or more. */

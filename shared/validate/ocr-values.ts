@@ -1,6 +1,6 @@
 import type { ValueEvidence, ValueWord } from '../extract/evidence.js';
 import { bareWord, isPlainLongWord, type Lexicon, PERSON_NAME_PATH } from '../extract/lexicon.js';
-import { acronymIn, smallLetterShort, smallWordSkipped, spelledLetterByLetter } from '../extract/acronyms.js';
+import { acronymDoubt, acronymIn, spelledLetterByLetter } from '../extract/acronyms.js';
 import { readAsListedValue } from '../extract/listed-values.js';
 import type { MisreadWord } from '../extract/misread-words.js';
 import { textAt } from '../schema/paths.js';
@@ -34,6 +34,16 @@ export interface OcrValuesContext {
 
 type AddIssue = (path: string, code: string, message: string) => void;
 
+const percent = (confidence: number) => `${Math.round(confidence * 100)} %`;
+
+/** The values OCR read (a text layer's are as printed) that the record holds, each with its text as recorded. */
+function recordedOcrValues(agreement: Partial<Agreement>, context: OcrValuesContext): (ValueEvidence & { value: string })[] {
+  return (context.values ?? []).flatMap((read) => {
+    const value = read.evidence.source === 'pdf-text' ? undefined : textAt(agreement, read.evidence.path);
+    return value ? [{ ...read, value }] : [];
+  });
+}
+
 /**
  * The values OCR read, off faint print, that stand for an entry of their closed list unmistakably
  * (`readAsListedValue`): the list says what they are.
@@ -58,7 +68,6 @@ function listedValuesRead(agreement: Partial<Agreement>, context: OcrValuesConte
  * listed value are held to the floors like any.
  */
 function validateConfidence(agreement: Partial<Agreement>, context: OcrValuesContext, listed: readonly ValueEvidence[], add: AddIssue): void {
-  const percent = (confidence: number) => `${Math.round(confidence * 100)} %`;
   const faintPage = (page: number) => context.faintPrintPages?.includes(page) === true;
   const wordAt = (word: ValueWord) => `${word.page}:${word.left}:${word.top}`;
   const listedWords = new Set(listed.flatMap(({ words }) => words.map(wordAt)));
@@ -86,7 +95,6 @@ function validateConfidence(agreement: Partial<Agreement>, context: OcrValuesCon
  * Soziale Teilhabe You" is the known project "EASY – …"), off faint print (`listedValuesRead`).
  */
 function validateMisreadWords(context: OcrValuesContext, listed: readonly ValueEvidence[], add: AddIssue): void {
-  const percent = (confidence: number) => `${Math.round(confidence * 100)} %`;
   const listedPaths = new Set(listed.map(({ evidence }) => evidence.path));
   for (const { path, page, read, confidence, taken, kind, previous } of context.misread ?? []) {
     if (listedPaths.has(path)) continue;
@@ -106,10 +114,7 @@ function validateMisreadWords(context: OcrValuesContext, listed: readonly ValueE
  * read a speck as one, and where the lost one stood cannot be told.
  */
 function validateQuotes(agreement: Partial<Agreement>, context: OcrValuesContext, add: AddIssue): void {
-  for (const { evidence } of context.values ?? []) {
-    if (evidence.source === 'pdf-text') continue;
-    const value = textAt(agreement, evidence.path);
-    if (!value) continue;
+  for (const { evidence, value } of recordedOcrValues(agreement, context)) {
     const count = (marks: RegExp) => value.match(marks)?.length ?? 0;
     if (count(/„/gu) === count(/[“”]/gu) && count(/"/gu) % 2 === 0) continue;
     add(evidence.path, 'value.unpaired_quote', `"${value}" on page ${evidence.page} was read by OCR with a quotation mark that has no partner; check it against the scan.`);
@@ -130,10 +135,8 @@ const CONTRACTION_BEFORE_FEMININE = /(?<![\p{L}\d])(?<contraction>im|am|zum|vom|
  * phrase, so the scan says which word it was.
  */
 function validateContractions(agreement: Partial<Agreement>, context: OcrValuesContext, add: AddIssue): void {
-  for (const { evidence } of context.values ?? []) {
-    if (evidence.source === 'pdf-text') continue;
-    const value = textAt(agreement, evidence.path);
-    const found = value ? CONTRACTION_BEFORE_FEMININE.exec(value)?.groups : undefined;
+  for (const { evidence, value } of recordedOcrValues(agreement, context)) {
+    const found = CONTRACTION_BEFORE_FEMININE.exec(value)?.groups;
     if (!found) continue;
     add(
       evidence.path,
@@ -166,25 +169,20 @@ function isDoubtfulWhenUnknown(bare: string, path: string): boolean {
 function validateWords(agreement: Partial<Agreement>, context: OcrValuesContext, issues: readonly RecordIssue[], add: AddIssue): void {
   const { lexicon, minUnknownWordConfidence } = context;
   if (!lexicon || minUnknownWordConfidence === undefined) return;
-  for (const { evidence, words } of context.values ?? []) {
-    if (evidence.source === 'pdf-text') continue;
+  for (const { evidence, words, value } of recordedOcrValues(agreement, context)) {
     if (issues.some((issue) => issue.path === evidence.path && issue.code === 'value.low_confidence')) continue;
-    const value = textAt(agreement, evidence.path);
-    if (!value) continue;
     const recorded = new Set(value.split(/\s+/).map(bareWord));
     const doubts = words.flatMap((word) => {
       const bare = bareWord(word.text);
       if (!bare || !recorded.has(bare)) return [];
-      const sure = `${Math.round(word.confidence * 100)} %`;
-      const acronym = acronymIn(bare, value);
+      const sure = percent(word.confidence);
+      const doubt = acronymDoubt(bare, value);
       // Whether the lexicon knows it or not ("FA" may be an abbreviation of its own).
-      const smallWord = acronym === 'spelled-out' ? smallWordSkipped(bare, value) : undefined;
-      if (smallWord) return [`"${bare}" (${sure}) may have lost the small letter of "${smallWord}" among the words that spell it out`];
-      const shortOf = smallLetterShort(bare, value);
-      if (shortOf) return [`"${bare}" (${sure}) may have lost a "${shortOf}": more of the words that spell it out begin with it`];
+      if (doubt?.kind === 'small-word-skipped') return [`"${bare}" (${sure}) may have lost the small letter of "${doubt.word}" among the words that spell it out`];
+      if (doubt?.kind === 'small-letter-short') return [`"${bare}" (${sure}) may have lost a "${doubt.letter}": more of the words that spell it out begin with it`];
       if (lexicon.knows(word.text)) return [];
-      if (acronym === 'contradicted') return [`"${bare}" (${sure}) does not fit the words that spell it out`];
-      const unknown = (word.confidence < minUnknownWordConfidence || isDoubtfulWhenUnknown(bare, evidence.path)) && acronym !== 'spelled-out';
+      if (doubt?.kind === 'contradicted') return [`"${bare}" (${sure}) does not fit the words that spell it out`];
+      const unknown = (word.confidence < minUnknownWordConfidence || isDoubtfulWhenUnknown(bare, evidence.path)) && acronymIn(bare, value) !== 'spelled-out';
       return unknown ? [`"${bare}" (${sure}) is no German word or name known here`] : [];
     });
     if (doubts.length === 0) continue;

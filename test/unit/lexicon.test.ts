@@ -8,7 +8,7 @@ import { germanLexicon, germanWords } from '../../shared/extract/german-lexicon.
 import { answeredLexicon, bareWord, type GermanLexicon, withDocumentWords } from '../../shared/extract/lexicon.js';
 import { normalizeCharacters } from '../../shared/extract/normalize.js';
 import { encodeWordList, SortedWordList } from '../../shared/extract/word-list.js';
-import { acronymIn, smallWordSkipped, spelledLetterByLetter } from '../../shared/extract/acronyms.js';
+import { acronymDoubt, acronymIn, smallWordSkipped, spelledLetterByLetter } from '../../shared/extract/acronyms.js';
 import { validateFindings } from '../../shared/validate/rules.js';
 import { seedLines } from '../support/seed.js';
 
@@ -246,6 +246,17 @@ describe('validation of the words OCR read', () => {
         message: `"TAf – ${spelled}" on page 2 was read by OCR, and "TAf" (96 %) may have lost a "f": more of the words that spell it out begin with it; check it against the scan.`,
       },
     ]);
+    expect(acronymDoubt('TAf', `TAf – ${spelled}`)).toEqual({ kind: 'small-letter-short', letter: 'f' });
+    expect(acronymDoubt('TAff', `TAff – ${spelled}`)).toBeUndefined();
+  });
+
+  it('says why an acronym\'s value doubts it, and does not doubt one it spells out whole or one that stands alone', () => {
+    expect(acronymDoubt('FA', 'Frauen in Arbeit – FA')).toEqual({ kind: 'small-word-skipped', word: 'in' });
+    expect(acronymDoubt('FASY', 'FASY – Entwicklung Ausbildung Soziale Teilhabe You')).toEqual({ kind: 'contradicted' });
+    expect(acronymDoubt('EASY', 'EASY – Entwicklung Ausbildung Soziale Teilhabe You')).toBeUndefined();
+    expect(acronymDoubt('FiA', 'Frauen in Arbeit – FiA')).toBeUndefined();
+    expect(acronymDoubt('ÜSBZ', 'ÜSBZ')).toBeUndefined();
+    expect(acronymDoubt('Main-Kinzig-Kreis', 'Coaching im Main-Kinzig-Kreis')).toBeUndefined();
   });
 
   it('does not doubt a hyphenated name or an abbreviation it knows, wherever it stands', () => {
