@@ -1,6 +1,7 @@
 import { STANDARD_MEASURE_TYPES } from '../data/measure-types.js';
 import { KNOWN_PROJECTS } from '../data/projects.js';
 import type { LineGeometry } from '../pdf/text-layer.js';
+import { BULLET_LINE } from './measure-lines.js';
 import { foldForComparison } from './normalize.js';
 
 /**
@@ -29,9 +30,17 @@ export function isSpeckLine(line: string): boolean {
   return compact.length <= 4 && !/\p{L}{3}/u.test(compact);
 }
 
-/** The mean confidence of the words of a line with letters in them; 1 where there are none. */
-export function lineConfidence(geometry: LineGeometry): number {
-  const words = geometry.words.filter((word) => /\p{L}/u.test(word.text));
+/**
+ * The mean confidence of the words of a line with letters in them; 1 where there are none. A first word
+ * that is what OCR made of a bullet is no text, and does not count: "e*" read at 7 % for "•" before
+ * "Zukunftskompass" at 81 %.
+ */
+function lineConfidence(line: string, geometry: LineGeometry): number {
+  const itemText = BULLET_LINE.exec(line)?.groups?.text;
+  const bullet = itemText === undefined ? undefined : line.slice(0, line.length - itemText.length).trim();
+  const [first, ...rest] = geometry.words;
+  const textWords = bullet && first?.text === bullet ? rest : geometry.words;
+  const words = textWords.filter((word) => /\p{L}/u.test(word.text));
   return words.length === 0 ? 1 : words.reduce((sum, word) => sum + word.confidence, 0) / words.length;
 }
 
@@ -46,5 +55,5 @@ export function isNoiseLine(line: string, geometry: LineGeometry | undefined): b
   if (!geometry?.readByOcr || !line.trim() || isSpeckLine(line) || KNOWN_ITEM_NAMES.has(foldForComparison(line))) return false;
   // A line of numbers alone ("€ 2.640.917,00", "2025") is no noise; what it holds is for the values to say.
   if (!/\p{L}/u.test(line) && /\d{2}/.test(line)) return false;
-  return !looksLikeText(line) || lineConfidence(geometry) < NOISE_LINE_CONFIDENCE;
+  return !looksLikeText(line) || lineConfidence(line, geometry) < NOISE_LINE_CONFIDENCE;
 }

@@ -55,6 +55,18 @@ describe('OCR noise', () => {
     expect(isNoiseLine('Ausbildungsvorbereitung', ocrLine('Ausbildungsvorbereitung', 0.3))).toBe(false);
     expect(isNoiseLine('SBZ', ocrLine('SBZ', 0.33))).toBe(true);
   });
+
+  it('is judged by the words of an item, not by what OCR made of its bullet', () => {
+    const firstWordAt7 = (line: string): LineGeometry => {
+      const geometry = ocrLine(line, 0.81);
+      return { ...geometry, words: geometry.words.map((word, index) => (index === 0 ? { ...word, confidence: 0.07 } : word)) };
+    };
+    // "•" read as "e*" at 7 %, before "Zukunftskompass" at 81 % (unseen set 28000001, 300 dpi).
+    expect(isNoiseLine('e* Ausbildungslotsen', firstWordAt7('e* Ausbildungslotsen'))).toBe(false);
+    expect(isNoiseLine('e* Ausbildungslotsen', ocrLine('e* Ausbildungslotsen', 0.31))).toBe(true);
+    // A first word that is no bullet counts like any other.
+    expect(isNoiseLine('Ausbildungs lotsen', firstWordAt7('Ausbildungs lotsen'))).toBe(true);
+  });
 });
 
 describe('the measure list, line by line', () => {
