@@ -63,6 +63,11 @@ export interface ListLayout {
   justified: boolean;
   /** OCR read the line from something that is not text (see `isNoiseLine`). */
   isNoise: (lineIndex: number) => boolean;
+  /**
+   * The line starts with a bullet glyph set apart from its text, as it stands or as it was read: the
+   * clean-up drops a glyph it cannot tell from a speck ("*" before "Ausbildungslotsen").
+   */
+  bulleted: (lineIndex: number) => boolean;
   /** OCR read the line: where its words end is not known, and neither is whether it was full. */
   readByOcr: (lineIndex: number) => boolean;
   /** The line is short and centred in the text column: a heading, where the positions tell. */

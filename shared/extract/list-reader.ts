@@ -2,7 +2,7 @@ import type { Measure } from '../schema/record.js';
 import { CELL_SEPARATOR } from '../pdf/text-layer.js';
 import type { LineSpan } from './evidence.js';
 import { breaksOffMidPhrase, continuesPhrase, type ListLayout, wrapped } from './list-layout.js';
-import { BULLET_LINE, GLYPH_BULLET_LINE, MEASURE_LINE, measureNumber, OCR_DIGIT_CONFUSIONS, PARAGRAPH_START, PERIOD_LOST, PLACE_DATE_HINT, SECTION_HEADING, stripLeadingMarks } from './measure-lines.js';
+import { BULLET_LINE, MEASURE_LINE, measureNumber, OCR_DIGIT_CONFUSIONS, PARAGRAPH_START, PERIOD_LOST, PLACE_DATE_HINT, SECTION_HEADING, stripLeadingMarks } from './measure-lines.js';
 import { isCompleteStandardTitle } from './measure-titles.js';
 import { isSpeckLine, looksLikeText } from './noise.js';
 import { joinWrapped } from './normalize.js';
@@ -126,7 +126,7 @@ class ListReader {
     // goes to review by its own words' confidence, which the noise floor does not exceed.
     const writtenNumber = MEASURE_LINE.exec(line)?.groups?.number;
     const expectedMeasure = writtenNumber !== undefined && measureNumber(writtenNumber) === this.measures.length + 1;
-    if (this.layout.isNoise(index) && !((GLYPH_BULLET_LINE.test(line) || expectedMeasure) && looksLikeText(line))) return this.unaccountedFor(index);
+    if (this.layout.isNoise(index) && !((this.layout.bulleted(index) || expectedMeasure) && looksLikeText(line))) return this.unaccountedFor(index);
     // A lone digit before a capitalised word is the next measure's number with its period lost ("1
     // Ausbildungsvorbereitung"), or else a bullet OCR misread ("9 JobBrücke").
     // No measure is numbered 0: "0." is a hollow bullet (◦) OCR read as a digit.

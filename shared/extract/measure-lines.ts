@@ -14,6 +14,8 @@ export const PERIOD_LOST = /^(?<number>\d)\s+(?<text>\p{Lu}\p{Ll}.*)$/u;
 const BULLET_GLYPHS = String.raw`[-–—‐•▪■□●◦○·∙*+»«>°©®✓➢&\uF0A7\uF0B7\uF0D8\uF0FC]`;
 /** A line that starts with a bullet glyph set apart from its text, not one OCR made of a letter. */
 export const GLYPH_BULLET_LINE = new RegExp(String.raw`^${BULLET_GLYPHS}\s+\S`, 'u');
+/** A bullet glyph read as a word of its own. */
+export const BULLET_GLYPH = new RegExp(String.raw`^${BULLET_GLYPHS}$`, 'u');
 /**
  * Bullets as typed, as Symbol/Wingdings fonts encode them, and as OCR misreads them ("o-", "x",
  * "oBerufs…", and a round bullet read as a mark and a letter: "°o EASY", "o° Kompetenzagentur").

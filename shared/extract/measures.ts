@@ -2,7 +2,7 @@ import type { Measure } from '../schema/record.js';
 import { CELL_SEPARATOR, type LineGeometry } from '../pdf/text-layer.js';
 import { CENTRED_OFFSET, CENTRED_WIDTH, columnRightEdge, columnsByPage, EXACT_EDGE, fullLineLength, type ListLayout } from './list-layout.js';
 import { type MeasureSource, readList, type UnaccountedLine } from './list-reader.js';
-import { BULLET_LINE, LIST_INTRO, MEASURE_LINE, measureNumber, PERIOD_LOST, PLACE_DATE_HINT, SECTION_HEADING } from './measure-lines.js';
+import { BULLET_GLYPH, BULLET_LINE, GLYPH_BULLET_LINE, LIST_INTRO, MEASURE_LINE, measureNumber, PERIOD_LOST, PLACE_DATE_HINT, SECTION_HEADING } from './measure-lines.js';
 import { standardTitle } from './measure-titles.js';
 import { isNoiseLine, isSpeckLine, looksLikeText } from './noise.js';
 import { foldForComparison } from './normalize.js';
@@ -96,6 +96,10 @@ export function extractMeasures(
     pageOf: (lineIndex) => geometry[lineIndex]?.page,
     justified: false,
     isNoise: (lineIndex) => isNoiseLine(lines[lineIndex] ?? '', geometry[lineIndex]),
+    bulleted: (lineIndex) => {
+      const words = geometry[lineIndex]?.words ?? [];
+      return GLYPH_BULLET_LINE.test(lines[lineIndex] ?? '') || (words.length > 1 && BULLET_GLYPH.test(words[0]?.text ?? ''));
+    },
     readByOcr: (lineIndex) => geometry[lineIndex]?.readByOcr === true,
     isCentred: (lineIndex) => {
       const line = geometry[lineIndex];

@@ -97,6 +97,17 @@ describe('the measure list, line by line', () => {
     expect(extractMeasures(known, 0, geometry)?.measures[0]?.projects).toEqual(['Sprungbrett', 'ÜSBZ', 'ÜSBZ', 'Ausbildungslotsen']);
   });
 
+  it('takes a line OCR read with a bullet glyph the clean-up dropped for a project however unsure OCR was of it', () => {
+    // "* Ausbildungslotsen" at 48 %: the clean-up dropped the "*" as junk, and the project was lost to
+    // "unaccounted text", with every project after it shifted (unseen set 28000001, 300 dpi).
+    const lines = [intro, '1. Ausbildungsvorbereitung', 'Ausbildungslotsen', 'Sprungbrett', 'Jugendwerkstatt', after];
+    const read = ['* Ausbildungslotsen', '* Sprungbrett', 'Jugendwerkstatt'];
+    const geometry = lines.map((line, index) => ocrLine(read[index - 2] ?? line, index >= 2 && index <= 4 ? 0.48 : 0.93));
+    const list = extractMeasures(lines, 0, geometry);
+    expect(list?.measures).toEqual([{ number: 1, title: 'Ausbildungsvorbereitung', projects: ['Ausbildungslotsen', 'Sprungbrett'] }]);
+    expect(list?.unaccounted).toEqual([{ line: 4, measure: 0 }]);
+  });
+
   it('takes a line numbered as the measure the list expects next, before text that reads like text, for that measure however unsure OCR was of it, and no other number', () => {
     // On faint print the first measure's line was read at 39 %, and the whole list was lost with it.
     const lines = [intro, '1) Benffliche Orientierung', '- Sprungbrett', '2) Ausbildungsvorbereitung', '7) Qualifizierungsprojekte', after];
