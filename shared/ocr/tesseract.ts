@@ -14,7 +14,7 @@ import { chooseReading, clippedSide, otherReadings, secondReading, textsToLookUp
 import { restoreInitialCase, type TextLine } from './letter-case.js';
 import { inkBox, inkRows, rowAlong, type RowSpan, skippedLineStrips, stripOnPage } from './skipped-lines.js';
 import { readsLineStart, unreadInkBefore } from './line-starts.js';
-import { type QuotedLetters, quotedLetters } from './quoted-words.js';
+import { type EdgeMarks, edgeMarks } from './edge-marks.js';
 import { type CapitalBox, restoreCapitalUmlauts, umlautCapitals } from './umlauts.js';
 
 const resolvePackage = createRequire(import.meta.url);
@@ -41,8 +41,8 @@ interface PageWord extends OcrWord {
   capitals?: CapitalBox[];
   /** The capitals E and F, which tesseract confuses: their feet tell them apart. */
   efs?: CapitalBox[];
-  /** Where quotation marks stand at its edges ("„Coaching"): the marks, and the columns its letters span. */
-  quoted?: QuotedLetters;
+  /** Where quotation marks or blank symbols stand at its edges ("„Coaching", " Assistierte"): the marks, and the box its letters span. */
+  edges?: EdgeMarks;
 }
 
 interface BandLine {
@@ -60,11 +60,11 @@ function germanModelPath(): string {
 }
 
 
-/** The word without the quotation marks at its edges (`quoted`), where its letters lie; the word itself where it has none. */
+/** The word without the marks at its edges (`edges`), where its letters lie; the word itself where it has none. */
 function lettersOf(word: PageWord): PageWord {
-  const { quoted } = word;
-  if (!quoted) return word;
-  return { ...word, text: quoted.letters, x0: quoted.x0, x1: quoted.x1 };
+  const { edges } = word;
+  if (!edges) return word;
+  return { ...word, text: edges.letters, x0: edges.x0, x1: edges.x1, y0: edges.y0, y1: edges.y1 };
 }
 
 /** Share of the word's height its crop is widened by on a side where a reading lost a letter. */
@@ -99,7 +99,7 @@ function linesRead(data: RecognizeResult['data'], top: number, page: GreyImage):
               y1: top + word.bbox.y1,
               capitals: umlautCapitals(word.symbols ?? [], top),
               efs: capitalEsAndFs(word.symbols ?? [], top),
-              quoted: quotedLetters(word.text, word.symbols ?? []),
+              edges: edgeMarks(word.text, word.symbols ?? [], top),
             },
             word.symbols ?? [],
             page,
@@ -410,8 +410,9 @@ export class TesseractOcrEngine implements OcrEngine {
     const unlessKnown = words.filter((word) => secondReading(word) === 'unless-known');
     const knownFirst = await this.vocabulary.known(unlessKnown.map((word) => word.text));
     const unknown = new Set(unlessKnown.filter((_, index) => !knownFirst[index]));
-    // A word with quotation marks at its edges is read again without them: tesseract is unsure of the
-    // word and the marks together ("„Coaching" at 32 %, each of its symbols at 90 % or more).
+    // A word with quotation marks or blank symbols at its edges is read again without them: tesseract is
+    // unsure of the word and the marks together ("„Coaching" at 32 %, each of its symbols at 90 % or
+    // more), and of the word with the ink a blank stands for (" Assistierte" at 38 %, alone at 89 %).
     const doubtful = words.filter((word) => secondReading(word) === 'always' || unknown.has(word)).map((word) => ({ word, letters: lettersOf(word) }));
     if (doubtful.length === 0) return;
     this.wordReader ??= tesseractJs().then(({ PSM }) => this.startWorker({ tessedit_pageseg_mode: PSM.SINGLE_WORD }));
@@ -440,7 +441,7 @@ export class TesseractOcrEngine implements OcrEngine {
         word.capitals = undefined;
         word.efs = undefined;
       }
-      const quoted = (text: string) => `${word.quoted?.before ?? ''}${text}${word.quoted?.after ?? ''}`;
+      const quoted = (text: string) => `${word.edges?.before ?? ''}${text}${word.edges?.after ?? ''}`;
       const others = otherReadings(letters, rereads, chosen.text);
       if (others.length > 0) word.readings = others.map((reading) => ({ ...reading, text: quoted(reading.text) }));
       word.text = quoted(chosen.text);
