@@ -1,5 +1,6 @@
 import type { Measure } from '../schema/record.js';
 import { CELL_SEPARATOR, type LineGeometry } from '../pdf/text-layer.js';
+import type { LineSpan } from './evidence.js';
 import { CENTRED_OFFSET, CENTRED_WIDTH, columnRightEdge, columnsByPage, EXACT_EDGE, fullLineLength, type ListLayout } from './list-layout.js';
 import { type MeasureSource, readList, type UnaccountedLine } from './list-reader.js';
 import { BULLET_GLYPH, BULLET_LINE, GLYPH_BULLET_LINE, LIST_INTRO, MEASURE_LINE, measureNumber, PERIOD_LOST, PLACE_DATE_HINT, SECTION_HEADING } from './measure-lines.js';
@@ -121,10 +122,18 @@ export function extractMeasures(
     return column?.justified === true && line !== undefined && line.words.length >= 3 && Math.abs(line.endX - column.edge) <= EXACT_EDGE;
   });
   const { measures, sources, unaccounted, endLine, doubtfulJoins } = atEdge.length >= 2 ? readList({ ...layout, justified: true }) : list;
-  for (const measure of measures) {
-    measure.title = standardTitle(withoutStrayPeriodsInItem(measure.title));
-    measure.projects = measure.projects.map(withoutStrayPeriodsInItem);
-  }
+  measures.forEach((measure, index) => {
+    const source = sources[index];
+    const title = withoutStrayPeriodsInItem(measure.title);
+    if (source) source.title = withoutCutStart(source.title, measure.title, title);
+    measure.title = standardTitle(title);
+    measure.projects = measure.projects.map((read, project) => {
+      const item = withoutStrayPeriodsInItem(read);
+      const spans = source?.projects[project];
+      if (source && spans) source.projects[project] = withoutCutStart(spans, read, item);
+      return item;
+    });
+  });
   const after = afterTheList(layout, endLine);
   return {
     measures,
@@ -135,6 +144,19 @@ export function extractMeasures(
     startLine: start,
     endLine,
   };
+}
+
+/**
+ * The stretches an item was read from, less what the clean-up cut off its start (`withoutStrayPeriodsInItem`:
+ * the "_- " of "_- Produktionsschule"): its evidence holds the words of the value, not a bullet's specks,
+ * whose confidence would be the value's.
+ */
+function withoutCutStart(spans: LineSpan[], read: string, cleaned: string): LineSpan[] {
+  const [first, ...rest] = spans;
+  const firstWord = cleaned.split(' ')[0];
+  const cut = firstWord ? read.indexOf(firstWord) : -1;
+  if (!first || cut <= 0) return spans;
+  return [{ ...first, start: Math.min(first.end, first.start + cut) }, ...rest];
 }
 
 /** How many lines after a list are looked at for what the list may have lost, at most. */

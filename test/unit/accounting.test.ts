@@ -97,6 +97,16 @@ describe('the measure list, line by line', () => {
     expect(extractMeasures(known, 0, geometry)?.measures[0]?.projects).toEqual(['Sprungbrett', 'ÜSBZ', 'ÜSBZ', 'Ausbildungslotsen']);
   });
 
+  it('reads an item from its words, not from the specks the clean-up takes off its start', () => {
+    // "_- Produktionsschule „Neue Wege“": the "_-" at 23 % was in the value's evidence, and its mean
+    // confidence sent a right value to review (unseen set 30000001, stamp).
+    const lines = [intro, '1. Ausbildungsvorbereitung', '_- Produktionsschule „Neue Wege“', after];
+    const list = extractMeasures(lines, 0, lines.map((line) => ocrLine(line)));
+    expect(list?.measures).toEqual([{ number: 1, title: 'Ausbildungsvorbereitung', projects: ['Produktionsschule „Neue Wege“'] }]);
+    expect(list?.sources[0]?.projects).toEqual([[{ line: 2, start: 3, end: lines[2]!.length }]]);
+    expect(list?.sources[0]?.title).toEqual([{ line: 1, start: 3, end: lines[1]!.length }]);
+  });
+
   it('takes a line OCR read with a bullet glyph the clean-up dropped for a project however unsure OCR was of it', () => {
     // "* Ausbildungslotsen" at 48 %: the clean-up dropped the "*" as junk, and the project was lost to
     // "unaccounted text", with every project after it shifted (unseen set 28000001, 300 dpi).
