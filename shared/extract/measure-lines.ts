@@ -3,8 +3,8 @@
  * heading and the paragraph or signature that end the list, as written and as OCR misreads them.
  */
 
-/** "1.", "1)", and OCR's "1,", "1;", "l." or "Z." (for 2) */
-export const MEASURE_LINE = /^(?<number>\d{1,2}|[lIZ])\s?[.):,;]\s*(?<text>[^\d\s].*)$/;
+/** "1.", "1)", and OCR's "1,", "1;", "1»", "l." or "Z." (for 2) */
+export const MEASURE_LINE = /^(?<number>\d{1,2}|[lIZ])\s?[.):,;»]\s*(?<text>[^\d\s].*)$/;
 /**
  * A measure's number whose period OCR lost, before a capitalised word ("1 Ausbildungsvorbereitung"):
  * a measure only where it is the number the list expects next, else a bullet OCR read as a digit.

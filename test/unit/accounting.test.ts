@@ -118,6 +118,16 @@ describe('the measure list, line by line', () => {
     expect(list?.unaccounted).toEqual([{ line: 4, measure: 0 }]);
   });
 
+  it('takes a bullet OCR read as a digit and a mark, set under the measure\'s title, for a bullet, and the same set as far left as the measures for the number of the next one', () => {
+    // "•" read as "2»" before "Produktionsschule „Neue Wege“" was kept in the project's name (unseen set 30000001, stamp).
+    const lines = [intro, '1. Ausbildungsvorbereitung', '- Sprungbrett', '2» Produktionsschule „Neue Wege“', '2» Berufliche Orientierung', '- JobBrücke', after];
+    const geometry = lines.map((line, index) => ocrLine(line, 0.93, index === 2 || index === 3 || index === 5 ? 100 : 70));
+    expect(extractMeasures(lines, 0, geometry)?.measures).toEqual([
+      { number: 1, title: 'Ausbildungsvorbereitung', projects: ['Sprungbrett', 'Produktionsschule „Neue Wege“'] },
+      { number: 2, title: 'Berufliche Orientierung', projects: ['JobBrücke'] },
+    ]);
+  });
+
   it('takes a line numbered as the measure the list expects next, before text that reads like text, for that measure however unsure OCR was of it, and no other number', () => {
     // On faint print the first measure's line was read at 39 %, and the whole list was lost with it.
     const lines = [intro, '1) Benffliche Orientierung', '- Sprungbrett', '2) Ausbildungsvorbereitung', '7) Qualifizierungsprojekte', after];
