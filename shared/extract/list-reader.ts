@@ -138,7 +138,7 @@ class ListReader {
     // A number set on the open measure's page, nearer its title text than its number, is no measure's:
     // a bullet OCR read as a digit ("9; Sprungbrett", even "3." under measure 2), or a numbered list of
     // projects.
-    const numberedBullet = numbered !== undefined && this.underMeasure(index, read.lineX);
+    const numberedBullet = numbered !== undefined && this.underMeasure(index, read);
     if (numbered && !numberedBullet) return this.openMeasure(numbered, line, read);
     if (SECTION_HEADING.test(line) || PLACE_DATE_HINT.test(line)) return 'end';
     const bullet = BULLET_LINE.exec(line);
@@ -165,12 +165,20 @@ class ListReader {
     return 'passed';
   }
 
-  private underMeasure(index: number, lineX: number | undefined): boolean {
+  /**
+   * Whether a numbered line stands under the open measure: on its page, set nearer its title's text
+   * than its number; but not one whose own text starts where the title's does, which is the next
+   * measure whatever OCR made of its number's box ("1." read with a speck beside it, 23 points left of
+   * the numbers below it, and measures 2 to 4 were taken for its projects).
+   */
+  private underMeasure(index: number, { lineX, textX }: ListLine): boolean {
     const { open, measureX, titleTextX } = this;
+    const besideTitle = textX !== undefined && titleTextX !== undefined && Math.abs(textX - titleTextX) <= PROJECT_INDENT;
     return (
       open !== undefined &&
       measureX !== undefined &&
       lineX !== undefined &&
+      !besideTitle &&
       this.layout.pageOf(index) === this.measurePage &&
       lineX > measureX + Math.max(PROJECT_INDENT, ((titleTextX ?? measureX) - measureX) / 2)
     );
@@ -188,7 +196,7 @@ class ListReader {
     this.measurePage = this.layout.pageOf(index);
     this.open = { kind: 'title' };
     // The number must stand apart from the title for its second word to be where the title starts.
-    this.titleTextX = /^(?:\d{1,2}|[lIZ])\s?[.):,;]*["'‘’„“]?\s/.test(line) ? textX : undefined;
+    this.titleTextX = /^(?:\d{1,2}|[lIZ])\s?[.):,;»]*["'‘’„“]?\s/.test(line) ? textX : undefined;
     return 'taken';
   }
 

@@ -128,6 +128,30 @@ describe('the measure list, line by line', () => {
     ]);
   });
 
+  it('takes a numbered line whose text starts where the open measure\'s title starts for the next measure, wherever OCR set its number', () => {
+    // "1." read with a speck beside it, 23 points left of the numbers below it: measures 2 to 4 were
+    // taken for projects of measure 1 (unseen set 30000001, 200 dpi JPEG).
+    const placed = (...words: [string, number][]): LineGeometry => ({
+      words: words.map(([text, left]) => ({ text, left, right: left + text.length * 5, top: 0, bottom: 10, confidence: 0.93 })),
+      endX: Number.NaN,
+      readByOcr: true,
+    });
+    const lines = [intro, '1. Berufliche Orientierung', '- Sprungbrett', '2. Ausbildungsvorbereitung', '- JobBrücke', '3; Zukunftskompass', after];
+    const geometry = [
+      placed(['Der', 70]),
+      placed(['1.', 65], ['Berufliche', 107], ['Orientierung', 156]),
+      placed(['-', 109], ['Sprungbrett', 123]),
+      placed(['2.', 88], ['Ausbildungsvorbereitung', 107]),
+      placed(['-', 109], ['JobBrücke', 123]),
+      placed(['3;', 109], ['Zukunftskompass', 123]),
+      placed(['Die', 70]),
+    ];
+    expect(extractMeasures(lines, 0, geometry)?.measures).toEqual([
+      { number: 1, title: 'Berufliche Orientierung', projects: ['Sprungbrett'] },
+      { number: 2, title: 'Ausbildungsvorbereitung', projects: ['JobBrücke', 'Zukunftskompass'] },
+    ]);
+  });
+
   it('takes a line numbered as the measure the list expects next, before text that reads like text, for that measure however unsure OCR was of it, and no other number', () => {
     // On faint print the first measure's line was read at 39 %, and the whole list was lost with it.
     const lines = [intro, '1) Benffliche Orientierung', '- Sprungbrett', '2) Ausbildungsvorbereitung', '7) Qualifizierungsprojekte', after];
