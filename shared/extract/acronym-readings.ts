@@ -7,7 +7,7 @@
 
 import type { Agreement } from '../schema/record.js';
 import { textAt } from '../schema/paths.js';
-import { acronymDoubt, spelledLetterByLetter } from './acronyms.js';
+import { acronymDoubt, acronymIn, spelledLetterByLetter } from './acronyms.js';
 import type { ValueEvidence, ValueWord } from './evidence.js';
 import { bareWord } from './lexicon.js';
 import { withMisreadWordsTaken, withWordReplaced, wordAlone } from './misread-words.js';
@@ -16,12 +16,17 @@ import { withMisreadWordsTaken, withWordReplaced, wordAlone } from './misread-wo
  * The reading of the acronym the value spells out letter by letter (`spelledLetterByLetter`), where the
  * reading recorded is one its value doubts (`acronymDoubt`): one that may have lost a letter ("FA"
  * beside "Frauen in Arbeit"; "TAf" or "TAfF" beside "Teilzeitausbildung für Alleinerziehende und
- * familiär …") or that its value contradicts. Of several such readings, the surest.
+ * familiär …"), that its value contradicts, or one in mixed case it does not spell out letter by letter
+ * ("TAfFf"). Of several such readings, the surest.
  */
 function readingSpelledOut(word: ValueWord, value: string): { read: string; taken: string; confidence: number; text: string } | undefined {
   const read = bareWord(word.text);
   if (!read || !word.readings || !wordAlone(read).test(value)) return undefined;
-  if (!acronymDoubt(read, value)) return undefined;
+  // An acronym in mixed case the value spells out but not letter by letter ("TAfFf": no word begins
+  // with a capital F) is doubtful only where another reading is so spelled: one built of syllables
+  // ("PerBe") has none.
+  const notLetterByLetter = /\p{Ll}/u.test(read) && acronymIn(read, value) === 'spelled-out' && !spelledLetterByLetter(read, value);
+  if (!acronymDoubt(read, value) && !notLetterByLetter) return undefined;
   const [surest] = word.readings
     .map((reading) => ({ reading, taken: bareWord(reading.text) }))
     .filter(({ taken }) => taken && spelledLetterByLetter(taken, withWordReplaced(value, read, taken)))

@@ -47,6 +47,13 @@ describe('an acronym OCR read more than one way', () => {
     expect(values[0]?.evidence.text).toBe('TAff- Teilzeitausbildung für Alleinerziehende und familiär');
   });
 
+  it('takes a reading that spells it out letter by letter over one in mixed case that it does not', () => {
+    // " TAff" read right at 22 % on the page, "TAfFf" at 39 and 50 % alone: no word begins with a capital F (unseen set 30000001, stamp).
+    const read = project([['TAfFf', 0.39, [['TAff', 0.22]]], ['-', 0.9], ['Teilzeitausbildung', 0.95], ['für', 0.93], ['Alleinerziehende', 0.9], ['und', 0.96], ['familiär', 0.92]]);
+    const { agreement } = acronymReadingsSpelledOut(read.values, read.agreement);
+    expect(agreement.measures?.[0]?.projects).toEqual(['TAff – Teilzeitausbildung für Alleinerziehende und familiär']);
+  });
+
   it('takes a reading that spells it out over one its value contradicts', () => {
     const read = project([['HiA', 0.9, [['FiA', 0.5]]], ['-', 0.9], ['Frauen', 0.96], ['in', 0.91], ['Arbeit', 0.95]]);
     const { agreement } = acronymReadingsSpelledOut(read.values, read.agreement);
@@ -66,5 +73,7 @@ describe('an acronym OCR read more than one way', () => {
     unchanged([['Frauen', 0.96], ['in', 0.91], ['Arbeit', 0.95], ['-', 0.9], ['FA', 0.87, [['FiA', 0.7]]]], 'pdf-text');
     // An acronym in capitals alone that its value spells out is no doubtful reading: nothing is taken for it.
     unchanged([['EASY', 0.8, [['EAsY', 0.9]]], ['-', 0.9], ['Entwicklung', 0.95], ['Ausbildung', 0.95], ['Soziale', 0.95], ['Teilhabe', 0.95], ['You', 0.9]]);
+    // One built of syllables is spelled out letter by letter in no reading.
+    unchanged([['Perspektive', 0.95], ['Beruf', 0.95], ['(PerBe)', 0.6, [['(PerB)', 0.7]]]]);
   });
 });
