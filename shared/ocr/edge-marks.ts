@@ -28,7 +28,7 @@ export interface EdgeMarks {
  * from its letters' box: the marks and the blank's ink drag tesseract's confidence down ("„Coaching"
  * at 32 %, each symbol at 90 % or more; " Assistierte" at 38 %, and at 0 and 10 % on crops of its box).
  */
-export function edgeMarks(text: string, symbols: readonly { text: string; bbox: LetterBox }[], top = 0): EdgeMarks | undefined {
+export function edgeMarks(text: string, symbols: readonly { text: string; bbox: LetterBox }[], top: number): EdgeMarks | undefined {
   let [from, to] = [0, symbols.length];
   while (from < to && BLANK.test(symbols[from]!.text)) from++;
   while (to > from && BLANK.test(symbols[to - 1]!.text)) to--;
