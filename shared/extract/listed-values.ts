@@ -3,6 +3,7 @@ import { GEBIETSKOERPERSCHAFTEN } from '../data/gebietskoerperschaften.js';
 import { STANDARD_MEASURE_TYPES } from '../data/measure-types.js';
 import { MINISTRIES } from '../data/ministries.js';
 import { KNOWN_PROJECTS } from '../data/projects.js';
+import { MONTHS } from './dates.js';
 import { foldForComparison } from './normalize.js';
 import { ALL_OFFICES, KNOWN_PLACES, OFFICE_HOLDERS } from './signatures.js';
 
@@ -61,4 +62,17 @@ export function readAsListedValue(path: string, value: string, read: string): bo
     const shorterForm = entry.startsWith(rival) && reading.endsWith(entry.slice(rival.length));
     return shorterForm || distance(reading, rival) >= own + MARGIN;
   });
+}
+
+/**
+ * Whether a word of a date (`isoDate`, "2016-04-16") is the name of its month, read exactly, with every
+ * other month's name at least `MARGIN` letters from it: the months are a closed list, which says what
+ * the word is, as a list says what its entry is ("April" read at 31 % in a signature's date; not "Juni",
+ * a letter from "Juli").
+ */
+export function readAsMonthOf(word: string, isoDate: string): boolean {
+  const name = word.toLocaleLowerCase('de');
+  const month = MONTHS[name];
+  if (month === undefined || month !== Number(isoDate.slice(5, 7))) return false;
+  return Object.entries(MONTHS).every(([other, number]) => number === month || distance(name, other) >= MARGIN);
 }

@@ -1,7 +1,7 @@
 import type { ValueEvidence, ValueWord } from '../extract/evidence.js';
 import { bareWord, isPlainLongWord, type Lexicon, PERSON_NAME_PATH } from '../extract/lexicon.js';
 import { acronymDoubt, acronymIn, spelledLetterByLetter } from '../extract/acronyms.js';
-import { readAsListedValue } from '../extract/listed-values.js';
+import { readAsListedValue, readAsMonthOf } from '../extract/listed-values.js';
 import type { MisreadWord } from '../extract/misread-words.js';
 import { textAt } from '../schema/paths.js';
 import type { Agreement, RecordIssue } from '../schema/record.js';
@@ -34,6 +34,8 @@ export interface OcrValuesContext {
 
 type AddIssue = (path: string, code: string, message: string) => void;
 
+const SIGNATURE_DATE_PATH = /^agreement\.signatures\[\d+\]\.date$/;
+
 const percent = (confidence: number) => `${Math.round(confidence * 100)} %`;
 
 /** The values OCR read (a text layer's are as printed) that the record holds, each with its text as recorded. */
@@ -62,7 +64,8 @@ function listedValuesRead(agreement: Partial<Agreement>, context: OcrValuesConte
  * each of its letters, and tesseract is unsure of a short word in mixed case whatever it reads ("TAff"
  * read right at 20–45 % in a light serif). Nor do the floors hold for a value of a closed list that
  * its reading stands for unmistakably (`readAsListedValue`: "Oberbirgermeisterin" at 54 % is
- * "Oberbürgermeisterin", "ÜSBZ" read exactly at 38 % the known project), nor for its words where
+ * "Oberbürgermeisterin", "ÜSBZ" read exactly at 38 % the known project), nor for a date's month
+ * named so that it can be no other (`readAsMonthOf`: "April" at 31 %), nor for its words where
  * another value holds them (the recipient's name inside the title, "Rheingau- Taunus-Kreis" with
  * "Rheingau-" at 36 %). On faint print, where strokes and so letters go missing, the acronym and the
  * listed value are held to the floors like any.
@@ -78,7 +81,9 @@ function validateConfidence(agreement: Partial<Agreement>, context: OcrValuesCon
     const faint = faintPage(evidence.page);
     const wordFloor = faint ? context.minFaintPrintWordConfidence : context.minWordConfidence;
     const value = textAt(agreement, evidence.path) ?? evidence.text;
-    const witnessed = (word: ValueWord) => !faint && (spelledLetterByLetter(bareWord(word.text), value) || listedWords.has(wordAt(word)));
+    const date = SIGNATURE_DATE_PATH.test(evidence.path);
+    const witnessed = (word: ValueWord) =>
+      !faint && (spelledLetterByLetter(bareWord(word.text), value) || listedWords.has(wordAt(word)) || (date && readAsMonthOf(bareWord(word.text), value)));
     const [weakest] = words.filter((word) => /[\p{L}\d]/u.test(word.text) && !witnessed(word)).sort((a, b) => a.confidence - b.confidence);
     const doubtfulWord = wordFloor !== undefined && weakest !== undefined && weakest.confidence < wordFloor;
     if (!doubtfulMean && !doubtfulWord) continue;
