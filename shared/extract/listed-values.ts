@@ -76,3 +76,16 @@ export function readAsMonthOf(word: string, isoDate: string): boolean {
   if (month === undefined || month !== Number(isoDate.slice(5, 7))) return false;
   return Object.entries(MONTHS).every(([other, number]) => number === month || distance(name, other) >= MARGIN);
 }
+
+/** The text without umlaut dots. */
+const withoutDots = (text: string) => text.normalize('NFD').replace(/\u0308/gu, '').normalize('NFC');
+
+/**
+ * The entry of the value's list that the value is but for the umlaut dots OCR lost ("USBZ" under a stamp
+ * for the known project "ÜSBZ"): no entry itself, and its letters read sure, the value would pass.
+ */
+export function listedEntryButForDots(path: string, value: string): string | undefined {
+  const list = listAt(path);
+  if (!list || list.includes(value)) return undefined;
+  return list.find((entry) => entry !== value && withoutDots(entry) === value);
+}

@@ -1,7 +1,7 @@
 import type { ValueEvidence, ValueWord } from '../extract/evidence.js';
 import { bareWord, isPlainLongWord, type Lexicon, PERSON_NAME_PATH } from '../extract/lexicon.js';
 import { acronymDoubt, acronymIn, spelledLetterByLetter } from '../extract/acronyms.js';
-import { readAsListedValue, readAsMonthOf } from '../extract/listed-values.js';
+import { listedEntryButForDots, readAsListedValue, readAsMonthOf } from '../extract/listed-values.js';
 import type { MisreadWord } from '../extract/misread-words.js';
 import { textAt } from '../schema/paths.js';
 import type { Agreement, RecordIssue } from '../schema/record.js';
@@ -196,6 +196,18 @@ function validateWords(agreement: Partial<Agreement>, context: OcrValuesContext,
 }
 
 /**
+ * A value OCR read that is an entry of its closed list but for the umlaut dots ("USBZ" for the known
+ * project "ÜSBZ", read under a stamp at 90 % or more): OCR loses dots as easily as it keeps them, and
+ * the value as read is no entry.
+ */
+function validateLostDots(agreement: Partial<Agreement>, context: OcrValuesContext, add: AddIssue): void {
+  for (const { evidence, value } of recordedOcrValues(agreement, context)) {
+    const entry = listedEntryButForDots(evidence.path, value);
+    if (entry) add(evidence.path, 'value.dots_lost', `"${value}" on page ${evidence.page} was read by OCR, and is "${entry}" but for its umlaut dots, which OCR may have lost; check it against the scan.`);
+  }
+}
+
+/**
  * The checks of the values OCR read, in the order their issues are listed; the values of closed lists
  * read unmistakably (`listedValuesRead`) are found once for the confidence and the misread words.
  */
@@ -206,4 +218,5 @@ export function validateOcrValues(agreement: Partial<Agreement>, context: OcrVal
   validateMisreadWords(context, listed, add);
   validateQuotes(agreement, context, add);
   validateContractions(agreement, context, add);
+  validateLostDots(agreement, context, add);
 }

@@ -273,6 +273,18 @@ describe('validation of the words OCR read', () => {
     expect(readAsMonthOf('April', '2025-08-18')).toBe(false);
   });
 
+  it('doubts a value that is an entry of its closed list but for umlaut dots OCR lost, however sure OCR was', () => {
+    // "USBZ" read under a stamp for the known project "ÜSBZ" (unseen set 31000001).
+    expect(validateProject('USBZ', [['USBZ', 0.96]]).issues).toEqual([
+      {
+        path: 'agreement.measures[0].projects[1]',
+        code: 'value.dots_lost',
+        message: '"USBZ" on page 2 was read by OCR, and is "ÜSBZ" but for its umlaut dots, which OCR may have lost; check it against the scan.',
+      },
+    ]);
+    expect(validateProject('ÜSBZ', [['ÜSBZ', 0.96]]).status).toBe('valid');
+  });
+
   it('does not doubt a hyphenated name or an abbreviation it knows, wherever it stands', () => {
     expect(validateProject('Coaching im Werra-Meißner-Kreis', [['Coaching', 0.95], ['im', 0.95], ['Werra-Meißner-Kreis', 0.91]]).status).toBe('valid');
     expect(validateProject('Angebote des HMSI zur Integration', [['Angebote', 0.95], ['des', 0.95], ['HMSI', 0.6], ['zur', 0.95], ['Integration', 0.95]]).status).toBe('valid');
