@@ -87,5 +87,5 @@ const withoutDots = (text: string) => text.normalize('NFD').replace(/\u0308/gu, 
 export function listedEntryButForDots(path: string, value: string): string | undefined {
   const list = listAt(path);
   if (!list || list.includes(value)) return undefined;
-  return list.find((entry) => entry !== value && withoutDots(entry) === value);
+  return list.find((entry) => withoutDots(entry) === value);
 }

@@ -38,8 +38,11 @@ const SIGNATURE_DATE_PATH = /^agreement\.signatures\[\d+\]\.date$/;
 
 const percent = (confidence: number) => `${Math.round(confidence * 100)} %`;
 
+/** A value OCR read that the record holds, with its text as recorded. */
+type RecordedValue = ValueEvidence & { value: string };
+
 /** The values OCR read (a text layer's are as printed) that the record holds, each with its text as recorded. */
-function recordedOcrValues(agreement: Partial<Agreement>, context: OcrValuesContext): (ValueEvidence & { value: string })[] {
+function recordedOcrValues(agreement: Partial<Agreement>, context: OcrValuesContext): RecordedValue[] {
   return (context.values ?? []).flatMap((read) => {
     const value = read.evidence.source === 'pdf-text' ? undefined : textAt(agreement, read.evidence.path);
     return value ? [{ ...read, value }] : [];
@@ -118,8 +121,8 @@ function validateMisreadWords(context: OcrValuesContext, listed: readonly ValueE
  * A value OCR read whose quotation marks do not pair ("Produktionsschule Neue Wege“"): OCR lost one, or
  * read a speck as one, and where the lost one stood cannot be told.
  */
-function validateQuotes(agreement: Partial<Agreement>, context: OcrValuesContext, add: AddIssue): void {
-  for (const { evidence, value } of recordedOcrValues(agreement, context)) {
+function validateQuotes(recorded: readonly RecordedValue[], add: AddIssue): void {
+  for (const { evidence, value } of recorded) {
     const count = (marks: RegExp) => value.match(marks)?.length ?? 0;
     if (count(/„/gu) === count(/[“”]/gu) && count(/"/gu) % 2 === 0) continue;
     add(evidence.path, 'value.unpaired_quote', `"${value}" on page ${evidence.page} was read by OCR with a quotation mark that has no partner; check it against the scan.`);
@@ -139,8 +142,8 @@ const CONTRACTION_BEFORE_FEMININE = /(?<![\p{L}\d])(?<contraction>im|am|zum|vom|
  * ("Migrationshintergrund im Ausbildung und Beschäftigung", recorded valid). German writes no such
  * phrase, so the scan says which word it was.
  */
-function validateContractions(agreement: Partial<Agreement>, context: OcrValuesContext, add: AddIssue): void {
-  for (const { evidence, value } of recordedOcrValues(agreement, context)) {
+function validateContractions(recorded: readonly RecordedValue[], add: AddIssue): void {
+  for (const { evidence, value } of recorded) {
     const found = CONTRACTION_BEFORE_FEMININE.exec(value)?.groups;
     if (!found) continue;
     add(
@@ -171,10 +174,10 @@ function isDoubtfulWhenUnknown(bare: string, path: string): boolean {
  * replaced is judged by the confidence floors alone. A value already under review for its confidence
  * gets no second issue.
  */
-function validateWords(agreement: Partial<Agreement>, context: OcrValuesContext, issues: readonly RecordIssue[], add: AddIssue): void {
+function validateWords(recorded: readonly RecordedValue[], context: OcrValuesContext, issues: readonly RecordIssue[], add: AddIssue): void {
   const { lexicon, minUnknownWordConfidence } = context;
   if (!lexicon || minUnknownWordConfidence === undefined) return;
-  for (const { evidence, words, value } of recordedOcrValues(agreement, context)) {
+  for (const { evidence, words, value } of recorded) {
     if (issues.some((issue) => issue.path === evidence.path && issue.code === 'value.low_confidence')) continue;
     const recorded = new Set(value.split(/\s+/).map(bareWord));
     const doubts = words.flatMap((word) => {
@@ -200,8 +203,8 @@ function validateWords(agreement: Partial<Agreement>, context: OcrValuesContext,
  * project "ÜSBZ", read under a stamp at 90 % or more): OCR loses dots as easily as it keeps them, and
  * the value as read is no entry.
  */
-function validateLostDots(agreement: Partial<Agreement>, context: OcrValuesContext, add: AddIssue): void {
-  for (const { evidence, value } of recordedOcrValues(agreement, context)) {
+function validateLostDots(recorded: readonly RecordedValue[], add: AddIssue): void {
+  for (const { evidence, value } of recorded) {
     const entry = listedEntryButForDots(evidence.path, value);
     if (entry) add(evidence.path, 'value.dots_lost', `"${value}" on page ${evidence.page} was read by OCR, and is "${entry}" but for its umlaut dots, which OCR may have lost; check it against the scan.`);
   }
@@ -209,14 +212,16 @@ function validateLostDots(agreement: Partial<Agreement>, context: OcrValuesConte
 
 /**
  * The checks of the values OCR read, in the order their issues are listed; the values of closed lists
- * read unmistakably (`listedValuesRead`) are found once for the confidence and the misread words.
+ * read unmistakably (`listedValuesRead`) are found once for the confidence and the misread words, and
+ * the values the record holds (`recordedOcrValues`) once for the checks of their words and text.
  */
 export function validateOcrValues(agreement: Partial<Agreement>, context: OcrValuesContext, issues: readonly RecordIssue[], add: AddIssue): void {
   const listed = listedValuesRead(agreement, context);
   validateConfidence(agreement, context, listed, add);
-  validateWords(agreement, context, issues, add);
+  const recorded = recordedOcrValues(agreement, context);
+  validateWords(recorded, context, issues, add);
   validateMisreadWords(context, listed, add);
-  validateQuotes(agreement, context, add);
-  validateContractions(agreement, context, add);
-  validateLostDots(agreement, context, add);
+  validateQuotes(recorded, add);
+  validateContractions(recorded, add);
+  validateLostDots(recorded, add);
 }
