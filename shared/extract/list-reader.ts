@@ -142,7 +142,10 @@ class ListReader {
     if (numbered && !numberedBullet) return this.openMeasure(numbered, line, read);
     if (SECTION_HEADING.test(line) || PLACE_DATE_HINT.test(line)) return 'end';
     const bullet = BULLET_LINE.exec(line);
-    const itemText = numberedBullet ? stripLeadingMarks(numbered?.text ?? line) : bullet?.groups || misreadBullet ? stripLeadingMarks(bullet?.groups?.text ?? line) : undefined;
+    // A bullet glyph the clean-up dropped as a speck still opens an item: without it "° Jugendwerkstatt
+    // Nord" (or "*" before it) read as the two-line item above going on, and the project was lost into it.
+    const droppedBullet = bullet === null && this.layout.bulleted(index);
+    const itemText = numberedBullet ? stripLeadingMarks(numbered?.text ?? line) : bullet?.groups || misreadBullet || droppedBullet ? stripLeadingMarks(bullet?.groups?.text ?? line) : undefined;
     if (itemText !== undefined && !/\p{L}{2}/u.test(itemText)) {
       // No word after the bullet ("- . „", "0 G9 ,"): specks OCR read as a bullet and a text, which
       // no project is named; more than a few such characters may be what is left of an item.

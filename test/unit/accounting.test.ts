@@ -118,6 +118,29 @@ describe('the measure list, line by line', () => {
     expect(list?.unaccounted).toEqual([{ line: 4, measure: 0 }]);
   });
 
+  it('opens a project at a bullet glyph the clean-up dropped, where the line above seems to go on into it', () => {
+    // "° Jugendwerkstatt Nord" under a two-line project, and "* Jugendwerkstatt Nord" at a page's top:
+    // without its "°" or "*" the line read as the item above going on, and the item was lost into it
+    // (unseen set 32000001, 300 dpi).
+    const lines = [
+      'Der Landkreis Fulda finanziert folgende Projekte:',
+      '1. Qualifizierungsprojekte zur Arbeitsmarktintegration, Fachkräftesicherung',
+      'Werkstatt Zukunft – Qualifizierung in Holz, Metall und Hauswirtschaft mit',
+      'sozialpädagogischer Begleitung in den Werkstätten des Landkreises Fulda',
+      'Jugendwerkstatt Nord',
+      after,
+    ];
+    const read = ['° Werkstatt Zukunft – Qualifizierung in Holz, Metall und Hauswirtschaft mit', lines[3]!, '° Jugendwerkstatt Nord'];
+    const geometry = lines.map((line, index) => ocrLine(read[index - 2] ?? line));
+    expect(extractMeasures(lines, 0, geometry)?.measures).toEqual([
+      {
+        number: 1,
+        title: 'Qualifizierungsprojekte zur Arbeitsmarktintegration, Fachkräftesicherung',
+        projects: ['Werkstatt Zukunft – Qualifizierung in Holz, Metall und Hauswirtschaft mit sozialpädagogischer Begleitung in den Werkstätten des Landkreises Fulda', 'Jugendwerkstatt Nord'],
+      },
+    ]);
+  });
+
   it('takes a bullet OCR read as a digit and a mark, set under the measure\'s title, for a bullet, and the same set as far left as the measures for the number of the next one', () => {
     // "•" read as "2»" before "Produktionsschule „Neue Wege“" was kept in the project's name (unseen set 30000001, stamp).
     const lines = [intro, '1. Ausbildungsvorbereitung', '- Sprungbrett', '2» Produktionsschule „Neue Wege“', '2» Berufliche Orientierung', '- JobBrücke', after];
