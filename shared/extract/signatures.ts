@@ -284,20 +284,27 @@ interface RejoinedLines {
 /**
  * The lines with the rest of a wrapped date moved back up to its start: "Lauterbach (Hessen), den
  * 5. Februar" followed by "2025", "…, den 23." followed by "September 2014", or "…, den" followed by
- * "22.7.2012" become one line when the two halves make a date; the next line keeps whatever else it held.
+ * "22.7.2012" become one line when the two halves make a date; the line that held the rest keeps
+ * whatever else it held. The rest may stand after a blank line: OCR sets a year read apart from its
+ * line as a paragraph of its own ("…, den 10. September", "", "2013").
  */
 function rejoinWrappedDates(lines: readonly string[]): RejoinedLines {
   const joined = [...lines];
-  /** For a line that gave its start to the line above, how many of its characters it gave. */
+  /** For a line that gave its start to a line above, how many of its characters it gave. */
   const given = new Map<number, number>();
+  /** For a line that took the rest of its date from a line below, which line that was. */
+  const giver = new Map<number, number>();
   for (let index = 0; index + 1 < joined.length; index++) {
     const start = DATE_START_AT_END.exec(joined[index] ?? '');
-    const rest = DATE_REST_AT_START.exec(joined[index + 1] ?? '');
-    if (start && rest && parseGermanDate(`${start[0].trim()} ${rest[0].trim()}`)) {
+    if (!start) continue;
+    const next = joined[index + 1]?.trim() === '' && index + 2 < joined.length ? index + 2 : index + 1;
+    const rest = DATE_REST_AT_START.exec(joined[next] ?? '');
+    if (rest && parseGermanDate(`${start[0].trim()} ${rest[0].trim()}`)) {
       joined[index] = `${joined[index]!.trimEnd()} ${rest[0].trim()}`;
-      const remainder = joined[index + 1]!.slice(rest[0].length);
-      joined[index + 1] = remainder.trim();
-      given.set(index + 1, (lines[index + 1]?.length ?? 0) - remainder.trimStart().length);
+      const remainder = joined[next]!.slice(rest[0].length);
+      joined[next] = remainder.trim();
+      given.set(next, (lines[next]?.length ?? 0) - remainder.trimStart().length);
+      giver.set(index, next);
     }
   }
   const original = (line: number, start: number, end: number): LineSpan[] => {
@@ -305,8 +312,9 @@ function rejoinWrappedDates(lines: readonly string[]): RejoinedLines {
     const ownLength = (lines[line]?.length ?? 0) - skipped;
     const spans: LineSpan[] = [];
     if (start < ownLength) spans.push({ line, start: start + skipped, end: Math.min(end, ownLength) + skipped });
-    // What lies past the line's own text (and the space that joined them) is the start of the next line.
-    if (end > ownLength + 1) spans.push({ line: line + 1, start: Math.max(0, start - ownLength - 1), end: end - ownLength - 1 });
+    // What lies past the line's own text (and the space that joined them) is the start of the line that gave it.
+    const from = giver.get(line);
+    if (from !== undefined && end > ownLength + 1) spans.push({ line: from, start: Math.max(0, start - ownLength - 1), end: end - ownLength - 1 });
     return spans;
   };
   return { lines: joined, original };

@@ -123,6 +123,19 @@ describe('agreements in other layouts', () => {
       ['Wiesbaden', '2012-06-14', 'Stefan Grüttner'],
       ['Bad Homburg v. d. Höhe', '2012-07-22', 'Andrea Günther'],
     ]);
+    // OCR set the year apart as a paragraph of its own (unseen set 32000001, 300 dpi).
+    const apart = ['Wiesbaden, den 25.08.2013 Lauterbach (Hessen), den 10. September', '', '2013', 'Stefan Grüttner Matthias Zimmermann', 'Staatsminister Landrat'];
+    expect(signaturesFrom(apart)?.map((signature) => [signature.place, signature.date, signature.name])).toEqual([
+      ['Wiesbaden', '2013-08-25', 'Stefan Grüttner'],
+      ['Lauterbach (Hessen)', '2013-09-10', 'Matthias Zimmermann'],
+    ]);
+    // The date's evidence is its start on the place's line and the year two lines down.
+    const lines = clean(agreementLines({ signatures: apart }));
+    const placeLine = lines.indexOf(apart[0]!);
+    expect(extractAgreement(lines).sources.find((source) => source.path === 'agreement.signatures[1].date')?.spans).toEqual([
+      { line: placeLine, start: apart[0]!.indexOf('10. September'), end: apart[0]!.length },
+      { line: placeLine + 2, start: 0, end: 4 },
+    ]);
   });
 
   it('splits two signature blocks that OCR ran into one line', () => {
