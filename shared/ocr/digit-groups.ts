@@ -25,12 +25,16 @@ const MIN_GROUP_GAP = 0.25;
  */
 const MIN_PITCH_EXCESS = 0.15;
 
-/** The word split into its groups of three digits where the page shows the gaps between them; else the word alone. */
-export function splitDigitGroups<W extends OcrWord>(word: W, symbols: readonly { text: string; bbox: LetterBox }[], page: GreyImage): W[] {
+/**
+ * The word split into its groups of three digits where the page shows the gaps between them; else the
+ * word alone. `nextWordLeft` is where the next word on the line starts: tesseract's box of a last digit
+ * may reach into it ("2485277" over the "€" after it), and its ink is no digit's.
+ */
+export function splitDigitGroups<W extends OcrWord>(word: W, symbols: readonly { text: string; bbox: LetterBox }[], page: GreyImage, nextWordLeft = Number.POSITIVE_INFINITY): W[] {
   const { text } = word;
   if (!/^\d{5,}$/.test(text) || symbols.length !== text.length) return [word];
-  const middle = (symbol: { bbox: LetterBox }) => (symbol.bbox.x0 + symbol.bbox.x1) / 2;
-  const glyphs = inkRuns(page, word);
+  const middle = (symbol: { bbox: LetterBox }) => (symbol.bbox.x0 + Math.min(symbol.bbox.x1, nextWordLeft)) / 2;
+  const glyphs = inkRuns(page, { ...word, x1: Math.min(word.x1, nextWordLeft) });
   const apart = glyphs.length === text.length;
   const gaps = apart
     ? glyphs.slice(1).map((glyph, index) => glyph.left - glyphs[index]!.right)
@@ -49,7 +53,7 @@ export function splitDigitGroups<W extends OcrWord>(word: W, symbols: readonly {
   let start = 0;
   for (let index = 0; index < symbols.length; index++) {
     if (index < symbols.length - 1 && !separating(index)) continue;
-    parts.push({ ...word, text: text.slice(start, index + 1), x0: symbols[start]!.bbox.x0, x1: symbols[index]!.bbox.x1 });
+    parts.push({ ...word, text: text.slice(start, index + 1), x0: symbols[start]!.bbox.x0, x1: Math.min(symbols[index]!.bbox.x1, nextWordLeft) });
     start = index + 1;
   }
   return parts;

@@ -88,7 +88,7 @@ function linesRead(data: RecognizeResult['data'], top: number, page: GreyImage):
   for (const block of data.blocks ?? []) {
     for (const paragraph of block.paragraphs) {
       paragraph.lines.forEach((line, index) => {
-        const words = line.words.flatMap((word) =>
+        const words = line.words.flatMap((word, at) =>
           splitDigitGroups(
             {
               text: word.text,
@@ -103,6 +103,7 @@ function linesRead(data: RecognizeResult['data'], top: number, page: GreyImage):
             },
             word.symbols ?? [],
             page,
+            line.words[at + 1]?.bbox.x0,
           ),
         );
         const baseline = { x0: line.baseline.x0, y0: top + line.baseline.y0, x1: line.baseline.x1, y1: top + line.baseline.y1 };

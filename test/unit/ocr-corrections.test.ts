@@ -218,6 +218,21 @@ describe('thousands tesseract ran together', () => {
     expect(splitDigitGroups(word, symbols, page).map((part) => part.text)).toEqual(['1', '532', '211']);
   });
 
+  it('are measured up to the next word, where tesseract\'s box of the last digit reaches into it', () => {
+    // "2 485 277 €" on a 300 dpi scan: the box of the last 7, and the word's, ran on over the "€", whose
+    // ink, counted as a ninth glyph, hid the digits' own gaps (unseen set 33000001).
+    const ink = [[1068, 1094], [1111, 1141], [1147, 1175], [1182, 1209], [1227, 1253], [1262, 1289], [1296, 1324], [1345, 1376]].map(([left, right]) => [left! - 1000, right! - 1000] as const);
+    const boxes = [[1068, 1094], [1111, 1141], [1147, 1175], [1182, 1210], [1227, 1254], [1261, 1289], [1296, 1376]].map(([left, right]) => [left! - 1000, right! - 1000] as const);
+    const page = greyPage(400, 60, ink.flatMap(([left, right]): [number, number, number, number][] => [[left, 10, right - left, 3], [left, 47, right - left, 3], [left, 10, 3, 40], [right - 3, 10, 3, 40]]));
+    const symbols = [...'2485277'].map((digit, index) => ({ text: digit, bbox: { x0: boxes[index]![0], x1: boxes[index]![1], y0: 10, y1: 50 } }));
+    const word = { text: '2485277', confidence: 96, x0: 68, x1: 376, y0: 10, y1: 50 };
+    expect(splitDigitGroups(word, symbols, page, 343).map((part) => [part.text, part.x0, part.x1])).toEqual([
+      ['2', 68, 94],
+      ['485', 111, 210],
+      ['277', 227, 343],
+    ]);
+  });
+
   it('stay one word where the digits are evenly set, or only one gap is wide, or it is no run of five digits', () => {
     const split = (text: string, gaps: number[]) => {
       const { word, symbols, page } = digits(text, gaps);
