@@ -70,7 +70,7 @@ function knownNameWords(): string[] {
     ...LABOUR_MARKET_LOANWORDS,
     ...MINISTRIES.map((ministry) => ministry.name),
     ...MINISTRIES.map((ministry) => ministry.shortName),
-    ...MINISTRIES.flatMap((ministry) => ministry.officeHolders),
+    ...MINISTRIES.flatMap((ministry) => ministry.officeHolders.map((holder) => holder.name)),
     ...KNOWN_PROJECTS,
     ...GEBIETSKOERPERSCHAFTEN.flatMap((entity) => [entity.name, entity.core, entity.seat, ...(entity.shortCores ?? [])]),
     ...STANDARD_MEASURE_TYPES,

@@ -98,9 +98,11 @@ interface Office {
 /**
  * The office a line names, spelled correctly even where OCR misread a letter: "Landrat",
  * "Erste Kreisbeigeordnete", "Die Oberbürgermeisterin" (article dropped), "Minister für …"; with its
- * rival where the misread word could be either of two (`Office.rival`).
+ * rival where the misread word could be either of two (`Office.rival`), unless one of the two is `held`,
+ * the office the block's signatory is known to hold: "Staatsministern" under "Heike Hofmann" is her
+ * office, "Staatsministerin".
  */
-export function readOffice(line: string): Office | undefined {
+export function readOffice(line: string, held?: string): Office | undefined {
   const words = line.trim().split(/\s+/);
   let index = /^(?:Der|Die)$/.test(words[0] ?? '') ? 1 : 0;
   const prefix = /^(?:Erste[rn]?|Hessische[rn]?)$/.test(words[index] ?? '') ? words[index++] : undefined;
@@ -115,12 +117,13 @@ export function readOffice(line: string): Office | undefined {
   }
   if (!best || best.score < OFFICE_SIMILARITY) return undefined;
   const rest = words.slice(index + 1).join(' ');
-  const title = [prefix, best.office, /^für\s/.test(rest) ? rest : undefined].filter(Boolean).join(' ');
   const own = distance(word, foldForComparison(best.office));
   const misread = own === 0 ? undefined : ALL_OFFICES.find((office) => office !== best.office && distance(word, foldForComparison(office)) <= own + 1);
   const cut = /^\p{Ll}/u.test(words[index] ?? '') ? ALL_OFFICES.find((office) => office !== best.office && foldForComparison(office).endsWith(word)) : undefined;
   const rival = misread ?? cut;
-  return { title, party: best.party, ...(rival ? { rival } : {}) };
+  const settled = rival !== undefined && held === rival ? rival : best.office;
+  const title = [prefix, settled, /^für\s/.test(rest) ? rest : undefined].filter(Boolean).join(' ');
+  return { title, party: best.party, ...(rival && held !== rival && held !== best.office ? { rival } : {}) };
 }
 
 function isOffice(line: string): boolean {
@@ -189,7 +192,10 @@ function knownSpelling(written: string): string | undefined {
 }
 
 /** The people who have held the ministry's offices and signed its agreements. */
-export const OFFICE_HOLDERS = [...new Set(MINISTRIES.flatMap((ministry) => ministry.officeHolders))];
+export const OFFICE_HOLDERS = [...new Set(MINISTRIES.flatMap((ministry) => ministry.officeHolders.map((holder) => holder.name)))];
+
+/** The office each of them held. */
+const OFFICE_HELD = new Map(MINISTRIES.flatMap((ministry) => ministry.officeHolders.map((holder) => [holder.name, holder.office] as const)));
 
 /**
  * The name of the ministry's signatory spelt as its office holder's, where OCR misread one letter of it
@@ -245,11 +251,11 @@ interface BodyLine {
 function readBlock(start: PlaceDate, startRegions: { place: LineSpan[]; date: LineSpan[] }, body: readonly BodyLine[], allLines: readonly string[]): SignatureBlock {
   const lines = body.map((line) => ({ ...line, text: line.text.replace(REPRESENTATION_PREFIX, '').trim() })).filter((line) => line.text);
   const officeIndex = lines.findIndex((line) => isOffice(line.text));
-  const office = officeIndex >= 0 ? readOffice(lines[officeIndex]?.text ?? '') : undefined;
   const named = (candidates: readonly BodyLine[]) => candidates.map((line) => ({ line, name: personNameIn(line.text) })).find(({ name }) => name);
   const nameBefore = named(lines.slice(0, Math.max(0, officeIndex)).reverse());
   const nameAfter = named(lines.slice(officeIndex + 1, officeIndex + 3));
-  const name = office ? (nameBefore ?? nameAfter) : named(lines);
+  const name = officeIndex >= 0 ? (nameBefore ?? nameAfter) : named(lines);
+  const office = officeIndex >= 0 ? readOffice(lines[officeIndex]?.text ?? '', name?.name ? OFFICE_HELD.get(officeHolderSpelling(name.name)) : undefined) : undefined;
   const organisation = lines.slice(Math.max(0, officeIndex) + 1).map((line) => line.text).join(' ');
   let party: PartyRole | undefined = office?.party;
   if (!party && FUNDER_ORGANISATION.test(organisation)) party = 'funder';

@@ -159,8 +159,9 @@ describe('agreements in other layouts', () => {
   });
 
   it('takes a misread office for the nearest, and sends it to review where another is as near or a letter further: a misread ending does not say which it was', () => {
-    const titleIssues = (funderOffice: string) => {
-      const findings = extractAgreement(clean(agreementLines({ signatures: ['Wiesbaden, den 2. März 2017\tKassel, 14.03.2017', 'Heike Hofmann\tChristian Geselle', `${funderOffice}\tOberbürgermeister`] })));
+    // A signatory the ministry's list does not name, whose office nothing else tells.
+    const titleIssues = (funderOffice: string, signatory = 'Petra Hartmann') => {
+      const findings = extractAgreement(clean(agreementLines({ signatures: ['Wiesbaden, den 2. März 2017\tKassel, 14.03.2017', `${signatory}\tChristian Geselle`, `${funderOffice}\tOberbürgermeister`] })));
       const { issues } = validateFindings(findings, { today: new Date('2026-11-25T00:00:00Z'), lowConfidencePages: [], unreadPages: [] });
       return [findings.agreement.signatures?.[0]?.title, issues.filter((issue) => issue.path.startsWith('agreement.signatures')).map((issue) => `${issue.path} ${issue.code}`)];
     };
@@ -175,6 +176,14 @@ describe('agreements in other layouts', () => {
     expect(titleIssues('inisterin')).toEqual(['Ministerin', ['agreement.signatures[0].title signature.title_uncertain']]);
     expect(titleIssues('Ministerin')).toEqual(['Ministerin', []]);
     expect(titleIssues('taatsministerin')).toEqual(['Staatsministerin', []]);
+    // The office the ministry's list says its signatory held settles which of the two it was ("Heike
+    // Hofmann" over "Staatsministern", unseen set 28000001, 300 dpi), whichever of them is nearer.
+    expect(titleIssues('Staatsministern', 'Heike Hofmann')).toEqual(['Staatsministerin', []]);
+    expect(titleIssues('Staatsministerm', 'Heike Hofmann')).toEqual(['Staatsministerin', []]);
+    expect(titleIssues('Staatsministerm', 'Stefan Grüttner')).toEqual(['Staatsminister', []]);
+    expect(titleIssues('Staatsministern', 'Stefan Grütiner')).toEqual(['Staatsminister', []]);
+    // An office that is neither of the two leaves the doubt.
+    expect(titleIssues('Staatsministern', 'Anne Janz')).toEqual(['Staatsministerin', ['agreement.signatures[0].title signature.title_uncertain']]);
   });
 
   it('reads blocks where the recipient signs first and the office is preceded by an article', () => {
