@@ -191,11 +191,9 @@ function knownSpelling(written: string): string | undefined {
   return KNOWN_PLACES.find((place) => similarity(folded, foldForComparison(place)) >= NAME_MATCH_THRESHOLD);
 }
 
-/** The people who have held the ministry's offices and signed its agreements. */
-export const OFFICE_HOLDERS = [...new Set(MINISTRIES.flatMap((ministry) => ministry.officeHolders.map((holder) => holder.name)))];
-
-/** The office each of them held. */
+/** The people who have held the ministry's offices and signed its agreements, each with the office they held. */
 const OFFICE_HELD = new Map(MINISTRIES.flatMap((ministry) => ministry.officeHolders.map((holder) => [holder.name, holder.office] as const)));
+export const OFFICE_HOLDERS = [...OFFICE_HELD.keys()];
 
 /**
  * The name of the ministry's signatory spelt as its office holder's, where OCR misread one letter of it
@@ -255,7 +253,8 @@ function readBlock(start: PlaceDate, startRegions: { place: LineSpan[]; date: Li
   const nameBefore = named(lines.slice(0, Math.max(0, officeIndex)).reverse());
   const nameAfter = named(lines.slice(officeIndex + 1, officeIndex + 3));
   const name = officeIndex >= 0 ? (nameBefore ?? nameAfter) : named(lines);
-  const office = officeIndex >= 0 ? readOffice(lines[officeIndex]?.text ?? '', name?.name ? OFFICE_HELD.get(officeHolderSpelling(name.name)) : undefined) : undefined;
+  const holderSpelling = name?.name ? officeHolderSpelling(name.name) : undefined;
+  const office = officeIndex >= 0 ? readOffice(lines[officeIndex]?.text ?? '', holderSpelling && OFFICE_HELD.get(holderSpelling)) : undefined;
   const organisation = lines.slice(Math.max(0, officeIndex) + 1).map((line) => line.text).join(' ');
   let party: PartyRole | undefined = office?.party;
   if (!party && FUNDER_ORGANISATION.test(organisation)) party = 'funder';
@@ -265,7 +264,7 @@ function readBlock(start: PlaceDate, startRegions: { place: LineSpan[]; date: Li
     party,
     place: start.place,
     ...(start.writtenDate ? { writtenDate: start.writtenDate, date: toIsoDate(start.writtenDate) } : { unreadDate: start.unreadDate }),
-    name: party === 'funder' && name?.name ? officeHolderSpelling(name.name) : name?.name,
+    name: party === 'funder' ? holderSpelling : name?.name,
     title: office?.title,
     ...(office?.rival ? { titleRival: office.rival } : {}),
     source: [`${start.place}, ${start.writtenDate?.text ?? start.unreadDate ?? ''}`, ...lines.map((line) => line.text)].join(' | '),
