@@ -261,12 +261,14 @@ describe('a measure list as OCR reads it', () => {
       '9 JobBrücke',
       '°o Berufssprachkurs Pflege',
       'o° Kompetenzagentur Jugend und Beruf',
+      // Read so under a stamp (unseen set 33000001): the "o°" was kept in the project's name.
+      '°o° Frauen in Arbeit – FiA',
       '2; Qualifizierungsprojekte zur Arbeitsmarktintegration, Fachkräftesicherung',
       '3." Teilzeitausbildung für Menschen mit familiensorgenden Tätigkeiten',
       '- "Neue Wege" für Alleinerziehende',
     ]);
     expect(measures).toEqual([
-      { number: 1, title: 'Ausbildungsvorbereitung', projects: ['Ausbildungslotsen', 'Sprungbrett', 'ÜSBZ', 'JobBrücke', 'Berufssprachkurs Pflege', 'Kompetenzagentur Jugend und Beruf'] },
+      { number: 1, title: 'Ausbildungsvorbereitung', projects: ['Ausbildungslotsen', 'Sprungbrett', 'ÜSBZ', 'JobBrücke', 'Berufssprachkurs Pflege', 'Kompetenzagentur Jugend und Beruf', 'Frauen in Arbeit – FiA'] },
       { number: 2, title: 'Qualifizierungsprojekte zur Arbeitsmarktintegration, Fachkräftesicherung', projects: [] },
       { number: 3, title: 'Teilzeitausbildung für Menschen mit familiensorgenden Tätigkeiten', projects: ['"Neue Wege" für Alleinerziehende'] },
     ]);
