@@ -179,10 +179,10 @@ function validateWords(recorded: readonly RecordedValue[], context: OcrValuesCon
   if (!lexicon || minUnknownWordConfidence === undefined) return;
   for (const { evidence, words, value } of recorded) {
     if (issues.some((issue) => issue.path === evidence.path && issue.code === 'value.low_confidence')) continue;
-    const recorded = new Set(value.split(/\s+/).map(bareWord));
+    const recordedWords = new Set(value.split(/\s+/).map(bareWord));
     const doubts = words.flatMap((word) => {
       const bare = bareWord(word.text);
-      if (!bare || !recorded.has(bare)) return [];
+      if (!bare || !recordedWords.has(bare)) return [];
       const sure = percent(word.confidence);
       const doubt = acronymDoubt(bare, value);
       // Whether the lexicon knows it or not ("FA" may be an abbreviation of its own).
