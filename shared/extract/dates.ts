@@ -15,11 +15,14 @@ const MONTH_NAMES = Object.keys(MONTHS)
 /**
  * Matches one written date; groups: day, month (number) or monthName, year. OCR reads a period now and
  * then as a colon, comma or semicolon, or doubles it ("01.06:2014", "28:2,2021", "26..März", "07,.08.2012",
- * "18, Juni 2022", "25; August 2013"), reads a speck after the day as a dash ("26.-August 2019"), or loses
- * the period before a four-digit year ("04.082017").
+ * "18, Juni 2022", "25; August 2013"), reads a speck after the day as a dash ("26.-August 2019"), loses
+ * the period before a four-digit year ("04.082017"), or splits the year in two words ("02.06.201 1",
+ * "2. Oktober 201 7", "20.1.20 14"): a face whose "1" stands narrow in a digit's width leaves a gap
+ * beside it that tesseract takes for a space. A year is four digits, so "20" or "19" with one or two
+ * digits after a space is one year.
  */
 export const GERMAN_DATE = new RegExp(
-  String.raw`(?<day>\d{1,2})\s?[.,:;]{1,2}[-–]?\s?(?:(?<month>\d{1,2})(?:\s?[.,:;]{1,2}\s?|(?=(?:19|20)\d{2}(?!\d)))|(?<monthName>${MONTH_NAMES})\.?\s+)(?<year>\d{4}|\d{2})(?!\d)`,
+  String.raw`(?<day>\d{1,2})\s?[.,:;]{1,2}[-–]?\s?(?:(?<month>\d{1,2})(?:\s?[.,:;]{1,2}\s?|(?=(?:19|20)\d{2}(?!\d)))|(?<monthName>${MONTH_NAMES})\.?\s+)(?<year>\d{4}|(?:19|20)(?:\d \d| \d{2})|\d{2})(?!\d)`,
   'u',
 );
 
@@ -44,7 +47,8 @@ export function parseGermanDate(text: string): WrittenDate | undefined {
   const { day, month, monthName, year } = match.groups;
   const monthNumber = monthName ? MONTHS[monthName.toLowerCase()] : Number(month);
   if (!monthNumber || !day || !year) return undefined;
-  const fullYear = year.length === 2 ? 2000 + Number(year) : Number(year);
+  const digits = year.replace(/ /g, '');
+  const fullYear = digits.length === 2 ? 2000 + Number(digits) : Number(digits);
   return { day: Number(day), month: monthNumber, year: fullYear, text: match[0] };
 }
 

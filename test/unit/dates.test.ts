@@ -22,6 +22,9 @@ describe('German dates', () => {
     ['07,.08:2012', '2012-08-07'],
     ['26..März 2023', '2023-03-26'],
     ['25; August 2013', '2013-08-25'],
+    ['02.06.201 1', '2011-06-02'],
+    ['2. Oktober 201 7', '2017-10-02'],
+    ['20.1.20 14', '2014-01-20'],
   ])('reads %s as %s', (written, iso) => {
     const date = parseGermanDate(written);
     expect(date).toBeDefined();
