@@ -338,8 +338,9 @@ function readsAsPersonName(line: string): boolean {
 /**
  * Reads every signature block from `fromLine` on; parties are assigned by office, then by order. What
  * OCR read from a scribble or stamp (see `isNoiseLine`) is no line of a block, unless it reads as a
- * person's name (`readsAsPersonName`): that is the signatory's, however unsure OCR was of it, and its
- * value goes to review by its words' confidence.
+ * person's name (`readsAsPersonName`) or an office (`readOffice`): that is the signatory's, however
+ * unsure OCR was of it ("Oberhirgermeister" at 55 %), and its value goes to review by its words'
+ * confidence.
  */
 export function extractSignatures(allLines: readonly string[], fromLine = 0, geometry: readonly (LineGeometry | undefined)[] = []): SignatureBlock[] {
   const { lines, original } = rejoinWrappedDates(allLines);
@@ -365,7 +366,7 @@ export function extractSignatures(allLines: readonly string[], fromLine = 0, geo
     let next = index + 1;
     for (; next < lines.length && next <= index + BLOCK_BODY_LINES; next++) {
       const row = lines[next] ?? '';
-      if (isNoiseLine(row, geometry[next]) && !readsAsPersonName(row)) continue;
+      if (isNoiseLine(row, geometry[next]) && !readsAsPersonName(row) && !isOffice(row)) continue;
       // Cells without a word of three letters are specks and scribbles, not text.
       let rowCells = row.split(CELL_SEPARATOR).flatMap((cell) => cell.split(/ {3,}/)).filter((cell) => /\p{L}{3}/u.test(cell));
       if (starts.length === 2 && rowCells.length !== 2) rowCells = rowCells.flatMap((cell) => splitSideBySide(cell) ?? [cell]);

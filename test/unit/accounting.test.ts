@@ -273,6 +273,13 @@ describe('structural checks', () => {
     expect(extractAgreement(scribbled, geometry).agreement.signatures?.[1]).toEqual({ party: 'recipient', place: 'Hofheim', date: '2025-08-18', title: 'Kreisbeigeordneter' });
   });
 
+  it('keeps a signatory\'s office that OCR read as unsure as a scribble, spelt as the office it is', () => {
+    const lines = seedLines().map((line) => (line === 'Kreisbeigeordneter' ? 'Kreisbeigeordncter' : line));
+    const geometry = lines.map((line) => ocrLine(line, line === 'Kreisbeigeordncter' ? 0.45 : 0.93));
+    expect(isNoiseLine('Kreisbeigeordncter', geometry[lines.indexOf('Kreisbeigeordncter')])).toBe(true);
+    expect(extractAgreement(lines, geometry).agreement.signatures?.[1]).toEqual({ party: 'recipient', place: 'Hofheim', date: '2025-08-18', name: 'Johannes Baron', title: 'Kreisbeigeordneter' });
+  });
+
   it('flags a measure whose title is none of the measure types the programme lists in § 1, where it lists them', () => {
     expect(validate(seedLines()).issues).toEqual([]);
     const lines = seedLines().map((line) => line.replace('3. Qualifizierungsprojekte zur Arbeitsmarktintegration, Fachkräftesicherung', '3. Hausaufgabenhilfe Grundschule'));
