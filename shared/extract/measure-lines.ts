@@ -16,11 +16,16 @@ const BULLET_GLYPHS = String.raw`[-–—‐•▪■□●◦○·∙*+»«>°�
 export const GLYPH_BULLET_LINE = new RegExp(String.raw`^${BULLET_GLYPHS}\s+\S`, 'u');
 /** A bullet glyph read as a word of its own. */
 export const BULLET_GLYPH = new RegExp(String.raw`^${BULLET_GLYPHS}$`, 'u');
+/** A mark OCR reads beside a bullet it took for a letter ("o-", "e,", "°o°"), in the glyph's and the letters' readings alike. */
+const BULLET_MARK = String.raw`[-.,;:_!*'‘’°]`;
 /**
  * Bullets as typed, as Symbol/Wingdings fonts encode them, and as OCR misreads them ("o-", "x",
  * "oBerufs…", and a round bullet read as marks and a letter: "°o EASY", "o° Kompetenzagentur", "°o° Frauen …").
  */
-export const BULLET_LINE = new RegExp(String.raw`^(?:${BULLET_GLYPHS}(?:\s?[oe][-.,;:_!*'‘’°]?(?=\s+\p{Lu}))?|[oesacvx]{1,2}[-.,;:_!*'‘’°]?(?=\s+[.,'‘’‚]?\p{Lu})|[oe](?=\p{Lu}\p{Ll}))\s*(?<text>\S.*)$`, 'u');
+export const BULLET_LINE = new RegExp(
+  String.raw`^(?:${BULLET_GLYPHS}(?:\s?[oe]${BULLET_MARK}?(?=\s+\p{Lu}))?|[oesacvx]{1,2}${BULLET_MARK}?(?=\s+[.,'‘’‚]?\p{Lu})|[oe](?=\p{Lu}\p{Ll}))\s*(?<text>\S.*)$`,
+  'u',
+);
 export const LIST_INTRO = /folgende\s+(?:Projekte|Maßnahmen|Angebote)|Maßnahmenart(?:en)?\s*:?\s*$|in\s+den\s+(?:jeweiligen[.,]?\s+)?Maßnahmenarten/i;
 export const SECTION_HEADING = /^(?:§|S|\$|8|&)\s?\d{1,2}\s*$|^(?:Artikel|Art\.)\s*\d+/;
 /** Sentence openings of the paragraph that follows the list; a list item does not start like this. */
