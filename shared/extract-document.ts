@@ -15,6 +15,7 @@ import { acronymReadingsSpelledOut } from './extract/acronym-readings.js';
 import { type DocumentIdentity, documentIdOf, rejectedRecord } from './extract/rejected.js';
 import { announcedPageCount, contentLineIndexes, type LinePlace, normalizeCharacters, tidyLine } from './extract/normalize.js';
 import { repairDigits, repairOcrLine } from './extract/ocr-repairs.js';
+import type { KnownNames } from './validate/known-names.js';
 
 /**
  * From PDF bytes to a validated record: preflight, text layer, OCR for scanned pages, field extraction,
@@ -36,6 +37,11 @@ export interface ExtractionDependencies {
    * lexicon (shared/extract/german-lexicon.ts); a reader process asks its owner.
    */
   lexicon?: WordLookup;
+  /**
+   * Names of projects and signatories that records known to be right hold; a value OCR read a letter or
+   * two off one of them goes to review (shared/validate/known-names.ts). The store keeps them.
+   */
+  knownNames?: KnownNames;
   now?: () => Date;
   /** The document's id, when the caller has hashed its bytes already; otherwise they are hashed here. */
   documentId?: string;
@@ -304,7 +310,7 @@ async function buildRecord(
   pages: readonly PageReading[],
   unreadPages: number[],
   pageCount: number,
-  { config, now, lexicon: lookup }: Pick<ExtractionDependencies, 'config' | 'now' | 'lexicon'>,
+  { config, now, lexicon: lookup, knownNames }: Pick<ExtractionDependencies, 'config' | 'now' | 'lexicon' | 'knownNames'>,
 ): Promise<Extraction> {
   const tidied = pages.map((page) => page.lines.map((line) => cleanLine(line, page.source !== 'pdf-text', pageCount)));
   // A page's end is not a paragraph's: blank lines OCR leaves at the bottom of a page would end a list
@@ -357,6 +363,7 @@ async function buildRecord(
     minFaintPrintWordConfidence: config.minFaintPrintWordConfidence,
     ...(lexicon ? { lexicon, minUnknownWordConfidence: config.minUnknownWordConfidence } : {}),
     misread,
+    knownNames,
     emptyPages,
     unreadLines: unreadLinesAboveSignatures(pages, evidence),
     pageCount,

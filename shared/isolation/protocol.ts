@@ -3,6 +3,7 @@ import type { Extraction, OcrPlan } from '../extract-document.js';
 import type { OcrPage } from '../ocr/engine.js';
 import type { PageRaster } from '../pdf/document.js';
 import type { Rejection } from '../pdf/preflight.js';
+import type { KnownNames } from '../validate/known-names.js';
 
 /**
  * The messages between the process that owns a run (the CLI, a Lambda function, the bench) and a reader
@@ -29,6 +30,8 @@ export type ReaderTask =
       ocr: boolean;
       /** Pages an asynchronous OCR service already read, by page number. */
       ocrReadings?: ReadonlyMap<number, OcrPage>;
+      /** Names of projects and signatories known right (`ExtractionDependencies.knownNames`). */
+      knownNames?: KnownNames;
       /** The time the record is judged at (ISO), when not the reader's own clock. */
       now?: string;
       /** The document's id, when the owner has hashed its bytes already. */

@@ -54,10 +54,11 @@ export class ReaderPool {
 
   /**
    * Extracts a record from the document; a document that breaks a limit yields its rejected record. The
-   * words of values OCR read are looked up in `lexicon`, by default this process's German lexicon.
+   * words of values OCR read are looked up in `lexicon`, by default this process's German lexicon; the
+   * names known right (`knownNames`) go to the reader with the document.
    */
-  async extract(bytes: Uint8Array, fileName: string, { config, ocr, ocrReadings, lexicon = germanWords, now, documentId }: ExtractOptions): Promise<Extraction> {
-    const task: ReaderTask = { kind: 'extract', bytes: ownBytes(bytes), fileName, config, ocr: ocr !== undefined, ocrReadings, now: now?.().toISOString(), documentId };
+  async extract(bytes: Uint8Array, fileName: string, { config, ocr, ocrReadings, lexicon = germanWords, knownNames, now, documentId }: ExtractOptions): Promise<Extraction> {
+    const task: ReaderTask = { kind: 'extract', bytes: ownBytes(bytes), fileName, config, ocr: ocr !== undefined, ocrReadings, knownNames, now: now?.().toISOString(), documentId };
     try {
       const result = await this.run(
         task,

@@ -85,6 +85,7 @@ async function run(task: ReaderTask): Promise<TaskResult> {
         ocr: task.ocr ? ownersOcr : undefined,
         ocrReadings: task.ocrReadings,
         lexicon: ownersLexicon,
+        knownNames: task.knownNames,
         now: now ? () => new Date(now) : undefined,
         documentId: task.documentId,
         onPage,

@@ -5,6 +5,7 @@ import { listedEntryButForDots, readAsListedValue, readAsMonthOf } from '../extr
 import type { MisreadWord } from '../extract/misread-words.js';
 import { textAt } from '../schema/paths.js';
 import type { Agreement, RecordIssue } from '../schema/record.js';
+import { type KnownNames, nearKnownName } from './known-names.js';
 
 /**
  * The checks of values OCR read, word by word: their confidence, the words the lexicon does not know or
@@ -30,6 +31,8 @@ export interface OcrValuesContext {
   minUnknownWordConfidence?: number;
   /** The words OCR misread into non-words that the extraction took for the German word they stand for. */
   misread?: readonly MisreadWord[];
+  /** Names of projects and signatories that records known to be right hold (`KnownNames`). */
+  knownNames?: KnownNames;
 }
 
 type AddIssue = (path: string, code: string, message: string) => void;
@@ -211,6 +214,19 @@ function validateLostDots(recorded: readonly RecordedValue[], add: AddIssue): vo
 }
 
 /**
+ * A value OCR read a letter or two off a name that records known to be right hold, and not that name
+ * (`nearKnownName`: "Sprungbreit" for the project "Sprungbrett", read sure of every letter): likely the
+ * name misread. It is not respelled: a new project may be named near an old one, and the scan says which.
+ */
+function validateNearKnownNames(recorded: readonly RecordedValue[], knownNames: KnownNames | undefined, add: AddIssue): void {
+  if (!knownNames) return;
+  for (const { evidence, value } of recorded) {
+    const name = nearKnownName(evidence.path, value, knownNames);
+    if (name) add(evidence.path, 'value.near_known_name', `"${value}" on page ${evidence.page} was read by OCR, a letter or two off "${name}", which records known to be right hold; check it against the scan.`);
+  }
+}
+
+/**
  * The checks of the values OCR read, in the order their issues are listed; the values of closed lists
  * read unmistakably (`listedValuesRead`) are found once for the confidence and the misread words, and
  * the values the record holds (`recordedOcrValues`) once for the checks of their words and text.
@@ -224,4 +240,5 @@ export function validateOcrValues(agreement: Partial<Agreement>, context: OcrVal
   validateQuotes(recorded, add);
   validateContractions(recorded, add);
   validateLostDots(recorded, add);
+  validateNearKnownNames(recorded, context.knownNames, add);
 }

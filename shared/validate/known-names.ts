@@ -1,0 +1,106 @@
+import { distance } from 'fastest-levenshtein';
+import { valuePaths, textAt } from '../schema/paths.js';
+import type { AgreementRecord } from '../schema/record.js';
+
+/**
+ * Names of projects and of signatories that records known to be right hold: printed in a text layer of a
+ * `valid` record, or confirmed by a person in review. Counties fund the same projects year after year
+ * and the same people sign them, so a value OCR read a letter or two off such a name, and not that name,
+ * is likely the name misread ("Sprungbreit" for "Sprungbrett", the serif "tt" read "it", sure of every
+ * letter): no confidence and no lexicon marks it, since German builds "Sprungbreit" as a compound too.
+ * The names are open lists that grow with the archive (the store keeps them), unlike the closed lists
+ * the project knows as data (shared/extract/listed-values.ts).
+ */
+
+/** The fields whose values recur from agreement to agreement. */
+export const KNOWN_NAME_FIELDS = ['project', 'signatory'] as const;
+export type KnownNameField = (typeof KNOWN_NAME_FIELDS)[number];
+
+/** The names known right, by field. */
+export type KnownNames = Readonly<Partial<Record<KnownNameField, readonly string[]>>>;
+
+export interface KnownName {
+  field: KnownNameField;
+  name: string;
+}
+
+const FIELD_PATHS: Readonly<Record<KnownNameField, RegExp>> = {
+  project: /^agreement\.measures\[\d+\]\.projects\[\d+\]$/,
+  signatory: /^agreement\.signatures\[\d+\]\.name$/,
+};
+
+/** The field of the value at a path, where it is one whose names recur. */
+export function knownNameFieldAt(path: string): KnownNameField | undefined {
+  return KNOWN_NAME_FIELDS.find((field) => FIELD_PATHS[field].test(path));
+}
+
+/**
+ * The names a record vouches for: those a text layer printed, in a `valid` record; every one it holds,
+ * once a person confirmed the record. A value OCR read is never vouched for by the extractor alone, so
+ * that a misreading recorded `valid` cannot make itself known.
+ */
+export function namesVouchedFor(record: AgreementRecord, { confirmedByPerson }: { confirmedByPerson: boolean }): KnownName[] {
+  if (record.status !== 'valid') return [];
+  const printed = new Set((record.evidence ?? []).filter((evidence) => evidence.source === 'pdf-text').map((evidence) => evidence.path));
+  const names = valuePaths(record.agreement).flatMap((path) => {
+    const field = knownNameFieldAt(path);
+    const name = textAt(record.agreement, path)?.trim();
+    return field && name && (confirmedByPerson || printed.has(path)) ? [{ field, name }] : [];
+  });
+  return names.filter((name, index) => names.findIndex((other) => other.field === name.field && other.name === name.name) === index);
+}
+
+/** The names, by field, each once and sorted. */
+export function knownNamesOf(names: readonly KnownName[]): KnownNames {
+  return Object.fromEntries(
+    KNOWN_NAME_FIELDS.flatMap((field) => {
+      const held = [...new Set(names.filter((name) => name.field === field).map((name) => name.name))].sort();
+      return held.length > 0 ? [[field, held]] : [];
+    }),
+  );
+}
+
+/** Letters and figures alone, in small letters, umlauts kept: a misreading changes letters, not spacing or dashes. */
+const lettersOf = (text: string) => text.toLocaleLowerCase('de').replace(/ß/gu, 'ss').replace(/[^\p{L}\d]/gu, '');
+
+/** The words of a name, each as its letters alone (`lettersOf`). */
+const wordsOf = (text: string) => text.split(/\s+/u).map(lettersOf).filter(Boolean);
+
+/**
+ * How many letters a value may be off a known name and still be taken for its misreading: one from five
+ * letters on, two from twelve. A shorter name is too near too many others for a letter to say anything.
+ */
+function lettersOffAllowed(length: number): number {
+  if (length >= 12) return 2;
+  return length >= 5 ? 1 : 0;
+}
+
+/**
+ * How many letters the words of a value are off those of a name, word by word; none where they are not
+ * as many words. A misreading changes letters within words: a value with a word more or less is another
+ * way of writing the name ("Dr. Katrin Schmitt" for "Katrin Schmitt"), or another name.
+ */
+function lettersOff(value: readonly string[], name: readonly string[]): number | undefined {
+  if (value.length !== name.length) return undefined;
+  return value.reduce((sum, word, index) => sum + distance(word, name[index] ?? ''), 0);
+}
+
+/**
+ * The known name of the value's field that the value is a letter or two off, and not itself: what it was
+ * likely read for. A value whose letters are those of a known name is that name, however it is spaced.
+ */
+export function nearKnownName(path: string, value: string, known: KnownNames): string | undefined {
+  const field = knownNameFieldAt(path);
+  const names = field ? known[field] : undefined;
+  if (!names?.length) return undefined;
+  const letters = lettersOf(value);
+  if (!letters || names.some((name) => lettersOf(name) === letters)) return undefined;
+  const words = wordsOf(value);
+  let nearest: { name: string; off: number } | undefined;
+  for (const name of names) {
+    const off = lettersOff(words, wordsOf(name));
+    const allowed = lettersOffAllowed(Math.min(letters.length, lettersOf(name).length));
+    if (off !== undefined && off <= allowed && (!nearest || off < nearest.off)) nearest = { name, off };
+  }
+  return nearest?.name;
+}
