@@ -111,6 +111,15 @@ export class PipelineStack extends Stack {
           partitionKey: { name: 'batchId', type: dynamodb.AttributeType.STRING },
           sortKey: { name: 'documentId', type: dynamodb.AttributeType.STRING },
         },
+        // Sparse: only records that vouch for names of projects and signatories are in it, with those
+        // names alone; the functions read the names known right from it before they judge a scan.
+        {
+          indexName: 'byVouchedNames',
+          partitionKey: { name: 'vouches', type: dynamodb.AttributeType.STRING },
+          sortKey: { name: 'documentId', type: dynamodb.AttributeType.STRING },
+          projectionType: dynamodb.ProjectionType.INCLUDE,
+          nonKeyAttributes: ['vouchedNames'],
+        },
       ],
     });
 

@@ -58,7 +58,7 @@ async function ingestOnce(key: string, dependencies: PipelineDependencies): Prom
     }
     extraction = plan.extraction;
   } else {
-    extraction = await dependencies.reader.extract(bytes, baseName(key), { ...read, ocr: dependencies.ocr });
+    extraction = await dependencies.reader.extract(bytes, baseName(key), { ...read, ocr: dependencies.ocr, knownNames: await records.knownNames() });
   }
   const requested = await storeRecord(extraction, key, dependencies, { now, expectedVersion: known?.version ?? 0, batchId });
   if (replacesFailure) await reportAgain(documentId, new Set(requested ? [requested] : []), dependencies);

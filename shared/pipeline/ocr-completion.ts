@@ -60,7 +60,13 @@ async function completeOcrOnce(completion: OcrCompletion, dependencies: Pipeline
       readings.clear();
     }
   }
-  const extracted = await dependencies.reader.extract(bytes, baseName(job.key), { documentId: completion.documentId, config, ocrReadings: readings, now: dependencies.now });
+  const extracted = await dependencies.reader.extract(bytes, baseName(job.key), {
+    documentId: completion.documentId,
+    config,
+    ocrReadings: readings,
+    knownNames: await records.knownNames(),
+    now: dependencies.now,
+  });
   const record = failure ? withOcrFailure(extracted.record, failure) : extracted.record;
   await saveExtraction({ record, text: extracted.text }, job.key, dependencies, { now, expectedVersion: stored.version, batchId: stored.batchId, textractPages: job.pages.length });
   // The same bytes may have arrived under other keys, in other batches, while the job was running.

@@ -40,11 +40,11 @@ async function extractAsDeployed(
   bytes: Uint8Array,
   stored: StoredDocument,
   fileName: string,
-  { config, ocr, asyncOcr, reader }: Pick<PipelineDependencies, 'config' | 'ocr' | 'asyncOcr' | 'reader'>,
+  { config, ocr, asyncOcr, reader, records }: Pick<PipelineDependencies, 'config' | 'ocr' | 'asyncOcr' | 'reader' | 'records'>,
   { now, dryRun }: { now: Date; dryRun: boolean },
 ): Promise<(Extraction & { textractPages?: number }) | { unreadPages: number }> {
   const read = { documentId: stored.documentId, config, now: () => now };
-  if (!asyncOcr) return reader.extract(bytes, fileName, { ...read, ocr });
+  if (!asyncOcr) return reader.extract(bytes, fileName, { ...read, ocr, knownNames: await records.knownNames() });
   const plan = await reader.extractOrPlanOcr(bytes, fileName, read);
   if (plan.kind === 'read') return plan.extraction;
   // A job is paid for, and takes minutes: a dry run shows what it can without one.
@@ -72,7 +72,7 @@ async function extractAsDeployed(
       readings.clear();
     }
   }
-  const extraction = await reader.extract(bytes, fileName, { ...read, ocrReadings: readings });
+  const extraction = await reader.extract(bytes, fileName, { ...read, ocrReadings: readings, knownNames: await records.knownNames() });
   return { ...extraction, record: failure ? withOcrFailure(extraction.record, failure) : extraction.record, textractPages: plan.pages.length };
 }
 
@@ -85,7 +85,11 @@ export async function reprocessDocument(
   const base = { documentId: stored.documentId, fileName };
   if (!stored.record) return { ...base, kind: 'kept', reason: 'its scanned pages are still being read' };
   const decided = stored.audit.at(-1);
-  if (decided) return { ...base, kind: 'kept', reason: `${decided.action === 'accept' ? 'accepted' : 'rejected'} in review by ${decided.by} on ${decided.at}` };
+  if (decided) {
+    // A decision stored before records vouched for names vouches for them now.
+    if (!options.dryRun) await dependencies.records.vouchForDecision(stored);
+    return { ...base, kind: 'kept', reason: `${decided.action === 'accept' ? 'accepted' : 'rejected'} in review by ${decided.by} on ${decided.at}` };
+  }
 
   const source = await openOriginal(stored, dependencies);
   if (!source) return { ...base, kind: 'failed', reason: `the PDF is no longer in the bucket under ${stored.keys.join(', ')}` };

@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '../review/corrections.js';
 import type { AgreementRecord } from '../schema/record.js';
+import { KNOWN_NAME_FIELDS, type KnownName, type KnownNames, knownNamesOf, namesVouchedFor } from '../validate/known-names.js';
 
 /**
  * The records table: one item per document (by sha256), holding the record in the contract's shape and
@@ -22,6 +23,11 @@ import type { AgreementRecord } from '../schema/record.js';
  * version it read and fails with a `VersionConflictError` when another writer came first (two reviewers,
  * a reviewer and `reprocess`, two deliveries of the same bytes), so that nothing is overwritten unseen.
  * Items stored before versions existed count as version 0.
+ *
+ * An item whose record vouches for names of projects and signatories (`namesVouchedFor`: printed in the
+ * text layer of a `valid` record, or confirmed by a person) holds them, and is in the sparse index
+ * `byVouchedNames`, which projects them alone: the names known right are read from it at a few hundred
+ * bytes per record, and stay what the records say as records are corrected or read again.
  */
 
 export interface OcrJob {
@@ -142,6 +148,29 @@ export class RecordsTable {
     });
   }
 
+  /** The names the stored records vouch for, by field, each once. */
+  async knownNames(): Promise<KnownNames> {
+    const found: KnownName[] = [];
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        IndexName: VOUCHED_NAMES_INDEX,
+        KeyConditionExpression: '#vouches = :vouches',
+        ProjectionExpression: '#vouchedNames',
+        ExpressionAttributeNames: { '#vouches': 'vouches', '#vouchedNames': 'vouchedNames' },
+        ExpressionAttributeValues: { ':vouches': VOUCHES_NAMES },
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        const names = (item.vouchedNames ?? {}) as KnownNames;
+        found.push(...KNOWN_NAME_FIELDS.flatMap((field) => (names[field] ?? []).map((name) => ({ field, name }))));
+      }
+    }
+    return knownNamesOf(found);
+  }
+
   /** Every stored document, page by page. */
   async *scan(): AsyncGenerator<StoredDocument> {
     for await (const page of paginateScan({ client: this.client }, { TableName: this.tableName })) yield* (page.Items ?? []).map(toStored);
@@ -155,11 +184,12 @@ export class RecordsTable {
 
   /** Writes the record and adds `key` to the keys it was seen under, over the version read. */
   async put(record: AgreementRecord, { key, now, extractorVersion, batchId, expectedVersion, textractPages, keepOcrJob }: RecordWrite): Promise<void> {
+    const vouched = vouchedAttributes(record, false);
     await this.update(
       record.documentId,
       key,
-      { ...indexedAttributes(record, now), extractorVersion, textractPages: textractPages ?? 0, ...(batchId ? { batchId } : {}) },
-      keepOcrJob ? [] : ['ocrJob'],
+      { ...indexedAttributes(record, now), ...vouched.set, extractorVersion, textractPages: textractPages ?? 0, ...(batchId ? { batchId } : {}) },
+      [...vouched.remove, ...(keepOcrJob ? [] : ['ocrJob'])],
       expectedVersion,
     );
   }
@@ -194,28 +224,49 @@ export class RecordsTable {
    * is kept as `original` the first time. Fails unless the document has a record at the version read.
    */
   async putReviewed(record: AgreementRecord, original: AgreementRecord, entry: AuditEntry, now: Date, expectedVersion: number): Promise<void> {
-    const set = indexedAttributes(record, now);
-    const names: Record<string, string> = { '#original': 'original', '#audit': 'audit', '#record': 'record' };
-    const values: Record<string, unknown> = { ':original': original, ':none': [], ':entry': [entry] };
-    const assignments = ['#original = if_not_exists(#original, :original)', '#audit = list_append(if_not_exists(#audit, :none), :entry)'];
-    for (const [attribute, value] of Object.entries(set)) {
-      names[`#${attribute}`] = attribute;
-      values[`:${attribute}`] = value;
-      assignments.push(`#${attribute} = :${attribute}`);
-    }
+    const vouched = vouchedAttributes(record, true);
+    const changes = updateClauses({ ...indexedAttributes(record, now), ...vouched.set }, vouched.remove);
     const version = versionGuard(expectedVersion);
+    const assignments = ['#original = if_not_exists(#original, :original)', '#audit = list_append(if_not_exists(#audit, :none), :entry)', ...changes.assignments, version.assignment];
     await this.send(
       record.documentId,
       expectedVersion,
       new UpdateCommand({
         TableName: this.tableName,
         Key: { documentId: record.documentId },
-        UpdateExpression: `SET ${[...assignments, version.assignment].join(', ')}`,
+        UpdateExpression: updateExpression(assignments, changes.removals),
         ConditionExpression: `attribute_exists(#record) AND ${version.condition}`,
-        ExpressionAttributeNames: { ...names, ...version.names },
-        ExpressionAttributeValues: { ...values, ...version.values },
+        ExpressionAttributeNames: { '#original': 'original', '#audit': 'audit', '#record': 'record', ...changes.names, ...version.names },
+        ExpressionAttributeValues: { ':original': original, ':none': [], ':entry': [entry], ...changes.values, ...version.values },
       }),
     );
+  }
+
+  /**
+   * Writes the names the record a person decided on vouches for (`namesVouchedFor`), for a decision
+   * stored before records vouched for names. They follow from the record, so the version stays as it
+   * is; where another writer came first, its own write said what the record vouches for, and nothing is
+   * written here.
+   */
+  async vouchForDecision({ documentId, record, version }: StoredDocument): Promise<void> {
+    if (!record) return;
+    const vouched = vouchedAttributes(record, true);
+    const changes = updateClauses(vouched.set, vouched.remove);
+    const values = { ...changes.values, ...(version > 0 ? { ':version': version } : {}) };
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { documentId },
+          UpdateExpression: updateExpression(changes.assignments, changes.removals),
+          ConditionExpression: version > 0 ? '#version = :version' : 'attribute_not_exists(#version)',
+          ExpressionAttributeNames: { '#version': 'version', ...changes.names },
+          ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   /** Records that an OCR job is reading the document; the record follows when the job completes. */
@@ -239,36 +290,44 @@ export class RecordsTable {
 
   /** Sets and removes attributes and adds `key`; with `expectedVersion`, only over that version, and counts it up. */
   private async update(id: string, key: string, set: Record<string, unknown>, remove: string[], expectedVersion?: number): Promise<void> {
-    const names: Record<string, string> = { '#keys': 'keys' };
-    const values: Record<string, unknown> = { ':key': new Set([key]) };
-    const assignments = Object.entries(set).map(([attribute, value]) => {
-      names[`#${attribute}`] = attribute;
-      values[`:${attribute}`] = value;
-      // The first batch a document arrives in keeps it; a re-upload in a later batch only adds its key.
-      return attribute === 'batchId' ? '#batchId = if_not_exists(#batchId, :batchId)' : `#${attribute} = :${attribute}`;
-    });
-    for (const attribute of remove) names[`#${attribute}`] = attribute;
+    // The first batch a document arrives in keeps it; a re-upload in a later batch only adds its key.
+    const changes = updateClauses(set, remove, (attribute) => (attribute === 'batchId' ? '#batchId = if_not_exists(#batchId, :batchId)' : undefined));
     const version = expectedVersion === undefined ? undefined : versionGuard(expectedVersion);
-    if (version) assignments.push(version.assignment);
+    const assignments = version ? [...changes.assignments, version.assignment] : changes.assignments;
     await this.send(
       id,
       expectedVersion ?? 0,
       new UpdateCommand({
         TableName: this.tableName,
         Key: { documentId: id },
-        UpdateExpression: [
-          assignments.length > 0 ? `SET ${assignments.join(', ')}` : '',
-          remove.length > 0 ? `REMOVE ${remove.map((attribute) => `#${attribute}`).join(', ')}` : '',
-          'ADD #keys :key',
-        ]
-          .filter(Boolean)
-          .join(' '),
+        UpdateExpression: updateExpression(assignments, changes.removals, 'ADD #keys :key'),
         ...(version ? { ConditionExpression: version.condition } : {}),
-        ExpressionAttributeNames: { ...names, ...version?.names },
-        ExpressionAttributeValues: { ...values, ...version?.values },
+        ExpressionAttributeNames: { '#keys': 'keys', ...changes.names, ...version?.names },
+        ExpressionAttributeValues: { ':key': new Set([key]), ...changes.values, ...version?.values },
       }),
     );
   }
+}
+
+/**
+ * The assignments that set attributes and the names of those removed, in DynamoDB's syntax, with the
+ * names and values they use; `assign` may write an attribute's assignment its own way.
+ */
+function updateClauses(set: Record<string, unknown>, remove: readonly string[], assign?: (attribute: string) => string | undefined) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const assignments = Object.entries(set).map(([attribute, value]) => {
+    names[`#${attribute}`] = attribute;
+    values[`:${attribute}`] = value;
+    return assign?.(attribute) ?? `#${attribute} = :${attribute}`;
+  });
+  for (const attribute of remove) names[`#${attribute}`] = attribute;
+  return { assignments, removals: remove.map((attribute) => `#${attribute}`), names, values };
+}
+
+/** "SET …, … REMOVE …" and any clauses after them, leaving out an empty one. */
+function updateExpression(assignments: readonly string[], removals: readonly string[], ...after: string[]): string {
+  return [assignments.length > 0 ? `SET ${assignments.join(', ')}` : '', removals.length > 0 ? `REMOVE ${removals.join(', ')}` : '', ...after].filter(Boolean).join(' ');
 }
 
 /**
@@ -282,6 +341,21 @@ function versionGuard(expectedVersion: number) {
     names: { '#version': 'version' },
     values: { ':nextVersion': expectedVersion + 1, ...(expectedVersion === 0 ? {} : { ':expectedVersion': expectedVersion }) },
   };
+}
+
+/** The sparse index of the records that vouch for names, and the one value its key takes. */
+const VOUCHED_NAMES_INDEX = 'byVouchedNames';
+const VOUCHES_NAMES = 'names';
+
+/**
+ * The names the record vouches for (`namesVouchedFor`) and the key that puts its item in
+ * `byVouchedNames`; a record that vouches for none has both removed, so that a record corrected or
+ * read again no longer vouches for what it held before.
+ */
+function vouchedAttributes(record: AgreementRecord, confirmedByPerson: boolean): { set: Record<string, unknown>; remove: string[] } {
+  const names = namesVouchedFor(record, { confirmedByPerson });
+  if (names.length === 0) return { set: {}, remove: ['vouches', 'vouchedNames'] };
+  return { set: { vouches: VOUCHES_NAMES, vouchedNames: knownNamesOf(names) }, remove: [] };
 }
 
 /** The record and the attributes the table's indexes are built on. */

@@ -199,6 +199,12 @@ describe('pipeline stack', () => {
         Match.objectLike({ IndexName: 'byRecipientYear', KeySchema: [{ AttributeName: 'recipient', KeyType: 'HASH' }, { AttributeName: 'budgetYear', KeyType: 'RANGE' }] }),
         Match.objectLike({ IndexName: 'byStatus', KeySchema: [{ AttributeName: 'status', KeyType: 'HASH' }, { AttributeName: 'updatedAt', KeyType: 'RANGE' }] }),
         Match.objectLike({ IndexName: 'byBatch', KeySchema: [{ AttributeName: 'batchId', KeyType: 'HASH' }, { AttributeName: 'documentId', KeyType: 'RANGE' }] }),
+        // Sparse, holding the names of projects and signatories the records vouch for and nothing else.
+        Match.objectLike({
+          IndexName: 'byVouchedNames',
+          KeySchema: [{ AttributeName: 'vouches', KeyType: 'HASH' }, { AttributeName: 'documentId', KeyType: 'RANGE' }],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['vouchedNames'] },
+        }),
       ],
     });
   });

@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { PDFDocument } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +32,7 @@ import { dropNotifications, extractWithStandInText, jobsOf, standInStats } from 
 let pipeline: DeployedPipeline;
 let s3: S3Client;
 let records: RecordsTable;
+let documentClient: DynamoDBDocumentClient;
 let batches: BatchesTable;
 const config = extractionConfigSchema.parse({});
 const fixtures = loadFixtures();
@@ -103,6 +104,7 @@ beforeAll(async () => {
   pipeline = await deployPipeline();
   s3 = new S3Client({ forcePathStyle: true });
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+  documentClient = client;
   records = new RecordsTable(client, pipeline.recordsTable);
   batches = new BatchesTable(client, pipeline.batchesTable, pipeline.batchMembersTable);
   await failOneBatch(new SQSClient({ useQueueUrlAsEndpoint: false }));
@@ -141,7 +143,8 @@ describe('the default configuration, deployed', () => {
       const documentId = documentIdOf(bytes);
       const { record } = await waitFor(`the record of ${name}`, stored(documentId), 600_000);
       if (kinds.unreadableByTextract.includes(name)) continue;
-      const local = (await extractWithStandInText(bytes, name, documentId, config)).record;
+      // The names the stored records vouch for, as the pipeline judged the scans by them.
+      const local = (await extractWithStandInText(bytes, name, documentId, config, await records.knownNames())).record;
       expect(record.documentId).toBe(documentId);
       expect(record.fileName).toBe(name);
       expect(record.status, name).toBe(local.status);
@@ -250,13 +253,26 @@ describe('the default configuration, deployed', () => {
       await runOcrSweep(pipeline);
       return stored(documentId)();
     }, 180_000);
-    const local = (await extractWithStandInText(bytes, name, documentId, config)).record;
+    const local = (await extractWithStandInText(bytes, name, documentId, config, await records.knownNames())).record;
     expect(record.status).toBe(local.status);
     expect(record.agreement).toEqual(local.agreement);
     expect(record.issues).toEqual(local.issues);
     // One job, read once: the sweep collected it, and started none.
     expect((await jobsOf(documentId)).map((candidate) => candidate.jobId)).toEqual([job!.jobId]);
   }, 600_000);
+
+  it('vouches for the names a digital agreement prints, in the index the functions read them from, and for none of a scan', async () => {
+    const seedId = documentIdOf(uploads.get('zielvereinbarung-2025-main-taunus-kreis.pdf')!);
+    const scanId = documentIdOf(uploads.get('scan-2019-stadt-kassel.pdf')!);
+    for (const documentId of [seedId, scanId]) await waitFor(`the record of ${documentId}`, stored(documentId), 600_000);
+    const known = await records.knownNames();
+    expect(known.project).toEqual(expect.arrayContaining(['ÜSBZ', 'EASY – Entwicklung Ausbildung Soziale Teilhabe You', 'Zukunftskompass']));
+    expect(known.signatory).toEqual(expect.arrayContaining(['Heike Hofmann', 'Johannes Baron']));
+    const item = async (documentId: string) => (await documentClient.send(new GetCommand({ TableName: pipeline.recordsTable, Key: { documentId } }))).Item;
+    expect((await item(seedId))?.vouchedNames).toEqual({ project: ['EASY – Entwicklung Ausbildung Soziale Teilhabe You', 'Zukunftskompass', 'ÜSBZ'], signatory: ['Heike Hofmann', 'Johannes Baron'] });
+    // Its values were read by Textract: the extractor alone vouches for none of them.
+    expect(await item(scanId)).not.toHaveProperty('vouchedNames');
+  });
 
   it('writes the same record as JSON under records/<sha256>.json', async () => {
     for (const bytes of uploads.values()) {

@@ -1,4 +1,6 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractionConfigSchema } from '../../shared/config.js';
 import { documentIdOf } from '../../shared/extract/rejected.js';
@@ -56,6 +58,12 @@ async function needingReview(documentId: string): Promise<StoredDocument> {
   return (await records.get(documentId))!;
 }
 
+/** The names the document's item vouches for, as the index of vouched names holds them. */
+async function vouchedNamesOf(documentId: string): Promise<unknown> {
+  const { Item } = await DynamoDBDocumentClient.from(new DynamoDBClient({})).send(new GetCommand({ TableName: pipeline.recordsTable, Key: { documentId }, ConsistentRead: true }));
+  return Item?.vouchedNames;
+}
+
 async function caught(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
     () => undefined,
@@ -102,12 +110,21 @@ describe('versioned record writes', () => {
     expect(now.audit.map((entry) => [entry.action, entry.by])).toEqual([['accept', 'Erste Prüferin']]);
     expect(now.original).toEqual(seen.record);
     expect(await recordInBucket(documentId)).toEqual(first.record);
+    // Accepted, the record vouches for every name it holds; it did not while it needed review.
+    const { project, signatory } = await records.knownNames();
+    expect(project).toEqual(expect.arrayContaining(first.record.agreement.measures!.flatMap((measure) => measure.projects)));
+    expect(signatory).toEqual(expect.arrayContaining(signatures.map((signature) => signature.name)));
+    expect(await vouchedNamesOf(documentId)).toEqual({
+      project: [...new Set(first.record.agreement.measures!.flatMap((measure) => measure.projects))].sort(),
+      signatory: signatures.map((signature) => signature.name).sort(),
+    });
 
     // Seen again, the record can be decided on again.
     const again = await rejectReview(now, 'doppelt eingereicht', 'Zweiter Prüfer', stores, new Date());
     expect((await records.get(documentId))!).toMatchObject({ version: now.version + 1, record: again.record });
     expect((await records.get(documentId))!.audit.map((entry) => entry.action)).toEqual(['accept', 'reject']);
     expect(await recordInBucket(documentId)).toEqual(again.record);
+    expect(await vouchedNamesOf(documentId)).toBeUndefined();
     expect(requested).toEqual([]);
   }, 120_000);
 

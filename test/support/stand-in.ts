@@ -4,6 +4,7 @@ import { type Extraction, extractDocumentWithText, extractOrPlanOcr } from '../.
 import { germanWords } from '../../shared/extract/german-lexicon.js';
 import type { OcrPage } from '../../shared/ocr/engine.js';
 import { pagesFromBlocks, textDetectionBlocks } from '../../shared/ocr/textract.js';
+import type { KnownNames } from '../../shared/validate/known-names.js';
 
 /**
  * The Textract stand-in that `npm run local:up` starts, as tests ask it: what it has read, and its
@@ -44,14 +45,14 @@ export async function dropNotifications(count: number): Promise<void> {
  * The document extracted in this process with the readings of the stand-in's last finished job for it
  * in place of its scanned pages, as the pipeline's OCR-complete step does; a digital document as it is.
  */
-export async function extractWithStandInText(bytes: Uint8Array, fileName: string, documentId: string, config: ExtractionConfig): Promise<Extraction> {
+export async function extractWithStandInText(bytes: Uint8Array, fileName: string, documentId: string, config: ExtractionConfig, knownNames?: KnownNames): Promise<Extraction> {
   const plan = await extractOrPlanOcr(bytes, fileName, { config });
   if (plan.kind === 'read') return plan.extraction;
   const job = (await jobsOf(documentId)).findLast((candidate) => candidate.status === 'SUCCEEDED');
   if (!job) throw new Error(`the stand-in has read no job for ${documentId}`);
   const readings = new Map<number, OcrPage>();
   for (const [jobPage, page] of pagesFromBlocks(await textDetectionBlocks(new TextractClient({}), job.jobId))) readings.set(plan.pages[jobPage - 1]!, page);
-  return extractDocumentWithText(bytes, fileName, { config, ocrReadings: readings, lexicon: germanWords });
+  return extractDocumentWithText(bytes, fileName, { config, ocrReadings: readings, lexicon: germanWords, knownNames });
 }
 
 /** The next `count` requests to the stand-in (to `operation` only, when named) are refused as throttled (0 ends it). */

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../shared/review/corrections.js';
@@ -46,7 +46,7 @@ describe('RecordsTable', () => {
     const [input] = updates();
     expect(input!.ConditionExpression).toBe('attribute_not_exists(#version)');
     expect(input!.UpdateExpression).toBe(
-      'SET #record = :record, #status = :status, #updatedAt = :updatedAt, #recipient = :recipient, #budgetYear = :budgetYear, #extractorVersion = :extractorVersion, #textractPages = :textractPages, #batchId = if_not_exists(#batchId, :batchId), #version = :nextVersion REMOVE #ocrJob ADD #keys :key',
+      'SET #record = :record, #status = :status, #updatedAt = :updatedAt, #recipient = :recipient, #budgetYear = :budgetYear, #extractorVersion = :extractorVersion, #textractPages = :textractPages, #batchId = if_not_exists(#batchId, :batchId), #version = :nextVersion REMOVE #vouches, #vouchedNames, #ocrJob ADD #keys :key',
     );
     expect(input!.ExpressionAttributeValues).toEqual({
       ':key': new Set([write.key]),
@@ -67,7 +67,7 @@ describe('RecordsTable', () => {
     dynamo.on(UpdateCommand).resolves({});
     await records.put(record, { ...write, expectedVersion: 2, textractPages: 3, keepOcrJob: true });
     const [input] = updates();
-    expect(input!.UpdateExpression).not.toMatch(/REMOVE/);
+    expect(input!.UpdateExpression).not.toMatch(/#ocrJob/);
     expect(input!.ExpressionAttributeValues).toMatchObject({ ':textractPages': 3, ':expectedVersion': 2, ':nextVersion': 3 });
   });
 
@@ -107,6 +107,68 @@ describe('RecordsTable', () => {
     expect(input!.UpdateExpression).toContain('#original = if_not_exists(#original, :original)');
     expect(input!.UpdateExpression).toContain('#audit = list_append(if_not_exists(#audit, :none), :entry)');
     expect(input!.ExpressionAttributeValues).toMatchObject({ ':original': { status: 'needs_review' }, ':entry': [entry], ':none': [], ':nextVersion': 3 });
+  });
+
+  it('puts a valid record in the index of vouched names with the names its text layer printed, and takes one that vouches for none out', async () => {
+    dynamo.on(UpdateCommand).resolves({});
+    const printed = (path: string) => ({ path, page: 1, box: { left: 0.1, top: 0.1, width: 0.2, height: 0.01 }, source: 'pdf-text' as const, confidence: 1, text: '' });
+    const read = (path: string) => ({ ...printed(path), source: 'tesseract' as const, confidence: 0.95 });
+    const evidence = [printed('agreement.measures[0].projects[0]'), read('agreement.measures[0].projects[1]'), printed('agreement.measures[2].projects[0]'), printed('agreement.signatures[1].name')];
+    await records.put({ ...record, evidence }, { ...write, expectedVersion: 0 });
+    await records.put({ ...record, evidence, status: 'needs_review' }, { ...write, expectedVersion: 1 });
+    const [valid, underReview] = updates();
+    expect(valid!.UpdateExpression).toMatch(/#vouches = :vouches, #vouchedNames = :vouchedNames/);
+    expect(valid!.UpdateExpression).toMatch(/REMOVE #ocrJob ADD/);
+    // "EASY – …" was read by OCR: the extractor alone vouches for no value OCR read.
+    expect(valid!.ExpressionAttributeValues).toMatchObject({ ':vouches': 'names', ':vouchedNames': { project: ['Zukunftskompass', 'ÜSBZ'], signatory: ['Johannes Baron'] } });
+    expect(underReview!.UpdateExpression).toMatch(/REMOVE #vouches, #vouchedNames, #ocrJob ADD/);
+    expect(underReview!.ExpressionAttributeValues).not.toHaveProperty(':vouchedNames');
+  });
+
+  it('vouches for every name of a record a person accepted, and for none of one they rejected', async () => {
+    dynamo.on(UpdateCommand).resolves({});
+    const entry: AuditEntry = { action: 'accept', at: '2026-11-29T11:00:00.000Z', by: 'Frau Beispiel', changes: [], resolvedIssues: [] };
+    await records.putReviewed({ ...record, status: 'valid' }, { ...record, status: 'needs_review' }, entry, new Date('2026-11-29T11:00:00Z'), 2);
+    await records.putReviewed({ ...record, status: 'rejected' }, { ...record, status: 'needs_review' }, { action: 'reject', at: entry.at, by: entry.by, reason: 'kein Vertrag' }, new Date('2026-11-29T11:00:00Z'), 3);
+    const [accepted, rejected] = updates();
+    expect(accepted!.ExpressionAttributeValues).toMatchObject({
+      ':vouches': 'names',
+      ':vouchedNames': { project: ['EASY – Entwicklung Ausbildung Soziale Teilhabe You', 'Zukunftskompass', 'ÜSBZ'], signatory: ['Heike Hofmann', 'Johannes Baron'] },
+    });
+    expect(rejected!.UpdateExpression).toMatch(/ REMOVE #vouches, #vouchedNames$/);
+  });
+
+  it('writes what a decision stored before names were vouched for vouches for, leaving the version as it is, and nothing over a newer write', async () => {
+    dynamo.on(UpdateCommand).resolvesOnce({}).rejectsOnce(conflict());
+    const entry: AuditEntry = { action: 'accept', at: '2026-11-29T11:00:00.000Z', by: 'Frau Beispiel', changes: [], resolvedIssues: [] };
+    const decided = { documentId, record, keys: [write.key], audit: [entry], version: 4 };
+    await records.vouchForDecision(decided);
+    await records.vouchForDecision({ ...decided, record: { ...record, status: 'rejected' } });
+    const [accepted, rejected] = updates();
+    expect(accepted).toEqual({
+      TableName: 'records',
+      Key: { documentId },
+      UpdateExpression: 'SET #vouches = :vouches, #vouchedNames = :vouchedNames',
+      ConditionExpression: '#version = :version',
+      ExpressionAttributeNames: { '#version': 'version', '#vouches': 'vouches', '#vouchedNames': 'vouchedNames' },
+      ExpressionAttributeValues: {
+        ':vouches': 'names',
+        ':vouchedNames': { project: ['EASY – Entwicklung Ausbildung Soziale Teilhabe You', 'Zukunftskompass', 'ÜSBZ'], signatory: ['Heike Hofmann', 'Johannes Baron'] },
+        ':version': 4,
+      },
+    });
+    expect(rejected!.UpdateExpression).toBe('REMOVE #vouches, #vouchedNames');
+  });
+
+  it('reads the names known right from the sparse index, page by page, each once and sorted', async () => {
+    dynamo
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [{ vouchedNames: { project: ['Zukunftskompass', 'ÜSBZ'], signatory: ['Johannes Baron'] } }], LastEvaluatedKey: { vouches: 'names', documentId: 'sha256:1' } })
+      .resolvesOnce({ Items: [{ vouchedNames: { project: ['Sprungbrett', 'ÜSBZ'] } }] });
+    expect(await records.knownNames()).toEqual({ project: ['Sprungbrett', 'Zukunftskompass', 'ÜSBZ'], signatory: ['Johannes Baron'] });
+    const [first, second] = dynamo.commandCalls(QueryCommand).map((call) => call.args[0].input);
+    expect(first).toMatchObject({ TableName: 'records', IndexName: 'byVouchedNames', KeyConditionExpression: '#vouches = :vouches', ExpressionAttributeValues: { ':vouches': 'names' } });
+    expect(second!.ExclusiveStartKey).toEqual({ vouches: 'names', documentId: 'sha256:1' });
   });
 
   it('adds another key of the same bytes without a condition and without touching the version', async () => {
