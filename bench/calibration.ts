@@ -15,6 +15,7 @@ import { extractDocument } from '../shared/extract-document.js';
 import { germanWords } from '../shared/extract/german-lexicon.js';
 import type { OcrEngine } from '../shared/ocr/engine.js';
 import type { AgreementRecord } from '../shared/schema/record.js';
+import { type KnownNames, knownNamesOf, namesVouchedFor } from '../shared/validate/known-names.js';
 import { fieldsOf, wrongFields } from './field-accuracy.js';
 
 /**
@@ -238,25 +239,28 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
   // Two documents at a time, as the CLI reads them; the OCR engine has a worker per core.
   const limit = pLimit(2);
   let done = 0;
-  const scored = await Promise.all(
-    documents.map((document) =>
-      limit(async () => {
-        const made = specOf(document);
-        const expected = expectedAgreement(made.spec);
-        // The expected agreement comes from the spec every time; only the PDF is cached.
-        const cached = options.cache ? join(options.cache, document.fileName) : undefined;
-        const bytes = cached && existsSync(cached) ? readFileSync(cached) : await printAndScan(document, made, options.browser);
-        if (cached && !existsSync(cached)) writeFileSync(cached, bytes);
-        const record = await extractDocument(bytes, document.fileName, { config: options.config, ocr: options.ocr, lexicon: germanWords });
-        const result = score(document, record, expected);
-        if (options.keep) {
-          writeFileSync(options.keep, `${JSON.stringify({ producer: document.producer, quality: document.quality.name, seed: document.seed, fileName: document.fileName, expected, record })}\n`, { flag: 'a' });
-        }
-        options.progress?.(`${++done}/${documents.length} ${document.quality.name} ${document.fileName}: ${record.status}, ${result.wrong.length} wrong`);
-        return result;
-      }),
-    ),
-  );
+  const readAndScore = (document: CalibrationDocument, knownNames?: KnownNames) =>
+    limit(async () => {
+      const made = specOf(document);
+      const expected = expectedAgreement(made.spec);
+      // The expected agreement comes from the spec every time; only the PDF is cached.
+      const cached = options.cache ? join(options.cache, document.fileName) : undefined;
+      const bytes = cached && existsSync(cached) ? readFileSync(cached) : await printAndScan(document, made, options.browser);
+      if (cached && !existsSync(cached)) writeFileSync(cached, bytes);
+      const record = await extractDocument(bytes, document.fileName, { config: options.config, ocr: options.ocr, lexicon: germanWords, knownNames });
+      const result = score(document, record, expected);
+      if (options.keep) {
+        writeFileSync(options.keep, `${JSON.stringify({ producer: document.producer, quality: document.quality.name, seed: document.seed, fileName: document.fileName, expected, record })}\n`, { flag: 'a' });
+      }
+      options.progress?.(`${++done}/${documents.length} ${document.quality.name} ${document.fileName}: ${record.status}, ${result.wrong.length} wrong`);
+      return result;
+    });
+  // Digital agreements first: the names their text layers print are known right when the scans are
+  // judged, as the pipeline knows those of the records it stored and the CLI those of its digital files.
+  const digital = await Promise.all(documents.filter(({ quality }) => !quality.scan).map((document) => readAndScore(document)));
+  const knownNames = knownNamesOf(digital.flatMap(({ record }) => namesVouchedFor(record, { confirmedByPerson: false })));
+  const scans = await Promise.all(documents.filter(({ quality }) => quality.scan).map((document) => readAndScore(document, knownNames)));
+  const scored = [...digital, ...scans];
   const qualities = Object.fromEntries(QUALITIES.filter(({ name }) => !options.qualities || options.qualities.includes(name)).map((quality) => [quality.name, summarise(scored.filter(({ document }) => document.quality === quality))]));
   return {
     size: options.size,

@@ -6,6 +6,7 @@ import { forEachLimited } from '../shared/concurrency.js';
 import { ReaderPool } from '../shared/isolation/reader-pool.js';
 import { TesseractOcrEngine } from '../shared/ocr/tesseract.js';
 import type { AgreementRecord } from '../shared/schema/record.js';
+import { type KnownNames, knownNamesOf, namesVouchedFor } from '../shared/validate/known-names.js';
 import { findPdfFiles, UsageError } from './files.js';
 import { formatSummary, formatTable } from './table.js';
 
@@ -98,7 +99,8 @@ export async function runExtract(paths: readonly string[], options: ExtractOptio
       await readers.close();
     }
   };
-  const withOcr = async (readers: ReaderPool, bytes: Uint8Array, fileName: string) => (await readers.extract(bytes, fileName, { config, ocr })).record;
+  let knownNames: KnownNames | undefined;
+  const withOcr = async (readers: ReaderPool, bytes: Uint8Array, fileName: string) => (await readers.extract(bytes, fileName, { config, ocr, knownNames })).record;
   const everyFile = files.map((_, index) => index);
   try {
     if (options.concurrency !== undefined || options.ocr !== 'auto') {
@@ -113,6 +115,9 @@ export async function runExtract(paths: readonly string[], options: ExtractOptio
         forOcr.push(index);
         return undefined;
       });
+      // The names the digital agreements printed are known right when the scans are judged, as the
+      // pipeline knows those of the records it stored.
+      knownNames = knownNamesOf(records.flatMap((record) => (record ? namesVouchedFor(record, { confirmedByPerson: false }) : [])));
       await readAll(forOcr.sort((a, b) => a - b), READERS_WITH_OCR, withOcr);
     }
   } finally {
