@@ -15,7 +15,7 @@ import { extractDocument } from '../shared/extract-document.js';
 import { germanWords } from '../shared/extract/german-lexicon.js';
 import type { OcrEngine } from '../shared/ocr/engine.js';
 import type { AgreementRecord } from '../shared/schema/record.js';
-import { type KnownNames, knownNamesOf, namesVouchedFor } from '../shared/validate/known-names.js';
+import { type KnownNames, namesPrintedIn } from '../shared/validate/known-names.js';
 import { fieldsOf, wrongFields } from './field-accuracy.js';
 
 /**
@@ -258,7 +258,7 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
   // Digital agreements first: the names their text layers print are known right when the scans are
   // judged, as the pipeline knows those of the records it stored and the CLI those of its digital files.
   const digital = await Promise.all(documents.filter(({ quality }) => !quality.scan).map((document) => readAndScore(document)));
-  const knownNames = knownNamesOf(digital.flatMap(({ record }) => namesVouchedFor(record, { confirmedByPerson: false })));
+  const knownNames = namesPrintedIn(digital.map(({ record }) => record));
   const scans = await Promise.all(documents.filter(({ quality }) => quality.scan).map((document) => readAndScore(document, knownNames)));
   const scored = [...digital, ...scans];
   const qualities = Object.fromEntries(QUALITIES.filter(({ name }) => !options.qualities || options.qualities.includes(name)).map((quality) => [quality.name, summarise(scored.filter(({ document }) => document.quality === quality))]));

@@ -6,7 +6,7 @@ import { forEachLimited } from '../shared/concurrency.js';
 import { ReaderPool } from '../shared/isolation/reader-pool.js';
 import { TesseractOcrEngine } from '../shared/ocr/tesseract.js';
 import type { AgreementRecord } from '../shared/schema/record.js';
-import { type KnownNames, knownNamesOf, namesVouchedFor } from '../shared/validate/known-names.js';
+import { type KnownNames, namesPrintedIn } from '../shared/validate/known-names.js';
 import { findPdfFiles, UsageError } from './files.js';
 import { formatSummary, formatTable } from './table.js';
 
@@ -61,6 +61,7 @@ export async function runExtract(paths: readonly string[], options: ExtractOptio
   const progress = progressReporter(files.length);
   /** By input index: the record, or null for a file that could not be read from disk. */
   const records: (AgreementRecord | null | undefined)[] = new Array(files.length);
+  const recordsRead = () => records.filter((record): record is AgreementRecord => Boolean(record));
   let printed = 0;
   // JSON Lines come out in input order as soon as each record and all before it are ready.
   const flush = () => {
@@ -117,14 +118,14 @@ export async function runExtract(paths: readonly string[], options: ExtractOptio
       });
       // The names the digital agreements printed are known right when the scans are judged, as the
       // pipeline knows those of the records it stored.
-      knownNames = knownNamesOf(records.flatMap((record) => (record ? namesVouchedFor(record, { confirmedByPerson: false }) : [])));
+      knownNames = namesPrintedIn(recordsRead());
       await readAll(forOcr.sort((a, b) => a - b), READERS_WITH_OCR, withOcr);
     }
   } finally {
     progress.stop();
     await ocr.close();
   }
-  const read = records.filter((record): record is AgreementRecord => Boolean(record));
+  const read = recordsRead();
   if (!options.json) {
     process.stdout.write(`${formatTable(read)}\n\n${formatSummary(read)}\n`);
   }

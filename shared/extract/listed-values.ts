@@ -15,8 +15,11 @@ import { ALL_OFFICES, KNOWN_PLACES, OFFICE_HOLDERS } from './signatures.js';
  * adds nothing: tesseract is unsure of "ÜSBZ", "Grüttner" and "Rheingau-" whatever it reads.
  */
 
-/** Letters alone, in small letters, their umlauts kept: the dots tell "ÜSBZ" from "USBZ". */
-const lettersOf = (text: string) => text.toLocaleLowerCase('de').replace(/ß/gu, 'ss').replace(/[^\p{L}\d]/gu, '');
+/**
+ * Letters and figures alone, in small letters, their umlauts kept: the dots tell "ÜSBZ" from "USBZ",
+ * and a misreading changes letters, not spacing or dashes.
+ */
+export const lettersOf = (text: string) => text.toLocaleLowerCase('de').replace(/ß/gu, 'ss').replace(/[^\p{L}\d]/gu, '');
 
 const MINISTRY_NAMES: readonly string[] = MINISTRIES.map((ministry) => ministry.name);
 const RECIPIENT_NAMES: readonly string[] = GEBIETSKOERPERSCHAFTEN.map((recipient) => recipient.name);

@@ -1,5 +1,6 @@
 import { distance } from 'fastest-levenshtein';
-import { valuePaths, textAt } from '../schema/paths.js';
+import { lettersOf } from '../extract/listed-values.js';
+import { textAt, valuePaths } from '../schema/paths.js';
 import type { AgreementRecord } from '../schema/record.js';
 
 /**
@@ -42,12 +43,16 @@ export function knownNameFieldAt(path: string): KnownNameField | undefined {
 export function namesVouchedFor(record: AgreementRecord, { confirmedByPerson }: { confirmedByPerson: boolean }): KnownName[] {
   if (record.status !== 'valid') return [];
   const printed = new Set((record.evidence ?? []).filter((evidence) => evidence.source === 'pdf-text').map((evidence) => evidence.path));
-  const names = valuePaths(record.agreement).flatMap((path) => {
+  return valuePaths(record.agreement).flatMap((path) => {
     const field = knownNameFieldAt(path);
     const name = textAt(record.agreement, path)?.trim();
     return field && name && (confirmedByPerson || printed.has(path)) ? [{ field, name }] : [];
   });
-  return names.filter((name, index) => names.findIndex((other) => other.field === name.field && other.name === name.name) === index);
+}
+
+/** The names the text layers of the valid records among `records` print: what a run's digital agreements make known. */
+export function namesPrintedIn(records: readonly AgreementRecord[]): KnownNames {
+  return knownNamesOf(records.flatMap((record) => namesVouchedFor(record, { confirmedByPerson: false })));
 }
 
 /** The names, by field, each once and sorted. */
@@ -59,9 +64,6 @@ export function knownNamesOf(names: readonly KnownName[]): KnownNames {
     }),
   );
 }
-
-/** Letters and figures alone, in small letters, umlauts kept: a misreading changes letters, not spacing or dashes. */
-const lettersOf = (text: string) => text.toLocaleLowerCase('de').replace(/ß/gu, 'ss').replace(/[^\p{L}\d]/gu, '');
 
 /** The words of a name, each as its letters alone (`lettersOf`). */
 const wordsOf = (text: string) => text.split(/\s+/u).map(lettersOf).filter(Boolean);
