@@ -57,7 +57,7 @@ program
   .addOption(new Option('--ocr <mode>', 'when to read pages by OCR').choices(ocrModeSchema.options).default('auto'))
   .option(
     '--concurrency <n>',
-    'documents read at once, each by a reader process of its own (default: digital documents 2 at a time, then those with pages for OCR 1 at a time; 2 with --ocr never, 1 with --ocr always)',
+    'documents read at once, each by a reader process of its own (with --ocr auto, digital documents first, then those with pages for OCR; default: 2 at a time, then 1; 2 with --ocr never, 1 with --ocr always)',
     positiveInteger,
   )
   .action(async (paths: string[], options: Parameters<typeof runExtract>[1]) => {

@@ -104,13 +104,13 @@ export async function runExtract(paths: readonly string[], options: ExtractOptio
   const withOcr = async (readers: ReaderPool, bytes: Uint8Array, fileName: string) => (await readers.extract(bytes, fileName, { config, ocr, knownNames })).record;
   const everyFile = files.map((_, index) => index);
   try {
-    if (options.concurrency !== undefined || options.ocr !== 'auto') {
+    if (options.ocr !== 'auto') {
       await readAll(everyFile, options.concurrency ?? (options.ocr === 'never' ? READERS_WITHOUT_OCR : READERS_WITH_OCR), withOcr);
     } else {
-      // Digital documents first, two at a time, each read once; a document with a page for OCR is put
-      // aside at that page and read afterwards, with the OCR engine and one reader.
+      // Digital documents first, each read once (two at a time unless told); a document with a page for
+      // OCR is put aside at that page and read afterwards, with the OCR engine (and one reader unless told).
       const forOcr: number[] = [];
-      await readAll(everyFile, READERS_WITHOUT_OCR, async (readers, bytes, fileName, index) => {
+      await readAll(everyFile, options.concurrency ?? READERS_WITHOUT_OCR, async (readers, bytes, fileName, index) => {
         const plan = await readers.extractOrPlanOcr(bytes, fileName, { config });
         if (plan.kind === 'read') return plan.extraction.record;
         forOcr.push(index);
@@ -119,7 +119,7 @@ export async function runExtract(paths: readonly string[], options: ExtractOptio
       // The names the digital agreements printed are known right when the scans are judged, as the
       // pipeline knows those of the records it stored.
       knownNames = namesPrintedIn(recordsRead());
-      await readAll(forOcr.sort((a, b) => a - b), READERS_WITH_OCR, withOcr);
+      await readAll(forOcr.sort((a, b) => a - b), options.concurrency ?? READERS_WITH_OCR, withOcr);
     }
   } finally {
     progress.stop();

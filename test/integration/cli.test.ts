@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { seedSpec } from '../../fixtures/generator/catalogue.js';
+import { renderAgreement } from '../../fixtures/generator/render-digital.js';
 import { agreementRecordSchema } from '../../shared/schema/record.js';
 import { agreements } from '../support/cli.js';
 import { fixturesRoot, loadFixtures } from '../support/fixtures.js';
@@ -44,6 +46,24 @@ describe('agreements extract', () => {
     const told = stderr.split('\n').filter((line) => line.startsWith('[')).map((line) => line.replace(/^\[\d\/4\] /, ''));
     expect(new Set(told.slice(0, 2))).toEqual(new Set(['1-zv-2011-landkreis-fulda.pdf', '3-zv-2013-stadt-kassel.pdf']));
     expect(told.slice(2)).toEqual(['0-scan-2019-stadt-kassel.pdf', '2-mixed-2020-vogelsbergkreis.pdf']);
+  }, 300_000);
+
+  it('judges the scans by the names the digital documents of the run print, at any concurrency', async () => {
+    // A digital agreement signed by "Stefan Lanke", a letter off the "Stefan Lange" the scan's recipient
+    // signature reads: the scan's name, though read right, is near a name printed in a text layer.
+    const folder = mkdtempSync(join(tmpdir(), 'agreements-cli-known-'));
+    const spec = seedSpec();
+    const { bytes } = await renderAgreement({ ...spec, recipientSignatory: { ...spec.recipientSignatory, name: 'Stefan Lanke' } });
+    writeFileSync(join(folder, 'digital.pdf'), bytes);
+    copyFileSync(join(fixturesRoot, 'pdf', 'scanned', 'scan-2019-stadt-kassel.pdf'), join(folder, 'scan.pdf'));
+    const { stdout, code } = await cli(['extract', folder, '--json', '--concurrency', '2']);
+    expect(code).toBe(0);
+    const [digital, scan] = stdout.trim().split('\n').map((line) => agreementRecordSchema.parse(JSON.parse(line)));
+    expect([digital!.fileName, digital!.status, digital!.agreement.signatures?.[1]?.name]).toEqual(['digital.pdf', 'valid', 'Stefan Lanke']);
+    expect([scan!.fileName, scan!.status, scan!.agreement.signatures?.[1]?.name]).toEqual(['scan.pdf', 'needs_review', 'Stefan Lange']);
+    const near = scan!.issues.filter((issue) => issue.code === 'value.near_known_name');
+    expect(near.map((issue) => issue.path)).toEqual(['agreement.signatures[1].name']);
+    expect(near[0]!.message).toContain('"Stefan Lanke"');
   }, 300_000);
 
   it('prints a readable table with a summary without --json', async () => {
