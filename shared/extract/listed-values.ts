@@ -42,16 +42,18 @@ const NEAR_ENTRY_LETTERS = 8;
 const MARGIN = 3;
 
 /**
- * Whether the value at `path` is an entry of its list that the reading `read` stands for unmistakably:
+ * Whether the value at `path` is an entry of its list, or one of `namesKnown` (the names of its field that
+ * records known to be right hold, shared/validate/known-names.ts: lists that grow with the archive), that
+ * the reading `read` stands for unmistakably:
  * read exactly, or a letter off in a long entry ("Oberbirgermeisterin", "Stefan Grütiner"), and every
  * other entry at least `MARGIN` letters further from the reading. An entry that is this one's shorter
  * form ("Oberbürgermeister" of "Oberbürgermeisterin") is no rival where the reading holds the letters
  * it lacks: OCR loses letters from a word's end, it does not add them. The reverse stands: "Landrat"
  * read may be "Landrätin" with its ending lost, and stays in doubt.
  */
-export function readAsListedValue(path: string, value: string, read: string): boolean {
-  const list = listAt(path);
-  if (!list?.includes(value)) return false;
+export function readAsListedValue(path: string, value: string, read: string, namesKnown: readonly string[] = []): boolean {
+  const list = [...(listAt(path) ?? []), ...namesKnown];
+  if (!list.includes(value)) return false;
   const written = read.replace(/^(?:Der|Die)\s+/u, '');
   const entryLetters = lettersOf(value);
   const own = distance(lettersOf(written), entryLetters);

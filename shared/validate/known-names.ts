@@ -9,7 +9,8 @@ import type { AgreementRecord } from '../schema/record.js';
  * and the same people sign them, so a value OCR read a letter or two off such a name, and not that name,
  * is likely the name misread ("Sprungbreit" for "Sprungbrett", the serif "tt" read "it", sure of every
  * letter): no confidence and no lexicon marks it, since German builds "Sprungbreit" as a compound too.
- * The names are open lists that grow with the archive (the store keeps them), unlike the closed lists
+ * And a value OCR read as such a name, unmistakably, is that name however unsure OCR was of its words, as
+ * a value of a closed list is (`readAsListedValue`). The names are open lists that grow with the archive (the store keeps them), unlike the closed lists
  * the project knows as data (shared/extract/listed-values.ts).
  */
 
@@ -65,6 +66,12 @@ export function knownNamesOf(names: readonly KnownName[]): KnownNames {
   );
 }
 
+/** The known names of the field of the value at a path; none where its names do not recur. */
+export function knownNamesAt(path: string, known: KnownNames | undefined): readonly string[] {
+  const field = knownNameFieldAt(path);
+  return (field && known?.[field]) || [];
+}
+
 /** The words of a name, each as its letters alone (`lettersOf`). */
 const wordsOf = (text: string) => text.split(/\s+/u).map(lettersOf).filter(Boolean);
 
@@ -92,9 +99,8 @@ function lettersOff(value: readonly string[], name: readonly string[]): number |
  * likely read for. A value whose letters are those of a known name is that name, however it is spaced.
  */
 export function nearKnownName(path: string, value: string, known: KnownNames): string | undefined {
-  const field = knownNameFieldAt(path);
-  const names = field ? known[field] : undefined;
-  if (!names?.length) return undefined;
+  const names = knownNamesAt(path, known);
+  if (names.length === 0) return undefined;
   const letters = lettersOf(value);
   if (!letters || names.some((name) => lettersOf(name) === letters)) return undefined;
   const words = wordsOf(value);

@@ -5,7 +5,7 @@ import { listedEntryButForDots, readAsListedValue, readAsMonthOf } from '../extr
 import type { MisreadWord } from '../extract/misread-words.js';
 import { textAt } from '../schema/paths.js';
 import type { Agreement, RecordIssue } from '../schema/record.js';
-import { type KnownNames, nearKnownName } from './known-names.js';
+import { type KnownNames, knownNamesAt, nearKnownName } from './known-names.js';
 
 /**
  * The checks of values OCR read, word by word: their confidence, the words the lexicon does not know or
@@ -53,13 +53,16 @@ function recordedOcrValues(agreement: Partial<Agreement>, context: OcrValuesCont
 }
 
 /**
- * The values OCR read, off faint print, that stand for an entry of their closed list unmistakably
- * (`readAsListedValue`): the list says what they are.
+ * The values OCR read, off faint print, that stand for an entry of their closed list, or for a name
+ * records known to be right hold (`KnownNames`), unmistakably (`readAsListedValue`): the list says what
+ * they are.
  */
 function listedValuesRead(agreement: Partial<Agreement>, context: OcrValuesContext): ValueEvidence[] {
   return (context.values ?? []).filter(
     ({ evidence }) =>
-      evidence.source !== 'pdf-text' && context.faintPrintPages?.includes(evidence.page) !== true && readAsListedValue(evidence.path, textAt(agreement, evidence.path) ?? evidence.text, evidence.text),
+      evidence.source !== 'pdf-text' &&
+      context.faintPrintPages?.includes(evidence.page) !== true &&
+      readAsListedValue(evidence.path, textAt(agreement, evidence.path) ?? evidence.text, evidence.text, knownNamesAt(evidence.path, context.knownNames)),
   );
 }
 
@@ -70,7 +73,8 @@ function listedValuesRead(agreement: Partial<Agreement>, context: OcrValuesConte
  * each of its letters, and tesseract is unsure of a short word in mixed case whatever it reads ("TAff"
  * read right at 20–45 % in a light serif). Nor do the floors hold for a value of a closed list that
  * its reading stands for unmistakably (`readAsListedValue`: "Oberbirgermeisterin" at 54 % is
- * "Oberbürgermeisterin", "ÜSBZ" read exactly at 38 % the known project), nor for a date's month
+ * "Oberbürgermeisterin", "ÜSBZ" read exactly at 38 % the known project; a project's name a digital
+ * agreement printed, read letter for letter with a word at 19 %), nor for a date's month
  * named so that it can be no other (`readAsMonthOf`: "April" at 31 %), nor for its words where
  * another value holds them (the recipient's name inside the title, "Rheingau- Taunus-Kreis" with
  * "Rheingau-" at 36 %). On faint print, where strokes and so letters go missing, the acronym and the

@@ -63,16 +63,25 @@ describe('namesVouchedFor', () => {
 });
 
 describe('a value OCR read near a name known right', () => {
-  /** The seed agreement with its first measure's second project read by OCR as `read`, every word at 99 %. */
-  function validateProject(read: string, knownNames?: KnownNames) {
+  /**
+   * The seed agreement with its first measure's second project read by OCR as `read`, every word at 99 %
+   * but its first, at `firstWordConfidence`.
+   */
+  function validateProject(read: string, knownNames?: KnownNames, { firstWordConfidence = 0.99, faintPrint = false } = {}) {
     const lines = seedLines().map((line) => line.replace('EASY – Entwicklung Ausbildung Soziale Teilhabe You', read));
-    const values: ValueEvidence[] = [
-      {
-        evidence: { path: PROJECT, page: 2, box: { left: 0.1, top: 0.5, width: 0.6, height: 0.02 }, source: 'tesseract', confidence: 0.99, text: read },
-        words: read.split(' ').map((text, index) => ({ text, confidence: 0.99, page: 2, left: 60 + 40 * index, top: 420 })),
-      },
-    ];
-    return validateFindings(extractAgreement(lines), { today: new Date('2026-12-02'), lowConfidencePages: [], unreadPages: [], values, minValueConfidence: 0.7, minWordConfidence: 0.5, knownNames });
+    const words = read.split(' ').map((text, index) => ({ text, confidence: index === 0 ? firstWordConfidence : 0.99, page: 2, left: 60 + 40 * index, top: 420 }));
+    const confidence = words.reduce((sum, word) => sum + word.confidence, 0) / words.length;
+    const values: ValueEvidence[] = [{ evidence: { path: PROJECT, page: 2, box: { left: 0.1, top: 0.5, width: 0.6, height: 0.02 }, source: 'tesseract', confidence, text: read }, words }];
+    return validateFindings(extractAgreement(lines), {
+      today: new Date('2026-12-02'),
+      lowConfidencePages: [],
+      unreadPages: [],
+      values,
+      minValueConfidence: 0.7,
+      minWordConfidence: 0.5,
+      knownNames,
+      ...(faintPrint ? { faintPrintPages: [2], minFaintPrintWordConfidence: 0.9 } : {}),
+    });
   }
 
   it('goes to review at its path, named with the known name, and keeps its value as read', () => {
@@ -90,5 +99,15 @@ describe('a value OCR read near a name known right', () => {
   it('stays valid when it is the known name, or when no names are known', () => {
     expect(validateProject('Sprungbrett', known).status).toBe('valid');
     expect(validateProject('Sprungbreit').status).toBe('valid');
+  });
+
+  it('stands for the known name however unsure OCR was of its words, except on faint print', () => {
+    // "Alleinerziehende" read alike from the page and both crops, at 19 % and twice at 0 %.
+    const doubtful = { firstWordConfidence: 0.19 };
+    expect(validateProject('Kompetenzagentur Jugend und Beruf', known, doubtful).status).toBe('valid');
+    const unknown = validateProject('Kompetenzagentur Jugend und Beruf', undefined, doubtful);
+    expect(unknown.issues.map((issue) => [issue.path, issue.code])).toEqual([[PROJECT, 'value.low_confidence']]);
+    const faint = validateProject('Kompetenzagentur Jugend und Beruf', known, { ...doubtful, faintPrint: true });
+    expect(faint.issues.map((issue) => [issue.path, issue.code])).toEqual([[PROJECT, 'value.low_confidence']]);
   });
 });

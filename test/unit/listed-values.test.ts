@@ -44,4 +44,19 @@ describe('a value of a closed list as OCR read it', () => {
     expect(readAsListedValue('agreement.measures[2].projects[0]', 'Jugendwerkstatt Nord', 'Jugendwerkstatt Nord')).toBe(false);
     expect(readAsListedValue('agreement.signatures[1].name', 'Johannes Baron', 'Johannes Baron')).toBe(false);
   });
+
+  it('holds the names records known to be right hold beside its list, as they are passed for the field', () => {
+    const project = 'agreement.measures[2].projects[0]';
+    const known = ['Jugendwerkstatt Nord', 'Frauen in Arbeit – FiA', 'Sprungbrett'];
+    expect(readAsListedValue(project, 'Jugendwerkstatt Nord', 'Jugendwerkstatt Nord', known)).toBe(true);
+    // A letter off in a long name: the misread word taken for the word it was ("Jugendwerkstat").
+    expect(readAsListedValue(project, 'Jugendwerkstatt Nord', 'Jugendwerkstat Nord', known)).toBe(true);
+    expect(readAsListedValue(project, 'Frauen in Arbeit – FiA', 'Frauen in Arbeit - FiA', known)).toBe(true);
+    expect(readAsListedValue('agreement.signatures[1].name', 'Johannes Baron', 'Johannes Baron', ['Johannes Baron'])).toBe(true);
+    // A value that is no known name, read as it stands or near one ("Sprungbreit" for "Sprungbrett"), is not.
+    expect(readAsListedValue(project, 'Sprungbreit', 'Sprungbreit', known)).toBe(false);
+    expect(readAsListedValue(project, 'Jugendwerkstatt Süd', 'Jugendwerkstatt Süd', known)).toBe(false);
+    // Nor one that another known name is as near to.
+    expect(readAsListedValue(project, 'Jugendwerkstatt Nord', 'Jugendwerkstatt Nor', [...known, 'Jugendwerkstatt Nora'])).toBe(false);
+  });
 });
