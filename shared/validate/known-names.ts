@@ -10,8 +10,8 @@ import type { AgreementRecord } from '../schema/record.js';
  * is likely the name misread ("Sprungbreit" for "Sprungbrett", the serif "tt" read "it", sure of every
  * letter): no confidence and no lexicon marks it, since German builds "Sprungbreit" as a compound too.
  * And a value OCR read as such a name, unmistakably, is that name however unsure OCR was of its words, as
- * a value of a closed list is (`readAsListedValue`). The names are open lists that grow with the archive (the store keeps them), unlike the closed lists
- * the project knows as data (shared/extract/listed-values.ts).
+ * a value of a closed list is (`readAsListedValue`). The names are open lists that grow with the archive
+ * (the store keeps them), unlike the closed lists the project knows as data (shared/extract/listed-values.ts).
  */
 
 /** The fields whose values recur from agreement to agreement. */
