@@ -72,6 +72,18 @@ export function yearProblem(year: number, today: Date): Problem | undefined {
   return { code: 'year.implausible', message: `Budget year ${year} is outside ${FIRST_BUDGET_YEAR}–${latestYear}.` };
 }
 
+/**
+ * A word with a figure in the title other than the budget year. The title names the agreement's year
+ * ("Zielvereinbarung 2018 zwischen …") and no other number; one besides it is the year misread ("20138",
+ * which is no year, so the budget year was taken from the text, and the title went on naming it), or a
+ * year or a number the agreement's fields do not account for.
+ */
+export function titleYearProblem(title: string, year: number): Problem | undefined {
+  const others = (title.match(/\S*\d\S*/gu) ?? []).map((word) => word.replace(/^[^\p{L}\d]+|[^\p{L}\d]+$/gu, '')).filter((word) => word !== String(year));
+  if (others.length === 0) return undefined;
+  return { code: 'title.year_mismatch', message: `The title names ${others.map((word) => `"${word}"`).join(', ')} besides or instead of the budget year ${year}; check it against the scan.` };
+}
+
 /** The ministry bore one name in each year. */
 export function funderNameProblem(name: string, year: number): Problem | undefined {
   const expected = ministryForYear(year);
@@ -138,6 +150,7 @@ export function validateFindings(findings: ExtractionFindings, context: Validati
   const year = agreement.budgetYear;
   if (year === undefined) add('agreement.budgetYear', 'year.missing', 'The budget year was not found.');
   else report('agreement.budgetYear', yearProblem(year, context.today));
+  if (agreement.title && year !== undefined) report('agreement.title', titleYearProblem(agreement.title, year));
 
   const parties = agreement.parties ?? [];
   const funderIndex = parties.findIndex((party) => party.role === 'funder');

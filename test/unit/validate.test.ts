@@ -215,6 +215,17 @@ describe('validation', () => {
     ]);
   });
 
+  it('sends a title that names a number besides the budget year to review: its year misread, or another', () => {
+    // "20138" at 93 % in a 300 dpi scan (unseen set 36000001): no year, so the budget year came from the text.
+    const title = (year: string) => seedLines().map((line) => (line === '2025' ? year : line));
+    expect(validate(title('20235')).issues.map((issue) => [issue.path, issue.code, issue.message])).toEqual([
+      ['agreement.title', 'title.year_mismatch', 'The title names "20235" besides or instead of the budget year 2025; check it against the scan.'],
+    ]);
+    expect(validate(title('2025/2026')).issues.map((issue) => [issue.path, issue.code])).toEqual([['agreement.title', 'title.year_mismatch']]);
+    // The year alone, with or without a mark after it, is the title's own.
+    expect(validate(title('2025:')).status).toBe('valid');
+  });
+
   it('sends a title or name that breaks off mid-phrase to review: a line of it was lost', () => {
     const cut = (from: string, to: string) => validateFindings(extractAgreement(seedLines().map((line) => line.replace(from, to))), { today, lowConfidencePages: [], unreadPages: [] });
     expect(cut('2. Ausbildung und Ausbildungscoaching in anerkannten Ausbildungsberufen', '2. Ausbildung und Ausbildungscoaching in').issues.map((issue) => [issue.path, issue.code, issue.message])).toEqual([
